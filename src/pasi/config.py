@@ -1,0 +1,82 @@
+"""Settings: defaults < config file < environment (``PASI_*``) < command-line flags.
+
+The config file is TOML at ``~/.config/pasi/config.toml`` (or ``$PASI_CONFIG``). Flags are
+passed as keyword arguments to :class:`Settings`, which pydantic-settings ranks highest.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from pasi.errors import ConfigError
+
+
+def default_vault_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pasi"
+
+
+def config_file_path() -> Path:
+    explicit = os.environ.get("PASI_CONFIG")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "pasi" / "config.toml"
+
+
+class Settings(BaseSettings):
+    """Everything a user can configure. Every field is documented in docs/configuration.md."""
+
+    model_config = SettingsConfigDict(env_prefix="PASI_", extra="forbid")
+
+    vault: Path = Field(
+        default_factory=default_vault_dir,
+        description="Directory holding the vault (the SQLite database and its files).",
+    )
+    embedder: str = Field(
+        default="wordllama",
+        description="Embedding backend: 'wordllama' (embedded, offline) or 'none' (lexical only).",
+    )
+    model: str = Field(
+        default="none",
+        description="Chat model spec. 'none' runs without a language model (retrieval answers).",
+    )
+    recall_k: int = Field(default=5, ge=1, le=200, description="Default number of results.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
+        return (init_settings, env_settings, toml)
+
+
+def load_settings(**flags: Any) -> Settings:
+    """Build settings, turning pydantic's errors into one readable line."""
+    given = {key: value for key, value in flags.items() if value is not None}
+    try:
+        return Settings(**given)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigError(
+            f"invalid setting '{field}': {first['msg']} (check {config_file_path()}, "
+            f"PASI_{field.upper()} and your flags)"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"cannot read config file {config_file_path()}: {error}") from None

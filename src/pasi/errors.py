@@ -1,0 +1,44 @@
+"""One exception hierarchy for pasi.
+
+Every message is written for the person using pasi: it names the file, field or value that is
+wrong and, where there is one, what to do about it. The CLI prints ``str(error)`` on one line
+and exits non-zero; nothing else should be needed to understand the problem.
+"""
+
+from __future__ import annotations
+
+
+class PasiError(Exception):
+    """Base class: anything pasi raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(PasiError):
+    """A setting, config file or model spec is invalid."""
+
+
+class VaultError(PasiError):
+    """The vault directory or database cannot be used as asked."""
+
+
+class VaultNotWritableError(VaultError):
+    """The vault directory exists but this process may not write to it."""
+
+
+class VaultVersionError(VaultError):
+    """The vault was written by a newer pasi, so this one must not touch it."""
+
+
+class InputError(PasiError):
+    """Text or a value given by the user is unusable (empty, too large, not UTF-8...)."""
+
+    exit_code = 2
+
+
+class ImportFormatError(InputError):
+    """A file given to ``pasi import`` does not match any format pasi reads."""
+
+
+class NotFoundError(PasiError):
+    """A memory, episode or source id that does not exist (or no longer exists)."""

@@ -1,0 +1,179 @@
+"""Hybrid retrieval: BM25 over a turn and its neighbours, a weighted dense signal, and boosts
+for the time and the people a question names. Everything runs with no language model.
+
+Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
+on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
+weak, so it enters as a small weighted term, never as an equal vote.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from pasi.memory.text import terms, words
+from pasi.memory.timeref import TimeRange, find_time_range
+from pasi.models.embedder import Embedder
+from pasi.vault import episodes as ep
+from pasi.vault import memories as mem
+from pasi.vault import search
+from pasi.vault.search import Unit, VectorIndex
+from pasi.vault.sqlite import SQLiteVault
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    candidates: int = 200
+    context_weight: float = 0.5  # BM25 weight of the neighbours' words relative to the turn's
+    dense_weight: float = 0.3
+    session_weight: float = 0.0
+    speaker_boost: float = 0.1
+    time_boost: float = 0.3
+    superseded_factor: float = 0.6
+
+
+@dataclass(frozen=True)
+class Recalled:
+    """One result, with enough provenance for the user to check it."""
+
+    kind: str  # "memory" or "episode"
+    id: int
+    text: str
+    score: float
+    at: datetime | None
+    speaker: str | None
+    source: str | None
+    session: str | None
+    current: bool = True
+    evidence: tuple[int, ...] = field(default=())
+    external_id: str | None = None
+
+
+@dataclass
+class Query:
+    text: str
+    terms: list[str]
+    time: TimeRange | None
+    speakers: set[str]
+
+
+class Retriever:
+    def __init__(
+        self, vault: SQLiteVault, embedder: Embedder | None, params: RetrievalParams | None = None
+    ) -> None:
+        self.vault = vault
+        self.embedder = embedder
+        self.params = params or RetrievalParams()
+        self.vectors = VectorIndex()
+        self._speakers: tuple[object, set[str]] = (None, set())
+        self._lock = threading.Lock()
+
+    def _known_speakers(self, version: object) -> set[str]:
+        if self._speakers[0] != version:
+            rows = self.vault.read().execute(
+                "SELECT DISTINCT speaker FROM search_units WHERE speaker IS NOT NULL"
+            )
+            self._speakers = (version, {r[0] for r in rows})
+        return self._speakers[1]
+
+    def analyse(self, text: str, asked_at: datetime, version: object) -> Query:
+        query_words = set(words(text))
+        speakers = {s for s in self._known_speakers(version) if s.lower() in query_words}
+        return Query(text, terms(text), find_time_range(text, asked_at), speakers)
+
+    def recall(
+        self, text: str, k: int, *, asked_at: datetime, kind: str | None = None
+    ) -> list[Recalled]:
+        with self._lock:
+            version = self.vault.data_version()
+            query = self.analyse(text, asked_at, version)
+            scored = self.score(query, version, kind)
+        ranked = sorted(scored.items(), key=lambda item: -item[1])[:k]
+        return self.hydrate(ranked)
+
+    def score(self, query: Query, version: object, kind: str | None) -> dict[int, float]:
+        conn = self.vault.read()
+        p = self.params
+        lexical = dict(
+            search.lexical(
+                conn, query.terms, limit=p.candidates, weights=(1.0, p.context_weight), kind=kind
+            )
+        )
+        dense: dict[int, float] = {}
+        if self.embedder is not None:
+            self.vectors.refresh(conn, version)
+            qv = self.embedder.embed([query.text])[0]
+            dense = dict(self.vectors.search(qv, p.candidates))
+            dense.update(self.vectors.scores_for(qv, list(lexical)))
+        ids = set(lexical) | set(dense)
+        if not ids:
+            return {}
+        units = search.get_units(conn, ids)
+        if kind is not None:
+            units = {i: u for i, u in units.items() if u.kind == kind}
+        top_lex = max(lexical.values(), default=1.0) or 1.0
+        scores = {
+            i: lexical.get(i, 0.0) / top_lex + p.dense_weight * dense.get(i, 0.0) for i in units
+        }
+        self._apply_boosts(scores, units, query)
+        self._apply_superseded(conn, scores, units)
+        return scores
+
+    def _apply_boosts(self, scores: dict[int, float], units: dict[int, Unit], query: Query) -> None:
+        p = self.params
+        for unit_id, unit in units.items():
+            factor = 1.0
+            if query.speakers and unit.speaker in query.speakers:
+                factor += p.speaker_boost
+            if query.time is not None and unit.at is not None and query.time.contains(unit.at):
+                factor += p.time_boost
+            scores[unit_id] *= factor
+
+    def _apply_superseded(self, conn, scores: dict[int, float], units: dict[int, Unit]) -> None:  # noqa: ANN001
+        memory_ids = [u.ref_id for u in units.values() if u.kind == "memory"]
+        if not memory_ids:
+            return
+        marks = ",".join("?" * len(memory_ids))
+        closed = {
+            r[0]
+            for r in conn.execute(
+                f"SELECT id FROM memories WHERE id IN ({marks})"
+                " AND (superseded_by IS NOT NULL OR valid_to IS NOT NULL)",
+                memory_ids,
+            )
+        }
+        for unit_id, unit in units.items():
+            if unit.kind == "memory" and unit.ref_id in closed:
+                scores[unit_id] *= self.params.superseded_factor
+
+    def hydrate(self, ranked: list[tuple[int, float]]) -> list[Recalled]:
+        conn = self.vault.read()
+        units = search.get_units(conn, [u for u, _ in ranked])
+        episodes = ep.get_episodes(conn, [u.ref_id for u in units.values() if u.kind == "episode"])
+        memories = mem.get_memories(conn, [u.ref_id for u in units.values() if u.kind == "memory"])
+        sources = {s.id: s for s in ep.list_sources(conn)}
+        results = []
+        for unit_id, score in ranked:
+            unit = units.get(unit_id)
+            if unit is None:
+                continue
+            if unit.kind == "episode" and unit.ref_id in episodes:
+                e = episodes[unit.ref_id]
+                source = sources.get(e.source_id)
+                results.append(Recalled(
+                    "episode", e.id, e.text, round(score, 4), e.occurred_at, e.speaker,
+                    source.uri if source else None, e.session, True, (e.id,), e.external_id,
+                ))  # fmt: skip
+            elif unit.kind == "memory" and unit.ref_id in memories:
+                m = memories[unit.ref_id]
+                source = sources.get(m.source_id) if m.source_id else None
+                results.append(Recalled(
+                    "memory", m.id, m.text, round(score, 4), m.valid_from or m.recorded_at,
+                    m.subject, source.uri if source else None, None, m.is_current, m.evidence,
+                ))  # fmt: skip
+        return results
+
+

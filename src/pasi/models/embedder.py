@@ -1,0 +1,69 @@
+"""Text embedders behind one small protocol.
+
+``wordllama`` ships its weights inside its wheel, so pasi has semantic search on any machine
+with no download. Its plain ``WordLlama.load()`` tries the network even though the weights are
+on disk, so it is loaded from the package directory with downloads disabled.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from pasi.errors import ConfigError
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit-length float32 vectors of a fixed ``dim``."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class WordLlamaEmbedder:
+    """WordLlama (l2_supercat, 256 dimensions): ~35k sentences/s on one core, offline."""
+
+    name = "wordllama"
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                import wordllama
+                from wordllama import WordLlama
+
+                self._model = WordLlama.load(
+                    cache_dir=Path(wordllama.__file__).parent,
+                    disable_download=True,
+                    dim=self.dim,
+                )
+        return self._model
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._load().embed(list(texts), norm=True, batch_size=256)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def make_embedder(spec: str) -> Embedder | None:
+    """Resolve the ``embedder`` setting; ``none`` means lexical search only."""
+    name = spec.strip().lower()
+    if name in ("none", ""):
+        return None
+    if name == "wordllama":
+        return WordLlamaEmbedder()
+    raise ConfigError(
+        f"unknown embedder '{spec}' in setting 'embedder': use 'wordllama' or 'none'"
+    )

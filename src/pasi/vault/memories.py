@@ -1,0 +1,152 @@
+"""SQL for memories and their evidence."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from pasi.clock import to_iso
+from pasi.vault.records import Memory
+
+
+@dataclass(frozen=True)
+class NewMemory:
+    text: str
+    kind: str = "fact"
+    subject: str = "user"
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
+    confidence: float = 1.0
+    sensitivity: str = "normal"
+    source_id: int | None = None
+    evidence: tuple[int, ...] = ()
+    note: str | None = None
+
+
+def insert_memory(conn: sqlite3.Connection, memory: NewMemory, now: datetime) -> int:
+    cur = conn.execute(
+        "INSERT INTO memories (text, kind, subject, valid_from, valid_to, recorded_at,"
+        " confidence, sensitivity, source_id, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            memory.text,
+            memory.kind,
+            memory.subject,
+            to_iso(memory.valid_from),
+            to_iso(memory.valid_to),
+            to_iso(now),
+            memory.confidence,
+            memory.sensitivity,
+            memory.source_id,
+            memory.note,
+        ),
+    )
+    memory_id = int(cur.lastrowid)  # type: ignore[arg-type]
+    conn.executemany(
+        "INSERT OR IGNORE INTO memory_evidence (memory_id, episode_id) VALUES (?, ?)",
+        [(memory_id, episode_id) for episode_id in memory.evidence],
+    )
+    return memory_id
+
+
+def _evidence(conn: sqlite3.Connection, memory_id: int) -> tuple[int, ...]:
+    rows = conn.execute(
+        "SELECT episode_id FROM memory_evidence WHERE memory_id = ? ORDER BY episode_id",
+        (memory_id,),
+    )
+    return tuple(r[0] for r in rows)
+
+
+def get_memory(conn: sqlite3.Connection, memory_id: int) -> Memory | None:
+    row = conn.execute("SELECT * FROM memories WHERE id = ?", (memory_id,)).fetchone()
+    return Memory.from_row(row, _evidence(conn, memory_id)) if row else None
+
+
+def get_memories(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Memory]:
+    found = {}
+    for memory_id in dict.fromkeys(ids):
+        memory = get_memory(conn, memory_id)
+        if memory:
+            found[memory_id] = memory
+    return found
+
+
+def list_memories(
+    conn: sqlite3.Connection,
+    *,
+    include_superseded: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Memory]:
+    where = "" if include_superseded else "WHERE superseded_by IS NULL AND valid_to IS NULL"
+    rows = conn.execute(
+        f"SELECT * FROM memories {where} ORDER BY recorded_at DESC, id DESC LIMIT ? OFFSET ?",
+        (-1 if limit is None else limit, offset),
+    ).fetchall()
+    return [Memory.from_row(r, _evidence(conn, r["id"])) for r in rows]
+
+
+def iter_memories(conn: sqlite3.Connection) -> Iterator[Memory]:
+    for row in conn.execute("SELECT * FROM memories ORDER BY id"):
+        yield Memory.from_row(row, _evidence(conn, row["id"]))
+
+
+def count_memories(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(current, superseded or expired)."""
+    row = conn.execute(
+        "SELECT SUM(superseded_by IS NULL AND valid_to IS NULL), COUNT(*) FROM memories"
+    ).fetchone()
+    current = row[0] or 0
+    return current, row[1] - current
+
+
+def supersede(
+    conn: sqlite3.Connection, old_id: int, new_id: int, at: datetime
+) -> None:
+    conn.execute(
+        "UPDATE memories SET superseded_by = ?, valid_to = COALESCE(valid_to, ?) WHERE id = ?",
+        (new_id, to_iso(at), old_id),
+    )
+
+
+def chain_back(conn: sqlite3.Connection, memory_id: int) -> list[int]:
+    """Ids of the memories this one replaced, oldest first."""
+    ids: list[int] = []
+    frontier = [memory_id]
+    while frontier:
+        marks = ",".join("?" * len(frontier))
+        rows = conn.execute(
+            f"SELECT id FROM memories WHERE superseded_by IN ({marks}) ORDER BY id", frontier
+        ).fetchall()
+        frontier = [r[0] for r in rows if r[0] not in ids]
+        ids.extend(frontier)
+    return sorted(ids)
+
+
+def chain_forward(conn: sqlite3.Connection, memory_id: int) -> list[int]:
+    """Ids of the memories that replaced this one, in order."""
+    ids: list[int] = []
+    current: int | None = memory_id
+    while current is not None:
+        row = conn.execute("SELECT superseded_by FROM memories WHERE id = ?", (current,)).fetchone()
+        current = row[0] if row else None
+        if current is not None:
+            if current in ids:
+                break
+            ids.append(current)
+    return ids
+
+
+def delete_memory(conn: sqlite3.Connection, memory_id: int) -> list[int]:
+    """Delete a memory; return the ids of the episodes that were its evidence."""
+    evidence = list(_evidence(conn, memory_id))
+    conn.execute("DELETE FROM memories WHERE id = ?", (memory_id,))
+    return evidence
+
+
+def memories_citing(conn: sqlite3.Connection, episode_id: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT memory_id FROM memory_evidence WHERE episode_id = ?", (episode_id,)
+    )
+    return [r[0] for r in rows]

@@ -1,0 +1,155 @@
+"""Numbered schema migrations. Append only: a released migration is never edited.
+
+``PRAGMA user_version`` holds the number of migrations applied. A vault whose version is higher
+than ``len(MIGRATIONS)`` was written by a newer pasi and is refused rather than damaged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from pasi.errors import VaultVersionError
+
+_CORE = """
+CREATE TABLE sources (
+    id           INTEGER PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    uri          TEXT NOT NULL UNIQUE,
+    title        TEXT,
+    trust        TEXT NOT NULL DEFAULT 'user' CHECK (trust IN ('user', 'external')),
+    remote_ok    INTEGER NOT NULL DEFAULT 1,
+    cursor       TEXT,
+    content_hash TEXT,
+    created_at   TEXT NOT NULL,
+    synced_at    TEXT
+);
+
+CREATE TABLE episodes (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    external_id TEXT,
+    session     TEXT NOT NULL DEFAULT '',
+    position    INTEGER NOT NULL,
+    role        TEXT NOT NULL,
+    speaker     TEXT,
+    text        TEXT NOT NULL,
+    occurred_at TEXT,
+    recorded_at TEXT NOT NULL,
+    UNIQUE (source_id, external_id)
+);
+CREATE INDEX episodes_by_session ON episodes (source_id, session, position);
+CREATE INDEX episodes_by_time ON episodes (occurred_at);
+
+CREATE TABLE entities (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT NOT NULL,
+    kind       TEXT NOT NULL DEFAULT 'person',
+    aliases    TEXT NOT NULL DEFAULT '[]',
+    attributes TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (name, kind)
+);
+
+CREATE TABLE memories (
+    id            INTEGER PRIMARY KEY,
+    text          TEXT NOT NULL,
+    kind          TEXT NOT NULL
+                  CHECK (kind IN ('fact', 'preference', 'event', 'plan', 'relationship')),
+    subject       TEXT NOT NULL DEFAULT 'user',
+    valid_from    TEXT,
+    valid_to      TEXT,
+    recorded_at   TEXT NOT NULL,
+    confidence    REAL NOT NULL DEFAULT 1.0 CHECK (confidence BETWEEN 0 AND 1),
+    superseded_by INTEGER REFERENCES memories(id) ON DELETE SET NULL,
+    sensitivity   TEXT NOT NULL DEFAULT 'normal',
+    source_id     INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+    note          TEXT
+);
+CREATE INDEX memories_current ON memories (superseded_by, recorded_at);
+
+CREATE TABLE memory_evidence (
+    memory_id  INTEGER NOT NULL REFERENCES memories(id) ON DELETE CASCADE,
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    PRIMARY KEY (memory_id, episode_id)
+) WITHOUT ROWID;
+CREATE INDEX evidence_by_episode ON memory_evidence (episode_id);
+
+CREATE TABLE items (
+    id        INTEGER PRIMARY KEY,
+    source_id INTEGER REFERENCES sources(id) ON DELETE CASCADE,
+    kind      TEXT NOT NULL,
+    title     TEXT,
+    at        TEXT,
+    fields    TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX items_by_kind ON items (kind, at);
+
+CREATE TABLE goals (
+    id         INTEGER PRIMARY KEY,
+    title      TEXT NOT NULL,
+    why        TEXT,
+    status     TEXT NOT NULL DEFAULT 'active',
+    due        TEXT,
+    cadence    TEXT,
+    progress   TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE reminders (
+    id         INTEGER PRIMARY KEY,
+    text       TEXT NOT NULL,
+    status     TEXT NOT NULL DEFAULT 'pending',
+    due        TEXT,
+    cadence    TEXT,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE audit (
+    id      INTEGER PRIMARY KEY,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    digest  TEXT,
+    payload TEXT
+);
+"""
+
+# The search index: one row per searchable unit (an episode or a memory). ``terms`` and
+# ``context`` hold analysed text (stemmed, stopwords removed) so Python and SQLite agree on
+# tokens; ``vector`` is a float32 embedding; ``session`` groups units for session-level scoring.
+_INDEX = """
+CREATE TABLE search_units (
+    id      INTEGER PRIMARY KEY,
+    kind    TEXT NOT NULL CHECK (kind IN ('episode', 'memory')),
+    ref_id  INTEGER NOT NULL,
+    session TEXT,
+    speaker TEXT,
+    at      TEXT,
+    vector  BLOB,
+    UNIQUE (kind, ref_id)
+);
+CREATE INDEX search_units_by_session ON search_units (session);
+
+CREATE VIRTUAL TABLE search_fts USING fts5(terms, context, tokenize = 'unicode61');
+"""
+
+MIGRATIONS: tuple[str, ...] = (_CORE, _INDEX)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, path_for_errors: str) -> int:
+    """Bring the schema up to date; return the version found before migrating."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise VaultVersionError(
+            f"the vault {path_for_errors} has schema version {found}, but this pasi knows only "
+            f"up to {SCHEMA_VERSION}: upgrade pasi to open it (nothing was changed)"
+        )
+    for number in range(found, SCHEMA_VERSION):
+        script = f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+        try:
+            conn.executescript(script)
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.rollback()
+            raise
+    return found
