@@ -12,8 +12,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import numpy as np
-
 from pasi.memory.text import terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
@@ -132,7 +130,7 @@ class Retriever:
                 factor += p.time_boost
             scores[unit_id] *= factor
 
-    def _apply_superseded(self, conn, scores: dict[int, float], units: dict[int, Unit]) -> None:  # noqa: ANN001
+    def _apply_superseded(self, conn, scores: dict[int, float], units: dict[int, Unit]) -> None:
         memory_ids = [u.ref_id for u in units.values() if u.kind == "memory"]
         if not memory_ids:
             return
@@ -175,5 +173,3 @@ class Retriever:
                     m.subject, source.uri if source else None, None, m.is_current, m.evidence,
                 ))  # fmt: skip
         return results
-
-

@@ -74,7 +74,11 @@ class MemoryStore:
             check_statement(turn.text, what="turn")
         ids: list[int | None] = []
         for start in range(0, len(turns), BATCH):
-            ids.extend(self._record_batch(turns[start : start + BATCH], source_uri, source_kind, title, trust))
+            ids.extend(
+                self._record_batch(
+                    turns[start : start + BATCH], source_uri, source_kind, title, trust
+                )
+            )
         return ids
 
     def _record_batch(
@@ -82,9 +86,18 @@ class MemoryStore:
     ) -> list[int | None]:
         now = self.clock()
         with self.vault.write() as conn:
-            source_id = ep.ensure_source(conn, kind=kind, uri=uri, now=now, title=title, trust=trust)
+            source_id = ep.ensure_source(
+                conn, kind=kind, uri=uri, now=now, title=title, trust=trust
+            )
             new = [
-                ep.NewEpisode(t.text.strip(), t.role, t.speaker, t.session, t.external_id, t.occurred_at or now)
+                ep.NewEpisode(
+                    t.text.strip(),
+                    t.role,
+                    t.speaker,
+                    t.session,
+                    t.external_id,
+                    t.occurred_at or now,
+                )
                 for t in turns
             ]
             ids = ep.insert_episodes(conn, source_id, new, now)
@@ -96,14 +109,23 @@ class MemoryStore:
             self.indexer.index_episodes(conn, episodes, sessions)
         return ids
 
-    def record_turn(self, text: str, *, role: str = "user", speaker: str | None = None,
-                    source_uri: str = DEFAULT_CONVERSATION, occurred_at: datetime | None = None) -> int:
+    def record_turn(
+        self,
+        text: str,
+        *,
+        role: str = "user",
+        speaker: str | None = None,
+        source_uri: str = DEFAULT_CONVERSATION,
+        occurred_at: datetime | None = None,
+    ) -> int:
         ids = self.record_turns(
             [Turn(text, role=role, speaker=speaker, occurred_at=occurred_at)], source_uri=source_uri
         )
         return ids[0]  # type: ignore[return-value]
 
-    def recent_turns(self, limit: int = 20, source_uri: str = DEFAULT_CONVERSATION) -> list[Episode]:
+    def recent_turns(
+        self, limit: int = 20, source_uri: str = DEFAULT_CONVERSATION
+    ) -> list[Episode]:
         conn = self.vault.read()
         row = conn.execute("SELECT id FROM sources WHERE uri = ?", (source_uri,)).fetchone()
         return ep.recent_episodes(conn, row[0], limit) if row else []
@@ -123,8 +145,14 @@ class MemoryStore:
         note: str | None = None,
     ) -> Memory:
         new = mem.NewMemory(
-            check_statement(text), _check_kind(kind), subject.strip() or "user", valid_from,
-            valid_to, confidence, evidence=tuple(evidence), note=note,
+            check_statement(text),
+            _check_kind(kind),
+            subject.strip() or "user",
+            valid_from,
+            valid_to,
+            confidence,
+            evidence=tuple(evidence),
+            note=note,
         )
         return self.remember_many([new])[0]
 
@@ -141,7 +169,7 @@ class MemoryStore:
         return stored
 
     @staticmethod
-    def _check_evidence(conn, memories: Sequence[mem.NewMemory]) -> None:  # noqa: ANN001
+    def _check_evidence(conn, memories: Sequence[mem.NewMemory]) -> None:
         wanted = {e for m in memories for e in m.evidence}
         missing = wanted - set(ep.get_episodes(conn, wanted))
         if missing:
@@ -154,10 +182,19 @@ class MemoryStore:
         return memory
 
     def list(self, *, include_superseded: bool = False, limit: int | None = None) -> list[Memory]:
-        return mem.list_memories(self.vault.read(), include_superseded=include_superseded, limit=limit)
+        return mem.list_memories(
+            self.vault.read(), include_superseded=include_superseded, limit=limit
+        )
 
-    def correct(self, memory_id: int, text: str, *, kind: str | None = None,
-                valid_from: datetime | None = None, note: str | None = None) -> Memory:
+    def correct(
+        self,
+        memory_id: int,
+        text: str,
+        *,
+        kind: str | None = None,
+        valid_from: datetime | None = None,
+        note: str | None = None,
+    ) -> Memory:
         """Supersede a memory: the old one is closed now and points to the new one."""
         old = self.get(memory_id)
         if not old.is_current:
@@ -166,8 +203,15 @@ class MemoryStore:
             )
         now = self.clock()
         new = mem.NewMemory(
-            check_statement(text), _check_kind(kind or old.kind), old.subject,
-            valid_from or now, None, 1.0, old.sensitivity, old.source_id, old.evidence,
+            check_statement(text),
+            _check_kind(kind or old.kind),
+            old.subject,
+            valid_from or now,
+            None,
+            1.0,
+            old.sensitivity,
+            old.source_id,
+            old.evidence,
             note or f"corrects memory {memory_id}",
         )
         with self.vault.write() as conn:
@@ -203,7 +247,9 @@ class MemoryStore:
 
     # -- retrieval ---------------------------------------------------------------------------
 
-    def recall(self, query: str, k: int = 5, *, at: datetime | None = None,
-               kind: str | None = None) -> list[Recalled]:
-        return self.retriever.recall(check_statement(query, what="question"), k,
-                                     asked_at=at or self.clock(), kind=kind)
+    def recall(
+        self, query: str, k: int = 5, *, at: datetime | None = None, kind: str | None = None
+    ) -> list[Recalled]:
+        return self.retriever.recall(
+            check_statement(query, what="question"), k, asked_at=at or self.clock(), kind=kind
+        )

@@ -99,12 +99,16 @@ def _relative_unit(word: str, ref: datetime, phrase: str) -> TimeRange:
         return _month_range(month_index // 12, month_index % 12 + 1, phrase)
     if unit == "year":
         year = today.year + shift
-        return TimeRange(datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC), phrase)
+        return TimeRange(
+            datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC), phrase
+        )
     season_start = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}[unit]
     year = today.year + shift
     if shift == -1 and today.month >= season_start + 3:
         year += 1  # "last summer" asked in November means this year's summer
-    start = datetime(year if season_start != 12 else year - (shift == -1), season_start, 1, tzinfo=UTC)
+    start = datetime(
+        year if season_start != 12 else year - (shift == -1), season_start, 1, tzinfo=UTC
+    )
     return TimeRange(start, start + timedelta(days=91), phrase)
 
 
@@ -113,9 +117,15 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime) -> TimeRange:
     if kind == "ago":
         return _ago(m.group(1), m.group(2), ref, phrase)
     if kind == "day_month_year":
-        return _day_range(datetime(int(m.group(3)), _month_number(m.group(2)), int(m.group(1)), tzinfo=UTC), phrase)
+        return _day_range(
+            datetime(int(m.group(3)), _month_number(m.group(2)), int(m.group(1)), tzinfo=UTC),
+            phrase,
+        )
     if kind == "month_day_year":
-        return _day_range(datetime(int(m.group(3)), _month_number(m.group(1)), int(m.group(2)), tzinfo=UTC), phrase)
+        return _day_range(
+            datetime(int(m.group(3)), _month_number(m.group(1)), int(m.group(2)), tzinfo=UTC),
+            phrase,
+        )
     if kind == "month_year":
         return _month_range(int(m.group(2)), _month_number(m.group(1)), phrase)
     if kind == "relative_month":
@@ -130,7 +140,9 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime) -> TimeRange:
         return _relative_unit(m.group(1), ref, phrase)
     if kind == "year":
         year = int(m.group(1))
-        return TimeRange(datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC), phrase)
+        return TimeRange(
+            datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC), phrase
+        )
     month = _month_number(m.group(1))  # "in May": the most recent May up to the question
     year = ref.year if month <= ref.month else ref.year - 1
     return _month_range(year, month, phrase)

@@ -64,6 +64,4 @@ def make_embedder(spec: str) -> Embedder | None:
         return None
     if name == "wordllama":
         return WordLlamaEmbedder()
-    raise ConfigError(
-        f"unknown embedder '{spec}' in setting 'embedder': use 'wordllama' or 'none'"
-    )
+    raise ConfigError(f"unknown embedder '{spec}' in setting 'embedder': use 'wordllama' or 'none'")

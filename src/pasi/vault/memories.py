@@ -101,9 +101,7 @@ def count_memories(conn: sqlite3.Connection) -> tuple[int, int]:
     return current, row[1] - current
 
 
-def supersede(
-    conn: sqlite3.Connection, old_id: int, new_id: int, at: datetime
-) -> None:
+def supersede(conn: sqlite3.Connection, old_id: int, new_id: int, at: datetime) -> None:
     conn.execute(
         "UPDATE memories SET superseded_by = ?, valid_to = COALESCE(valid_to, ?) WHERE id = ?",
         (new_id, to_iso(at), old_id),
@@ -146,7 +144,5 @@ def delete_memory(conn: sqlite3.Connection, memory_id: int) -> list[int]:
 
 
 def memories_citing(conn: sqlite3.Connection, episode_id: int) -> list[int]:
-    rows = conn.execute(
-        "SELECT memory_id FROM memory_evidence WHERE episode_id = ?", (episode_id,)
-    )
+    rows = conn.execute("SELECT memory_id FROM memory_evidence WHERE episode_id = ?", (episode_id,))
     return [r[0] for r in rows]

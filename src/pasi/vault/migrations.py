@@ -145,7 +145,9 @@ def migrate(conn: sqlite3.Connection, path_for_errors: str) -> int:
             f"up to {SCHEMA_VERSION}: upgrade pasi to open it (nothing was changed)"
         )
     for number in range(found, SCHEMA_VERSION):
-        script = f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+        script = (
+            f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+        )
         try:
             conn.executescript(script)
         except sqlite3.Error:

@@ -147,14 +147,16 @@ class VectorIndex:
     def refresh(self, conn: sqlite3.Connection, version: object) -> None:
         if version == self._seen_version:
             return
-        count, = conn.execute(
+        (count,) = conn.execute(
             "SELECT COUNT(*) FROM search_units WHERE vector IS NOT NULL"
         ).fetchone()
         last = int(self.ids[-1]) if len(self.ids) else 0
         if count < len(self.ids) or (
-            len(self.ids) and conn.execute(
+            len(self.ids)
+            and conn.execute(
                 "SELECT COUNT(*) FROM search_units WHERE vector IS NOT NULL AND id <= ?", (last,)
-            ).fetchone()[0] != len(self.ids)
+            ).fetchone()[0]
+            != len(self.ids)
         ):
             self.ids = np.zeros(0, dtype=np.int64)
             self.matrix = np.zeros((0, 0), dtype=np.float32)

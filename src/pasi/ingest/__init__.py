@@ -1,0 +1,1 @@
+"""Connectors: each source format becomes conversations, documents or items."""
