@@ -1,8 +1,10 @@
 """Keeps the search index in step with episodes and memories.
 
-A turn is indexed by its own words (``speaker: text``) and, in a second field, by the words of
-its neighbours in the same session: questions often use the words of the turn before or after
-the one holding the answer (measured: +5 R@5 on LoCoMo, docs/benchmarks.md).
+A turn is found by more than its own words. Questions often use the words of the turns just
+before or after the one holding the answer, so each turn is indexed with a second field, the
+words of its neighbours (two each side, same session), and a dense vector smoothed the same way.
+A turn also records the periods it talks about ("yesterday" said on 8 May is about 7 May).
+The measurements behind these choices are in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -10,16 +12,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 
 from pasi.memory.text import terms_text
+from pasi.memory.timeref import mentioned_ranges
 from pasi.models.embedder import Embedder
 from pasi.vault import search
 from pasi.vault.records import Episode, Memory
 
-NEIGHBOURS = 1  # turns on each side that make up a turn's context field
+NEIGHBOURS = 2  # turns on each side that make up a turn's context
+NEIGHBOUR_WEIGHT = 0.5  # a neighbour's embedding counts half as much as the turn's own
 
 
 def episode_text(episode: Episode) -> str:
@@ -31,17 +34,22 @@ def session_key(episode: Episode) -> str:
     return f"{episode.source_id}/{episode.session}"
 
 
+def _around(turns: list[Episode], episode: Episode) -> list[Episode]:
+    at = next(i for i, t in enumerate(turns) if t.id == episode.id)
+    return turns[max(0, at - NEIGHBOURS) : at] + turns[at + 1 : at + 1 + NEIGHBOURS]
+
+
 @dataclass
 class Indexer:
     embedder: Embedder | None
 
-    def _vectors(self, texts: Sequence[str]) -> list[np.ndarray | None]:
+    def _embed(self, texts: Sequence[str]) -> list[np.ndarray | None]:
         if self.embedder is None or not texts:
             return [None] * len(texts)
         return list(self.embedder.embed(texts))
 
     def index_memories(self, conn: sqlite3.Connection, memories: Sequence[Memory]) -> None:
-        vectors = self._vectors([m.text for m in memories])
+        vectors = self._embed([m.text for m in memories])
         for memory, vector in zip(memories, vectors, strict=True):
             search.add_unit(
                 conn,
@@ -61,52 +69,75 @@ class Indexer:
         session_turns: dict[str, list[Episode]],
     ) -> None:
         """Index new episodes; ``session_turns`` holds every turn of their sessions in order."""
-        texts = [episode_text(e) for e in episodes]
-        vectors = self._vectors(texts)
-        new_ids = {e.id for e in episodes}
-        for episode, text, vector in zip(episodes, texts, vectors, strict=True):
+        own = self._embed([episode_text(e) for e in episodes])
+        embeddings = self._session_embeddings(conn, session_turns)
+        for episode, vector in zip(episodes, own, strict=True):
+            if vector is not None:
+                embeddings[episode.id] = vector
+        for episode, vector in zip(episodes, own, strict=True):
             turns = session_turns[session_key(episode)]
+            at = episode.occurred_at or episode.recorded_at
             search.add_unit(
                 conn,
                 kind="episode",
                 ref_id=episode.id,
-                terms=terms_text(text),
+                terms=terms_text(episode_text(episode)),
                 context=self._context(turns, episode),
                 session=session_key(episode),
+                position=episode.position,
                 speaker=episode.speaker,
-                at=episode.occurred_at or episode.recorded_at,
-                vector=vector,
+                at=at,
+                vector=self._smoothed(turns, episode, embeddings),
+                embedding=vector,
+                times=mentioned_ranges(episode.text, at),
             )
-        self._refresh_old_neighbours(conn, episodes, session_turns, new_ids)
+        self._refresh_old_neighbours(conn, episodes, session_turns, embeddings)
+
+    def _session_embeddings(
+        self, conn: sqlite3.Connection, session_turns: dict[str, list[Episode]]
+    ) -> dict[int, np.ndarray]:
+        if self.embedder is None:
+            return {}
+        found: dict[int, np.ndarray] = {}
+        for key in session_turns:
+            found.update(search.session_embeddings(conn, key))
+        return found
 
     @staticmethod
     def _context(turns: list[Episode], episode: Episode) -> str:
-        at = next(i for i, t in enumerate(turns) if t.id == episode.id)
-        around = turns[max(0, at - NEIGHBOURS) : at] + turns[at + 1 : at + 1 + NEIGHBOURS]
-        return terms_text(" ".join(t.text for t in around))
+        return terms_text(" ".join(t.text for t in _around(turns, episode)))
+
+    @staticmethod
+    def _smoothed(
+        turns: list[Episode], episode: Episode, embeddings: dict[int, np.ndarray]
+    ) -> np.ndarray | None:
+        own = embeddings.get(episode.id)
+        if own is None:
+            return None
+        total, weight = own.astype(np.float32).copy(), 1.0
+        for other in _around(turns, episode):
+            if other.id in embeddings:
+                total += NEIGHBOUR_WEIGHT * embeddings[other.id]
+                weight += NEIGHBOUR_WEIGHT
+        return total / weight
 
     def _refresh_old_neighbours(
         self,
         conn: sqlite3.Connection,
         episodes: Sequence[Episode],
         session_turns: dict[str, list[Episode]],
-        new_ids: set[int],
+        embeddings: dict[int, np.ndarray],
     ) -> None:
-        """Turns already indexed whose neighbourhood just gained a new turn."""
+        """Turns indexed earlier whose neighbourhood just gained a new turn."""
+        new_ids = {e.id for e in episodes}
         stale: dict[int, tuple[list[Episode], Episode]] = {}
         for episode in episodes:
             turns = session_turns[session_key(episode)]
-            at = next(i for i, t in enumerate(turns) if t.id == episode.id)
-            for other in turns[max(0, at - NEIGHBOURS) : at + 1 + NEIGHBOURS]:
+            for other in _around(turns, episode):
                 if other.id not in new_ids:
                     stale[other.id] = (turns, other)
         for turns, other in stale.values():
             unit_id = search.unit_id_for(conn, "episode", other.id)
             if unit_id is not None:
-                search.set_context(conn, unit_id, self._context(turns, other))
-
-
-def when(memory_or_episode: Memory | Episode) -> datetime | None:
-    if isinstance(memory_or_episode, Memory):
-        return memory_or_episode.valid_from or memory_or_episode.recorded_at
-    return memory_or_episode.occurred_at or memory_or_episode.recorded_at
+                context = self._context(turns, other)
+                search.set_context(conn, unit_id, context, self._smoothed(turns, other, embeddings))

@@ -1,18 +1,21 @@
-"""Hybrid retrieval: BM25 over a turn and its neighbours, a weighted dense signal, and boosts
-for the time and the people a question names. Everything runs with no language model.
+"""Hybrid retrieval: BM25 over a turn and its neighbours, boosts for the one person and the
+period a question names, and a dense term. Everything runs with no language model.
+
+score = BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine
 
 Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
 on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
-weak, so it enters as a small weighted term, never as an equal vote.
+weak, so it is added to the normalised lexical score instead of voting as an equal (RRF).
 """
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from pasi.memory.text import terms, words
+from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
 from pasi.vault import episodes as ep
@@ -26,11 +29,10 @@ from pasi.vault.sqlite import SQLiteVault
 class RetrievalParams:
     candidates: int = 200
     context_weight: float = 0.5  # BM25 weight of the neighbours' words relative to the turn's
-    dense_weight: float = 0.3
-    session_weight: float = 0.0
-    speaker_boost: float = 0.1
-    time_boost: float = 0.3
-    superseded_factor: float = 0.6
+    dense_weight: float = 1.0
+    speaker_boost: float = 1.0  # the question names exactly one person: their words count double
+    time_boost: float = 2.0  # the unit is about the period the question names
+    superseded_factor: float = 0.6  # history is findable but ranks below what is true now
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,8 @@ class Retriever:
         return self._speakers[1]
 
     def analyse(self, text: str, asked_at: datetime, version: object) -> Query:
-        query_words = set(words(text))
-        speakers = {s for s in self._known_speakers(version) if s.lower() in query_words}
+        query_words = [w for w in words(text) if w not in STOPWORDS]
+        speakers = {s for s in self._known_speakers(version) if _names(s, query_words)}
         return Query(text, terms(text), find_time_range(text, asked_at), speakers)
 
     def recall(
@@ -95,42 +97,58 @@ class Retriever:
     def score(self, query: Query, version: object, kind: str | None) -> dict[int, float]:
         conn = self.vault.read()
         p = self.params
+        weights = (1.0, p.context_weight)
         lexical = dict(
-            search.lexical(
-                conn, query.terms, limit=p.candidates, weights=(1.0, p.context_weight), kind=kind
-            )
+            search.lexical(conn, query.terms, limit=p.candidates, weights=weights, kind=kind)
         )
-        dense: dict[int, float] = {}
-        if self.embedder is not None:
-            self.vectors.refresh(conn, version)
-            qv = self.embedder.embed([query.text])[0]
-            dense = dict(self.vectors.search(qv, p.candidates))
-            dense.update(self.vectors.scores_for(qv, list(lexical)))
-        ids = set(lexical) | set(dense)
-        if not ids:
-            return {}
-        units = search.get_units(conn, ids)
+        in_period: set[int] = set()
+        if query.time is not None:
+            in_period = set(search.units_about(conn, query.time.start, query.time.end))
+            # The period's own best matches join the candidates, so a weaker match said
+            # then can still rise above stronger ones from other times.
+            lexical.update(
+                search.lexical(
+                    conn,
+                    query.terms,
+                    limit=p.candidates,
+                    weights=weights,
+                    kind=kind,
+                    among=in_period,
+                )
+            )
+        dense = self._dense(conn, query, version, list(lexical))
+        units = search.get_units(conn, set(lexical) | set(dense))
         if kind is not None:
             units = {i: u for i, u in units.items() if u.kind == kind}
-        top_lex = max(lexical.values(), default=1.0) or 1.0
-        scores = {
-            i: lexical.get(i, 0.0) / top_lex + p.dense_weight * dense.get(i, 0.0) for i in units
-        }
-        self._apply_boosts(scores, units, query)
+        top = max(lexical.values(), default=1.0) or 1.0
+        named = next(iter(query.speakers)) if len(query.speakers) == 1 else None
+        scores = {}
+        for unit_id, unit in units.items():
+            factor = 1.0
+            if named is not None and unit.speaker == named:
+                factor += p.speaker_boost
+            if unit_id in in_period:
+                factor += p.time_boost
+            scores[unit_id] = factor * lexical.get(unit_id, 0.0) / top + p.dense_weight * dense.get(
+                unit_id, 0.0
+            )
         self._apply_superseded(conn, scores, units)
         return scores
 
-    def _apply_boosts(self, scores: dict[int, float], units: dict[int, Unit], query: Query) -> None:
-        p = self.params
-        for unit_id, unit in units.items():
-            factor = 1.0
-            if query.speakers and unit.speaker in query.speakers:
-                factor += p.speaker_boost
-            if query.time is not None and unit.at is not None and query.time.contains(unit.at):
-                factor += p.time_boost
-            scores[unit_id] *= factor
+    def _dense(
+        self, conn: sqlite3.Connection, query: Query, version: object, lexical_ids: list[int]
+    ) -> dict[int, float]:
+        if self.embedder is None:
+            return {}
+        self.vectors.refresh(conn, version)
+        qv = self.embedder.embed([query.text])[0]
+        dense = dict(self.vectors.search(qv, self.params.candidates))
+        dense.update(self.vectors.scores_for(qv, lexical_ids))
+        return dense
 
-    def _apply_superseded(self, conn, scores: dict[int, float], units: dict[int, Unit]) -> None:
+    def _apply_superseded(
+        self, conn: sqlite3.Connection, scores: dict[int, float], units: dict[int, Unit]
+    ) -> None:
         memory_ids = [u.ref_id for u in units.values() if u.kind == "memory"]
         if not memory_ids:
             return
@@ -173,3 +191,12 @@ class Retriever:
                     m.subject, source.uri if source else None, None, m.is_current, m.evidence,
                 ))  # fmt: skip
         return results
+
+
+def _names(speaker: str, query_words: list[str]) -> bool:
+    """Does the question name this speaker? By first name, or a 3+ letter prefix ("Mel")."""
+    first = words(speaker)[:1]
+    if not first:
+        return False
+    name = first[0]
+    return any(w == name or (len(w) >= 3 and name.startswith(w)) for w in query_words)

@@ -29,8 +29,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_year", re.compile(rf"\b({_MONTH}),?\s+(?:of\s+)?(\d{{4}})\b")),
     ("relative_month", re.compile(rf"\b(last|this|next)\s+({_MONTH})\b")),
     ("relative_unit", re.compile(r"\b(yesterday|today|tomorrow|last night|(?:last|this|next|past) (?:week|weekend|month|year|summer|winter|spring|fall|autumn))\b")),
-    ("year", re.compile(r"\b(?:in|during|of|since|from|before|after)\s+((?:19|20)\d{2})\b")),
-    ("month", re.compile(rf"\b(?:in|during)\s+({_MONTH})\b")),
+    ("month", re.compile(rf"\b(?:in|of|during|since)\s+({_MONTH})\b")),
+    ("year", re.compile(r"\b((?:19|20)\d{2})\b")),
 ]  # fmt: skip
 
 
@@ -161,3 +161,30 @@ def find_time_range(question: str, ref: datetime) -> TimeRange | None:
             except (ValueError, KeyError):
                 continue  # "31 February 2023": not a date, so not a time filter
     return None
+
+
+# Relative mentions inside a turn, resolved against the turn's own time: (pattern, days back to
+# the window's start, window length in days). "I went there yesterday", said on 8 May, is about
+# 7 May; a question about 7 May should find it.
+_MENTIONS: list[tuple[re.Pattern[str], int, int]] = [
+    (re.compile(r"\b(?:yesterday|last night)\b"), 1, 1),
+    (re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b"), 0, 1),
+    (re.compile(r"\b(?:last week(?:end)?|a week ago|(?:a )?few days ago|the other day)\b"), 7, 7),
+    (re.compile(r"\b(?:two|couple of) weeks ago\b"), 14, 7),
+    (re.compile(r"\b(?:last month|a month ago)\b"), 30, 31),
+    (re.compile(r"\b(?:last year|a year ago)\b"), 365, 365),
+]
+
+
+def mentioned_ranges(text: str, at: datetime) -> list[tuple[datetime, datetime]]:
+    """The time windows a turn talks about besides the day it was said, as [start, end)."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    lowered = text.lower()
+    ranges = []
+    for pattern, back, span in _MENTIONS:
+        if back and pattern.search(lowered):
+            start = day - timedelta(days=back)
+            ranges.append((start, start + timedelta(days=span)))
+    return ranges

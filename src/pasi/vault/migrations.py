@@ -115,19 +115,31 @@ CREATE TABLE audit (
 
 # The search index: one row per searchable unit (an episode or a memory). ``terms`` and
 # ``context`` hold analysed text (stemmed, stopwords removed) so Python and SQLite agree on
-# tokens; ``vector`` is a float32 embedding; ``session`` groups units for session-level scoring.
+# tokens. ``embedding`` is the unit's own float32 vector; ``vector`` is what dense search uses
+# (for a turn, its embedding smoothed with its neighbours'; for a memory, the embedding itself,
+# stored once). ``search_times`` holds the periods a unit talks about besides its own time.
 _INDEX = """
 CREATE TABLE search_units (
-    id      INTEGER PRIMARY KEY,
-    kind    TEXT NOT NULL CHECK (kind IN ('episode', 'memory')),
-    ref_id  INTEGER NOT NULL,
-    session TEXT,
-    speaker TEXT,
-    at      TEXT,
-    vector  BLOB,
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('episode', 'memory')),
+    ref_id    INTEGER NOT NULL,
+    session   TEXT,
+    position  INTEGER,
+    speaker   TEXT,
+    at        TEXT,
+    vector    BLOB,
+    embedding BLOB,
     UNIQUE (kind, ref_id)
 );
-CREATE INDEX search_units_by_session ON search_units (session);
+CREATE INDEX search_units_by_session ON search_units (session, position);
+
+CREATE TABLE search_times (
+    unit_id INTEGER NOT NULL REFERENCES search_units(id) ON DELETE CASCADE,
+    start   TEXT NOT NULL,
+    end     TEXT NOT NULL
+);
+CREATE INDEX search_times_by_unit ON search_times (unit_id);
+CREATE INDEX search_times_by_start ON search_times (start);
 
 CREATE VIRTUAL TABLE search_fts USING fts5(terms, context, tokenize = 'unicode61');
 """

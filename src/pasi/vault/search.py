@@ -26,6 +26,10 @@ class Unit:
     at: datetime | None
 
 
+def _blob(vector: np.ndarray | None) -> bytes | None:
+    return None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+
+
 def add_unit(
     conn: sqlite3.Connection,
     *,
@@ -34,20 +38,27 @@ def add_unit(
     terms: str,
     context: str = "",
     session: str | None = None,
+    position: int | None = None,
     speaker: str | None = None,
     at: datetime | None = None,
     vector: np.ndarray | None = None,
+    embedding: np.ndarray | None = None,
+    times: Sequence[tuple[datetime, datetime]] = (),
 ) -> int:
-    blob = None if vector is None else np.asarray(vector, dtype=np.float32).tobytes()
+    """Add one unit. ``embedding`` is stored only when it differs from ``vector``."""
     cur = conn.execute(
-        "INSERT INTO search_units (kind, ref_id, session, speaker, at, vector)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (kind, ref_id, session, speaker, to_iso(at), blob),
+        "INSERT INTO search_units (kind, ref_id, session, position, speaker, at, vector,"
+        " embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (kind, ref_id, session, position, speaker, to_iso(at), _blob(vector), _blob(embedding)),
     )
     unit_id = int(cur.lastrowid)  # type: ignore[arg-type]
     conn.execute(
         "INSERT INTO search_fts (rowid, terms, context) VALUES (?, ?, ?)",
         (unit_id, terms, context),
+    )
+    conn.executemany(
+        "INSERT INTO search_times (unit_id, start, end) VALUES (?, ?, ?)",
+        [(unit_id, to_iso(a), to_iso(b)) for a, b in times],
     )
     return unit_id
 
@@ -59,7 +70,10 @@ def unit_id_for(conn: sqlite3.Connection, kind: str, ref_id: int) -> int | None:
     return row[0] if row else None
 
 
-def set_context(conn: sqlite3.Connection, unit_id: int, context: str) -> None:
+def set_context(
+    conn: sqlite3.Connection, unit_id: int, context: str, vector: np.ndarray | None
+) -> None:
+    """Replace a unit's neighbourhood: its context terms and its smoothed vector."""
     row = conn.execute("SELECT terms FROM search_fts WHERE rowid = ?", (unit_id,)).fetchone()
     if row is None:
         return
@@ -68,6 +82,18 @@ def set_context(conn: sqlite3.Connection, unit_id: int, context: str) -> None:
         "INSERT INTO search_fts (rowid, terms, context) VALUES (?, ?, ?)",
         (unit_id, row[0], context),
     )
+    if vector is not None:
+        conn.execute("UPDATE search_units SET vector = ? WHERE id = ?", (_blob(vector), unit_id))
+
+
+def session_embeddings(conn: sqlite3.Connection, session: str) -> dict[int, np.ndarray]:
+    """Own embeddings of the episode units of a session, by episode id."""
+    rows = conn.execute(
+        "SELECT ref_id, COALESCE(embedding, vector) FROM search_units"
+        " WHERE session = ? AND kind = 'episode' AND vector IS NOT NULL",
+        (session,),
+    )
+    return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
 
 
 def remove_unit(conn: sqlite3.Connection, kind: str, ref_id: int) -> None:
@@ -75,6 +101,19 @@ def remove_unit(conn: sqlite3.Connection, kind: str, ref_id: int) -> None:
     if unit_id is not None:
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (unit_id,))
         conn.execute("DELETE FROM search_units WHERE id = ?", (unit_id,))
+
+
+def units_about(
+    conn: sqlite3.Connection, start: datetime, end: datetime, limit: int = 5000
+) -> list[int]:
+    """Units said during [start, end) or talking about a period overlapping it."""
+    a, b = to_iso(start), to_iso(end)
+    rows = conn.execute(
+        "SELECT id FROM search_units WHERE at >= ? AND at < ?"
+        " UNION SELECT unit_id FROM search_times WHERE start < ? AND end > ? LIMIT ?",
+        (a, b, b, a, limit),
+    )
+    return [r[0] for r in rows]
 
 
 def fts_query(terms: Iterable[str]) -> str:
@@ -90,27 +129,31 @@ def lexical(
     limit: int,
     weights: tuple[float, float] = (1.0, 0.5),
     kind: str | None = None,
+    among: Iterable[int] | None = None,
 ) -> list[tuple[int, float]]:
-    """BM25 over the unit's own terms and its context; higher score is better."""
+    """BM25 over the unit's own terms and its context; higher score is better.
+
+    ``among`` restricts the result to those unit ids (e.g. the units of a time period). It is
+    applied after matching: FTS5 evaluates ``rowid IN (...)`` one row at a time, which is
+    far slower than scoring every match once.
+    """
     query = fts_query(terms)
     if not query:
         return []
-    weight_args = f"{weights[0]}, {weights[1]}"
-    if kind is None:
-        sql = (
-            f"SELECT rowid, -bm25(search_fts, {weight_args}) AS score FROM search_fts"
-            " WHERE search_fts MATCH ? ORDER BY bm25(search_fts, "
-            f"{weight_args}) LIMIT ?"
-        )
-        rows = conn.execute(sql, (query, limit))
+    rank = f"bm25(search_fts, {weights[0]}, {weights[1]})"
+    sql = f"SELECT search_fts.rowid, -{rank} FROM search_fts"
+    args: list[object] = [query]
+    if kind is not None:
+        sql += " JOIN search_units u ON u.id = search_fts.rowid WHERE search_fts MATCH ? AND u.kind = ?"
+        args.append(kind)
     else:
-        sql = (
-            f"SELECT f.rowid, -bm25(search_fts, {weight_args}) AS score FROM search_fts f"
-            " JOIN search_units u ON u.id = f.rowid WHERE search_fts MATCH ? AND u.kind = ?"
-            f" ORDER BY bm25(search_fts, {weight_args}) LIMIT ?"
-        )
-        rows = conn.execute(sql, (query, kind, limit))
-    return [(r[0], float(r[1])) for r in rows]
+        sql += " WHERE search_fts MATCH ?"
+    if among is None:
+        rows = conn.execute(f"{sql} ORDER BY {rank} LIMIT ?", (*args, limit))
+        return [(r[0], float(r[1])) for r in rows]
+    wanted = set(among)
+    found = [(r[0], float(r[1])) for r in conn.execute(sql, args) if r[0] in wanted]
+    return sorted(found, key=lambda hit: -hit[1])[:limit]
 
 
 def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
@@ -120,7 +163,8 @@ def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
-            f"SELECT id, kind, ref_id, session, speaker, at FROM search_units WHERE id IN ({marks})",
+            "SELECT id, kind, ref_id, session, speaker, at FROM search_units"
+            f" WHERE id IN ({marks})",
             chunk,
         )
         for r in rows:
