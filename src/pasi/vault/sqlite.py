@@ -31,14 +31,14 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
 
 
 def _prepare_directory(directory: Path) -> None:
+    if directory.exists() and not directory.is_dir():
+        raise VaultError(f"the vault path {directory} exists but is not a directory")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise VaultNotWritableError(
             f"cannot create the vault directory {directory}: {error.strerror}"
         ) from None
-    if not directory.is_dir():
-        raise VaultError(f"the vault path {directory} exists but is not a directory")
     if not os.access(directory, os.W_OK | os.X_OK):
         raise VaultNotWritableError(
             f"the vault directory {directory} is not writable by this user; "

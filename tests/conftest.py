@@ -1,0 +1,46 @@
+"""Fixtures shared by all tests: real vaults in temporary directories, a frozen clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pasi.clock import fixed_clock
+from pasi.memory.store import MemoryStore
+from pasi.models.embedder import WordLlamaEmbedder
+from pasi.vault.sqlite import SQLiteVault
+
+NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def embedder() -> WordLlamaEmbedder:
+    """The real embedded model: it ships its weights, so tests use it rather than a fake."""
+    return WordLlamaEmbedder()
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Iterator[SQLiteVault]:
+    with SQLiteVault(tmp_path / "vault") as opened:
+        yield opened
+
+
+@pytest.fixture
+def store(vault: SQLiteVault, embedder: WordLlamaEmbedder) -> MemoryStore:
+    return MemoryStore(vault, embedder, fixed_clock(NOW))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never read or write the real user's config or vault from a test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    for name in ("PASI_VAULT", "PASI_CONFIG", "PASI_EMBEDDER", "PASI_MODEL"):
+        monkeypatch.delenv(name, raising=False)

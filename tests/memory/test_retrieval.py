@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pasi.clock import fixed_clock
+from pasi.memory.store import MemoryStore, Turn
+from pasi.vault.sqlite import SQLiteVault
+
+MAY = datetime(2023, 5, 8, 14, 0, tzinfo=UTC)
+AUGUST = datetime(2023, 8, 20, 14, 0, tzinfo=UTC)
+
+
+def _two_friends(store: MemoryStore) -> None:
+    store.record_turns(
+        [
+            Turn(
+                "I went hiking in the mountains yesterday",
+                speaker="Caroline",
+                session="1",
+                external_id="D1:1",
+                occurred_at=MAY,
+            ),
+            Turn(
+                "Nice! I went hiking with my kids too",
+                speaker="Melanie",
+                session="1",
+                external_id="D1:2",
+                occurred_at=MAY,
+            ),
+            Turn(
+                "We hiked a trail near the lake today",
+                speaker="Melanie",
+                session="2",
+                external_id="D2:1",
+                occurred_at=AUGUST,
+            ),
+            Turn(
+                "Sounds lovely, I stayed home painting",
+                speaker="Caroline",
+                session="2",
+                external_id="D2:2",
+                occurred_at=AUGUST,
+            ),
+        ],
+        source_uri="locomo:test",
+    )
+
+
+def test_a_question_naming_one_person_prefers_what_that_person_said(store: MemoryStore) -> None:
+    _two_friends(store)
+    assert (
+        store.recall("Where did Caroline go hiking?", k=1, kind="episode")[0].external_id == "D1:1"
+    )
+    assert store.recall("Where did Melanie go hiking?", k=1, kind="episode")[0].speaker == "Melanie"
+
+
+def test_a_nickname_prefix_names_the_speaker(store: MemoryStore) -> None:
+    _two_friends(store)
+    assert store.recall("Did Mel go hiking?", k=1, kind="episode")[0].speaker == "Melanie"
+
+
+def test_a_question_naming_a_period_prefers_turns_from_then(store: MemoryStore) -> None:
+    _two_friends(store)
+    asked = datetime(2023, 9, 1, tzinfo=UTC)
+    in_august = store.recall("Who went hiking in August 2023?", k=1, at=asked, kind="episode")
+    in_may = store.recall("Who went hiking in May 2023?", k=1, at=asked, kind="episode")
+    assert in_august[0].external_id == "D2:1"
+    assert in_may[0].external_id in {"D1:1", "D1:2"}
+
+
+def test_relative_words_in_a_turn_date_it(store: MemoryStore) -> None:
+    """'yesterday' said on 8 May is about 7 May: a question about 7 May finds it."""
+    _two_friends(store)
+    hit = store.recall("Who went hiking on 7 May 2023?", k=1, at=AUGUST, kind="episode")
+    assert hit[0].external_id == "D1:1"
+
+
+def test_retrieval_works_without_an_embedder(vault: SQLiteVault) -> None:
+    store = MemoryStore(vault, None, fixed_clock(AUGUST))
+    _two_friends(store)
+    store.remember("Caroline paints landscapes", subject="Caroline")
+    hits = store.recall("who paints?", k=2)
+    assert hits[0].kind == "memory"
+    assert hits[0].text == "Caroline paints landscapes"
+
+
+def test_dense_search_finds_a_paraphrase_with_no_shared_words(store: MemoryStore) -> None:
+    store.remember("My daughter adores horses")
+    store.remember("The quarterly tax filing is due in April")
+    hits = store.recall("kid loves ponies", k=1)
+    assert hits and hits[0].text == "My daughter adores horses"
