@@ -103,9 +103,10 @@ class MemoryStore:
             ids = ep.insert_episodes(conn, source_id, new, now)
             added = ep.get_episodes(conn, [i for i in ids if i is not None])
             episodes = [added[i] for i in ids if i is not None]
-            sessions = {
-                session_key(e): ep.session_episodes(conn, e.source_id, e.session) for e in episodes
-            }
+            sessions: dict[str, list[Episode]] = {}
+            for e in episodes:  # one query per session, not per turn: O(n) not O(n^2)
+                if session_key(e) not in sessions:
+                    sessions[session_key(e)] = ep.session_episodes(conn, e.source_id, e.session)
             self.indexer.index_episodes(conn, episodes, sessions)
         return ids
 
