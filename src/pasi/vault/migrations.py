@@ -132,6 +132,7 @@ CREATE TABLE search_units (
     UNIQUE (kind, ref_id)
 );
 CREATE INDEX search_units_by_session ON search_units (session, position);
+CREATE INDEX search_units_by_speaker ON search_units (speaker);
 
 CREATE TABLE search_times (
     unit_id INTEGER NOT NULL REFERENCES search_units(id) ON DELETE CASCADE,
