@@ -1,0 +1,1 @@
+"""The assistant turn: context assembly, tool loop, consent policy."""

@@ -1,0 +1,93 @@
+"""The assistant with no language model: it remembers what you say and answers from memory.
+
+Every line the user types is kept verbatim as an episode, so nothing said in chat is lost even
+before a model exists to extract memories from it. A question is answered with the memories and
+turns that best match it, each with its date and where it came from, so the user can judge it.
+The assistant's own replies are not recorded: they only repeat stored text, and recording them
+would make later answers quote pasi instead of the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pasi.memory.retrieval import Recalled
+from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
+
+INTRO = (
+    "pasi is running without a language model: it remembers what you say and answers "
+    "questions with the matching memories and their sources. To add a model, set `model` in "
+    "~/.config/pasi/config.toml (see docs/configuration.md)."
+)
+
+QUESTION_WORDS = frozenset(
+    "who whom whose what which when where why how do does did is are was were am can could "
+    "will would should shall have has had".split()
+)
+
+ANSWERS = 3
+RELEVANT = 0.25  # results scoring under this share of the best one are noise, not answers
+
+
+def is_question(text: str) -> bool:
+    """A question ends with '?' or starts with a question word ("when did I ...")."""
+    stripped = text.strip()
+    first = stripped.split(maxsplit=1)[0].lower().strip(",.:;!") if stripped else ""
+    return stripped.endswith("?") or first in QUESTION_WORDS
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    recorded: int | None = None  # the episode id the user's line was stored as
+    found: list[Recalled] = field(default_factory=list)
+
+
+class OfflineAgent:
+    def __init__(self, memory: MemoryStore, *, source_uri: str = DEFAULT_CONVERSATION) -> None:
+        self.memory = memory
+        self.source_uri = source_uri
+
+    def respond(self, text: str) -> Reply:
+        """Record the line, then answer it from memory or acknowledge it."""
+        episode_id = self.memory.record_turn(text, role="user", source_uri=self.source_uri)
+        if not is_question(text):
+            return Reply("Noted: I will remember that.", episode_id)
+        found = self._matches(text, episode_id)
+        return Reply(_format_answer(found), episode_id, found)
+
+    def _matches(self, text: str, episode_id: int) -> list[Recalled]:
+        """Best memories and turns, minus this very line and earlier questions (not evidence)."""
+        results = self.memory.recall(text, ANSWERS + 10)
+        kept = [r for r in results if not self._is_own_question(r, episode_id)]
+        best = max((r.score for r in kept), default=0.0)
+        return [r for r in kept if r.score >= RELEVANT * best][:ANSWERS]
+
+    def _is_own_question(self, result: Recalled, episode_id: int) -> bool:
+        if result.kind != "episode":
+            return False
+        return result.id == episode_id or (
+            result.source == self.source_uri and is_question(result.text)
+        )
+
+
+def describe_source(result: Recalled) -> str:
+    """Where a result came from, in words: the date and the source it was recorded from."""
+    when = result.at.date().isoformat() if result.at else "unknown date"
+    if result.kind == "memory":
+        status = "" if result.current else ", since corrected"
+        return f"memory #{result.id}, {when}{status}"
+    where = result.source or "unknown source"
+    if result.session:
+        where += f", session {result.session}"
+    who = f"{result.speaker} " if result.speaker else ""
+    return f"{who}on {when} in {where}"
+
+
+def _format_answer(found: list[Recalled]) -> str:
+    if not found:
+        return "I have nothing about that yet. Tell me, and I will remember it."
+    lines = ["From what I have:"]
+    for rank, result in enumerate(found, start=1):
+        lines.append(f'  {rank}. "{result.text}" ({describe_source(result)})')
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The ``pasi`` command line: Typer commands, Rich tables and progress bars."""

@@ -1,0 +1,139 @@
+"""``pasi bench``: the benchmark harnesses, on public data sets or the user's own files.
+
+Harness modules are imported inside each command: they are heavy, and some land in pasi
+later than the CLI, which must keep working without them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from pasi.cli.common import existing_file, state
+from pasi.cli.render import console, err_console, print_json
+from pasi.errors import InputError, PasiError
+
+bench_app = typer.Typer(help="Run benchmarks: retrieval quality and scale.", no_args_is_help=True)
+
+
+def _ints(value: str, option: str) -> list[int]:
+    try:
+        numbers = [int(part) for part in value.split(",") if part.strip()]
+    except ValueError:
+        numbers = []
+    if not numbers or any(n < 1 for n in numbers):
+        raise InputError(
+            f"{option} takes positive whole numbers separated by commas, not '{value}'"
+        )
+    return numbers
+
+
+def _harness(module: str, function: str) -> Any:
+    try:
+        loaded = importlib.import_module(f"pasi.bench.{module}")
+    except ModuleNotFoundError as error:
+        if error.name != f"pasi.bench.{module}":
+            raise
+        raise PasiError(
+            f"the {module} benchmark is not available in this version of pasi"
+        ) from None
+    return getattr(loaded, function)
+
+
+def _progress(message: str) -> None:
+    err_console().print(message, markup=False)
+
+
+@bench_app.command()
+def locomo(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A LoCoMo JSON file (e.g. locomo10.json)."),
+    k: str = typer.Option("1,5,10,25,50", "--k", help="Cut-offs for recall@k, comma-separated."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """LoCoMo evidence recall@k over dialogue turns, with no language model."""
+    ks = _ints(k, "--k")
+    run_locomo = _harness("locomo", "run_locomo")
+    result = run_locomo(
+        existing_file(file), ks, embedder=state(ctx).embedder(),
+        progress=None if as_json else _progress,
+    )  # fmt: skip
+    if as_json:
+        print_json(result)
+    else:
+        console().print(_locomo_table(result, ks))
+
+
+def _locomo_table(result: dict[str, Any], ks: list[int]):
+    from rich.table import Table
+
+    table = Table(title=f"LoCoMo {result['metric']}")
+    table.add_column("category")
+    table.add_column("questions", justify="right")
+    for cut in ks:
+        table.add_column(f"R@{cut}", justify="right")
+    for number, row in result["per_category"].items():
+        table.add_row(
+            f"{number} {row['name']}", str(row["questions"]), *(f"{row[c]:.1f}" for c in ks)
+        )
+    overall = result["overall"]
+    table.add_row("overall", str(result["questions"]), *(f"{overall[c]:.1f}" for c in ks))
+    return table
+
+
+@bench_app.command()
+def longmemeval(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A LongMemEval JSON file (longmemeval_s/_m/oracle)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """LongMemEval retrieval: recall_all@k and NDCG@k at session and turn level."""
+    run_longmemeval = _harness("longmemeval", "run_longmemeval")
+    result = run_longmemeval(existing_file(file), embedder=state(ctx).embedder())
+    _show(result, as_json, "LongMemEval")
+
+
+@bench_app.command()
+def scale(
+    ctx: typer.Context,
+    n: str = typer.Option("10000,100000", "--n", help="Vault sizes to measure, comma-separated."),
+    queries: int = typer.Option(200, "--queries", min=1, help="Questions timed at each size."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Retrieval latency (p50/p95), ingest throughput and memory use at growing sizes."""
+    ns = _ints(n, "--n")
+    run_scale = _harness("scale", "run_scale")
+    result = run_scale(ns, queries=queries, embedder=state(ctx).embedder())
+    _show(result, as_json, "scale")
+
+
+def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
+    if as_json:
+        print_json(result)
+        return
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False)
+    table.add_column("measure", overflow="fold")
+    table.add_column("value", overflow="fold")
+    for key, value in _flatten(result):
+        table.add_row(key, str(value))
+    console().print(table)
+
+
+def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Nested results as (dotted key, value) rows for a two-column table."""
+    if isinstance(value, dict):
+        rows: list[tuple[str, Any]] = []
+        for key, inner in value.items():
+            rows.extend(_flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
+        return rows
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        rows = []
+        for index, inner in enumerate(value):
+            rows.extend(_flatten(inner, f"{prefix}[{index}]"))
+        return rows
+    return [(prefix, value)]
