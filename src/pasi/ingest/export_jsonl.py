@@ -15,8 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from pasi.errors import ImportFormatError
-from pasi.privacy.export import EXPORT_FORMAT, EXPORT_VERSION, RECORD_TYPES
 from pasi.vault.records import MEMORY_KINDS
+
+# The format is defined here, beside its reader; the writer (pasi.privacy.export) imports it.
+EXPORT_FORMAT = "pasi.export"
+EXPORT_VERSION = 1
+# Record types in file order: each refers only to types written before it.
+RECORD_TYPES = ("source", "episode", "memory", "entity")
 
 _SNIFF_BYTES = 64 * 1024
 
@@ -48,6 +53,13 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "aliases": ("list", _REQ), "attributes": ("dict", _REQ),
     },
 }  # fmt: skip
+
+_NOT_COLUMNS = {"memory": {"evidence"}}  # stored in memory_evidence, not in the memories table
+
+
+def columns(kind: str) -> tuple[str, ...]:
+    """The table columns a record type is written from and restored into, in order."""
+    return tuple(f for f in SCHEMA[kind] if f not in _NOT_COLUMNS.get(kind, set()))
 
 
 @dataclass

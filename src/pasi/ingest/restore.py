@@ -18,10 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from pasi.ingest.export_jsonl import ExportData
+from pasi.ingest.export_jsonl import RECORD_TYPES, ExportData, columns
 from pasi.memory.indexer import session_key
 from pasi.memory.store import BATCH, MemoryStore
-from pasi.privacy.export import EPISODE_FIELDS, MEMORY_FIELDS, RECORD_TYPES, SOURCE_FIELDS
 from pasi.vault import episodes as ep
 from pasi.vault import memories as mem
 from pasi.vault.records import Episode
@@ -86,11 +85,11 @@ class _Restorer:
         row = conn.execute("SELECT id FROM sources WHERE uri = ?", (r["uri"],)).fetchone()
         if row:
             return row[0], None
-        values = {f: r[f] for f in SOURCE_FIELDS} | {"remote_ok": int(r["remote_ok"])}
+        values = {f: r[f] for f in columns("source")} | {"remote_ok": int(r["remote_ok"])}
         return None, self._insert(conn, "sources", values)
 
     def _episode(self, conn: sqlite3.Connection, r: dict) -> tuple[int | None, int | None]:
-        values = {f: r[f] for f in EPISODE_FIELDS} | {
+        values = {f: r[f] for f in columns("episode")} | {
             "source_id": self.ids["source"][r["source_id"]]
         }
         if r["external_id"] is not None:
@@ -116,7 +115,7 @@ class _Restorer:
         if row:
             return row[0], None
         source = r["source_id"]
-        values = {f: r[f] for f in MEMORY_FIELDS} | {
+        values = {f: r[f] for f in columns("memory")} | {
             "superseded_by": None,  # linked once every memory exists: it may point forward
             "source_id": None if source is None else self.ids["source"][source],
         }

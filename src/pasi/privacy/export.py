@@ -19,28 +19,9 @@ from typing import IO, Any
 
 from pasi.clock import Clock, system_clock, to_iso
 from pasi.errors import PasiError
+from pasi.ingest.export_jsonl import EXPORT_FORMAT, EXPORT_VERSION, RECORD_TYPES, columns
 from pasi.vault.migrations import SCHEMA_VERSION
 from pasi.vault.sqlite import SQLiteVault
-
-EXPORT_FORMAT = "pasi.export"
-EXPORT_VERSION = 1
-
-SOURCE_FIELDS = (
-    "id", "kind", "uri", "title", "trust", "remote_ok", "cursor", "content_hash", "created_at",
-    "synced_at",
-)  # fmt: skip
-EPISODE_FIELDS = (
-    "id", "source_id", "external_id", "session", "position", "role", "speaker", "text",
-    "occurred_at", "recorded_at",
-)  # fmt: skip
-MEMORY_FIELDS = (
-    "id", "text", "kind", "subject", "valid_from", "valid_to", "recorded_at", "confidence",
-    "superseded_by", "sensitivity", "source_id", "note",
-)  # fmt: skip
-ENTITY_FIELDS = ("id", "name", "kind", "aliases", "attributes")
-
-# Record types in the order they appear: each refers only to types written before it.
-RECORD_TYPES = ("source", "episode", "memory", "entity")
 
 
 def _rows(conn: sqlite3.Connection, table: str, fields: tuple[str, ...]) -> Iterator[sqlite3.Row]:
@@ -59,14 +40,14 @@ def _evidence(conn: sqlite3.Connection) -> dict[int, list[int]]:
 def iter_records(vault: SQLiteVault) -> Iterator[dict[str, Any]]:
     """Every exported record in file order, without header and footer."""
     conn = vault.read()
-    for row in _rows(conn, "sources", SOURCE_FIELDS):
+    for row in _rows(conn, "sources", columns("source")):
         yield {"type": "source", **dict(row), "remote_ok": bool(row["remote_ok"])}
-    for row in _rows(conn, "episodes", EPISODE_FIELDS):
+    for row in _rows(conn, "episodes", columns("episode")):
         yield {"type": "episode", **dict(row)}
     evidence = _evidence(conn)
-    for row in _rows(conn, "memories", MEMORY_FIELDS):
+    for row in _rows(conn, "memories", columns("memory")):
         yield {"type": "memory", **dict(row), "evidence": evidence.get(row["id"], [])}
-    for row in _rows(conn, "entities", ENTITY_FIELDS):
+    for row in _rows(conn, "entities", columns("entity")):
         record = dict(row)
         record["aliases"] = json.loads(record["aliases"])
         record["attributes"] = json.loads(record["attributes"])
