@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from pasi.clock import from_iso, to_iso
+from pasi.vault.vectors import VectorIndex as VectorIndex  # re-exported for callers
 
 
 @dataclass(frozen=True)
@@ -174,79 +175,3 @@ def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
 
 def count_units(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM search_units").fetchone()[0]
-
-
-class VectorIndex:
-    """All unit vectors as one matrix in memory; cosine by a matrix-vector product.
-
-    Refreshed lazily: new rows are appended by id; any deletion triggers a full reload.
-    Brute force is 2-8 ms per query at 100k x 256 on this machine (DESIGN.md).
-    """
-
-    def __init__(self) -> None:
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.matrix = np.zeros((0, 0), dtype=np.float32)
-        self._seen_version: object = None
-
-    def refresh(self, conn: sqlite3.Connection, version: object) -> None:
-        if version == self._seen_version:
-            return
-        (count,) = conn.execute(
-            "SELECT COUNT(*) FROM search_units WHERE vector IS NOT NULL"
-        ).fetchone()
-        last = int(self.ids[-1]) if len(self.ids) else 0
-        if count < len(self.ids) or (
-            len(self.ids)
-            and conn.execute(
-                "SELECT COUNT(*) FROM search_units WHERE vector IS NOT NULL AND id <= ?", (last,)
-            ).fetchone()[0]
-            != len(self.ids)
-        ):
-            self.ids = np.zeros(0, dtype=np.int64)
-            self.matrix = np.zeros((0, 0), dtype=np.float32)
-            last = 0
-        self._append(conn, last)
-        self._seen_version = version
-
-    def _append(self, conn: sqlite3.Connection, after_id: int) -> None:
-        rows = conn.execute(
-            "SELECT id, vector FROM search_units WHERE vector IS NOT NULL AND id > ? ORDER BY id",
-            (after_id,),
-        ).fetchall()
-        if not rows:
-            return
-        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        dim = len(rows[0][1]) // 4
-        block = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(-1, dim)
-        if self.matrix.size == 0:
-            self.ids, self.matrix = ids, block.copy()
-        else:
-            self.ids = np.concatenate([self.ids, ids])
-            self.matrix = np.vstack([self.matrix, block])
-
-    def search(
-        self, query: np.ndarray, limit: int, among: np.ndarray | None = None
-    ) -> list[tuple[int, float]]:
-        """Top ``limit`` unit ids by dot product (vectors are stored normalised)."""
-        if self.matrix.size == 0:
-            return []
-        scores = self.matrix @ np.asarray(query, dtype=np.float32)
-        if among is not None:
-            mask = np.isin(self.ids, among)
-            scores = np.where(mask, scores, -np.inf)
-        limit = min(limit, len(scores))
-        top = np.argpartition(-scores, limit - 1)[:limit]
-        top = top[np.argsort(-scores[top])]
-        return [(int(self.ids[i]), float(scores[i])) for i in top if np.isfinite(scores[i])]
-
-    def scores_for(self, query: np.ndarray, unit_ids: Sequence[int]) -> dict[int, float]:
-        if self.matrix.size == 0 or not unit_ids:
-            return {}
-        positions = np.searchsorted(self.ids, np.asarray(unit_ids, dtype=np.int64))
-        positions = np.clip(positions, 0, len(self.ids) - 1)
-        result = {}
-        q = np.asarray(query, dtype=np.float32)
-        for unit_id, pos in zip(unit_ids, positions, strict=True):
-            if self.ids[pos] == unit_id:
-                result[unit_id] = float(self.matrix[pos] @ q)
-        return result

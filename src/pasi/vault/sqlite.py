@@ -18,6 +18,7 @@ from pasi.errors import VaultError, VaultNotWritableError
 from pasi.vault.migrations import migrate
 
 DB_FILE = "vault.db"
+CACHE_KIB = 64 * 1024
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
@@ -25,6 +26,9 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
+    # 64 MiB of page cache instead of SQLite's 2 MiB: a recall touches a few hundred scattered
+    # rows and the FTS posting lists; re-reading them from the OS made up ~3 ms of a 100k recall.
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     if readonly:
         conn.execute("PRAGMA query_only = ON")
     return conn

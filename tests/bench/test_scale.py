@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pasi.bench.scale import run_scale
+from pasi.bench.synthetic import MemoryFaker
+from pasi.models.embedder import WordLlamaEmbedder
+
+
+def test_faker_is_reproducible_and_varied() -> None:
+    first = [m.text for m in MemoryFaker(7).memories(500)]
+    assert first == [m.text for m in MemoryFaker(7).memories(500)]
+    assert len(set(first)) > 450
+    vocabulary = {w for text in first for w in text.lower().split()}
+    assert len(vocabulary) > 500
+
+
+def test_scale_reports_every_size_with_plausible_figures(embedder: WordLlamaEmbedder) -> None:
+    report = run_scale((300, 600), queries=20, embedder=embedder, seed=1)
+    assert report["benchmark"] == "scale"
+    assert report["machine"]["cpus"] >= 1 and report["machine"]["python"]
+    assert [run["n"] for run in report["runs"]] == [300, 600]
+    for run in report["runs"]:
+        assert run["stored"] == run["indexed"] == run["n"]
+        assert run["queries"] == 20 and run["empty_results"] == 0
+        assert run["ingest_per_s"] > 0
+        latency = run["recall_ms"]
+        assert 0 < latency["p50"] <= latency["p95"] and latency["mean"] > 0
+        assert latency["cold"] > 0
+        assert run["vault_mb"] > 0 and run["peak_rss_mb"] > 0
