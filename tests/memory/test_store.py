@@ -130,3 +130,25 @@ def test_unknown_kind_and_missing_evidence_are_refused(store: MemoryStore) -> No
     with pytest.raises(InputError, match=r"evidence episode\(s\) \[99\]"):
         store.remember("x", evidence=[99])
     assert store.list() == []
+
+
+def test_erased_turns_leave_no_trace_in_their_neighbours_index(store: MemoryStore) -> None:
+    turns = [
+        Turn("Can you keep something for me?", speaker="me", session="1", external_id="1"),
+        Turn("my password is hunter2", speaker="me", session="1", external_id="2"),
+        Turn("ok, noted", speaker="pasi", session="1", external_id="3"),
+        Turn("thanks", speaker="me", session="1", external_id="4"),
+    ]
+    ids = store.record_turns(turns, source_uri="chat:x")
+    memory = store.remember("The user's password is hunter2", evidence=[ids[1]])
+    store.forget(memory.id, with_evidence=True)
+    conn = store.vault.read()
+    lexical_hits = search.lexical(conn, ["hunter2"], limit=5)
+    assert lexical_hits == []
+    assert all("hunter2" not in hit.text for hit in store.recall("hunter2 password", k=5))
+    contexts = [r[0] for r in conn.execute("SELECT context FROM search_fts")]
+    assert not any("hunter2" in c for c in contexts)
+    # the survivors are neighbours of each other now
+    unit = search.unit_id_for(conn, "episode", ids[0])
+    context = conn.execute("SELECT context FROM search_fts WHERE rowid = ?", (unit,)).fetchone()[0]
+    assert "note" in context.split()

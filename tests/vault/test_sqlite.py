@@ -52,10 +52,13 @@ def test_vault_from_a_newer_pasi_is_refused_untouched(tmp_path: Path) -> None:
     with SQLiteVault(tmp_path / "v") as vault, vault.write() as conn:
         conn.execute("INSERT INTO goals (title, created_at) VALUES ('keep me', 'x')")
     raw = sqlite3.connect(tmp_path / "v" / DB_FILE)
+    raw.execute("PRAGMA journal_mode = DELETE")
     raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
     raw.close()
+    before = (tmp_path / "v" / DB_FILE).read_bytes()
     with pytest.raises(VaultVersionError, match="upgrade pasi"):
         SQLiteVault(tmp_path / "v")
+    assert (tmp_path / "v" / DB_FILE).read_bytes() == before
     raw = sqlite3.connect(tmp_path / "v" / DB_FILE)
     assert raw.execute("SELECT title FROM goals").fetchone()[0] == "keep me"
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 5

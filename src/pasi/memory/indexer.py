@@ -34,9 +34,19 @@ def session_key(episode: Episode) -> str:
     return f"{episode.source_id}/{episode.session}"
 
 
-def _around(turns: list[Episode], episode: Episode) -> list[Episode]:
-    at = next(i for i, t in enumerate(turns) if t.id == episode.id)
-    return turns[max(0, at - NEIGHBOURS) : at] + turns[at + 1 : at + 1 + NEIGHBOURS]
+class Sessions:
+    """The turns of some sessions in order, with each turn's place, for neighbour lookups."""
+
+    def __init__(self, session_turns: dict[str, list[Episode]]) -> None:
+        self.place = {
+            turn.id: (turns, index)
+            for turns in session_turns.values()
+            for index, turn in enumerate(turns)
+        }
+
+    def around(self, episode_id: int) -> list[Episode]:
+        turns, at = self.place[episode_id]
+        return turns[max(0, at - NEIGHBOURS) : at] + turns[at + 1 : at + 1 + NEIGHBOURS]
 
 
 @dataclass
@@ -69,29 +79,51 @@ class Indexer:
         session_turns: dict[str, list[Episode]],
     ) -> None:
         """Index new episodes; ``session_turns`` holds every turn of their sessions in order."""
+        sessions = Sessions(session_turns)
         own = self._embed([episode_text(e) for e in episodes])
         embeddings = self._session_embeddings(conn, session_turns)
+        embeddings.update({e.id: v for e, v in zip(episodes, own, strict=True) if v is not None})
         for episode, vector in zip(episodes, own, strict=True):
-            if vector is not None:
-                embeddings[episode.id] = vector
-        for episode, vector in zip(episodes, own, strict=True):
-            turns = session_turns[session_key(episode)]
             at = episode.occurred_at or episode.recorded_at
             search.add_unit(
                 conn,
                 kind="episode",
                 ref_id=episode.id,
                 terms=terms_text(episode_text(episode)),
-                context=self._context(turns, episode),
+                context=self._context(sessions, episode.id),
                 session=session_key(episode),
                 position=episode.position,
                 speaker=episode.speaker,
                 at=at,
-                vector=self._smoothed(turns, episode, embeddings),
+                vector=self._smoothed(sessions, episode.id, embeddings),
                 embedding=vector,
                 times=mentioned_ranges(episode.text, at),
             )
-        self._refresh_old_neighbours(conn, episodes, session_turns, embeddings)
+        new_ids = {e.id for e in episodes}
+        stale = {o.id for e in episodes for o in sessions.around(e.id) if o.id not in new_ids}
+        self._refresh(conn, sessions, stale, embeddings)
+
+    def refresh_neighbours(
+        self,
+        conn: sqlite3.Connection,
+        removed: dict[str, list[Episode]],
+        session_turns: dict[str, list[Episode]],
+    ) -> None:
+        """After turns are erased, rebuild the neighbourhoods that held their words.
+
+        ``removed`` holds each affected session's turns as they were before the erasure,
+        ``session_turns`` as they are now. Without this, an erased turn's words would live on
+        in the context of the turns around it.
+        """
+        remaining = {t.id for turns in session_turns.values() for t in turns}
+        touched: set[int] = set()
+        for before in removed.values():
+            for at, turn in enumerate(before):
+                if turn.id not in remaining:
+                    window = before[max(0, at - NEIGHBOURS) : at + 1 + NEIGHBOURS]
+                    touched.update(t.id for t in window if t.id in remaining)
+        sessions = Sessions(session_turns)
+        self._refresh(conn, sessions, touched, self._session_embeddings(conn, session_turns))
 
     def _session_embeddings(
         self, conn: sqlite3.Connection, session_turns: dict[str, list[Episode]]
@@ -104,40 +136,36 @@ class Indexer:
         return found
 
     @staticmethod
-    def _context(turns: list[Episode], episode: Episode) -> str:
-        return terms_text(" ".join(t.text for t in _around(turns, episode)))
+    def _context(sessions: Sessions, episode_id: int) -> str:
+        return terms_text(" ".join(t.text for t in sessions.around(episode_id)))
 
     @staticmethod
     def _smoothed(
-        turns: list[Episode], episode: Episode, embeddings: dict[int, np.ndarray]
+        sessions: Sessions, episode_id: int, embeddings: dict[int, np.ndarray]
     ) -> np.ndarray | None:
-        own = embeddings.get(episode.id)
+        own = embeddings.get(episode_id)
         if own is None:
             return None
         total, weight = own.astype(np.float32).copy(), 1.0
-        for other in _around(turns, episode):
+        for other in sessions.around(episode_id):
             if other.id in embeddings:
                 total += NEIGHBOUR_WEIGHT * embeddings[other.id]
                 weight += NEIGHBOUR_WEIGHT
         return total / weight
 
-    def _refresh_old_neighbours(
+    def _refresh(
         self,
         conn: sqlite3.Connection,
-        episodes: Sequence[Episode],
-        session_turns: dict[str, list[Episode]],
+        sessions: Sessions,
+        episode_ids: set[int],
         embeddings: dict[int, np.ndarray],
     ) -> None:
-        """Turns indexed earlier whose neighbourhood just gained a new turn."""
-        new_ids = {e.id for e in episodes}
-        stale: dict[int, tuple[list[Episode], Episode]] = {}
-        for episode in episodes:
-            turns = session_turns[session_key(episode)]
-            for other in _around(turns, episode):
-                if other.id not in new_ids:
-                    stale[other.id] = (turns, other)
-        for turns, other in stale.values():
-            unit_id = search.unit_id_for(conn, "episode", other.id)
+        for episode_id in episode_ids:
+            unit_id = search.unit_id_for(conn, "episode", episode_id)
             if unit_id is not None:
-                context = self._context(turns, other)
-                search.set_context(conn, unit_id, context, self._smoothed(turns, other, embeddings))
+                search.set_context(
+                    conn,
+                    unit_id,
+                    self._context(sessions, episode_id),
+                    self._smoothed(sessions, episode_id, embeddings),
+                )

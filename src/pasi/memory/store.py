@@ -7,6 +7,7 @@ and points to its successor, so history stays answerable. ``forget`` is the one 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -239,12 +240,21 @@ class MemoryStore:
             for doomed_id in doomed:
                 evidence.update(mem.delete_memory(conn, doomed_id))
                 search.remove_unit(conn, "memory", doomed_id)
-            removed_episodes = 0
-            if with_evidence:
-                for episode_id in evidence:
-                    search.remove_unit(conn, "episode", episode_id)
-                removed_episodes = ep.delete_episodes(conn, evidence)
+            removed_episodes = self._erase_turns(conn, evidence) if with_evidence else 0
         return ForgetReport(memories=len(doomed), episodes=removed_episodes)
+
+    def _erase_turns(self, conn: sqlite3.Connection, episode_ids: set[int]) -> int:
+        """Delete turns and rebuild their neighbours' index entries, which held their words."""
+        turns = ep.get_episodes(conn, episode_ids).values()
+        before = {session_key(t): ep.session_episodes(conn, t.source_id, t.session) for t in turns}
+        for episode_id in episode_ids:
+            search.remove_unit(conn, "episode", episode_id)
+        removed = ep.delete_episodes(conn, episode_ids)
+        after = {
+            key: [t for t in session if t.id not in episode_ids] for key, session in before.items()
+        }
+        self.indexer.refresh_neighbours(conn, before, after)
+        return removed
 
     # -- retrieval ---------------------------------------------------------------------------
 

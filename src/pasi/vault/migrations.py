@@ -149,14 +149,20 @@ MIGRATIONS: tuple[str, ...] = (_CORE, _INDEX)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, path_for_errors: str) -> int:
-    """Bring the schema up to date; return the version found before migrating."""
+def check_version(conn: sqlite3.Connection, path_for_errors: str) -> int:
+    """The schema version found; refuse, before changing anything, one from a newer pasi."""
     found = conn.execute("PRAGMA user_version").fetchone()[0]
     if found > SCHEMA_VERSION:
         raise VaultVersionError(
             f"the vault {path_for_errors} has schema version {found}, but this pasi knows only "
             f"up to {SCHEMA_VERSION}: upgrade pasi to open it (nothing was changed)"
         )
+    return found
+
+
+def migrate(conn: sqlite3.Connection, path_for_errors: str) -> int:
+    """Bring the schema up to date; return the version found before migrating."""
+    found = check_version(conn, path_for_errors)
     for number in range(found, SCHEMA_VERSION):
         script = (
             f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;"

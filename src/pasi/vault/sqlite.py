@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pasi.errors import VaultError, VaultNotWritableError
-from pasi.vault.migrations import migrate
+from pasi.vault.migrations import check_version, migrate
 
 DB_FILE = "vault.db"
 CACHE_KIB = 64 * 1024
@@ -59,11 +59,19 @@ class SQLiteVault:
         _prepare_directory(directory)
         try:
             self._writer = _connect(self.path, readonly=False)
+        except sqlite3.DatabaseError as error:
+            raise VaultError(f"cannot open the vault database {self.path}: {error}") from None
+        try:
+            check_version(self._writer, str(self.path))  # before WAL: a newer vault stays as is
             self._writer.execute("PRAGMA journal_mode = WAL")
             self._writer.execute("PRAGMA synchronous = NORMAL")
             self.found_version = migrate(self._writer, str(self.path))
         except sqlite3.DatabaseError as error:
+            self._writer.close()
             raise VaultError(f"cannot open the vault database {self.path}: {error}") from None
+        except VaultError:
+            self._writer.close()
+            raise
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
