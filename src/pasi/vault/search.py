@@ -139,7 +139,8 @@ def lexical(
     far slower than scoring every match once.
     """
     query = fts_query(terms)
-    if not query:
+    wanted = None if among is None else set(among)
+    if not query or wanted == set():  # an empty period: skip scoring every match for nothing
         return []
     rank = f"bm25(search_fts, {weights[0]}, {weights[1]})"
     sql = f"SELECT search_fts.rowid, -{rank} FROM search_fts"
@@ -149,10 +150,9 @@ def lexical(
         args.append(kind)
     else:
         sql += " WHERE search_fts MATCH ?"
-    if among is None:
+    if wanted is None:
         rows = conn.execute(f"{sql} ORDER BY {rank} LIMIT ?", (*args, limit))
         return [(r[0], float(r[1])) for r in rows]
-    wanted = set(among)
     found = [(r[0], float(r[1])) for r in conn.execute(sql, args) if r[0] in wanted]
     return sorted(found, key=lambda hit: -hit[1])[:limit]
 
