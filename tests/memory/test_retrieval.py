@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from pasi.clock import fixed_clock
 from pasi.memory.store import MemoryStore, Turn
 from pasi.vault.sqlite import SQLiteVault
@@ -89,3 +91,25 @@ def test_dense_search_finds_a_paraphrase_with_no_shared_words(store: MemoryStore
     store.remember("The quarterly tax filing is due in April")
     hits = store.recall("kid loves ponies", k=1)
     assert hits and hits[0].text == "My daughter adores horses"
+
+
+def test_vectors_rewritten_by_a_new_neighbour_reach_the_loaded_index(store: MemoryStore) -> None:
+    """A turn's dense vector is smoothed with its neighbours', so a new turn rewrites the
+    previous one's; an index loaded before must see the new vector, not the stale one."""
+    import numpy as np
+
+    from pasi.vault import search
+
+    first = store.record_turn("We talked about sailing boats", speaker="Ana")
+    store.recall("sailing", k=1)  # loads the vector index
+    store.record_turn("Then about mountain huts", speaker="Ben")
+    store.recall("sailing", k=1)  # refreshes it
+    conn = store.vault.read()
+    unit = search.unit_id_for(conn, "episode", first)
+    stored = np.frombuffer(
+        conn.execute("SELECT vector FROM search_units WHERE id = ?", (unit,)).fetchone()[0],
+        dtype=np.float32,
+    )
+    query = np.ones(stored.shape[0], dtype=np.float32)
+    loaded = store.retriever.vectors.scores_for(query, [unit])[unit]
+    assert loaded == pytest.approx(float(stored @ query), rel=1e-5)

@@ -145,7 +145,18 @@ CREATE INDEX search_times_by_start ON search_times (start);
 CREATE VIRTUAL TABLE search_fts USING fts5(terms, context, tokenize = 'unicode61');
 """
 
-MIGRATIONS: tuple[str, ...] = (_CORE, _INDEX)
+# Periods: a question naming a time looks up units by ``at`` (a full scan of 1.6 GB at 1M units
+# without this index). Vectors rewritten in place (a turn's neighbourhood grew) are logged so
+# in-memory vector indexes can patch those rows instead of reloading everything.
+_PERIODS_AND_VECTOR_LOG = """
+CREATE INDEX search_units_by_at ON search_units (at);
+CREATE TABLE search_vector_log (
+    seq     INTEGER PRIMARY KEY,
+    unit_id INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_CORE, _INDEX, _PERIODS_AND_VECTOR_LOG)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

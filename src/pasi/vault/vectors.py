@@ -1,7 +1,8 @@
 """Dense search: every unit vector held in memory and scored by matrix-vector products.
 
 The index is loaded lazily from ``search_units`` and kept in step by appending rows added since
-the last look; a deletion triggers a full reload. The check for changes runs on the first recall
+the last look, and by patching rows whose vector was rewritten in place (``search_vector_log``);
+a deletion triggers a full reload. The check for changes runs on the first recall
 after every write, so it reads only the small covering index (about 1 ms at 100k units), never
 the vector column (about 100 ms at 100k units). Rows are read in chunks into buffers that grow by
 doubling, so loading 1M vectors needs the matrix plus one chunk, and an append copies nothing.
@@ -50,6 +51,7 @@ class VectorIndex:
         self._tail = np.zeros((0, 0), dtype=np.float32)  # the remaining dims, raw
         self._units_seen = 0  # rows in search_units at the last refresh, with or without vector
         self._max_unit = 0
+        self._log_seen = 0  # the last search_vector_log entry applied
 
     @property
     def ids(self) -> np.ndarray:
@@ -64,12 +66,38 @@ class VectorIndex:
         (added,) = conn.execute(
             "SELECT COUNT(*) FROM search_units WHERE id > ?", (self._max_unit,)
         ).fetchone()
+        (last_log,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM search_vector_log").fetchone()
         if units - added != self._units_seen:  # an older unit was removed
             self._clear()
+        if self.size == 0:
+            self._log_seen = last_log  # a full load reads current vectors: nothing to patch
+        self._patch(conn, last_log)
         max_unit = max_unit or 0
         self._load(conn, self._max_unit, max_unit)  # rows written meanwhile wait for next time
         self._units_seen, self._max_unit = units, max_unit
         self._seen_version = version
+
+    def _patch(self, conn: sqlite3.Connection, up_to_seq: int) -> None:
+        """Overwrite loaded rows whose vector changed since the last refresh."""
+        if up_to_seq <= self._log_seen:
+            return
+        rows = conn.execute(
+            "SELECT DISTINCT u.id, u.vector FROM search_vector_log l JOIN search_units u"
+            " ON u.id = l.unit_id WHERE l.seq > ? AND l.seq <= ? AND u.vector IS NOT NULL",
+            (self._log_seen, up_to_seq),
+        ).fetchall()
+        self._log_seen = up_to_seq
+        if not rows or self.size == 0:
+            return
+        ids, positions = self._positions(np.array([r[0] for r in rows], dtype=np.int64))
+        vectors = {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
+        head_dims = self._head.shape[1]
+        for unit_id, row in zip(ids.tolist(), positions.tolist(), strict=True):
+            vector = vectors[unit_id]
+            norm = float(np.linalg.norm(vector[:head_dims])) or 1.0
+            self._head[row] = vector[:head_dims] / norm
+            self._head_norm[row] = norm
+            self._tail[row] = vector[head_dims:]
 
     def _load(self, conn: sqlite3.Connection, after_id: int, up_to: int) -> None:
         while True:
