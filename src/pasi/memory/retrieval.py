@@ -24,6 +24,8 @@ from pasi.vault import search
 from pasi.vault.search import Unit, VectorIndex
 from pasi.vault.sqlite import SQLiteVault
 
+PERIOD_WIDENING = 5  # how much deeper the lexical list goes when a question names a period
+
 
 @dataclass(frozen=True)
 class RetrievalParams:
@@ -98,24 +100,16 @@ class Retriever:
         conn = self.vault.read()
         p = self.params
         weights = (1.0, p.context_weight)
-        lexical = dict(
-            search.lexical(conn, query.terms, limit=p.candidates, weights=weights, kind=kind)
-        )
         in_period: set[int] = set()
+        limit = p.candidates
         if query.time is not None:
             in_period = set(search.units_about(conn, query.time.start, query.time.end))
-            # The period's own best matches join the candidates, so a weaker match said
-            # then can still rise above stronger ones from other times.
-            lexical.update(
-                search.lexical(
-                    conn,
-                    query.terms,
-                    limit=p.candidates,
-                    weights=weights,
-                    kind=kind,
-                    among=in_period,
-                )
-            )
+            limit *= PERIOD_WIDENING if in_period else 1
+        ranked = search.lexical(conn, query.terms, limit=limit, weights=weights, kind=kind)
+        lexical = dict(ranked[: p.candidates])
+        # The period's best matches from a wider list join the candidates, so a weaker match
+        # said then can still rise above stronger ones from other times.
+        lexical.update([hit for hit in ranked if hit[0] in in_period][: p.candidates])
         dense = self._dense(conn, query, version, list(lexical))
         units = search.get_units(conn, set(lexical) | set(dense))
         if kind is not None:

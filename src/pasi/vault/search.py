@@ -131,17 +131,10 @@ def lexical(
     limit: int,
     weights: tuple[float, float] = (1.0, 0.5),
     kind: str | None = None,
-    among: Iterable[int] | None = None,
 ) -> list[tuple[int, float]]:
-    """BM25 over the unit's own terms and its context; higher score is better.
-
-    ``among`` restricts the result to those unit ids (e.g. the units of a time period). It is
-    applied after matching: FTS5 evaluates ``rowid IN (...)`` one row at a time, which is
-    far slower than scoring every match once.
-    """
+    """BM25 over the unit's own terms and its context, best first; higher score is better."""
     query = fts_query(terms)
-    wanted = None if among is None else set(among)
-    if not query or wanted == set():  # an empty period: skip scoring every match for nothing
+    if not query:
         return []
     rank = f"bm25(search_fts, {weights[0]}, {weights[1]})"
     sql = f"SELECT search_fts.rowid, -{rank} FROM search_fts"
@@ -151,11 +144,8 @@ def lexical(
         args.append(kind)
     else:
         sql += " WHERE search_fts MATCH ?"
-    if wanted is None:
-        rows = conn.execute(f"{sql} ORDER BY {rank} LIMIT ?", (*args, limit))
-        return [(r[0], float(r[1])) for r in rows]
-    found = [(r[0], float(r[1])) for r in conn.execute(sql, args) if r[0] in wanted]
-    return sorted(found, key=lambda hit: -hit[1])[:limit]
+    rows = conn.execute(f"{sql} ORDER BY {rank} LIMIT ?", (*args, limit))
+    return [(r[0], float(r[1])) for r in rows]
 
 
 def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
