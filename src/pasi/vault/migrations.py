@@ -156,7 +156,37 @@ CREATE TABLE search_vector_log (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_CORE, _INDEX, _PERIODS_AND_VECTOR_LOG)
+# Learning from conversation: extraction jobs keep the model's raw output and any error, so a
+# failure is shown (``pasi memories pending``) and re-run, never silently dropped. ``answers``
+# records what shaped each assistant reply (``pasi why``).
+_LEARNING = """
+CREATE TABLE extraction_jobs (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER REFERENCES sources(id) ON DELETE CASCADE,
+    episode_ids TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'running', 'done', 'failed')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    model       TEXT,
+    raw_output  TEXT,
+    error       TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX extraction_jobs_by_status ON extraction_jobs (status, id);
+
+CREATE TABLE answers (
+    id                  INTEGER PRIMARY KEY,
+    source_id           INTEGER REFERENCES sources(id) ON DELETE CASCADE,
+    question_episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
+    answer_episode_id   INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
+    model               TEXT,
+    context             TEXT NOT NULL DEFAULT '{}',
+    created_at          TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
