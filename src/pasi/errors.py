@@ -42,3 +42,14 @@ class ImportFormatError(InputError):
 
 class NotFoundError(PasiError):
     """A memory, episode or source id that does not exist (or no longer exists)."""
+
+
+class ExtractionError(PasiError):
+    """A model's reply could not be read as memories, even after repair and one retry.
+
+    ``raw_output`` keeps what the model said, so the failure can be shown and re-run.
+    """
+
+    def __init__(self, message: str, *, raw_output: str | None = None) -> None:
+        super().__init__(message)
+        self.raw_output = raw_output

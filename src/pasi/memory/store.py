@@ -223,6 +223,26 @@ class MemoryStore:
             self.indexer.index_memories(conn, [created])  # type: ignore[list-item]
         return created  # type: ignore[return-value]
 
+    def replace(self, memory_id: int, new: mem.NewMemory) -> Memory:
+        """Supersede a memory with a learned statement that brings its own evidence.
+
+        Unlike :meth:`correct` (the user's edit, which keeps the old evidence), the new version
+        rests on the turns it was learned from; the old one is closed when the new one began.
+        """
+        old = self.get(memory_id)
+        if not old.is_current:
+            raise InputError(f"memory {memory_id} was already superseded by {old.superseded_by}")
+        now = self.clock()
+        began = new.valid_from
+        closed_at = began if began and (old.valid_from is None or began >= old.valid_from) else now
+        with self.vault.write() as conn:
+            self._check_evidence(conn, [new])
+            new_id = mem.insert_memory(conn, new, now)
+            mem.supersede(conn, memory_id, new_id, closed_at)
+            created = mem.get_memory(conn, new_id)
+            self.indexer.index_memories(conn, [created])  # type: ignore[list-item]
+        return created  # type: ignore[return-value]
+
     def history(self, memory_id: int) -> list[Memory]:
         """Every version of the statement, oldest first, including ``memory_id`` itself."""
         self.get(memory_id)
