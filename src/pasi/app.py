@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pasi.clock import Clock, system_clock
 from pasi.config import Settings, load_settings
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, make_embedder
 from pasi.vault.sqlite import SQLiteVault, open_vault
+
+if TYPE_CHECKING:
+    from pasi.memory.learning import Learner as BackgroundLearner
+    from pasi.models.chat import ChatModel
 
 
 class Pasi:
@@ -29,12 +35,36 @@ class Pasi:
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)
+        self._learner: BackgroundLearner | None = None
+
+    @property
+    def learner(self) -> BackgroundLearner:
+        """Learns memories from conversation in a background thread, with the fast model.
+
+        Built on first use. Without a model, turns are still queued as extraction jobs, to be
+        learned from once one is configured (``pasi memories reextract``).
+        """
+        if self._learner is None:
+            from pasi.memory.learning import Learner
+
+            self._learner = Learner(self.memory, self.fast_model())
+        return self._learner
+
+    def fast_model(self) -> ChatModel | None:
+        """The fast tier (extraction, consolidation); None when no model is configured."""
+        try:
+            from pasi.models import registry  # type: ignore[attr-defined]
+        except ModuleNotFoundError:  # model backends are not part of this build
+            return None
+        return registry.load_models(self.settings).fast
 
     @classmethod
     def open(cls, *, clock: Clock = system_clock, **flags: object) -> Pasi:
         return cls(load_settings(**flags), clock=clock)
 
     def close(self) -> None:
+        if self._learner is not None:
+            self._learner.close()
         self.vault.close()
 
     def __enter__(self) -> Pasi:
