@@ -186,3 +186,82 @@ def history(
         print_json([memory_json(m) for m in versions])
     else:
         console().print(memories_table(versions, title=f"history of memory #{memory_id}"))
+
+
+@memories_app.command()
+def pending(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of a table."),
+) -> None:
+    """Turns not yet learned from: queued, running, or failed with the model's raw output."""
+    waiting = state(ctx).pasi().learner.pending()
+    if as_json:
+        print_json([_job_json(j) for j in waiting])
+    elif not waiting:
+        console().print("nothing pending: every queued turn has been learned from", markup=False)
+    else:
+        console().print(_jobs_table(waiting))
+
+
+def _job_json(job) -> dict:
+    return {
+        "id": job.id, "status": job.status, "attempts": job.attempts, "model": job.model,
+        "episode_ids": list(job.episode_ids), "error": job.error, "raw_output": job.raw_output,
+        "created_at": job.created_at.isoformat(), "updated_at": job.updated_at.isoformat(),
+    }  # fmt: skip
+
+
+def _jobs_table(waiting: list):
+    from rich.table import Table
+
+    table = Table(title="extraction jobs not yet learned from")
+    for column in ("job", "status", "tries", "turns", "error", "raw output"):
+        table.add_column(column, overflow="fold")
+    for job in waiting:
+        raw = (job.raw_output or "").replace("\n", " ")
+        table.add_row(
+            str(job.id), job.status, str(job.attempts), ",".join(map(str, job.episode_ids)),
+            job.error or "", raw[:200] + ("…" if len(raw) > 200 else ""),
+        )  # fmt: skip
+    return table
+
+
+def _date_option(value: str | None, option: str):
+    if value is None:
+        return None
+    try:
+        return parse_when(value)
+    except InputError:
+        raise InputError(
+            f"cannot read the date '{value}' given to {option}: use YYYY-MM-DD"
+        ) from None
+
+
+@memories_app.command()
+def reextract(
+    ctx: typer.Context,
+    since: str | None = typer.Option(
+        None, "--since", metavar="DATE", help="Only turns said on or after DATE."
+    ),
+    until: str | None = typer.Option(
+        None, "--until", metavar="DATE", help="Only turns said before DATE."
+    ),
+    failed_only: bool = typer.Option(
+        False, "--failed-only", help="Only re-run the extractions that failed."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Learn memories again from stored turns with the current model (duplicates are skipped)."""
+    start, end = _date_option(since, "--since"), _date_option(until, "--until")
+    report = state(ctx).pasi().learner.reextract(since=start, until=end, failed_only=failed_only)
+    if as_json:
+        print_json(vars(report))
+        return
+    console().print(
+        f"{report.done} extraction(s) done, {report.failed} failed: {report.added} memories "
+        f"added, {report.superseded} superseded, {report.unchanged} already known",
+        markup=False,
+    )
+    if report.failed:
+        console().print("see 'pasi memories pending' for the errors", markup=False)
+        raise typer.Exit(1)
