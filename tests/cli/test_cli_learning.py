@@ -78,3 +78,18 @@ def test_reextract_limits_to_a_period_and_adds_nothing_twice(
 
 def test_reextract_rejects_an_unreadable_date(pasi: Invoke, model_replies: list) -> None:
     assert_one_error_line(pasi("memories", "reextract", "--since", "when pigs fly"), "--since")
+
+
+def test_bench_locomo_reference_facts_and_extract_options(
+    pasi: Invoke, model_replies: list, tmp_path: Path
+) -> None:
+    from test_cli_bench import _locomo
+
+    data = _locomo(tmp_path / "tiny.json")
+    result = pasi("bench", "locomo", str(data), "--k", "1", "--reference-facts", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["facts"] == "reference"
+    model_replies[0] = lambda request: '{"memories": []}'
+    extracted = pasi("bench", "locomo", str(data), "--k", "1", "--extract", "--json")
+    assert extracted.exit_code == 0, extracted.output
+    assert json.loads(extracted.stdout)["facts"] == "model"

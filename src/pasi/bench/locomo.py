@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from pasi.bench.common import scratch_store
-from pasi.errors import ImportFormatError
+from pasi.bench.locomo_facts import learn_sessions, reference_model
+from pasi.errors import ConfigError, ImportFormatError
 from pasi.ingest.conversations import is_locomo, read_json, read_locomo_sample
 from pasi.memory.retrieval import RetrievalParams
+from pasi.models.chat import ChatModel
 from pasi.models.embedder import Embedder
 
 CATEGORIES = (1, 2, 3, 4)
@@ -42,7 +44,11 @@ def run_locomo(
     embedder: Embedder | None,
     params: RetrievalParams | None = None,
     progress: Callable[[str], None] | None = None,
+    facts: str | None = None,
+    model: ChatModel | None = None,
 ) -> dict[str, Any]:
+    """Recall@k; with ``facts`` ("model": ``model`` extracts, "reference": the file's own
+    observation facts), memories are learned first and become extra keys of their turns."""
     data = read_json(path)
     if not is_locomo(data):
         raise ImportFormatError(
@@ -51,11 +57,15 @@ def run_locomo(
     samples = data if isinstance(data, list) else [data]
     hits: dict[int, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
     per_conversation: dict[str, dict[int, float]] = {}
+    learned: dict[str, dict] = {}
     for index, sample in enumerate(samples):
         conversation = read_locomo_sample(sample, f"{path}: [{index}]")
         if progress:
             progress(f"{conversation.title}: {len(conversation.turns)} turns")
-        sample_hits = _run_sample(sample, conversation, ks, embedder, params, hits)
+        run = _Run(ks, embedder, params, facts, model)
+        sample_hits = run.sample(sample, conversation, hits)
+        if run.learned is not None:
+            learned[str(sample.get("sample_id", index))] = run.learned
         per_conversation[str(sample.get("sample_id", index))] = _mean_by_k(sample_hits, ks)
     overall_lists: dict[int, list[float]] = defaultdict(list)
     for category in CATEGORIES:
@@ -77,6 +87,7 @@ def run_locomo(
             if hits[c][ks[0]]
         },
         "per_conversation": per_conversation,
+        **({"facts": facts, "learned": learned} if facts else {}),
     }
 
 
@@ -84,22 +95,53 @@ def _mean_by_k(values: dict[int, list[float]], ks: Sequence[int]) -> dict[int, f
     return {k: round(100 * sum(values[k]) / len(values[k]), 2) if values[k] else 0.0 for k in ks}
 
 
-def _run_sample(sample, conversation, ks, embedder, params, hits) -> dict[int, list[float]]:
-    sample_hits: dict[int, list[float]] = defaultdict(list)
-    asked_at = max(t.occurred_at for t in conversation.turns if t.occurred_at) + timedelta(days=1)
-    with scratch_store(embedder) as store:
-        if params is not None:
-            store.retriever.params = params
-        store.record_turns(conversation.turns, source_uri=conversation.uri, source_kind="import")
-        for qa in sample.get("qa", []):
-            category = qa.get("category")
-            evidence = set(normalise_evidence(qa.get("evidence", [])))
-            if category not in CATEGORIES or not evidence:
-                continue
-            results = store.recall(str(qa["question"]), max(ks), at=asked_at, kind="episode")
-            ranked = [r.external_id for r in results]
-            for k in ks:
-                found = len(evidence & set(ranked[:k])) / len(evidence)
-                hits[category][k].append(found)
-                sample_hits[k].append(found)
-    return sample_hits
+class _Run:
+    """One conversation: import, optionally learn facts, then ask every question."""
+
+    def __init__(self, ks, embedder, params, facts, model) -> None:
+        self.ks, self.embedder, self.params = ks, embedder, params
+        self.facts, self.model = facts, model
+        self.learned: dict | None = None
+
+    def sample(self, sample, conversation, hits) -> dict[int, list[float]]:
+        sample_hits: dict[int, list[float]] = defaultdict(list)
+        ks = self.ks
+        asked_at = max(t.occurred_at for t in conversation.turns if t.occurred_at) + timedelta(
+            days=1
+        )
+        with scratch_store(self.embedder) as store:
+            if self.params is not None:
+                store.retriever.params = self.params
+            ids = store.record_turns(
+                conversation.turns, source_uri=conversation.uri, source_kind="import"
+            )
+            external_of = {
+                i: t.external_id for i, t in zip(ids, conversation.turns, strict=True) if i
+            }
+            if self.facts:
+                self.learned = self._learn(store, sample, conversation, ids, external_of)
+            for qa in sample.get("qa", []):
+                category = qa.get("category")
+                evidence = set(normalise_evidence(qa.get("evidence", [])))
+                if category not in CATEGORIES or not evidence:
+                    continue
+                results = store.recall(str(qa["question"]), max(ks), at=asked_at, kind="episode")
+                ranked = [r.external_id for r in results]
+                for k in ks:
+                    found = len(evidence & set(ranked[:k])) / len(evidence)
+                    hits[category][k].append(found)
+                    sample_hits[k].append(found)
+        return sample_hits
+
+    def _learn(self, store, sample, conversation, ids, external_of) -> dict:
+        sessions: dict[str, list[int]] = defaultdict(list)
+        for episode_id, turn in zip(ids, conversation.turns, strict=True):
+            if episode_id:
+                sessions[turn.session].append(episode_id)
+        if self.facts == "reference":
+            model = reference_model(sample, external_of)  # type: ignore[arg-type]
+        elif self.model is not None:
+            model = self.model
+        else:
+            raise ConfigError("--extract needs a chat model: set 'fast_model' or 'model'")
+        return learn_sessions(store, model, list(sessions.values()))

@@ -53,18 +53,35 @@ def locomo(
     file: Path = typer.Argument(..., help="A LoCoMo JSON file (e.g. locomo10.json)."),
     k: str = typer.Option("1,5,10,25,50", "--k", help="Cut-offs for recall@k, comma-separated."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    extract: bool = typer.Option(
+        False, "--extract", help="Learn memories with the fast model first (fact-augmented keys)."
+    ),
+    reference_facts: bool = typer.Option(
+        False,
+        "--reference-facts",
+        help="Like --extract, with the file's own observation facts instead of a model.",
+    ),
 ) -> None:
     """LoCoMo evidence recall@k over dialogue turns, with no language model."""
     ks = _ints(k, "--k")
     run_locomo = _harness("locomo", "run_locomo")
+    facts = "reference" if reference_facts else "model" if extract else None
+    model = _fast_model(ctx) if facts == "model" else None
     result = run_locomo(
         existing_file(file), ks, embedder=state(ctx).embedder(),
-        progress=None if as_json else _progress,
+        progress=None if as_json else _progress, facts=facts, model=model,
     )  # fmt: skip
     if as_json:
         print_json(result)
     else:
         console().print(_locomo_table(result, ks))
+
+
+def _fast_model(ctx: typer.Context):
+    model = state(ctx).pasi().fast_model()
+    if model is None:
+        raise InputError("--extract needs a chat model: set 'fast_model' or 'model'")
+    return model
 
 
 def _locomo_table(result: dict[str, Any], ks: list[int]):

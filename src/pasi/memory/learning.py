@@ -62,9 +62,12 @@ class Learner:
         *,
         batch_turns: int = BATCH_TURNS,
         batch_seconds: float = BATCH_SECONDS,
+        background: bool = True,
     ) -> None:
+        """``background=False`` never starts the worker: jobs wait for :meth:`run_pending`."""
         self.store = store
         self.model = model
+        self.background = background
         self.batch_turns = batch_turns
         self.batch_seconds = batch_seconds
         self._cond = threading.Condition()
@@ -84,7 +87,7 @@ class Learner:
         with self.store.vault.write() as conn:
             first = ep.get_episodes(conn, ids[:1]).get(ids[0])
             job_id = jobs.add_job(conn, first.source_id if first else None, ids, self._now())
-        if self.model is not None:
+        if self.model is not None and self.background:
             with self._cond:
                 self._queued += len(ids)
                 self._start_worker()
@@ -94,6 +97,9 @@ class Learner:
     def drain(self, timeout: float | None = None) -> bool:
         """Learn from everything queued now; True when nothing is left pending in time."""
         if self.model is None:
+            return not self._open_jobs()
+        if not self.background:
+            self.run_pending()
             return not self._open_jobs()
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._cond:

@@ -261,6 +261,8 @@ class MemoryStore:
                 evidence.update(mem.delete_memory(conn, doomed_id))
                 search.remove_unit(conn, "memory", doomed_id)
             removed_episodes = self._erase_turns(conn, evidence) if with_evidence else 0
+            if not with_evidence:  # the erased statement's words must leave its turns' keys
+                self.indexer.refresh_fact_keys(conn, evidence)
         return ForgetReport(memories=len(doomed), episodes=removed_episodes)
 
     def _erase_turns(self, conn: sqlite3.Connection, episode_ids: set[int]) -> int:
