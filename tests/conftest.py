@@ -44,3 +44,16 @@ def _isolated_home(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     for name in ("PASI_VAULT", "PASI_CONFIG", "PASI_EMBEDDER", "PASI_MODEL"):
         monkeypatch.delenv(name, raising=False)
+    for name in ("PASI_FAST_MODEL", "PASI_STRONG_MODEL", "OPENAI_API_KEY", "PASI_OPENAI_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    # `model = "auto"` probes Ollama: never find the developer's own server from a test.
+    monkeypatch.setenv("PASI_OLLAMA_URL", "http://127.0.0.1:9/v1")
+
+
+@pytest.fixture(scope="session")
+def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny random-weight llama GGUF (tests/models/tiny_gguf.py): real llama.cpp, no download."""
+    pytest.importorskip("gguf")
+    from models.tiny_gguf import write_tiny_gguf
+
+    return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")

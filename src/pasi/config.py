@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -48,8 +48,32 @@ class Settings(BaseSettings):
         description="Embedding backend: 'wordllama' (embedded, offline) or 'none' (lexical only).",
     )
     model: str = Field(
-        default="none",
-        description="Chat model spec. 'none' runs without a language model (retrieval answers).",
+        default="auto",
+        description=(
+            "Chat model spec (docs/models.md): 'auto' picks Ollama, OpenAI or a GGUF in the "
+            "vault's models folder; 'none' runs without a language model (retrieval answers)."
+        ),
+    )
+    fast_model: str = Field(default="", description="Spec of the fast tier (default: 'model').")
+    strong_model: str = Field(default="", description="Spec of the strong tier (default: 'model').")
+    ollama_url: str = Field(
+        default="http://127.0.0.1:11434/v1", description="Ollama's OpenAI-compatible URL."
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="Key for openai: specs (default: $OPENAI_API_KEY)."
+    )
+    model_api_key: SecretStr | None = Field(
+        default=None, description="Key sent to openai-compatible: servers that need one."
+    )
+    model_timeout: float = Field(
+        default=60.0, gt=0, le=3600, description="Seconds to wait for a model server's answer."
+    )
+    model_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries on 429/5xx answers and dropped connections."
+    )
+    llamacpp_chat_format: str = Field(
+        default="",
+        description="llama-cpp-python chat format ('' = the GGUF's own template).",
     )
     recall_k: int = Field(default=5, ge=1, le=200, description="Default number of results.")
 

@@ -44,6 +44,34 @@ class NotFoundError(PasiError):
     """A memory, episode or source id that does not exist (or no longer exists)."""
 
 
+class ModelError(PasiError):
+    """A language model or embedder could not be used: its server, key, name, file or reply."""
+
+
+class ModelUnreachableError(ModelError):
+    """Nothing answers at the model server's URL (wrong URL, server down, offline)."""
+
+
+class ModelAuthError(ModelError):
+    """The model server refused the API key (missing, invalid or without access)."""
+
+
+class ModelNotFoundError(ModelError):
+    """The server, catalogue or disk has no model of that name or path."""
+
+
+class ModelTimeoutError(ModelError):
+    """The model did not answer within the configured timeout."""
+
+
+class ModelOutputError(ModelError):
+    """The model's reply could not be used (e.g. not JSON of the requested schema), even after retrying."""
+
+
+class ModelDownloadError(ModelError):
+    """A model file could not be downloaded, or its checksum did not match."""
+
+
 class ExtractionError(PasiError):
     """A model's reply could not be read as memories, even after repair and one retry.
 

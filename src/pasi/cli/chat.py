@@ -30,7 +30,7 @@ def chat(ctx: typer.Context) -> None:
 
     cli = state(ctx)
     model = cli.settings().model
-    if model.strip().lower() != "none":
+    if model.strip().lower() not in ("none", "auto"):  # auto: the assistant lands later
         raise ConfigError(
             f"model '{model}' is not available in this version of pasi: model backends are not "
             'built yet, so set `model = "none"` (see docs/configuration.md)'

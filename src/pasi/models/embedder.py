@@ -10,11 +10,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from pasi.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pasi.config import Settings
 
 
 @runtime_checkable
@@ -57,11 +60,26 @@ class WordLlamaEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
-def make_embedder(spec: str) -> Embedder | None:
-    """Resolve the ``embedder`` setting; ``none`` means lexical search only."""
+def make_embedder(spec: str, settings: Settings | None = None) -> Embedder | None:
+    """Resolve the ``embedder`` setting; ``none`` means lexical search only.
+
+    Besides ``wordllama``, any server or GGUF spec works (``ollama:nomic-embed-text``,
+    ``openai:text-embedding-3-small``, ``openai-compatible:URL#NAME``, ``llamacpp:PATH``);
+    its URL, key and timeout come from ``settings``.
+    """
     name = spec.strip().lower()
     if name in ("none", ""):
         return None
     if name == "wordllama":
         return WordLlamaEmbedder()
-    raise ConfigError(f"unknown embedder '{spec}' in setting 'embedder': use 'wordllama' or 'none'")
+    if ":" not in name or name == "auto":
+        raise ConfigError(
+            f"unknown embedder '{spec}' in setting 'embedder': use 'wordllama', 'none', "
+            "or a model spec such as ollama:nomic-embed-text (docs/models.md)"
+        )
+    from pasi.config import load_settings
+    from pasi.models.registry import build_embedder, parse_spec
+
+    parsed = parse_spec(spec, "embedder")
+    assert parsed is not None
+    return build_embedder(parsed, settings or load_settings())

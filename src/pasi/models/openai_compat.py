@@ -1,0 +1,258 @@
+"""One adapter for every server that speaks the OpenAI chat API: Ollama, vLLM, llama.cpp's
+server, LM Studio, OpenAI itself, or anything else at a ``base_url``.
+
+The adapter (wire format) is separate from the provider (URL, key, timeouts, client), as in
+pydantic-ai. The ``openai`` SDK is imported on first use only: it costs about a second of
+start-up that ``pasi chat`` without a remote model should not pay. The SDK retries 408, 409,
+429 and 5xx answers and dropped connections with exponential backoff (``max_retries``).
+
+Servers differ in JSON-schema support, so the adapter steps down when a schema request is
+refused (400/422) or its reply does not validate (the server ignored it): ``json_schema`` →
+``json_object`` with the schema (what llama.cpp's server constrains decoding to) →
+instructions in the prompt, and keeps the step that worked. Every reply is checked against the
+schema (models/structured.py): repaired, retried, or reported, never passed on unchecked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pasi.errors import (
+    ModelAuthError,
+    ModelError,
+    ModelNotFoundError,
+    ModelTimeoutError,
+    ModelUnreachableError,
+)
+from pasi.models.chat import ChatRequest, Chunk, Completion, Message
+from pasi.models.structured import complete_with_schema, schema_instructions
+from pasi.models.wire import (
+    StreamAssembler,
+    completion_from_wire,
+    sampling,
+    wire_messages,
+    wire_tools,
+)
+
+SCHEMA_MODES = ("json_schema", "json_object", "instructions")
+EMBED_BATCH = 256
+
+
+@dataclass
+class Provider:
+    """Where a model server is and how to talk to it: URL, key, timeout, retries."""
+
+    base_url: str
+    api_key: str | None = None
+    timeout: float = 60.0
+    max_retries: int = 2
+    _client: Any = field(default=None, repr=False)
+
+    def client(self) -> Any:
+        if self._client is None:
+            from openai import OpenAI
+
+            self._client = OpenAI(
+                api_key=self.api_key or "not-needed",  # local servers ignore it; the SDK wants one
+                base_url=self.base_url,
+                timeout=self.timeout,
+                max_retries=self.max_retries,
+            )
+        return self._client
+
+    def translate(self, error: Exception, model: str) -> Exception:
+        """The SDK's exception as a one-line pasi error naming the URL and model."""
+        import openai
+
+        where = f"the model server at {self.base_url}"
+        if isinstance(error, openai.APITimeoutError):
+            return ModelTimeoutError(
+                f"{where} did not answer within {self.timeout:g} s (model '{model}'); it may be "
+                "busy or still loading the model: raise the setting 'model_timeout'"
+            )
+        if isinstance(error, openai.APIConnectionError):
+            return ModelUnreachableError(
+                f"cannot reach the model server at {self.base_url}: {_reason(error)}; "
+                "check the URL and that the server is running"
+            )
+        if isinstance(error, openai.AuthenticationError | openai.PermissionDeniedError):
+            return ModelAuthError(
+                f"{where} refused the API key (HTTP {error.status_code}: {_detail(error)}); "
+                "set OPENAI_API_KEY or the setting 'openai_api_key'"
+            )
+        if isinstance(error, openai.NotFoundError):
+            return ModelNotFoundError(
+                f"{where} has no model '{model}' (HTTP 404: {_detail(error)}); check the name "
+                "(`pasi models list`) and that the URL ends in /v1"
+            )
+        if isinstance(error, openai.APIStatusError):
+            return ModelError(
+                f"{where} answered HTTP {error.status_code} for model '{model}': {_detail(error)}"
+            )
+        return ModelError(f"{where} sent a reply pasi cannot read (model '{model}'): {error}")
+
+
+def _reason(error: Exception) -> str:
+    cause = error.__cause__ or error.__context__
+    return str(cause or error) or type(cause or error).__name__
+
+
+def _detail(error: Any) -> str:
+    text = " ".join(str(getattr(error, "message", "") or error).split())
+    return text[:200]
+
+
+class OpenAICompatModel:
+    """A :class:`~pasi.models.chat.ChatModel` served over the OpenAI chat-completions API."""
+
+    def __init__(self, model: str, provider: Provider, *, label: str = "openai-compatible") -> None:
+        self.model = model
+        self.provider = provider
+        self.name = f"{label}:{model}"
+        self.schema_mode = SCHEMA_MODES[0]
+
+    def who(self) -> str:
+        return f"model '{self.model}' at {self.provider.base_url}"
+
+    def complete(self, request: ChatRequest) -> Completion:
+        if request.json_schema is None:
+            return self._complete_once(request)
+        return complete_with_schema(
+            request, self._complete_once, self.who(), on_invalid=self._step_down
+        )
+
+    def stream(self, request: ChatRequest) -> Iterator[Chunk]:
+        """Text deltas as they come, then the Completion; closing this closes the HTTP stream."""
+        response = self._create(request, stream=True)
+        try:
+            chunks = (chunk.model_dump() for chunk in self._guarded(response))
+            for chunk in StreamAssembler().feed(chunks):
+                if chunk.completion is not None and request.json_schema is not None:
+                    chunk = Chunk(completion=self._checked(request, chunk.completion))
+                yield chunk
+        finally:
+            response.close()
+
+    def _checked(self, request: ChatRequest, streamed: Completion) -> Completion:
+        return complete_with_schema(
+            request, self._complete_once, self.who(), first=streamed, on_invalid=self._step_down
+        )
+
+    def _complete_once(self, request: ChatRequest) -> Completion:
+        return completion_from_wire(self._create(request, stream=False).model_dump())
+
+    def _guarded(self, response: Any) -> Iterator[Any]:
+        """Iterate a stream, translating errors that happen mid-stream (e.g. a read timeout)."""
+        import openai
+
+        try:
+            yield from response
+        except openai.OpenAIError as error:
+            raise self.provider.translate(error, self.model) from None
+
+    def _create(self, request: ChatRequest, *, stream: bool) -> Any:
+        import openai
+
+        while True:
+            params = self._params(request, stream)
+            try:
+                return self.provider.client().chat.completions.create(**params)
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as error:
+                if "response_format" not in params or not self._step_down():
+                    raise self.provider.translate(error, self.model) from None
+            except openai.OpenAIError as error:
+                raise self.provider.translate(error, self.model) from None
+
+    def _step_down(self) -> bool:
+        """Use the next weaker way to ask for JSON; False when there is none left."""
+        index = SCHEMA_MODES.index(self.schema_mode)
+        if index + 1 >= len(SCHEMA_MODES):
+            return False
+        self.schema_mode = SCHEMA_MODES[index + 1]
+        return True
+
+    def _params(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
+        messages = list(request.messages)
+        params: dict[str, Any] = {"model": self.model, "stream": stream, **sampling(request)}
+        if request.tools:
+            params["tools"] = wire_tools(request.tools)
+        schema = request.json_schema
+        if schema is not None:
+            if self.schema_mode != "json_schema":
+                messages.insert(0, Message("system", schema_instructions(schema)))
+            if self.schema_mode == "json_schema":
+                params["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "reply", "schema": schema},
+                }
+            elif self.schema_mode == "json_object":  # llama.cpp's server constrains to "schema"
+                params["response_format"] = {"type": "json_object", "schema": schema}
+        params["messages"] = wire_messages(messages)
+        return params
+
+
+class OpenAIEmbedder:
+    """An :class:`~pasi.models.embedder.Embedder` over ``/v1/embeddings``.
+
+    Vectors are normalised to unit length (servers differ); ``dim`` is the configured one, or
+    learnt from the first reply (asking the server once if it is read before any embedding).
+    """
+
+    def __init__(
+        self,
+        model: str,
+        provider: Provider,
+        *,
+        dim: int | None = None,
+        label: str = "openai-compatible",
+    ) -> None:
+        self.model = model
+        self.provider = provider
+        self.name = f"{label}:{model}"
+        self._dim = dim
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self.embed(["dimension probe"])
+        assert self._dim is not None
+        return self._dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        rows: list[list[float]] = []
+        for start in range(0, len(texts), EMBED_BATCH):
+            rows.extend(self._batch(list(texts[start : start + EMBED_BATCH])))
+        vectors = np.asarray(rows, dtype=np.float32)
+        self._check_dim(vectors.shape[1])
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.ascontiguousarray(vectors / np.where(norms == 0, 1, norms))
+
+    def _batch(self, texts: list[str]) -> list[list[float]]:
+        import openai
+
+        try:
+            response = self.provider.client().embeddings.create(model=self.model, input=texts)
+        except openai.OpenAIError as error:
+            raise self.provider.translate(error, self.model) from None
+        data = sorted(response.data, key=lambda item: item.index)
+        if len(data) != len(texts):
+            raise ModelError(
+                f"the model server at {self.provider.base_url} returned {len(data)} embeddings "
+                f"for {len(texts)} texts (model '{self.model}')"
+            )
+        return [item.embedding for item in data]
+
+    def _check_dim(self, dim: int) -> None:
+        if self._dim is None:
+            self._dim = dim
+        elif dim != self._dim:
+            raise ModelError(
+                f"embedding model '{self.model}' at {self.provider.base_url} returned "
+                f"{dim}-dimensional vectors, but {self._dim} were expected"
+            )
