@@ -16,9 +16,10 @@ ALLOWED = {
     "models": set(),
     "memory": {"vault", "models"},
     "ingest": {"vault", "models", "memory"},
-    "agent": {"vault", "models", "memory", "ingest"},
+    "tools": {"vault", "models", "memory", "ingest"},
+    "agent": {"vault", "models", "memory", "ingest", "tools"},
     "privacy": {"vault", "models", "memory", "ingest", "agent"},
-    "bench": {"vault", "models", "memory", "ingest"},
+    "bench": {"vault", "models", "memory", "ingest", "agent", "tools"},
 }
 
 

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING
 
 from pasi.clock import Clock, system_clock
 from pasi.config import Settings, load_settings
+from pasi.errors import ConfigError
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, make_embedder
 from pasi.vault.sqlite import SQLiteVault, open_vault
 
 if TYPE_CHECKING:
+    from pasi.agent.assistant import Assistant, Learner
     from pasi.memory.learning import Learner as BackgroundLearner
     from pasi.models.chat import ChatModel
 
@@ -29,6 +31,7 @@ class Pasi:
         vault: SQLiteVault | None = None,
         embedder: Embedder | None = None,
         clock: Clock = system_clock,
+        chat_model: ChatModel | None = None,
     ) -> None:
         self.settings = settings
         self.vault = vault or open_vault(settings.vault)
@@ -36,6 +39,28 @@ class Pasi:
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)
         self._learner: BackgroundLearner | None = None
+        self._chat_model = chat_model
+        self._chat_model_resolved = False
+
+    @property
+    def chat_model(self) -> ChatModel | None:
+        """The model that answers the user (the strong tier); None when there is none."""
+        if not self._chat_model_resolved:
+            if self._chat_model is None and self.settings.model.strip().lower() != "none":
+                self._chat_model = resolve_chat_model(self.settings)
+            self._chat_model_resolved = True
+        return self._chat_model
+
+    def assistant(self, *, learner: Learner | None = None) -> Assistant:
+        """The assistant turn on this vault, answered by :attr:`chat_model`."""
+        from pasi.agent.assistant import Assistant
+        from pasi.agent.context import ContextLimits
+
+        model = self.chat_model
+        if model is None:
+            raise ConfigError("no chat model is configured: set `model` (docs/configuration.md)")
+        limits = ContextLimits(tokens=self.settings.context_tokens)
+        return Assistant(self.memory, model, learner=learner, clock=self.clock, limits=limits)
 
     @property
     def learner(self) -> BackgroundLearner:
@@ -72,3 +97,15 @@ class Pasi:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def resolve_chat_model(settings: Settings) -> ChatModel | None:
+    """The strong tier named by the settings, from the model registry when it exists."""
+    try:
+        from pasi.models import registry  # type: ignore[attr-defined]
+    except ModuleNotFoundError:
+        raise ConfigError(
+            f"model '{settings.model}' is not available in this version of pasi: model backends "
+            'are not built yet, so set `model = "none"` (see docs/configuration.md)'
+        ) from None
+    return registry.load_models(settings).strong

@@ -76,6 +76,12 @@ class Settings(BaseSettings):
         description="llama-cpp-python chat format ('' = the GGUF's own template).",
     )
     recall_k: int = Field(default=5, ge=1, le=200, description="Default number of results.")
+    context_tokens: int = Field(
+        default=2000,
+        ge=500,  # the instructions and block headers alone take ~350
+        le=1_000_000,
+        description="Token budget of the context pasi assembles for the chat model per turn.",
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -61,8 +61,24 @@ def locomo(
         "--reference-facts",
         help="Like --extract, with the file's own observation facts instead of a model.",
     ),
+    budget: int | None = typer.Option(
+        None,
+        "--budget",
+        min=100,
+        metavar="TOKENS",
+        help="Instead of recall@k: recall of the turns inside the assistant's context at this "
+        "token budget (e.g. 2000).",
+    ),
 ) -> None:
     """LoCoMo evidence recall@k over dialogue turns, with no language model."""
+    if budget is not None:
+        run_budget = _harness("locomo_budget", "run_locomo_budget")
+        result = run_budget(
+            existing_file(file), budget, embedder=state(ctx).embedder(),
+            progress=None if as_json else _progress,
+        )  # fmt: skip
+        _show(result, as_json, f"LoCoMo recall in a {budget}-token context")
+        return
     ks = _ints(k, "--k")
     run_locomo = _harness("locomo", "run_locomo")
     facts = "reference" if reference_facts else "model" if extract else None
@@ -125,6 +141,21 @@ def scale(
     run_scale = _harness("scale", "run_scale")
     result = run_scale(ns, queries=queries, embedder=state(ctx).embedder())
     _show(result, as_json, "scale")
+
+
+@bench_app.command()
+def turn(
+    ctx: typer.Context,
+    n: int = typer.Option(100_000, "--n", min=1, help="Memories in the synthetic vault."),
+    turns: int = typer.Option(200, "--turns", min=1, help="Chat turns timed."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Time a chat turn spends outside the model (p50/p95), with an instant scripted model."""
+    run_turn = _harness("turn", "run_turn")
+    result = run_turn(
+        n, turns, embedder=state(ctx).embedder(), progress=None if as_json else _progress
+    )
+    _show(result, as_json, "chat turn outside the model")
 
 
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:

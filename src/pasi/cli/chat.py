@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import typer
 
-from pasi.cli.common import state
-from pasi.errors import ConfigError, InputError
+from pasi.cli.common import State, state
+from pasi.errors import InputError, PasiError
+
+if TYPE_CHECKING:
+    from pasi.agent.events import Event
 
 HELP = (
     "Type a statement and pasi remembers it; ask a question and pasi answers from memory.\n"
+    "With a model, answers cite their sources as [m12] (memory 12) or [t345] (turn 345).\n"
     "Commands: /help shows this, /quit leaves (so does Ctrl-D)."
 )
 
@@ -26,16 +31,18 @@ def register(app: typer.Typer) -> None:
 
 def chat(ctx: typer.Context) -> None:
     """Talk with pasi: it records what you say and answers from memory."""
+    cli = state(ctx)
+    model = cli.pasi().chat_model  # None when `model` is 'none'; a bad spec fails here, at once
+    interactive = sys.stdin.isatty()
+    if model is None:
+        _offline(cli, interactive)
+    else:
+        _assisted(cli, model.name, interactive)
+
+
+def _offline(cli: State, interactive: bool) -> None:
     from pasi.agent.offline import INTRO, OfflineAgent
 
-    cli = state(ctx)
-    model = cli.settings().model
-    if model.strip().lower() not in ("none", "auto"):  # auto: the assistant lands later
-        raise ConfigError(
-            f"model '{model}' is not available in this version of pasi: model backends are not "
-            'built yet, so set `model = "none"` (see docs/configuration.md)'
-        )
-    interactive = sys.stdin.isatty()
     _say(INTRO)
     _say("Type /help for help, /quit to leave.")
     agent = OfflineAgent(cli.pasi().memory)
@@ -47,9 +54,47 @@ def chat(ctx: typer.Context) -> None:
         try:
             reply = agent.respond(line)
         except InputError as error:
-            sys.stderr.write(f"error: {' '.join(str(error).split())}\n")
+            _error(error)
             continue
         _say(reply.text)
+
+
+def _assisted(cli: State, model_name: str, interactive: bool) -> None:
+    """Each line is a turn: text streams as the model writes it; tool calls show on stderr."""
+    pasi = cli.pasi()
+    assistant = pasi.assistant(learner=pasi.learner)
+    _say(f"pasi is answering with {model_name}; `pasi why` shows what shaped the last answer.")
+    _say("Type /help for help, /quit to leave.")
+    for line in _lines(interactive):
+        if line.startswith("/"):
+            if _command(line):
+                break
+            continue
+        try:
+            _show_turn(assistant.turn(line))
+        except PasiError as error:  # the model failed: the line is kept, the chat goes on
+            sys.stdout.write("\n")
+            _error(error)
+
+
+def _show_turn(events: Iterator[Event]) -> None:
+    from pasi.agent.events import TextDelta, ToolFinished, ToolStarted
+
+    for event in events:
+        if isinstance(event, TextDelta):
+            sys.stdout.write(event.text)
+            sys.stdout.flush()
+        elif isinstance(event, ToolStarted):
+            sys.stderr.write(f"[{event.call.name} ...]\n")
+        elif isinstance(event, ToolFinished):
+            outcome = "done" if event.result.ok else "failed: " + event.result.content
+            sys.stderr.write(f"[{event.call.name} {outcome}]\n")
+    sys.stdout.write("\n")
+    sys.stdout.flush()
+
+
+def _error(error: Exception) -> None:
+    sys.stderr.write(f"error: {' '.join(str(error).split())}\n")
 
 
 def _say(text: str) -> None:

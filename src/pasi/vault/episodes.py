@@ -126,3 +126,24 @@ def delete_episodes(conn: sqlite3.Connection, ids: Iterable[int]) -> int:
     for episode_id in ids:
         count += conn.execute("DELETE FROM episodes WHERE id = ?", (episode_id,)).rowcount
     return count
+
+
+def source_id_for(conn: sqlite3.Connection, uri: str) -> int | None:
+    row = conn.execute("SELECT id FROM sources WHERE uri = ?", (uri,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def nearby_episodes(conn: sqlite3.Connection, episode: Episode, window: int) -> list[Episode]:
+    """The turns up to ``window`` places before and after one turn in its session, in order."""
+    rows = conn.execute(
+        "SELECT * FROM episodes WHERE source_id = ? AND session = ? AND position BETWEEN ? AND ?"
+        " AND id != ? ORDER BY position",
+        (
+            episode.source_id,
+            episode.session,
+            episode.position - window,
+            episode.position + window,
+            episode.id,
+        ),
+    )
+    return [Episode.from_row(r) for r in rows]

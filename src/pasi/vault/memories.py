@@ -64,12 +64,22 @@ def get_memory(conn: sqlite3.Connection, memory_id: int) -> Memory | None:
 
 
 def get_memories(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Memory]:
-    found = {}
-    for memory_id in dict.fromkeys(ids):
-        memory = get_memory(conn, memory_id)
-        if memory:
-            found[memory_id] = memory
-    return found
+    """Memories by id, in the order asked; two queries per 500 ids, not two per memory."""
+    wanted = list(dict.fromkeys(ids))
+    rows: dict[int, sqlite3.Row] = {}
+    evidence: dict[int, list[int]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT * FROM memories WHERE id IN ({marks})", chunk):
+            rows[row["id"]] = row
+        for memory_id, episode_id in conn.execute(
+            f"SELECT memory_id, episode_id FROM memory_evidence WHERE memory_id IN ({marks})"
+            " ORDER BY memory_id, episode_id",
+            chunk,
+        ):
+            evidence.setdefault(memory_id, []).append(episode_id)
+    return {i: Memory.from_row(rows[i], tuple(evidence.get(i, ()))) for i in wanted if i in rows}
 
 
 def list_memories(
@@ -146,3 +156,17 @@ def delete_memory(conn: sqlite3.Connection, memory_id: int) -> list[int]:
 def memories_citing(conn: sqlite3.Connection, episode_id: int) -> list[int]:
     rows = conn.execute("SELECT memory_id FROM memory_evidence WHERE episode_id = ?", (episode_id,))
     return [r[0] for r in rows]
+
+
+def profile_memories(
+    conn: sqlite3.Connection, subject: str, kinds: Iterable[str], limit: int
+) -> list[Memory]:
+    """Current memories about one subject, most confident first, then most recently recorded."""
+    wanted = list(kinds)
+    marks = ",".join("?" * len(wanted))
+    rows = conn.execute(
+        "SELECT * FROM memories WHERE subject = ? AND superseded_by IS NULL AND valid_to IS NULL"
+        f" AND kind IN ({marks}) ORDER BY confidence DESC, recorded_at DESC, id DESC LIMIT ?",
+        (subject, *wanted, limit),
+    ).fetchall()
+    return [Memory.from_row(r, _evidence(conn, r["id"])) for r in rows]

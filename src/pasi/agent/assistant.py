@@ -1,0 +1,206 @@
+"""The assistant turn: record the message, assemble context, run the tool loop, record the reply.
+
+:meth:`Assistant.turn` is a generator of events, so a terminal or a web socket can show text as
+the model writes it. When the turn ends, the reply is an episode (role ``assistant``) next to the
+message, and the ``answers`` table holds what shaped it: the context items by tag, the tool
+calls, the model. A learner, when one is given, then gets both episode ids to extract memories.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pasi.agent.context import Context, ContextAssembler, ContextLimits
+from pasi.agent.events import Answer, Citation, Event, TextDelta, ToolFinished, ToolStarted
+from pasi.agent.tokens import token_counter
+from pasi.clock import Clock, system_clock
+from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
+from pasi.models.chat import ChatModel, ChatRequest, Completion, Message
+from pasi.tools.quote import cited_tags, parse_tag, tag
+from pasi.tools.registry import ToolContext, ToolResult, Toolset, default_tools, specs
+from pasi.vault import answers
+from pasi.vault import episodes as ep
+from pasi.vault import memories as mem
+
+MAX_ROUNDS = 5
+EMPTY_REPLY = "(the model returned no text)"
+
+
+class Learner(Protocol):
+    def enqueue(self, episode_ids: list[int]) -> object: ...
+
+
+def stopped_message(rounds: int) -> str:
+    return (
+        f"[pasi stopped this turn: the model asked for tools {rounds} times in a row without "
+        "answering. Ask again, perhaps more precisely; `pasi why` shows the tool calls.]"
+    )
+
+
+@dataclass
+class _Round:
+    """The state of one turn as the loop runs."""
+
+    messages: list[Message]
+    text: list[str] = field(default_factory=list)
+    results: list[ToolResult] = field(default_factory=list)
+    rounds: int = 0
+    stopped: bool = False
+
+
+class Assistant:
+    def __init__(
+        self,
+        memory: MemoryStore,
+        model: ChatModel,
+        *,
+        tools: Toolset | None = None,
+        learner: Learner | None = None,
+        clock: Clock = system_clock,
+        limits: ContextLimits | None = None,
+        source_uri: str = DEFAULT_CONVERSATION,
+        max_rounds: int = MAX_ROUNDS,
+    ) -> None:
+        self.memory = memory
+        self.model = model
+        self.tools = tools if tools is not None else default_tools()
+        self.learner = learner
+        self.source_uri = source_uri
+        self.max_rounds = max_rounds
+        self.context = ContextAssembler(
+            memory, clock, limits=limits, count=token_counter(model), source_uri=source_uri
+        )
+        self.clock = clock
+        self._specs = specs(self.tools)  # JSON schemas are slow to build: once, not per turn
+        self.last_context: Context | None = None  # what the latest turn showed the model
+
+    def ask(self, message: str) -> Answer:
+        """The whole turn at once: the final answer, without the streamed events."""
+        for event in self.turn(message):
+            if isinstance(event, Answer):
+                return event
+        raise AssertionError("a turn always ends with an Answer")  # pragma: no cover
+
+    def turn(self, message: str) -> Iterator[Event]:
+        question_id = self._record_turn(message, "user")
+        context = self.context.assemble(message, exclude=[question_id])
+        self.last_context = context
+        state = _Round([Message("system", context.system_prompt()), Message("user", message)])
+        yield from self._loop(state, ToolContext(self.memory, question_id))
+        yield self._finish(state, context, question_id)
+
+    def _record_turn(self, text: str, role: str) -> int:
+        """A chat turn, in a session per day: neighbours stay within one sitting, and indexing
+        a new turn reads that day's turns, not the whole history of the conversation."""
+        now = self.clock()
+        turn = Turn(text, role=role, session=now.date().isoformat(), occurred_at=now)
+        return self.memory.record_turns([turn], source_uri=self.source_uri)[0]  # type: ignore[return-value]
+
+    def _loop(self, state: _Round, tool_context: ToolContext) -> Iterator[Event]:
+        offered = self._specs
+        while state.rounds < self.max_rounds:
+            state.rounds += 1
+            completion = yield from self._stream(ChatRequest(state.messages, offered), state)
+            if not completion.tool_calls:
+                return
+            if state.rounds == self.max_rounds:
+                break  # its calls would never be reported back: do not run them
+            state.messages.append(Message("assistant", completion.text, completion.tool_calls))
+            for call in completion.tool_calls:
+                yield ToolStarted(call)
+                result = self.tools.run(call, tool_context)
+                state.results.append(result)
+                state.messages.append(Message("tool", result.content, tool_call_id=call.id))
+                yield ToolFinished(call, result)
+        state.stopped = True
+        notice = ("\n\n" if "".join(state.text).strip() else "") + stopped_message(state.rounds)
+        state.text.append(notice)
+        yield TextDelta(notice)
+
+    def _stream(self, request: ChatRequest, state: _Round) -> Iterator[Event]:
+        completion: Completion | None = None
+        pieces: list[str] = []
+        for chunk in self.model.stream(request):
+            if chunk.text:
+                pieces.append(chunk.text)
+                yield TextDelta(chunk.text)
+            if chunk.completion is not None:
+                completion = chunk.completion
+        state.text.extend(pieces)
+        return completion or Completion("".join(pieces))
+
+    def _finish(self, state: _Round, context: Context, question_id: int) -> Answer:
+        text = "".join(state.text).strip() or EMPTY_REPLY
+        answer_id = self._record_turn(text, "assistant")
+        citations = self._citations(text)
+        record = self._record(state, context, citations, question_id, answer_id)
+        if self.learner is not None:
+            self.learner.enqueue([question_id, answer_id])
+        return Answer(
+            text, self.model.name, question_id, answer_id, record, tuple(citations),
+            tuple(state.results), state.rounds, state.stopped,
+        )  # fmt: skip
+
+    def _citations(self, text: str) -> list[Citation]:
+        """Each cited tag resolved against the vault; unknown ones are kept, unresolved."""
+        conn = self.memory.vault.read()
+        sources = {s.id: s.uri for s in ep.list_sources(conn)}
+        found = []
+        for cited in cited_tags(text):
+            kind, item_id = parse_tag(cited)
+            if kind == "memory":
+                memory = mem.get_memory(conn, item_id)
+                found.append(Citation(cited, kind, item_id, memory.text if memory else None))
+                continue
+            turn = ep.get_episodes(conn, [item_id]).get(item_id)
+            source = sources.get(turn.source_id) if turn else None
+            found.append(Citation(cited, kind, item_id, turn.text if turn else None, source))
+        return found
+
+    def _record(
+        self,
+        state: _Round,
+        context: Context,
+        citations: list[Citation],
+        question_id: int,
+        answer_id: int,
+    ) -> int:
+        shaped: dict[str, Any] = {
+            "budget": context.budget,
+            "tokens": context.tokens,
+            "items": [item.to_json() for item in context.items],
+            "tool_calls": [_call_json(result) for result in state.results],
+            "citations": [c.to_json() for c in citations],
+            "rounds": state.rounds,
+            "stopped": state.stopped,
+        }
+        with self.memory.vault.write() as conn:
+            return answers.insert_answer(
+                conn,
+                source_id=ep.source_id_for(conn, self.source_uri),
+                question_episode_id=question_id,
+                answer_episode_id=answer_id,
+                model=self.model.name,
+                context=shaped,
+                now=self.clock(),
+            )
+
+
+def _call_json(result: ToolResult) -> dict[str, Any]:
+    """A tool call for ``answers``: what was asked and what came of it, by tag, not by text."""
+    try:
+        arguments: Any = json.loads(result.call.arguments or "{}")
+    except json.JSONDecodeError:
+        arguments = result.call.arguments
+    return {
+        "id": result.call.id,
+        "name": result.call.name,
+        "arguments": arguments,
+        "ok": result.ok,
+        "error": None if result.ok else result.content,
+        "found": [tag(r.kind, r.id) for r in result.found],
+        "data": result.data,
+    }

@@ -1,0 +1,51 @@
+"""``pasi why``: what shaped an answer, read back from the ``answers`` table.
+
+The table keeps ids and tags; the texts are read from the vault now, so an item forgotten since
+shows as forgotten instead of living on in a copy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pasi.memory.store import MemoryStore
+from pasi.vault import answers
+from pasi.vault import episodes as ep
+from pasi.vault import memories as mem
+
+
+def explain_last(memory: MemoryStore) -> dict[str, Any] | None:
+    """The newest answer with its question, context items, tool calls and model; or None."""
+    conn = memory.vault.read()
+    record = answers.latest_answer(conn)
+    if record is None:
+        return None
+    context = record.context
+    turn_ids = [i for i in (record.question_episode_id, record.answer_episode_id) if i]
+    turn_ids += [item["id"] for item in context.get("items", []) if item["kind"] == "episode"]
+    turns = ep.get_episodes(conn, turn_ids)
+    memory_ids = [item["id"] for item in context.get("items", []) if item["kind"] == "memory"]
+    memories = mem.get_memories(conn, memory_ids)
+
+    def text_of(kind: str, item_id: int | None) -> str | None:
+        found = (memories if kind == "memory" else turns).get(item_id)  # type: ignore[arg-type]
+        return found.text if found else None
+
+    return {
+        "answer_id": record.id,
+        "at": record.created_at.isoformat(),
+        "model": record.model,
+        "question": text_of("episode", record.question_episode_id),
+        "answer": text_of("episode", record.answer_episode_id),
+        "question_episode_id": record.question_episode_id,
+        "answer_episode_id": record.answer_episode_id,
+        "budget": context.get("budget"),
+        "tokens": context.get("tokens"),
+        "rounds": context.get("rounds"),
+        "stopped": context.get("stopped", False),
+        "items": [
+            {**item, "text": text_of(item["kind"], item["id"])} for item in context.get("items", [])
+        ],
+        "tool_calls": context.get("tool_calls", []),
+        "citations": context.get("citations", []),
+    }

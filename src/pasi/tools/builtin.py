@@ -1,0 +1,102 @@
+"""The built-in tools: recall and search (read), remember and forget (write).
+
+They register through ``register_tools`` like any plugin. ``recall`` looks through memories,
+``search`` through conversation turns and imported documents; both quote their results with the
+same citation tags as the context, so the model can cite what it found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from pasi.tools.quote import quote_recalled, tag
+from pasi.tools.registry import Tool, ToolContext, ToolOutput
+
+Kind = Literal["fact", "preference", "event", "plan", "relationship"]
+
+
+class RecallArgs(BaseModel):
+    query: str = Field(min_length=1, description="What to look for, in plain words.")
+    k: int = Field(default=5, ge=1, le=20, description="How many results.")
+
+
+class SearchArgs(RecallArgs):
+    pass
+
+
+class RememberArgs(BaseModel):
+    text: str = Field(min_length=1, description="One statement, e.g. 'Ana's birthday is 3 May'.")
+    kind: Kind = Field(default="fact", description="What sort of statement it is.")
+    subject: str = Field(default="user", description="Who it is about; 'user' means the user.")
+
+
+class ForgetArgs(BaseModel):
+    memory_id: int = Field(ge=1, description="The memory's number, e.g. 12 for [m12].")
+
+
+def _found(context: ToolContext, query: str, k: int, kind: str) -> ToolOutput:
+    results = context.memory.recall(query, k, kind=kind)
+    results = [r for r in results if not (kind == "episode" and r.id == context.episode_id)]
+    if not results:
+        return ToolOutput("nothing found")
+    return ToolOutput("\n".join(quote_recalled(r) for r in results), tuple(results))
+
+
+def recall(args: RecallArgs, context: ToolContext) -> ToolOutput:
+    return _found(context, args.query, args.k, "memory")
+
+
+def search(args: SearchArgs, context: ToolContext) -> ToolOutput:
+    return _found(context, args.query, args.k, "episode")
+
+
+def remember(args: RememberArgs, context: ToolContext) -> ToolOutput:
+    evidence = [context.episode_id] if context.episode_id is not None else []
+    memory = context.memory.remember(
+        args.text,
+        kind=args.kind,
+        subject=args.subject,
+        evidence=evidence,
+        note="remembered by the assistant in chat",
+    )
+    return ToolOutput(f"remembered as [{tag('memory', memory.id)}]", data={"memory_id": memory.id})
+
+
+def forget(args: ForgetArgs, context: ToolContext) -> ToolOutput:
+    report = context.memory.forget(args.memory_id)
+    earlier = report.memories - 1
+    extra = f" and {earlier} earlier version(s)" if earlier else ""
+    return ToolOutput(f"forgot memory {args.memory_id}{extra}", data={"forgotten": args.memory_id})
+
+
+def register_tools(register: Callable[[Tool], None]) -> None:
+    register(
+        Tool(
+            "recall",
+            "Search the user's memories (facts, preferences, plans, people).",
+            RecallArgs,
+            recall,
+        )
+    )
+    register(
+        Tool(
+            "search",
+            "Search the user's past conversation turns and imported documents.",
+            SearchArgs,
+            search,
+        )
+    )
+    register(
+        Tool(
+            "remember",
+            "Store a new memory the user asked you to keep.",
+            RememberArgs,
+            remember,
+            side_effect=True,
+        )
+    )
+    register(Tool("forget", "Erase a memory the user asked you to forget, by its number.",
+                  ForgetArgs, forget, side_effect=True))  # fmt: skip

@@ -1,0 +1,150 @@
+"""Tools the model may call: a name, a Pydantic argument model, a function, a side-effect flag.
+
+Built-in tools register through :func:`load_tools` exactly as a plugin does, by a module (or any
+object) with a ``register_tools(register)`` function, so the extension point is always exercised.
+A :class:`Toolset` is anything with ``tools()`` and ``run()``; wrappers such as
+:func:`pasi.tools.wrappers.read_only` (or a consent gate) wrap one toolset in another instead of
+adding an ``if`` to every tool.
+
+A tool call never crashes the turn: unknown tools, arguments that are not JSON or fail
+validation, and errors raised by the tool come back as a result with ``ok=False``, which the
+model reads and can act on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ValidationError
+
+from pasi.errors import ConfigError, PasiError
+from pasi.memory.retrieval import Recalled
+from pasi.memory.store import MemoryStore
+from pasi.models.chat import ToolCall, ToolSpec
+
+
+@dataclass(frozen=True)
+class ToolContext:
+    """What a tool may use: the user's memory, and the turn the call answers (as evidence)."""
+
+    memory: MemoryStore
+    episode_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ToolOutput:
+    """What a tool returns: text for the model, and the vault items it quoted (for citations)."""
+
+    text: str
+    found: tuple[Recalled, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)  # ids the tool created or removed
+
+
+ToolFunction = Callable[[Any, ToolContext], ToolOutput]
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str
+    arguments: type[BaseModel]
+    function: ToolFunction
+    side_effect: bool = False  # writes or deletes something: a consent wrapper may gate it
+
+    def spec(self) -> ToolSpec:
+        schema = self.arguments.model_json_schema()
+        schema.pop("title", None)
+        return ToolSpec(self.name, self.description, schema)
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    call: ToolCall
+    content: str  # what goes back to the model
+    ok: bool
+    found: tuple[Recalled, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Toolset(Protocol):
+    def tools(self) -> list[Tool]: ...
+
+    def run(self, call: ToolCall, context: ToolContext) -> ToolResult: ...
+
+
+def error_result(call: ToolCall, message: str) -> ToolResult:
+    return ToolResult(call, json.dumps({"error": message}, ensure_ascii=False), ok=False)
+
+
+class ToolRegistry:
+    """The tools registered by built-ins and plugins, by name."""
+
+    def __init__(self) -> None:
+        self._tools: dict[str, Tool] = {}
+
+    def register(self, tool: Tool) -> None:
+        if tool.name in self._tools:
+            raise ConfigError(f"two tools are registered with the name '{tool.name}'")
+        self._tools[tool.name] = tool
+
+    def tools(self) -> list[Tool]:
+        return list(self._tools.values())
+
+    def run(self, call: ToolCall, context: ToolContext) -> ToolResult:
+        tool = self._tools.get(call.name)
+        if tool is None:
+            known = ", ".join(self._tools) or "none"
+            return error_result(call, f"unknown tool '{call.name}'; the tools are: {known}")
+        try:
+            raw = call.parsed_arguments()
+        except ValueError as error:  # not JSON, or not an object
+            return error_result(call, str(error))
+        try:
+            arguments = tool.arguments.model_validate(raw)
+        except ValidationError as error:
+            return error_result(call, f"invalid arguments for {call.name}: {_summary(error)}")
+        return run_tool(tool, call, arguments, context)
+
+
+def run_tool(tool: Tool, call: ToolCall, arguments: BaseModel, context: ToolContext) -> ToolResult:
+    """Run a validated call; the tool's own errors become a result the model can read."""
+    try:
+        output = tool.function(arguments, context)
+    except PasiError as error:
+        return error_result(call, str(error))
+    except Exception as error:  # a plugin's bug must not end the user's turn
+        return error_result(call, f"{call.name} failed: {type(error).__name__}: {error}")
+    return ToolResult(call, output.text, ok=True, found=output.found, data=output.data)
+
+
+def _summary(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(p) for p in item["loc"]) or "arguments"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def specs(toolset: Toolset) -> list[ToolSpec]:
+    return [tool.spec() for tool in toolset.tools()]
+
+
+def load_tools(plugins: Iterable[object]) -> ToolRegistry:
+    """A registry filled by each plugin's ``register_tools(register)`` hook, in order."""
+    registry = ToolRegistry()
+    for plugin in plugins:
+        hook = getattr(plugin, "register_tools", None)
+        if hook is None:
+            raise ConfigError(f"{plugin!r} has no register_tools(register) function")
+        hook(registry.register)
+    return registry
+
+
+def default_tools() -> ToolRegistry:
+    """The built-in tools, registered through the plugin hook like any other."""
+    from pasi.tools import builtin
+
+    return load_tools([builtin])

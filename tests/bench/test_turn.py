@@ -1,0 +1,54 @@
+"""The turn benchmark and the LoCoMo context-budget harness, on small inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pasi.bench.locomo_budget import run_locomo_budget
+from pasi.bench.turn import run_turn
+
+
+def test_turn_benchmark_reports_time_outside_the_model() -> None:
+    report = run_turn(300, 6, embedder=None, budget=800)
+    assert report["memories"] == 300 and report["turns"] == 6
+    times = report["outside_model_ms"]
+    assert 0 < times["p50"] <= times["p95"]
+    assert 0 < report["context_tokens_mean"] <= 800
+
+
+def _locomo(path: Path, filler: int) -> Path:
+    turns = [("Caroline", "I went to the LGBTQ support group yesterday.")]
+    turns += [("Melanie", f"Random chatter number {i} about the weather") for i in range(filler)]
+    turns += [("Melanie", "I painted a lake sunrise last week.")]
+    sample = {
+        "sample_id": "tiny",
+        "conversation": {
+            "speaker_a": "Caroline",
+            "speaker_b": "Melanie",
+            "session_1_date_time": "1:56 pm on 8 May, 2023",
+            "session_1": [
+                {"speaker": s, "dia_id": f"D1:{i + 1}", "text": t} for i, (s, t) in enumerate(turns)
+            ],
+        },
+        "qa": [
+            {
+                "question": "What did Melanie paint?",
+                "evidence": [f"D1:{filler + 2}"],
+                "category": 4,
+            },
+            {"question": "Where did Caroline go?", "evidence": ["D1:1"], "category": 1},
+        ],
+    }
+    path.write_text(json.dumps([sample]), encoding="utf-8")
+    return path
+
+
+def test_locomo_budget_counts_the_evidence_inside_the_context(tmp_path: Path) -> None:
+    data = _locomo(tmp_path / "tiny.json", filler=40)
+    report = run_locomo_budget(data, 2000, embedder=None)
+    assert report["questions"] == 2 and report["recall"] == 100.0
+    assert report["context_tokens_mean"] <= 2000
+    assert report["full_conversation_tokens_mean"] > report["context_tokens_mean"] / 2
+    tight = run_locomo_budget(data, 420, embedder=None)
+    assert tight["context_tokens_mean"] <= 420 and tight["context_turns_mean"] < 3

@@ -1,0 +1,68 @@
+"""``pasi chat`` with a model (scripted) streams answers; ``pasi why`` shows what shaped them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import pasi.app
+from conftest import Invoke, assert_one_error_line
+from pasi.app import Pasi
+from pasi.models.chat import Completion, ScriptedModel, ToolCall, replies
+
+
+@pytest.fixture
+def scripted(monkeypatch: pytest.MonkeyPatch) -> ScriptedModel:
+    """The CLI's configured model, whatever the spec says, is this scripted one."""
+    model = ScriptedModel(replies(
+        Completion("", (ToolCall("c1", "recall", '{"query": "sister"}'),)),
+        "Your sister Ana lives in Porto [m1].",
+    ), name="scripted-test")  # fmt: skip
+    monkeypatch.setenv("PASI_MODEL", "ollama:test")
+    monkeypatch.setattr(pasi.app, "resolve_chat_model", lambda settings: model)
+    monkeypatch.setattr(Pasi, "fast_model", lambda self: None)
+    return model
+
+
+def test_chat_with_a_model_streams_the_answer_and_why_explains_it(
+    pasi: Invoke, scripted: ScriptedModel
+) -> None:
+    assert pasi("remember", "My sister Ana lives in Porto").exit_code == 0
+    chat = pasi("chat", input="Where does my sister live?\n")
+    assert chat.exit_code == 0, chat.output
+    assert "Your sister Ana lives in Porto [m1]." in chat.stdout
+    assert "scripted-test" in chat.stdout and "[recall done]" in chat.stderr
+    shown = pasi("why")
+    assert shown.exit_code == 0, shown.output
+    for fragment in (
+        "scripted-test",
+        "Where does my sister live?",
+        "cited: m1",
+        "m1",
+        "profile",
+        "My sister Ana lives in Porto",
+        'tool recall({"query": "sister"}): ok',
+    ):
+        assert fragment in shown.stdout, fragment  # fmt: skip
+    explained = json.loads(pasi("why", "--json").stdout)
+    assert explained["model"] == "scripted-test"
+    assert explained["answer"] == "Your sister Ana lives in Porto [m1]."
+    assert explained["citations"] == [{"tag": "m1", "kind": "memory", "id": 1, "resolved": True}]
+    assert explained["tokens"] <= explained["budget"] == 2000
+    [item] = [i for i in explained["items"] if i["tag"] == "m1"]
+    assert item["text"] == "My sister Ana lives in Porto" and item["section"] == "profile"
+    assert explained["tool_calls"][0]["found"] == ["m1"]
+
+
+def test_why_shows_forgotten_items_as_forgotten(pasi: Invoke, scripted: ScriptedModel) -> None:
+    pasi("remember", "My sister Ana lives in Porto")
+    pasi("chat", input="Where does my sister live?\n")
+    assert pasi("memories", "forget", "1", "--yes").exit_code == 0
+    explained = json.loads(pasi("why", "--json").stdout)
+    assert [i["text"] for i in explained["items"] if i["tag"] == "m1"] == [None]
+    assert "(forgotten)" in pasi("why").stdout
+
+
+def test_why_before_any_answer_is_one_clear_error(pasi: Invoke) -> None:
+    assert_one_error_line(pasi("why"), "no answer yet")
