@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from pasi.agent.assistant import Assistant, Learner
     from pasi.memory.learning import Learner as BackgroundLearner
     from pasi.models.chat import ChatModel
+    from pasi.models.registry import Models
 
 
 class Pasi:
@@ -41,6 +42,7 @@ class Pasi:
         self._learner: BackgroundLearner | None = None
         self._chat_model = chat_model
         self._chat_model_resolved = False
+        self._models: Models | None = None
 
     @property
     def chat_model(self) -> ChatModel | None:
@@ -75,13 +77,21 @@ class Pasi:
             self._learner = Learner(self.memory, self.fast_model())
         return self._learner
 
+    @property
+    def models(self) -> Models:
+        """The fast and strong chat models (docs/models.md), resolved once, on first use.
+
+        Resolving ``auto`` probes for Ollama, so it happens here and not when pasi starts.
+        """
+        if self._models is None:
+            from pasi.models.registry import load_models
+
+            self._models = load_models(self.settings)
+        return self._models
+
     def fast_model(self) -> ChatModel | None:
         """The fast tier (extraction, consolidation); None when no model is configured."""
-        try:
-            from pasi.models import registry  # type: ignore[attr-defined]
-        except ModuleNotFoundError:  # model backends are not part of this build
-            return None
-        return registry.load_models(self.settings).fast
+        return self.models.fast
 
     @classmethod
     def open(cls, *, clock: Clock = system_clock, **flags: object) -> Pasi:

@@ -91,6 +91,7 @@ def write_tiny_gguf(path: Path) -> Path:
     writer.add_head_count_kv(N_HEADS)
     writer.add_rope_dimension_count(N_EMBD // N_HEADS)
     writer.add_layer_norm_rms_eps(1e-5)
+    writer.add_pooling_type(gguf.PoolingType.MEAN)  # servers then return one vector per text
     writer.add_file_type(gguf.LlamaFileType.ALL_F32)
     writer.add_tokenizer_model("llama")
     writer.add_token_list(tokens)

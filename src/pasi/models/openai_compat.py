@@ -96,6 +96,19 @@ class Provider:
         return ModelError(f"{where} sent a reply pasi cannot read (model '{model}'): {error}")
 
 
+def _refused_format(error: Exception, params: dict[str, Any]) -> bool:
+    """Did the server reject the request's ``response_format``?
+
+    Most servers answer 400 or 422; llama-cpp-python's server answers 500 with a validation
+    message naming the field, so that counts too.
+    """
+    import openai
+
+    if "response_format" not in params or not isinstance(error, openai.APIStatusError):
+        return False
+    return error.status_code in (400, 422) or "response_format" in str(error.message)
+
+
 def _reason(error: Exception) -> str:
     cause = error.__cause__ or error.__context__
     return str(cause or error) or type(cause or error).__name__
@@ -161,11 +174,9 @@ class OpenAICompatModel:
             params = self._params(request, stream)
             try:
                 return self.provider.client().chat.completions.create(**params)
-            except (openai.BadRequestError, openai.UnprocessableEntityError) as error:
-                if "response_format" not in params or not self._step_down():
-                    raise self.provider.translate(error, self.model) from None
             except openai.OpenAIError as error:
-                raise self.provider.translate(error, self.model) from None
+                if not (_refused_format(error, params) and self._step_down()):
+                    raise self.provider.translate(error, self.model) from None
 
     def _step_down(self) -> bool:
         """Use the next weaker way to ask for JSON; False when there is none left."""
@@ -193,6 +204,14 @@ class OpenAICompatModel:
                 params["response_format"] = {"type": "json_object", "schema": schema}
         params["messages"] = wire_messages(messages)
         return params
+
+
+def _pooled(embedding: Any) -> list[float]:
+    """One vector per text: a server running a model without pooling (llama.cpp's server
+    does this) returns one vector per token, which is mean-pooled here."""
+    if embedding and isinstance(embedding[0], list):
+        return np.asarray(embedding, dtype=np.float32).mean(axis=0).tolist()
+    return embedding
 
 
 class OpenAIEmbedder:
@@ -246,7 +265,7 @@ class OpenAIEmbedder:
                 f"the model server at {self.provider.base_url} returned {len(data)} embeddings "
                 f"for {len(texts)} texts (model '{self.model}')"
             )
-        return [item.embedding for item in data]
+        return [_pooled(item.embedding) for item in data]
 
     def _check_dim(self, dim: int) -> None:
         if self._dim is None:
