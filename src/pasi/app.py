@@ -41,17 +41,12 @@ class Pasi:
         self.memory = MemoryStore(self.vault, self.embedder, clock)
         self._learner: BackgroundLearner | None = None
         self._chat_model = chat_model
-        self._chat_model_resolved = False
         self._models: Models | None = None
 
     @property
     def chat_model(self) -> ChatModel | None:
         """The model that answers the user (the strong tier); None when there is none."""
-        if not self._chat_model_resolved:
-            if self._chat_model is None and self.settings.model.strip().lower() != "none":
-                self._chat_model = resolve_chat_model(self.settings)
-            self._chat_model_resolved = True
-        return self._chat_model
+        return self._chat_model if self._chat_model is not None else self.models.strong
 
     def assistant(self, *, learner: Learner | None = None) -> Assistant:
         """The assistant turn on this vault, answered by :attr:`chat_model`."""
@@ -107,15 +102,3 @@ class Pasi:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def resolve_chat_model(settings: Settings) -> ChatModel | None:
-    """The strong tier named by the settings, from the model registry when it exists."""
-    try:
-        from pasi.models import registry  # type: ignore[attr-defined]
-    except ModuleNotFoundError:
-        raise ConfigError(
-            f"model '{settings.model}' is not available in this version of pasi: model backends "
-            'are not built yet, so set `model = "none"` (see docs/configuration.md)'
-        ) from None
-    return registry.load_models(settings).strong

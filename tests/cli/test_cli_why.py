@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-import pasi.app
 from conftest import Invoke, assert_one_error_line
 from pasi.app import Pasi
 from pasi.models.chat import Completion, ScriptedModel, ToolCall, replies
+from pasi.models.registry import Models
 
 
 @pytest.fixture
@@ -20,8 +20,7 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> ScriptedModel:
         "Your sister Ana lives in Porto [m1].",
     ), name="scripted-test")  # fmt: skip
     monkeypatch.setenv("PASI_MODEL", "ollama:test")
-    monkeypatch.setattr(pasi.app, "resolve_chat_model", lambda settings: model)
-    monkeypatch.setattr(Pasi, "fast_model", lambda self: None)
+    monkeypatch.setattr(Pasi, "models", property(lambda self: Models(None, model, "scripted")))
     return model
 
 
