@@ -76,6 +76,11 @@ class Settings(BaseSettings):
         description="llama-cpp-python chat format ('' = the GGUF's own template).",
     )
     recall_k: int = Field(default=5, ge=1, le=200, description="Default number of results.")
+    ingest_max_bytes: int = Field(
+        default=256 * 1024 * 1024,
+        ge=1024,
+        description="Largest file `pasi ingest`/`sync` reads (and largest a .docx may expand to).",
+    )
     context_tokens: int = Field(
         default=2000,
         ge=500,  # the instructions and block headers alone take ~350

@@ -265,10 +265,30 @@ class MemoryStore:
                 self.indexer.refresh_fact_keys(conn, evidence)
         return ForgetReport(memories=len(doomed), episodes=removed_episodes)
 
+    def erase_episodes(self, episode_ids: Sequence[int] | set[int]) -> ForgetReport:
+        """Erase turns (e.g. of a file that changed or was deleted) and what rested on them.
+
+        A memory whose every piece of evidence is among these turns goes too; one with evidence
+        elsewhere survives and only loses these turns as evidence. Joins the caller's
+        transaction when there is one, so a file is replaced all at once or not at all.
+        """
+        doomed = set(episode_ids)
+        if not doomed:
+            return ForgetReport(memories=0, episodes=0)
+        with self.vault.write() as conn:
+            orphans = mem.memories_resting_only_on(conn, doomed)
+            for memory_id in orphans:
+                mem.delete_memory(conn, memory_id)
+                search.remove_unit(conn, "memory", memory_id)
+            removed = self._erase_turns(conn, doomed)
+        return ForgetReport(memories=len(orphans), episodes=removed)
+
     def _erase_turns(self, conn: sqlite3.Connection, episode_ids: set[int]) -> int:
         """Delete turns and rebuild their neighbours' index entries, which held their words."""
-        turns = ep.get_episodes(conn, episode_ids).values()
-        before = {session_key(t): ep.session_episodes(conn, t.source_id, t.session) for t in turns}
+        before: dict[str, list[Episode]] = {}
+        for t in ep.get_episodes(conn, episode_ids).values():  # one query per session, not turn
+            if session_key(t) not in before:
+                before[session_key(t)] = ep.session_episodes(conn, t.source_id, t.session)
         for episode_id in episode_ids:
             search.remove_unit(conn, "episode", episode_id)
         removed = ep.delete_episodes(conn, episode_ids)

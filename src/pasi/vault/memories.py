@@ -170,3 +170,19 @@ def profile_memories(
         (subject, *wanted, limit),
     ).fetchall()
     return [Memory.from_row(r, _evidence(conn, r["id"])) for r in rows]
+
+
+def memories_resting_only_on(conn: sqlite3.Connection, episode_ids: set[int]) -> list[int]:
+    """Memories whose every piece of evidence is among ``episode_ids`` (erased with them)."""
+    wanted = list(episode_ids)
+    candidates: set[int] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        candidates.update(
+            r[0]
+            for r in conn.execute(
+                f"SELECT memory_id FROM memory_evidence WHERE episode_id IN ({marks})", chunk
+            )
+        )
+    return [m for m in sorted(candidates) if set(_evidence(conn, m)) <= episode_ids]

@@ -206,7 +206,52 @@ BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT)
+# The user's files (pasi.ingest): items are found by source (a re-synced file replaces its
+# rows) and linked to the people they name, so "emails from Anna" and "when did I last see
+# Anna" are index lookups. A file that failed to sync is remembered with its reason until it
+# syncs. The views are the typed, read-only faces of items that a SQL tool queries.
+_INGEST = """
+CREATE INDEX items_by_source ON items (source_id);
+CREATE TABLE entity_links (
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+    item_id   INTEGER REFERENCES items(id) ON DELETE CASCADE,
+    role      TEXT NOT NULL,
+    at        TEXT
+);
+CREATE INDEX entity_links_by_entity ON entity_links (entity_id, at);
+CREATE INDEX entity_links_by_source ON entity_links (source_id);
+CREATE INDEX entity_links_by_item ON entity_links (item_id);
+CREATE TABLE sync_errors (
+    path   TEXT PRIMARY KEY,
+    root   TEXT,
+    reason TEXT NOT NULL,
+    at     TEXT NOT NULL
+);
+CREATE VIEW emails AS
+SELECT i.id, i.source_id, i.at AS date, i.title AS subject,
+       json_extract(i.fields, '$.from') AS sender, json_extract(i.fields, '$.from_name') AS sender_name,
+       json_extract(i.fields, '$.to') AS recipients, json_extract(i.fields, '$.cc') AS cc,
+       json_extract(i.fields, '$.thread') AS thread, json_extract(i.fields, '$.message_id') AS message_id,
+       json_extract(i.fields, '$.attachments') AS attachments, json_extract(i.fields, '$.snippet') AS snippet
+FROM items i WHERE i.kind = 'email';
+CREATE VIEW events AS
+SELECT i.id, i.source_id, i.at AS start_utc, json_extract(i.fields, '$.end_utc') AS end_utc,
+       i.title AS summary, json_extract(i.fields, '$.start') AS start_local,
+       json_extract(i.fields, '$.timezone') AS timezone, json_extract(i.fields, '$.location') AS location,
+       json_extract(i.fields, '$.attendees') AS attendees, json_extract(i.fields, '$.organizer') AS organizer,
+       json_extract(i.fields, '$.recurring') AS recurring, json_extract(i.fields, '$.uid') AS uid
+FROM items i WHERE i.kind = 'event';
+CREATE VIEW contacts AS
+SELECT i.id, i.source_id, i.title AS name, json_extract(i.fields, '$.emails') AS emails,
+       json_extract(i.fields, '$.phones') AS phones, json_extract(i.fields, '$.organisation') AS organisation,
+       json_extract(i.fields, '$.birthday') AS birthday
+FROM items i WHERE i.kind = 'contact';
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT, _INGEST
+)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,61 @@
+"""Which connector reads which file. Built-in connectors register through the same function
+third-party ones use (:func:`register_connectors`), so the extension point is always exercised.
+
+Order matters: the first connector whose ``matches`` says yes reads the file, so connectors
+that sniff content (a WhatsApp export is a ``.txt``) register before the generic ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pasi.clock import Clock, system_clock
+from pasi.ingest.document import Connector
+
+
+@dataclass
+class Connectors:
+    """An ordered set of connectors; :meth:`for_path` picks the one that reads a file."""
+
+    items: list[Connector] = field(default_factory=list)
+
+    def for_path(self, path: Path) -> Connector | None:
+        return next((c for c in self.items if c.matches(path)), None)
+
+    def names(self) -> list[str]:
+        return [c.name for c in self.items]
+
+
+def register_connectors(registry: Connectors, *connectors: Connector) -> None:
+    """Add connectors after those already registered (earlier ones win on a tie)."""
+    for connector in connectors:
+        if not isinstance(connector, Connector):
+            raise TypeError(f"{connector!r} does not implement the Connector protocol")
+        registry.items.append(connector)
+
+
+def register_builtins(registry: Connectors, *, max_bytes: int, clock: Clock) -> None:
+    from pasi.ingest.chats import ChatGptConnector, TelegramConnector, WhatsAppConnector
+    from pasi.ingest.ics import IcsConnector
+    from pasi.ingest.mail import EmlConnector, MboxConnector
+    from pasi.ingest.notes import MarkdownConnector, TextConnector
+    from pasi.ingest.pdf import PdfConnector
+    from pasi.ingest.tables import CsvConnector
+    from pasi.ingest.vcard import VcardConnector
+    from pasi.ingest.web import HtmlConnector
+    from pasi.ingest.word import DocxConnector
+
+    register_connectors(
+        registry,
+        WhatsAppConnector(), ChatGptConnector(), TelegramConnector(),
+        MarkdownConnector(), TextConnector(), PdfConnector(), DocxConnector(max_bytes),
+        HtmlConnector(), MboxConnector(), EmlConnector(), IcsConnector(clock),
+        VcardConnector(), CsvConnector(),
+    )  # fmt: skip
+
+
+def default_connectors(*, max_bytes: int, clock: Clock = system_clock) -> Connectors:
+    registry = Connectors()
+    register_builtins(registry, max_bytes=max_bytes, clock=clock)
+    return registry

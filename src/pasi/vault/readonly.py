@@ -1,0 +1,72 @@
+"""Run a user's (or a model's) SQL on the vault safely: read-only, time-limited, row-limited.
+
+The connection is opened read-only at the file level (``mode=ro``) and with ``query_only``,
+so no statement can change the vault, whatever it says. A progress handler stops a runaway
+query (a cross join of the whole index) when its time is up, and at most ``max_rows`` rows
+come back. The typed views over items (``emails``, ``events``, ``contacts``, ``csv_<table>``)
+are what such queries are meant to read.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pasi.errors import InputError
+
+STEPS_BETWEEN_CHECKS = 1000  # SQLite VM instructions between two looks at the clock
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    truncated: bool  # more rows existed than ``max_rows``
+
+
+def typed_views(db_path: Path) -> list[str]:
+    """The views a query tool may read: the fixed ones and one ``csv_<table>`` per CSV file."""
+    with _open(db_path) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
+        return [r[0] for r in rows]
+
+
+def _open(db_path: Path) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as error:
+        raise InputError(f"cannot open {db_path} read-only: {error}") from None
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def run_readonly_query(
+    db_path: Path,
+    sql: str,
+    params: tuple[Any, ...] | dict[str, Any] = (),
+    *,
+    max_rows: int = 1000,
+    timeout_seconds: float = 2.0,
+) -> QueryResult:
+    """Execute one SQL statement on a read-only connection with a time and a row limit."""
+    conn = _open(db_path)
+    deadline = time.monotonic() + timeout_seconds
+    conn.set_progress_handler(lambda: int(time.monotonic() > deadline), STEPS_BETWEEN_CHECKS)
+    try:
+        cursor = conn.execute(sql, params)
+        rows = cursor.fetchmany(max_rows + 1)
+        columns = [d[0] for d in cursor.description or []]
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error):
+            raise InputError(
+                f"the query was stopped after {timeout_seconds:g} s (time limit); narrow it"
+            ) from None
+        raise InputError(f"the query failed: {error}") from None
+    except (sqlite3.DatabaseError, sqlite3.Warning, ValueError) as error:
+        raise InputError(f"the query failed: {error}") from None
+    finally:
+        conn.close()
+    return QueryResult(columns, [tuple(r) for r in rows[:max_rows]], len(rows) > max_rows)
