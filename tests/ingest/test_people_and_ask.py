@@ -39,8 +39,12 @@ def test_one_person_from_contacts_email_calendar_and_chat(synced) -> None:
     assert len(annas) == 1
     attributes = json.loads(annas[0]["attributes"])
     assert attributes["emails"] == ["anna@example.org", "anna.berg@work.example"]
-    roles = {r[0] for r in conn.execute(
-        "SELECT DISTINCT role FROM entity_links WHERE entity_id = ?", (annas[0]["id"],))}
+    roles = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT role FROM entity_links WHERE entity_id = ?", (annas[0]["id"],)
+        )
+    }
     assert roles == {"contact", "from", "attendee", "speaker"}
 
 

@@ -78,9 +78,7 @@ def test_file_episodes_are_searchable_with_a_pointer_back(syncer, data) -> None:
     assert trust == 1
 
 
-def test_a_modified_file_is_replaced_and_unchanged_chunks_keep_their_episodes(
-    syncer, data
-) -> None:
+def test_a_modified_file_is_replaced_and_unchanged_chunks_keep_their_episodes(syncer, data) -> None:
     note = write_markdown(data / "n.md", "Plans", "I will visit Porto in May.")
     syncer.ingest([data])
     store = syncer.store
@@ -137,7 +135,12 @@ def test_broken_and_hostile_files_are_reported_and_the_run_goes_on(syncer, data)
     report = syncer.sync()
     failed = dict(report.failed)
     assert set(map(lambda p: Path(p).name, failed)) == {
-        "binary.md", "truncated.pdf", "broken.ics", "latin1.txt", "bomb.docx", "huge.txt"
+        "binary.md",
+        "truncated.pdf",
+        "broken.ics",
+        "latin1.txt",
+        "bomb.docx",
+        "huge.txt",
     }
     assert "binary" in failed[str((data / "binary.md").resolve())]
     assert "UTF-8" in failed[str((data / "latin1.txt").resolve())]

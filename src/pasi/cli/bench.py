@@ -158,6 +158,22 @@ def turn(
     _show(result, as_json, "chat turn outside the model")
 
 
+@bench_app.command("ingest")
+def ingest_bench(
+    ctx: typer.Context,
+    messages: int = typer.Option(10_000, "--messages", min=1, help="Messages in the mbox."),
+    notes: int = typer.Option(5_000, "--notes", min=1, help="Markdown notes in the folder."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Ingest throughput and re-sync time on a generated mbox and Markdown folder."""
+    run_ingest = _harness("ingest", "run_ingest")
+    result = run_ingest(
+        embedder=state(ctx).embedder(), messages=messages, notes=notes,
+        progress=None if as_json else _progress,
+    )  # fmt: skip
+    _show(result, as_json, "ingest")
+
+
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
     if as_json:
         print_json(result)
