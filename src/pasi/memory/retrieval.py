@@ -14,6 +14,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
@@ -21,7 +22,7 @@ from pasi.models.embedder import Embedder
 from pasi.vault import episodes as ep
 from pasi.vault import memories as mem
 from pasi.vault import search
-from pasi.vault.search import Unit, VectorIndex
+from pasi.vault.search import VectorIndex
 from pasi.vault.sqlite import SQLiteVault
 from pasi.vault.vectors import unit_watermark
 
@@ -30,7 +31,7 @@ PERIOD_WIDENING = 5  # how much deeper the lexical list goes when a question nam
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    candidates: int = 200
+    candidates: int = 100
     context_weight: float = 0.5  # BM25 weight of the neighbours' words relative to the turn's
     dense_weight: float = 1.0
     speaker_boost: float = 1.0  # the question names exactly one person: their words count double
@@ -99,7 +100,11 @@ class Retriever:
     def analyse(self, text: str, asked_at: datetime, version: object) -> Query:
         query_words = [w for w in words(text) if w not in STOPWORDS]
         speakers = {s for s in self._known_speakers(version) if _names(s, query_words)}
-        return Query(text, terms(text), find_time_range(text, asked_at), speakers)
+        period = find_time_range(text, asked_at)
+        # The period is matched by time; its words ("last", "August") would match every
+        # memory that mentions some other August, and cost the most to score.
+        words_left = text.lower().replace(period.phrase, " ") if period else text
+        return Query(text, terms(words_left) or terms(text), period, speakers)
 
     def recall(
         self, text: str, k: int, *, asked_at: datetime, kind: str | None = None
@@ -126,22 +131,25 @@ class Retriever:
         # said then can still rise above stronger ones from other times.
         lexical.update([hit for hit in ranked if hit[0] in in_period][: p.candidates])
         dense = self._dense(conn, query, version, list(lexical))
-        units = search.get_units(conn, set(lexical) | set(dense))
-        if kind is not None:
-            units = {i: u for i, u in units.items() if u.kind == kind}
+        units = search.unit_traits(conn, set(lexical) | set(dense))
         top = max(lexical.values(), default=1.0) or 1.0
         named = next(iter(query.speakers)) if len(query.speakers) == 1 else None
         scores = {}
         for unit_id, unit in units.items():
+            if kind is not None and unit.kind != kind:
+                continue
             factor = 1.0
             if named is not None and unit.speaker == named:
                 factor += p.speaker_boost
             if unit_id in in_period:
                 factor += p.time_boost
-            scores[unit_id] = factor * lexical.get(unit_id, 0.0) / top + p.dense_weight * dense.get(
-                unit_id, 0.0
+            if unit.closed:
+                factor *= p.superseded_factor
+            lexical_part = factor * lexical.get(unit_id, 0.0) / top
+            dense_part = p.dense_weight * dense.get(unit_id, 0.0)
+            scores[unit_id] = lexical_part + dense_part * (
+                p.superseded_factor if unit.closed else 1
             )
-        self._apply_superseded(conn, scores, units)
         return scores
 
     def _dense(
@@ -154,25 +162,6 @@ class Retriever:
         dense = dict(self.vectors.search(qv, self.params.candidates))
         dense.update(self.vectors.scores_for(qv, lexical_ids))
         return dense
-
-    def _apply_superseded(
-        self, conn: sqlite3.Connection, scores: dict[int, float], units: dict[int, Unit]
-    ) -> None:
-        memory_ids = [u.ref_id for u in units.values() if u.kind == "memory"]
-        if not memory_ids:
-            return
-        marks = ",".join("?" * len(memory_ids))
-        closed = {
-            r[0]
-            for r in conn.execute(
-                f"SELECT id FROM memories WHERE id IN ({marks})"
-                " AND (superseded_by IS NOT NULL OR valid_to IS NOT NULL)",
-                memory_ids,
-            )
-        }
-        for unit_id, unit in units.items():
-            if unit.kind == "memory" and unit.ref_id in closed:
-                scores[unit_id] *= self.params.superseded_factor
 
     def hydrate(self, ranked: list[tuple[int, float]]) -> list[Recalled]:
         conn = self.vault.read()
@@ -202,10 +191,15 @@ class Retriever:
         return results
 
 
+@lru_cache(maxsize=65536)
+def _first_name(speaker: str) -> str:
+    found = words(speaker)[:1]
+    return found[0] if found else ""
+
+
 def _names(speaker: str, query_words: list[str]) -> bool:
     """Does the question name this speaker? By first name, or a 3+ letter prefix ("Mel")."""
-    first = words(speaker)[:1]
-    if not first:
-        return False
-    name = first[0]
-    return any(w == name or (len(w) >= 3 and name.startswith(w)) for w in query_words)
+    name = _first_name(speaker)
+    return bool(name) and any(
+        w == name or (len(w) >= 3 and name.startswith(w)) for w in query_words
+    )

@@ -148,6 +148,32 @@ def lexical(
     return [(r[0], float(r[1])) for r in rows]
 
 
+@dataclass(frozen=True)
+class Traits:
+    """What scoring needs to know of a candidate unit, read in one query."""
+
+    kind: str
+    speaker: str | None
+    closed: bool  # a memory that was superseded or has ended
+
+
+def unit_traits(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Traits]:
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, Traits] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = conn.execute(
+            "SELECT u.id, u.kind, u.speaker,"
+            " m.superseded_by IS NOT NULL OR m.valid_to IS NOT NULL"
+            " FROM search_units u LEFT JOIN memories m ON u.kind = 'memory' AND m.id = u.ref_id"
+            f" WHERE u.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for unit_id, kind, speaker, closed in rows:
+            found[unit_id] = Traits(kind, speaker, bool(closed))
+    return found
+
+
 def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
     wanted = list(dict.fromkeys(ids))
     found: dict[int, Unit] = {}
