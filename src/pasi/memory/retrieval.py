@@ -1,4 +1,4 @@
-"""Hybrid retrieval: BM25 over a turn and its neighbours, boosts for the one person and the
+"""Hybrid retrieval: BM25 (FTS5's formula, scored in memory) over a turn and its neighbours, boosts for the one person and the
 period a question names, and a dense term. Everything runs with no language model.
 
 score = BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine
@@ -22,6 +22,7 @@ from pasi.models.embedder import Embedder
 from pasi.vault import episodes as ep
 from pasi.vault import memories as mem
 from pasi.vault import search
+from pasi.vault.lexical import LexicalIndex
 from pasi.vault.search import VectorIndex
 from pasi.vault.sqlite import SQLiteVault
 from pasi.vault.vectors import unit_watermark
@@ -72,6 +73,7 @@ class Retriever:
         self.embedder = embedder
         self.params = params or RetrievalParams()
         self.vectors = VectorIndex()
+        self.lexical = LexicalIndex()
         self._speakers: tuple[object, set[str]] = (None, set())
         self._speakers_seen = (0, -1)  # (highest unit id read, deletions) for _known_speakers
         self._lock = threading.Lock()
@@ -125,7 +127,8 @@ class Retriever:
         if query.time is not None:
             in_period = set(search.units_about(conn, query.time.start, query.time.end))
             limit *= PERIOD_WIDENING if in_period else 1
-        ranked = search.lexical(conn, query.terms, limit=limit, weights=weights, kind=kind)
+        self.lexical.refresh(conn, version)
+        ranked = self.lexical.search(query.terms, limit, weights=weights, kind=kind)
         lexical = dict(ranked[: p.candidates])
         # The period's best matches from a wider list join the candidates, so a weaker match
         # said then can still rise above stronger ones from other times.

@@ -85,7 +85,8 @@ def set_context(
     )
     if vector is not None:
         conn.execute("UPDATE search_units SET vector = ? WHERE id = ?", (_blob(vector), unit_id))
-        conn.execute("INSERT INTO search_vector_log (unit_id) VALUES (?)", (unit_id,))
+    # In-memory indexes (vectors, lexical postings) re-read the units logged here.
+    conn.execute("INSERT INTO search_vector_log (unit_id) VALUES (?)", (unit_id,))
 
 
 def session_embeddings(conn: sqlite3.Connection, session: str) -> dict[int, np.ndarray]:
