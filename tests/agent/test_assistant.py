@@ -97,7 +97,13 @@ def test_the_model_gets_the_context_and_the_tools(store: MemoryStore) -> None:
     assert [m.role for m in request.messages] == ["system", "user"]
     assert "[m1] memory about user" in request.messages[0].content
     assert "Sunday 10 March 2024" in request.messages[0].content
-    assert {t.name for t in request.tools} == {"recall", "search", "remember", "forget"}
+    assert {t.name for t in request.tools} == {
+        "recall",
+        "search",
+        "query_data",
+        "remember",
+        "forget",
+    }
 
 
 def test_unknown_citations_stay_unresolved(store: MemoryStore) -> None:

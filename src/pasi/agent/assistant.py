@@ -23,6 +23,7 @@ from pasi.tools.quote import cited_tags, parse_tag, tag
 from pasi.tools.registry import ToolContext, ToolResult, Toolset, default_tools, specs
 from pasi.vault import answers
 from pasi.vault import episodes as ep
+from pasi.vault import items as it
 from pasi.vault import memories as mem
 
 MAX_ROUNDS = 5
@@ -74,7 +75,6 @@ class Assistant:
             memory, clock, limits=limits, count=token_counter(model), source_uri=source_uri
         )
         self.clock = clock
-        self._specs = specs(self.tools)  # JSON schemas are slow to build: once, not per turn
         self.last_context: Context | None = None  # what the latest turn showed the model
 
     def ask(self, message: str) -> Answer:
@@ -100,7 +100,7 @@ class Assistant:
         return self.memory.record_turns([turn], source_uri=self.source_uri)[0]  # type: ignore[return-value]
 
     def _loop(self, state: _Round, tool_context: ToolContext) -> Iterator[Event]:
-        offered = self._specs
+        offered = specs(self.tools, tool_context)  # per turn: query_data lists today's views
         while state.rounds < self.max_rounds:
             state.rounds += 1
             completion = yield from self._stream(ChatRequest(state.messages, offered), state)
@@ -149,8 +149,14 @@ class Assistant:
         conn = self.memory.vault.read()
         sources = {s.id: s.uri for s in ep.list_sources(conn)}
         found = []
-        for cited in cited_tags(text):
-            kind, item_id = parse_tag(cited)
+        tags = [parse_tag(cited) for cited in cited_tags(text)]
+        items = it.get_items(conn, [i for kind, i in tags if kind == "item"])
+        for cited, (kind, item_id) in zip(cited_tags(text), tags, strict=True):
+            if kind == "item":
+                row = items.get(item_id)
+                text_of = it.describe_item(row) if row else None
+                found.append(Citation(cited, kind, item_id, text_of, row["uri"] if row else None))
+                continue
             if kind == "memory":
                 memory = mem.get_memory(conn, item_id)
                 found.append(Citation(cited, kind, item_id, memory.text if memory else None))
@@ -201,6 +207,7 @@ def _call_json(result: ToolResult) -> dict[str, Any]:
         "arguments": arguments,
         "ok": result.ok,
         "error": None if result.ok else result.content,
-        "found": [tag(r.kind, r.id) for r in result.found],
+        "found": [tag(r.kind, r.id) for r in result.found]
+        + [tag("item", i) for i in result.data.get("items", [])],
         "data": result.data,
     }

@@ -11,6 +11,7 @@ from typing import Any
 from pasi.memory.store import MemoryStore
 from pasi.vault import answers
 from pasi.vault import episodes as ep
+from pasi.vault import items as it
 from pasi.vault import memories as mem
 
 
@@ -26,6 +27,8 @@ def explain_last(memory: MemoryStore) -> dict[str, Any] | None:
     turns = ep.get_episodes(conn, turn_ids)
     memory_ids = [item["id"] for item in context.get("items", []) if item["kind"] == "memory"]
     memories = mem.get_memories(conn, memory_ids)
+    cited = context.get("citations", [])
+    items = it.get_items(conn, [c["id"] for c in cited if c["kind"] == "item"])
 
     def text_of(kind: str, item_id: int | None) -> str | None:
         found = (memories if kind == "memory" else turns).get(item_id)  # type: ignore[arg-type]
@@ -47,5 +50,14 @@ def explain_last(memory: MemoryStore) -> dict[str, Any] | None:
             {**item, "text": text_of(item["kind"], item["id"])} for item in context.get("items", [])
         ],
         "tool_calls": context.get("tool_calls", []),
-        "citations": context.get("citations", []),
+        "citations": [_with_item(c, items) for c in cited],
     }
+
+
+def _with_item(citation: dict[str, Any], items: dict[int, Any]) -> dict[str, Any]:
+    """A cited row ([i42]) with what it is and which file it came from, read from the vault now."""
+    if citation["kind"] != "item":
+        return citation
+    row = items.get(citation["id"])
+    text = it.describe_item(row) if row else None
+    return {**citation, "text": text, "source": row["uri"] if row else None}

@@ -43,6 +43,8 @@ def _show(found: dict[str, Any]) -> None:
         c["tag"] + ("" if c["resolved"] else " (unknown)") for c in found["citations"]
     )
     out.print(f"cited: {cited or 'nothing'}", markup=False)
+    for row in (c for c in found["citations"] if c["kind"] == "item" and c.get("text")):
+        out.print(f"  [{row['tag']}] {row['text']} in {row['source']}", markup=False)
     out.print(
         f"context: {len(found['items'])} items, ~{found['tokens']} of {found['budget']} tokens",
         markup=False,

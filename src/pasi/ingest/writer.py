@@ -91,10 +91,14 @@ def write_documents(
         if it.drop_unlinked_ingested_entities(conn):
             people.forget_cache()
         kinds = sorted({d.kind for d in documents})
+        # A view cannot declare column types, so a CSV's inferred ones are kept with its source
+        # for the query tool to describe (pasi.tools.data).
+        tables = {d.table[0]: dict(d.table[1]) for d in documents if d.table is not None}
+        cursor = json.dumps({"kinds": kinds, **({"tables": tables} if tables else {})})
         conn.execute(
             "UPDATE sources SET title = ?, trust = ?, content_hash = ?, synced_at = ?, cursor = ?"
             " WHERE id = ?",
-            (title, trust, digest, to_iso(now), json.dumps({"kinds": kinds}), source_id),
+            (title, trust, digest, to_iso(now), cursor, source_id),
         )
         it.clear_errors(conn, [str(path)])
 

@@ -3,7 +3,8 @@
 Every memory and turn is written as ``[m12] <where it came from>: "<text>"``. The text is a JSON
 string, so quotes and newlines inside it cannot end the quotation, and ``</`` is escaped so a
 stored text cannot close the ``<data>`` block it sits in. The model is told to cite the tags;
-:func:`parse_tag` turns a tag in its answer back into a memory or turn id.
+:func:`parse_tag` turns a tag in its answer back into a memory or turn id, or the id of an
+item (an email, event, contact or CSV row) that ``query_data`` returned as ``[i42]``.
 """
 
 from __future__ import annotations
@@ -14,19 +15,19 @@ from datetime import datetime
 
 from pasi.memory.retrieval import Recalled
 
-TAG_PATTERN = re.compile(r"\[([mt])(\d+)\]")
-_PREFIX = {"memory": "m", "episode": "t"}
-_KIND = {"m": "memory", "t": "episode"}
+TAG_PATTERN = re.compile(r"\[([mti])(\d+)\]")
+_PREFIX = {"memory": "m", "episode": "t", "item": "i"}
+_KIND = {"m": "memory", "t": "episode", "i": "item"}
 
 
 def tag(kind: str, item_id: int) -> str:
-    """``m12`` for memory 12, ``t345`` for turn (episode) 345."""
+    """``m12`` for memory 12, ``t345`` for turn (episode) 345, ``i42`` for item 42."""
     return f"{_PREFIX[kind]}{item_id}"
 
 
 def parse_tag(text: str) -> tuple[str, int]:
     """``"m12"`` → ``("memory", 12)``; raises ValueError for anything else."""
-    match = re.fullmatch(r"([mt])(\d+)", text.strip().strip("[]"))
+    match = re.fullmatch(r"([mti])(\d+)", text.strip().strip("[]"))
     if match is None:
         raise ValueError(f"not a citation tag: {text!r}")
     return _KIND[match.group(1)], int(match.group(2))

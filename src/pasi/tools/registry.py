@@ -13,9 +13,11 @@ model reads and can act on.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
@@ -44,6 +46,7 @@ class ToolOutput:
 
 
 ToolFunction = Callable[[Any, ToolContext], ToolOutput]
+Describer = Callable[[ToolContext], str]
 
 
 @dataclass(frozen=True)
@@ -53,11 +56,23 @@ class Tool:
     arguments: type[BaseModel]
     function: ToolFunction
     side_effect: bool = False  # writes or deletes something: a consent wrapper may gate it
+    # A description that depends on the vault (e.g. the tables a query tool may read): built
+    # from the live vault each turn when a context is given, else ``description`` is offered.
+    describe: Describer | None = None
 
-    def spec(self) -> ToolSpec:
-        schema = self.arguments.model_json_schema()
-        schema.pop("title", None)
-        return ToolSpec(self.name, self.description, schema)
+    def spec(self, context: ToolContext | None = None) -> ToolSpec:
+        description = self.description
+        if self.describe is not None and context is not None:
+            description = self.describe(context)
+        return ToolSpec(self.name, description, copy.deepcopy(_schema(self.arguments)))
+
+
+@cache
+def _schema(arguments: type[BaseModel]) -> dict[str, Any]:
+    """JSON schemas are slow to build and never change: once per argument model."""
+    schema = arguments.model_json_schema()
+    schema.pop("title", None)
+    return schema
 
 
 @dataclass(frozen=True)
@@ -128,8 +143,9 @@ def _summary(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def specs(toolset: Toolset) -> list[ToolSpec]:
-    return [tool.spec() for tool in toolset.tools()]
+def specs(toolset: Toolset, context: ToolContext | None = None) -> list[ToolSpec]:
+    """What the model is offered; with a context, descriptions drawn from the vault are live."""
+    return [tool.spec(context) for tool in toolset.tools()]
 
 
 def load_tools(plugins: Iterable[object]) -> ToolRegistry:
@@ -145,6 +161,6 @@ def load_tools(plugins: Iterable[object]) -> ToolRegistry:
 
 def default_tools() -> ToolRegistry:
     """The built-in tools, registered through the plugin hook like any other."""
-    from pasi.tools import builtin
+    from pasi.tools import builtin, data
 
-    return load_tools([builtin])
+    return load_tools([builtin, data])

@@ -169,3 +169,38 @@ def source_summaries(conn: sqlite3.Connection) -> list[sqlite3.Row]:
 
 def sync_errors(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     return conn.execute("SELECT path, reason, at FROM sync_errors ORDER BY path").fetchall()
+
+
+def get_items(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, sqlite3.Row]:
+    """Items by id with their source's uri: what a citation such as [i42] resolves to."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    rows = conn.execute(  # a JSON list, not one placeholder per id: no limit on how many
+        "SELECT i.id, i.kind, i.title, i.at, s.uri FROM items i"
+        " LEFT JOIN sources s ON s.id = i.source_id"
+        " WHERE i.id IN (SELECT value FROM json_each(?))",
+        (json.dumps(wanted),),
+    )
+    return {row["id"]: row for row in rows}
+
+
+def table_column_types(conn: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """The inferred column types of each CSV table, as the writer kept them with its source."""
+    found: dict[str, dict[str, str]] = {}
+    rows = conn.execute(
+        "SELECT cursor FROM sources WHERE cursor LIKE '%\"tables\"%' ORDER BY synced_at, id"
+    )
+    for row in rows:
+        try:
+            tables = json.loads(row[0]).get("tables", {})
+        except (json.JSONDecodeError, AttributeError):
+            continue
+        found.update({name: dict(types) for name, types in tables.items()})
+    return found
+
+
+def describe_item(row: sqlite3.Row) -> str:
+    """One line for an item in ``pasi why`` and citations: kind, title, time."""
+    kind = str(row["kind"]).removeprefix("row:")
+    return f"{kind}: {row['title'] or '(untitled)'}" + (f" ({row['at']})" if row["at"] else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from typing import Any
 from pasi.errors import InputError
 
 STEPS_BETWEEN_CHECKS = 1000  # SQLite VM instructions between two looks at the clock
+
+# sqlite3's authorizer: (action, arg1, arg2, database, trigger or view) -> SQLITE_OK / _DENY
+Authorizer = Callable[[int, str | None, str | None, str | None, str | None], int]
 
 
 @dataclass(frozen=True)
@@ -50,9 +54,16 @@ def run_readonly_query(
     *,
     max_rows: int = 1000,
     timeout_seconds: float = 2.0,
+    authorizer: Authorizer | None = None,
 ) -> QueryResult:
-    """Execute one SQL statement on a read-only connection with a time and a row limit."""
+    """Execute one SQL statement on a read-only connection with a time and a row limit.
+
+    ``authorizer`` narrows what the statement may touch further (e.g. only some views); a
+    statement it denies fails with "not authorized" as an :class:`InputError`.
+    """
     conn = _open(db_path)
+    if authorizer is not None:
+        conn.set_authorizer(authorizer)
     deadline = time.monotonic() + timeout_seconds
     conn.set_progress_handler(lambda: int(time.monotonic() > deadline), STEPS_BETWEEN_CHECKS)
     try:
