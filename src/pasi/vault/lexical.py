@@ -51,12 +51,13 @@ class LexicalIndex:
 
     def _clear(self) -> None:
         self._postings: dict[str, _Postings] = {}
-        self._ids: list[int] = []  # unit id by position
-        self._lengths: list[int] = []  # tokens in all columns, by position
-        self._kinds: list[str] = []
-        self._alive: list[bool] = []
+        # By position, in buffers that grow by doubling (a chat turn appends without copying):
+        self._count = 0
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._lengths = np.zeros(0, dtype=np.float32)  # tokens in all columns
+        self._memory = np.zeros(0, dtype=bool)  # a memory, not an episode
+        self._alive = np.zeros(0, dtype=bool)  # False once a unit was rewritten at a new position
         self._where: dict[int, int] = {}  # unit id -> its live position
-        self._arrays: tuple[np.ndarray, ...] | None = None
         self._live_tokens = 0
         self._max_unit = 0
         self._deletions_seen = -1
@@ -97,55 +98,65 @@ class LexicalIndex:
     def _reread_rewritten(self, conn: sqlite3.Connection, up_to_seq: int) -> None:
         if up_to_seq <= self._log_seen:
             return
-        rows = conn.execute(
-            "SELECT DISTINCT f.rowid, f.terms, f.context, u.kind FROM search_vector_log l"
-            " JOIN search_fts f ON f.rowid = l.unit_id JOIN search_units u ON u.id = l.unit_id"
-            " WHERE l.seq > ? AND l.seq <= ? AND l.unit_id <= ?",
+        logged = conn.execute(
+            "SELECT DISTINCT unit_id FROM search_vector_log WHERE seq > ? AND seq <= ?"
+            " AND unit_id <= ?",
             (self._log_seen, up_to_seq, self._max_unit),
         ).fetchall()
+        # One FTS5 lookup by rowid per unit: joined to the log, SQLite scans the FTS table.
+        rows = [
+            row
+            for (unit_id,) in logged
+            for row in conn.execute(
+                "SELECT f.rowid, f.terms, f.context, u.kind FROM search_fts f"
+                " JOIN search_units u ON u.id = f.rowid WHERE f.rowid = ?",
+                (unit_id,),
+            )
+        ]
         self._log_seen = up_to_seq
         for unit_id, *_ in rows:
-            old = self._where.get(unit_id)
+            old = self._where.pop(unit_id, None)
             if old is not None:
                 self._alive[old] = False
-                self._live_tokens -= self._lengths[old]
+                self._live_tokens -= int(self._lengths[old])
         self._add(rows)
 
     def _add(self, rows: Sequence[tuple[int, str, str, str]]) -> None:
         """Append units (id, terms, context, kind) at the next positions."""
         entries: dict[str, list[tuple[int, int, int]]] = {}
-        for unit_id, terms, context, kind in rows:
-            position = len(self._ids)
+        lengths = []
+        for offset, (unit_id, terms, context, _) in enumerate(rows):
+            position = self._count + offset
             own, around = Counter(terms.split()), Counter(context.split())
             for term in own.keys() | around.keys():
                 entries.setdefault(term, []).append((position, own[term], around[term]))
-            length = own.total() + around.total()
-            self._ids.append(unit_id)
-            self._lengths.append(length)
-            self._kinds.append(kind)
-            self._alive.append(True)
+            lengths.append(own.total() + around.total())
             self._where[unit_id] = position
-            self._live_tokens += length
+        self._append_columns(rows, lengths)
         for term, found in entries.items():
             table = np.array(found, dtype=np.int64)
             postings = self._postings.get(term)
             if postings is None:
                 postings = self._postings[term] = _Postings()
             postings.parts.append((table[:, 0], table[:, 1:].astype(np.float32)))
-        self._arrays = None
 
-    def _columns(self) -> tuple[np.ndarray, ...]:
-        """(unit ids, BM25 length normalisers, kinds, liveness) by position."""
-        if self._arrays is None:
-            lengths = np.array(self._lengths, dtype=np.float32)
-            average = self._live_tokens / max(self.size, 1)
-            self._arrays = (
-                np.array(self._ids, dtype=np.int64),
-                K1 * (1 - B + B * lengths / (average or 1.0)),
-                np.array(self._kinds, dtype=object),
-                np.array(self._alive, dtype=bool),
-            )
-        return self._arrays
+    def _append_columns(
+        self, rows: Sequence[tuple[int, str, str, str]], lengths: list[int]
+    ) -> None:
+        end = self._count + len(rows)
+        if end > len(self._ids):
+            capacity = max(end, 2 * len(self._ids), 1024)
+            for name in ("_ids", "_lengths", "_memory", "_alive"):
+                old = getattr(self, name)
+                grown = np.zeros(capacity, dtype=old.dtype)
+                grown[: self._count] = old[: self._count]
+                setattr(self, name, grown)
+        self._ids[self._count : end] = [row[0] for row in rows]
+        self._lengths[self._count : end] = lengths
+        self._memory[self._count : end] = [row[3] == "memory" for row in rows]
+        self._alive[self._count : end] = True
+        self._live_tokens += sum(lengths)
+        self._count = end
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -161,10 +172,12 @@ class LexicalIndex:
         found = [self._postings[t] for t in dict.fromkeys(terms) if t in self._postings]
         if not found or not self.size:
             return []
-        ids, k, kinds, alive = self._columns()
+        count, alive = self._count, self._alive
         units = float(self.size)
+        average = self._live_tokens / units or 1.0
+        k = K1 * (1 - B + B * self._lengths[:count] / average)
         column_weights = np.array(weights, dtype=np.float32)
-        scores = np.zeros(len(ids), dtype=np.float32)
+        scores = np.zeros(count, dtype=np.float32)
         for postings in found:
             positions, occurrences = postings.arrays()
             live = alive[positions]
@@ -177,10 +190,10 @@ class LexicalIndex:
             scores[positions] += idf * w * (K1 + 1) / (w + k[positions])
         matched = np.flatnonzero(scores > 0)
         if kind is not None:
-            matched = matched[kinds[matched] == kind]
+            matched = matched[self._memory[matched] == (kind == "memory")]
         if not len(matched):
             return []
         limit = min(limit, len(matched))
         best = matched[np.argpartition(-scores[matched], limit - 1)[:limit]]
         best = best[np.argsort(-scores[best], kind="stable")]
-        return list(zip(ids[best].tolist(), scores[best].astype(float).tolist(), strict=True))
+        return list(zip(self._ids[best].tolist(), scores[best].astype(float).tolist(), strict=True))
