@@ -59,6 +59,7 @@ class LexicalIndex:
         self._alive = np.zeros(0, dtype=bool)  # False once a unit was rewritten at a new position
         self._where: dict[int, int] = {}  # unit id -> its live position
         self._live_tokens = 0
+        self._normalisers: np.ndarray | None = None  # BM25's k1 x length term, by position
         self._max_unit = 0
         self._deletions_seen = -1
         self._log_seen = 0
@@ -157,6 +158,7 @@ class LexicalIndex:
         self._alive[self._count : end] = True
         self._live_tokens += sum(lengths)
         self._count = end
+        self._normalisers = None
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -174,8 +176,10 @@ class LexicalIndex:
             return []
         count, alive = self._count, self._alive
         units = float(self.size)
-        average = self._live_tokens / units or 1.0
-        k = K1 * (1 - B + B * self._lengths[:count] / average)
+        if self._normalisers is None:  # the average length moves with every change
+            average = self._live_tokens / units or 1.0
+            self._normalisers = K1 * (1 - B + B * self._lengths[:count] / average)
+        k = self._normalisers
         column_weights = np.array(weights, dtype=np.float32)
         scores = np.zeros(count, dtype=np.float32)
         for postings in found:
