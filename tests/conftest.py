@@ -53,7 +53,6 @@ def _isolated_home(
 @pytest.fixture(scope="session")
 def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny random-weight llama GGUF (tests/models/tiny_gguf.py): real llama.cpp, no download."""
-    pytest.importorskip("gguf")
     from models.tiny_gguf import write_tiny_gguf
 
     return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")

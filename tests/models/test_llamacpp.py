@@ -6,14 +6,12 @@ import json
 from pathlib import Path
 
 import jsonschema
+import llama_cpp  # noqa: F401  (the test setup installs it; a missing runtime must fail, not skip)
 import numpy as np
 import pytest
 
 from pasi.errors import ModelError, ModelNotFoundError
 from pasi.models.chat import ChatRequest, Message, ToolSpec
-
-pytest.importorskip("llama_cpp")
-
 from pasi.models.llamacpp import LlamaCppEmbedder, LlamaCppModel
 
 # Booleans and enums keep grammar-constrained output short even from random weights.

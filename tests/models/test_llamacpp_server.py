@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
+import llama_cpp.server.app  # noqa: F401  (installed by the test setup: fail, never skip)
 import numpy as np
 import pytest
 from scripted_http import closed_port
@@ -21,8 +22,6 @@ from pasi.errors import ModelTimeoutError, ModelUnreachableError
 from pasi.models.chat import ChatRequest, Message
 from pasi.models.openai_compat import OpenAICompatModel, OpenAIEmbedder, Provider
 from pasi.models.registry import load_models
-
-pytest.importorskip("llama_cpp.server.app")
 
 SCHEMA = {
     "type": "object",
