@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from locomo_files import write_locomo
 from pasi.bench.locomo import run_locomo
 
 
@@ -14,26 +14,14 @@ def _locomo(path: Path) -> Path:
         ("Melanie", "Glad you went! I painted a lake sunrise last week."),
         ("Caroline", "The weather has been grey."),
     ]
-    sample = {
-        "sample_id": "tiny",
-        "conversation": {
-            "speaker_a": "Caroline",
-            "speaker_b": "Melanie",
-            "session_1_date_time": "1:56 pm on 8 May, 2023",
-            "session_1": [
-                {"speaker": s, "dia_id": f"D1:{i + 1}", "text": t} for i, (s, t) in enumerate(turns)
-            ],
-        },
-        "observation": {
-            "session_1_observation": {
-                "Caroline": [["Caroline attended an LGBTQ support group.", "D1:1"]],
-                "Melanie": [["Melanie painted a lake sunrise.", ["D1:2"]]],
-            }
-        },
-        "qa": [{"question": "Which support group?", "evidence": ["D1:1"], "category": 4}],
+    observation = {
+        "session_1_observation": {
+            "Caroline": [["Caroline attended an LGBTQ support group.", "D1:1"]],
+            "Melanie": [["Melanie painted a lake sunrise.", ["D1:2"]]],
+        }
     }
-    path.write_text(json.dumps([sample]), encoding="utf-8")
-    return path
+    qa = [{"question": "Which support group?", "evidence": ["D1:1"], "category": 4}]
+    return write_locomo(path, turns, qa, observation=observation)
 
 
 def test_reference_facts_become_keys_of_their_turns(tmp_path: Path) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
+from locomo_files import write_locomo
 from pasi.bench.locomo_budget import run_locomo_budget
 from pasi.bench.turn import run_turn
 
@@ -21,27 +21,11 @@ def _locomo(path: Path, filler: int) -> Path:
     turns = [("Caroline", "I went to the LGBTQ support group yesterday.")]
     turns += [("Melanie", f"Random chatter number {i} about the weather") for i in range(filler)]
     turns += [("Melanie", "I painted a lake sunrise last week.")]
-    sample = {
-        "sample_id": "tiny",
-        "conversation": {
-            "speaker_a": "Caroline",
-            "speaker_b": "Melanie",
-            "session_1_date_time": "1:56 pm on 8 May, 2023",
-            "session_1": [
-                {"speaker": s, "dia_id": f"D1:{i + 1}", "text": t} for i, (s, t) in enumerate(turns)
-            ],
-        },
-        "qa": [
-            {
-                "question": "What did Melanie paint?",
-                "evidence": [f"D1:{filler + 2}"],
-                "category": 4,
-            },
-            {"question": "Where did Caroline go?", "evidence": ["D1:1"], "category": 1},
-        ],
-    }
-    path.write_text(json.dumps([sample]), encoding="utf-8")
-    return path
+    qa = [
+        {"question": "What did Melanie paint?", "evidence": [f"D1:{filler + 2}"], "category": 4},
+        {"question": "Where did Caroline go?", "evidence": ["D1:1"], "category": 1},
+    ]
+    return write_locomo(path, turns, qa)
 
 
 def test_locomo_budget_counts_the_evidence_inside_the_context(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import Invoke, assert_one_error_line
+from locomo_files import write_locomo
 
 
 def _locomo(path: Path) -> Path:
@@ -15,23 +16,11 @@ def _locomo(path: Path) -> Path:
         ("Caroline", "I am researching adoption agencies."),
         ("Melanie", "My kids love the beach and camping."),
     ]
-    sample = {
-        "sample_id": "tiny",
-        "conversation": {
-            "speaker_a": "Caroline",
-            "speaker_b": "Melanie",
-            "session_1_date_time": "1:56 pm on 8 May, 2023",
-            "session_1": [
-                {"speaker": s, "dia_id": f"D1:{i + 1}", "text": t} for i, (s, t) in enumerate(turns)
-            ],
-        },
-        "qa": [
-            {"question": "What did Melanie paint?", "evidence": ["D1:2"], "category": 4},
-            {"question": "What is Caroline researching?", "evidence": ["D1:3"], "category": 1},
-        ],
-    }
-    path.write_text(json.dumps([sample]), encoding="utf-8")
-    return path
+    qa = [
+        {"question": "What did Melanie paint?", "evidence": ["D1:2"], "category": 4},
+        {"question": "What is Caroline researching?", "evidence": ["D1:3"], "category": 1},
+    ]
+    return write_locomo(path, turns, qa)
 
 
 def test_bench_locomo_reports_recall_at_k(pasi: Invoke, tmp_path: Path) -> None:
