@@ -16,11 +16,20 @@ ALLOWED = {
     "models": set(),
     "memory": {"vault", "models"},
     "ingest": {"vault", "models", "memory"},
-    "tools": {"vault", "models", "memory", "ingest"},
-    "agent": {"vault", "models", "memory", "ingest", "tools"},
-    "privacy": {"vault", "models", "memory", "ingest", "agent"},
-    "bench": {"vault", "models", "memory", "ingest", "agent", "tools"},
-}
+    "privacy": {"vault", "models", "memory", "ingest"},
+    "safety": {"vault", "models", "memory"},
+    "life": {"vault", "models", "memory", "ingest"},
+    "tools": {"vault", "models", "memory", "ingest", "privacy", "safety", "life"},
+    "agent": {"vault", "models", "memory", "ingest", "privacy", "safety", "life", "tools"},
+    "senses": {"vault", "models", "memory", "ingest", "privacy", "safety", "life", "tools", "agent"},
+    "server": {
+        "vault", "models", "memory", "ingest", "privacy", "safety", "life", "tools", "agent", "senses",
+    },
+    "bench": {
+        "vault", "models", "memory", "ingest", "privacy", "safety", "life", "tools", "agent", "senses",
+        "server",
+    },
+}  # fmt: skip
 
 
 def test_public_names_are_exactly_the_facade() -> None:
