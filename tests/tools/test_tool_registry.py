@@ -22,7 +22,7 @@ class EchoArgs(BaseModel):
 
 def _echo_plugin() -> SimpleNamespace:
     def register_tools(register: Callable[[Tool], None]) -> None:
-        register(Tool("echo", "Say it back.", EchoArgs, lambda a, _: ToolOutput(a.words)))
+        register(Tool("echo", "Say it back.", EchoArgs, lambda a, _: ToolOutput(a.words), "read"))
 
     return SimpleNamespace(register_tools=register_tools)
 
@@ -79,7 +79,7 @@ def test_a_crashing_plugin_tool_does_not_raise(store: MemoryStore) -> None:
     def boom(_: EchoArgs, __: ToolContext) -> ToolOutput:
         raise RuntimeError("plugin bug")
 
-    plugin = SimpleNamespace(register_tools=lambda r: r(Tool("boom", "x", EchoArgs, boom)))
+    plugin = SimpleNamespace(register_tools=lambda r: r(Tool("boom", "x", EchoArgs, boom, "read")))
     result = load_tools([plugin]).run(_call("boom", {"words": "a"}), ToolContext(store))
     assert not result.ok and "RuntimeError: plugin bug" in result.content
 

@@ -79,6 +79,7 @@ def register_tools(register: Callable[[Tool], None]) -> None:
             "Search the user's memories (facts, preferences, plans, people).",
             RecallArgs,
             recall,
+            "read",
         )
     )
     register(
@@ -87,6 +88,7 @@ def register_tools(register: Callable[[Tool], None]) -> None:
             "Search the user's past conversation turns and imported documents.",
             SearchArgs,
             search,
+            "read",
         )
     )
     register(
@@ -95,8 +97,10 @@ def register_tools(register: Callable[[Tool], None]) -> None:
             "Store a new memory the user asked you to keep.",
             RememberArgs,
             remember,
-            side_effect=True,
+            # The user's own memory, but still a side effect: an injected "remember that..."
+            # would outlive the turn and steer later ones, so after external content it asks.
+            "write",
         )
     )
     register(Tool("forget", "Erase a memory the user asked you to forget, by its number.",
-                  ForgetArgs, forget, side_effect=True))  # fmt: skip
+                  ForgetArgs, forget, "delete"))  # fmt: skip

@@ -329,6 +329,7 @@ def register_tools(register: Callable[[Tool], None]) -> None:
             INTRO.format(rows=DEFAULT_ROWS, max_rows=MAX_ROWS, seconds=TIME_LIMIT_SECONDS),
             QueryDataArgs,
             query_data,
+            "read",
             describe=describe,
         )
     )

@@ -1,4 +1,4 @@
-"""Tools the model may call: a name, a Pydantic argument model, a function, a side-effect flag.
+"""Tools the model may call: a name, a Pydantic argument model, a function, an effect class.
 
 Built-in tools register through :func:`load_tools` exactly as a plugin does, by a module (or any
 object) with a ``register_tools(register)`` function, so the extension point is always exercised.
@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -49,16 +49,35 @@ ToolFunction = Callable[[Any, ToolContext], ToolOutput]
 Describer = Callable[[ToolContext], str]
 
 
+# What a tool does to the world. "read" changes nothing; every other class is a side effect,
+# which a turn that has read external content may only run with the user's consent
+# (pasi.safety.consent). Required for every tool: an unclassed tool cannot be registered.
+Effect = Literal["read", "create", "write", "delete", "send", "share"]
+EFFECTS: tuple[str, ...] = get_args(Effect)
+
+
 @dataclass(frozen=True)
 class Tool:
     name: str
     description: str
     arguments: type[BaseModel]
     function: ToolFunction
-    side_effect: bool = False  # writes or deletes something: a consent wrapper may gate it
+    effect: Effect
     # A description that depends on the vault (e.g. the tables a query tool may read): built
     # from the live vault each turn when a context is given, else ``description`` is offered.
     describe: Describer | None = None
+
+    def __post_init__(self) -> None:
+        if self.effect not in EFFECTS:
+            raise ConfigError(
+                f"tool '{self.name}' has effect {self.effect!r}; it must be one of "
+                + ", ".join(EFFECTS)
+            )
+
+    @property
+    def side_effect(self) -> bool:
+        """Sends, deletes, creates, shares or writes something."""
+        return self.effect != "read"
 
     def spec(self, context: ToolContext | None = None) -> ToolSpec:
         description = self.description
