@@ -18,6 +18,10 @@ class ConfigError(PasiError):
     """A setting, config file or model spec is invalid."""
 
 
+class CharterError(ConfigError):
+    """The user's charter file (charter.toml in the vault) cannot be read or a field is invalid."""
+
+
 class VaultError(PasiError):
     """The vault directory or database cannot be used as asked."""
 
