@@ -249,8 +249,63 @@ SELECT i.id, i.source_id, i.title AS name, json_extract(i.fields, '$.emails') AS
 FROM items i WHERE i.kind = 'contact';
 """
 
+# The user's goals and commitments (pasi.life): milestones and a check-in cadence per goal,
+# progress notes with the turns that reported them, and the scheduler's jobs, which live here so
+# they survive restarts. ``deliveries`` logs everything pasi sent, and everything it held back
+# (quiet hours), with the reason, so the user can see what was sent and why.
+_LIFE_SCHEDULE = """
+ALTER TABLE goals ADD COLUMN milestones TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE goals ADD COLUMN completed_at TEXT;
+CREATE TABLE goal_progress (
+    id      INTEGER PRIMARY KEY,
+    goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+    note    TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+CREATE INDEX goal_progress_by_goal ON goal_progress (goal_id, at);
+CREATE TABLE goal_evidence (
+    progress_id INTEGER NOT NULL REFERENCES goal_progress(id) ON DELETE CASCADE,
+    episode_id  INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    PRIMARY KEY (progress_id, episode_id)
+) WITHOUT ROWID;
+CREATE INDEX goal_evidence_by_episode ON goal_evidence (episode_id);
+ALTER TABLE reminders ADD COLUMN done_at TEXT;
+ALTER TABLE reminders ADD COLUMN episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL;
+CREATE TABLE scheduled_jobs (
+    id            INTEGER PRIMARY KEY,
+    kind          TEXT NOT NULL CHECK (kind IN ('reminder', 'check_in', 'brief')),
+    ref_id        INTEGER,
+    title         TEXT NOT NULL,
+    rule          TEXT,
+    timezone      TEXT NOT NULL,
+    start_local   TEXT,
+    next_at       TEXT,
+    deferred_to   TEXT,
+    status        TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'done', 'cancelled')),
+    last_fired_at TEXT,
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX scheduled_jobs_due ON scheduled_jobs (status, next_at);
+CREATE INDEX scheduled_jobs_by_ref ON scheduled_jobs (kind, ref_id);
+CREATE TABLE deliveries (
+    id      INTEGER PRIMARY KEY,
+    job_id  INTEGER REFERENCES scheduled_jobs(id) ON DELETE SET NULL,
+    kind    TEXT NOT NULL,
+    title   TEXT NOT NULL,
+    body    TEXT NOT NULL,
+    due_at  TEXT NOT NULL,
+    at      TEXT NOT NULL,
+    channel TEXT,
+    outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'failed', 'suppressed')),
+    reason  TEXT NOT NULL,
+    late    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX deliveries_by_channel ON deliveries (channel, id);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
-    _CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT, _INGEST
+    _CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT, _INGEST,
+    _LIFE_SCHEDULE,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
