@@ -303,9 +303,55 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_by_channel ON deliveries (channel, id);
 """
 
+# Consent for sensitive memories (health, finances, religion, sexuality, politics): the user's
+# answer per kind, asked once; turns held back from learning until the user agrees (the turn
+# itself is kept, only extraction waits); and notices given once a day (the chat time budget).
+_CONSENT_AND_NOTICES = """
+CREATE TABLE consent (
+    kind        TEXT PRIMARY KEY,
+    status      TEXT NOT NULL CHECK (status IN ('asked', 'yes', 'no')),
+    asked_at    TEXT,
+    answered_at TEXT
+);
+CREATE TABLE consent_held (
+    episode_id INTEGER NOT NULL REFERENCES episodes(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    held_at    TEXT NOT NULL,
+    PRIMARY KEY (episode_id, kind)
+) WITHOUT ROWID;
+CREATE TABLE notices (
+    day  TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    at   TEXT NOT NULL,
+    PRIMARY KEY (day, kind)
+) WITHOUT ROWID;
+"""
+
+# Side-effecting tool calls held for the user's consent (pasi.safety.actions): the call is
+# kept exactly as it will run, with why it waits and the external sources the turn had read.
+_PENDING_ACTIONS = """
+CREATE TABLE pending_actions (
+    id                  INTEGER PRIMARY KEY,
+    status              TEXT NOT NULL DEFAULT 'pending'
+                        CHECK (status IN ('pending', 'approved', 'denied')),
+    tool                TEXT NOT NULL,
+    effect              TEXT NOT NULL,
+    arguments           TEXT NOT NULL,
+    reason              TEXT NOT NULL,
+    provenance          TEXT NOT NULL DEFAULT '[]',
+    conversation        TEXT NOT NULL,
+    question_episode_id INTEGER REFERENCES episodes(id) ON DELETE SET NULL,
+    result              TEXT,
+    ok                  INTEGER,
+    created_at          TEXT NOT NULL,
+    decided_at          TEXT
+);
+CREATE INDEX pending_actions_by_status ON pending_actions (status, id);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT, _INGEST,
-    _LIFE_SCHEDULE,
+    _LIFE_SCHEDULE, _CONSENT_AND_NOTICES, _PENDING_ACTIONS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
