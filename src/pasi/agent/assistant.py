@@ -9,7 +9,7 @@ calls, the model. A learner, when one is given, then gets both episode ids to ex
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -84,11 +84,18 @@ class Assistant:
                 return event
         raise AssertionError("a turn always ends with an Answer")  # pragma: no cover
 
-    def turn(self, message: str) -> Iterator[Event]:
+    def turn(self, message: str, *, history: Sequence[Message] = ()) -> Iterator[Event]:
+        """``history``: earlier messages of a conversation the client keeps (the OpenAI API).
+        The model sees them before ``message``; only ``message`` and the reply are recorded.
+        Their system messages join pasi's own, since many chat templates allow only one."""
         question_id = self._record_turn(message, "user")
         context = self.context.assemble(message, exclude=[question_id])
         self.last_context = context
-        state = _Round([Message("system", context.system_prompt()), Message("user", message)])
+        system = "\n\n".join(
+            [context.system_prompt()] + [m.content for m in history if m.role == "system"]
+        )
+        earlier = [m for m in history if m.role != "system"]
+        state = _Round([Message("system", system), *earlier, Message("user", message)])
         yield from self._loop(state, ToolContext(self.memory, question_id))
         yield self._finish(state, context, question_id)
 
