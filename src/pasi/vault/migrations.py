@@ -349,9 +349,19 @@ CREATE TABLE pending_actions (
 CREATE INDEX pending_actions_by_status ON pending_actions (status, id);
 """
 
+# Remote model calls in the audit log (pasi.privacy.audit): which endpoint and model each went
+# to. Email written before this migration was stored as fit for cloud models; it is not.
+_REMOTE_AUDIT = """
+ALTER TABLE audit ADD COLUMN endpoint TEXT;
+ALTER TABLE audit ADD COLUMN model TEXT;
+CREATE INDEX audit_by_action ON audit (action, at);
+UPDATE sources SET remote_ok = 0
+WHERE id IN (SELECT DISTINCT source_id FROM items WHERE kind = 'email' AND source_id IS NOT NULL);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT, _INGEST,
-    _LIFE_SCHEDULE, _CONSENT_AND_NOTICES, _PENDING_ACTIONS,
+    _LIFE_SCHEDULE, _CONSENT_AND_NOTICES, _PENDING_ACTIONS, _REMOTE_AUDIT,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
