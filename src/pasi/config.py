@@ -26,6 +26,11 @@ def default_vault_dir() -> Path:
     return Path(base) / "pasi"
 
 
+def default_server_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pasi-server"
+
+
 def config_file_path() -> Path:
     explicit = os.environ.get("PASI_CONFIG")
     if explicit:
@@ -86,6 +91,17 @@ class Settings(BaseSettings):
         ge=500,  # the instructions and block headers alone take ~350
         le=1_000_000,
         description="Token budget of the context pasi assembles for the chat model per turn.",
+    )
+    server_home: Path = Field(
+        default_factory=default_server_home,
+        description="Directory of `pasi serve`: its users, token hashes and users' vaults.",
+    )
+    server_host: str = Field(default="127.0.0.1", description="Address `pasi serve` binds.")
+    server_port: int = Field(default=8765, ge=1, le=65535, description="Port `pasi serve` binds.")
+    server_max_request_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body the server accepts (larger ones get 413).",
     )
 
     @classmethod

@@ -1,0 +1,110 @@
+"""The FastAPI application behind ``pasi serve``: every API, behind one Bearer-token check.
+
+Routers: the OpenAI-compatible API (``/v1``), the web app's chat stream (``/api/chat``), the
+REST routers listed by :func:`pasi.server.rest.routers`, MCP (``/mcp``) when the SDK can be
+loaded, and last the web app's static files at ``/``. Nothing heavy (the embedding model, a
+user's vault, the chat model) is loaded until the first request that needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from pasi import __version__
+from pasi.clock import Clock, system_clock
+from pasi.server.errors import install_error_handlers
+from pasi.server.limits import BodySizeLimit
+from pasi.server.threads import TurnThreads
+from pasi.server.users import UserRegistry, UserSessions
+
+if TYPE_CHECKING:
+    from pasi.config import Settings
+    from pasi.models.chat import ChatModel
+    from pasi.models.embedder import Embedder
+
+WEB_DIR = Path(__file__).parent / "web"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    chat_model: ChatModel | None = None,
+    clock: Clock = system_clock,
+    users: UserRegistry | None = None,
+    embedder: Embedder | None = None,
+    mcp: bool = True,
+) -> FastAPI:
+    """The app for ``settings``. ``chat_model`` replaces the configured upstream model (tests,
+    benchmarks); ``users`` defaults to the registry in ``settings.server_home``."""
+    registry = users or UserRegistry(settings.server_home)
+    sessions = UserSessions(settings, chat_model=chat_model, clock=clock, embedder=embedder)
+    threads = TurnThreads()
+    mcp_app = _mcp_app() if mcp else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if mcp_app is not None:
+                await stack.enter_async_context(mcp_app.router.lifespan_context(mcp_app))
+            try:
+                yield
+            finally:
+                threads.close()
+                sessions.close()
+                if users is None:
+                    registry.close()
+
+    app = FastAPI(
+        title="pasi",
+        version=__version__,
+        description="A personal AI that knows its user: OpenAI-compatible and REST APIs.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.users = registry
+    app.state.sessions = sessions
+    app.state.threads = threads
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.server_max_request_bytes)
+    _include_routers(app)
+    if mcp_app is not None:
+        app.mount("/mcp", mcp_app)
+    if WEB_DIR.is_dir():
+        app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from pasi.server import chat_api, openai_api
+
+    app.include_router(openai_api.router)
+    app.include_router(chat_api.router)
+    for router in _rest_routers():
+        app.include_router(router)
+
+
+def _rest_routers() -> list[APIRouter]:
+    try:
+        from pasi.server import rest
+    except ModuleNotFoundError as error:  # the REST API lands separately from this module
+        if error.name != "pasi.server.rest":
+            raise
+        return []
+    return rest.routers()
+
+
+def _mcp_app() -> Any:
+    """The MCP endpoint, or None while it is not built yet."""
+    try:
+        from pasi.server.mcp_http import mcp_app
+    except ModuleNotFoundError as error:
+        if error.name != "pasi.server.mcp_http":
+            raise
+        return None
+    return mcp_app()

@@ -1,0 +1,69 @@
+"""``POST /api/chat``: the web app's chat, as server-sent events (contract in docs/server.md).
+
+Events: ``delta`` (text as the model writes it), ``tool`` (started/finished), ``answer`` (the
+whole text, its ``answer_id`` for "why", and the citations), and ``error``. Events from other
+layers (a confirmation request, a notice) are sent as they describe themselves, through their
+``sse()`` method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from pasi.agent.events import Answer, TextDelta, ToolFinished, ToolStarted
+from pasi.server.auth import CurrentUser
+from pasi.server.errors import describe
+from pasi.server.sse import SSE_RESPONSE, event_stream, sse_line
+from pasi.server.threads import TurnThreads
+from pasi.server.turns import OfflineAnswer, TurnEvent, citations_json, run_turn
+
+MAX_MESSAGE_CHARS = 100_000  # as for a statement on the CLI
+
+router = APIRouter(tags=["chat"])
+
+
+class ChatIn(BaseModel):
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=r"\S")
+
+
+@router.post("/api/chat", response_class=StreamingResponse, responses=SSE_RESPONSE)
+async def chat(body: ChatIn, user: CurrentUser, request: Request) -> StreamingResponse:
+    """One turn with the user's assistant, streamed as server-sent events."""
+    threads: TurnThreads = request.app.state.threads
+    events = threads.iterate(lambda: run_turn(user.pasi, body.message.strip()))
+    return event_stream(_lines(events))
+
+
+async def _lines(events: AsyncIterator[TurnEvent]) -> AsyncIterator[str]:
+    try:
+        async for event in events:
+            data = event_json(event)
+            if data is not None:
+                yield sse_line(data)
+    except Exception as error:  # the stream has started: the error becomes its last event
+        message, _ = describe(error)
+        yield sse_line({"type": "error", "message": message})
+
+
+def event_json(event: object) -> dict[str, Any] | None:
+    if isinstance(event, TextDelta):
+        return {"type": "delta", "text": event.text}
+    if isinstance(event, ToolStarted | ToolFinished):
+        status = "started" if isinstance(event, ToolStarted) else "finished"
+        return {"type": "tool", "name": event.call.name, "status": status}
+    if isinstance(event, Answer | OfflineAnswer):
+        answer_id = event.answer_id if isinstance(event, Answer) else None
+        citations = citations_json(event)
+        return {
+            "type": "answer",
+            "text": event.text,
+            "answer_id": answer_id,
+            "citations": citations,
+        }
+    describe_itself = getattr(event, "sse", None)
+    return describe_itself() if callable(describe_itself) else None
