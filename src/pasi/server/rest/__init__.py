@@ -1,0 +1,25 @@
+"""The REST API under ``/api`` for the web app and scripts; every route needs a user's token.
+
+:func:`routers` lists every REST router that ``create_app`` includes. A module adding routes
+appends one line to the list, naming its module (imported only when the app is built).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from fastapi import APIRouter
+
+
+def _router(module: str) -> APIRouter:
+    return import_module(module).router
+
+
+def routers() -> list[APIRouter]:
+    return [
+        _router("pasi.server.rest.memories"),
+        _router("pasi.server.rest.sources"),
+        _router("pasi.server.rest.conversations"),
+        _router("pasi.server.rest.export"),
+        _router("pasi.server.rest.settings"),
+    ]

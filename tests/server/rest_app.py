@@ -1,0 +1,69 @@
+"""A real pasi app for the REST tests: a user registry, two users with their own vaults, tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from pasi.config import Settings
+from pasi.models.chat import ChatModel
+from pasi.models.embedder import Embedder
+from pasi.server.app import create_app
+from pasi.server.users import UserRegistry
+
+
+@dataclass
+class RestApp:
+    client: TestClient
+    tokens: dict[str, str]
+    home: Path
+
+    def auth(self, user: str = "alice") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"}
+
+    def vault_dir(self, user: str = "alice") -> Path:
+        return self.client.app.state.users.require(user).vault
+
+    def get(self, url: str, user: str = "alice", **kwargs):
+        return self.client.get(url, headers=self.auth(user), **kwargs)
+
+    def post(self, url: str, user: str = "alice", **kwargs):
+        return self.client.post(url, headers=self.auth(user), **kwargs)
+
+    def patch(self, url: str, user: str = "alice", **kwargs):
+        return self.client.patch(url, headers=self.auth(user), **kwargs)
+
+    def put(self, url: str, user: str = "alice", **kwargs):
+        return self.client.put(url, headers=self.auth(user), **kwargs)
+
+    def delete(self, url: str, user: str = "alice", **kwargs):
+        return self.client.delete(url, headers=self.auth(user), **kwargs)
+
+
+def make_settings(home: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "vault": home / "vault", "server_home": home / "server", "model": "none",
+        "embedder": "wordllama",
+    }  # fmt: skip
+    values.update(overrides)
+    return Settings(**values)
+
+
+@contextmanager
+def rest_app(
+    home: Path, embedder: Embedder, chat_model: ChatModel | None = None, **settings: object
+) -> Iterator[RestApp]:
+    config = make_settings(home, **settings)
+    registry = UserRegistry(config.server_home)
+    tokens = {}
+    for name in ("alice", "bob"):
+        registry.add(name)
+        tokens[name] = registry.create_token(name)
+    app = create_app(config, chat_model=chat_model, users=registry, embedder=embedder, mcp=False)
+    with TestClient(app) as client:
+        yield RestApp(client, tokens, home)
+    registry.close()

@@ -1,0 +1,113 @@
+"""REST sources and ingest: upload a file, poll its job, find its data; limits and errors."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.rest_app import RestApp, rest_app
+
+
+@pytest.fixture
+def api(tmp_path: Path, embedder) -> Iterator[RestApp]:
+    with rest_app(tmp_path, embedder, ingest_max_bytes=4096) as app:
+        yield app
+
+
+def wait_for_job(api: RestApp, job_id: str, user: str = "alice") -> dict:
+    """Poll as a client would until the job ends (bounded: a stuck job fails the test)."""
+    for _ in range(600):
+        job = api.get(f"/api/ingest/{job_id}", user=user).json()
+        if job["status"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish: {job}")
+
+
+NOTES = b"# Garden\n\nThe quince tree was planted in March by the north wall.\n"
+
+
+def test_an_uploaded_file_becomes_a_source_and_its_text_is_searchable(api: RestApp) -> None:
+    started = api.post("/api/ingest", files={"files": ("garden.md", NOTES, "text/markdown")})
+    assert started.status_code == 202
+    job = wait_for_job(api, started.json()["id"])
+    assert job["status"] == "done", job
+    assert job["counts"]["added"] == 1 and job["done"] == job["total"] == 1
+    sources = api.get("/api/sources").json()
+    [source] = sources["sources"]
+    assert source["uri"].endswith("/uploads/garden.md")
+    assert source["episodes"] >= 1 and source["synced_at"]
+    assert sources["totals"]["episodes"] >= 1
+    assert sources["jobs"][0]["id"] == job["id"]
+    hits = api.get("/api/search", params={"q": "quince tree"}).json()["hits"]
+    assert "quince tree" in hits[0]["text"] and hits[0]["source"] == source["uri"]
+
+
+def test_uploading_a_new_version_replaces_the_file(api: RestApp) -> None:
+    first = api.post(
+        "/api/ingest", files={"files": ("plan.txt", b"Paint the fence blue.", "text/plain")}
+    )
+    wait_for_job(api, first.json()["id"])
+    second = api.post(
+        "/api/ingest", files={"files": ("plan.txt", b"Paint the fence green.", "text/plain")}
+    )
+    job = wait_for_job(api, second.json()["id"])
+    assert job["counts"]["updated"] == 1
+    assert len(api.get("/api/sources").json()["sources"]) == 1
+    hits = api.get("/api/search", params={"q": "fence"}).json()["hits"]
+    assert [h["text"] for h in hits] == ["Paint the fence green."]
+
+
+def test_a_file_over_the_limit_is_refused_with_413_and_nothing_stored(api: RestApp) -> None:
+    big = b"word " * 2000
+    response = api.post("/api/ingest", files={"files": ("big.txt", big, "text/plain")})
+    assert response.status_code == 413
+    assert "4,096" in response.json()["error"]["message"]
+    assert api.get("/api/sources").json()["sources"] == []
+    assert list((api.vault_dir() / "uploads").iterdir()) == []
+
+
+def test_a_file_no_connector_reads_is_refused_with_415(api: RestApp) -> None:
+    response = api.post(
+        "/api/ingest", files={"files": ("tool.exe", b"MZ\x90\x00", "application/x-msdownload")}
+    )
+    assert response.status_code == 415
+    assert "tool.exe" in response.json()["error"]["message"]
+
+
+def test_a_broken_file_ends_its_job_failed_with_the_reason(api: RestApp) -> None:
+    started = api.post(
+        "/api/ingest", files={"files": ("feed.ics", b"not a calendar", "text/calendar")}
+    )
+    job = wait_for_job(api, started.json()["id"])
+    assert job["status"] == "failed"
+    assert job["failures"][0]["path"].endswith("feed.ics") and job["error"]
+    errors = api.get("/api/sources").json()["errors"]
+    assert errors[0]["path"].endswith("feed.ics")
+
+
+def test_a_name_with_folders_is_kept_inside_the_uploads_folder(api: RestApp) -> None:
+    started = api.post("/api/ingest", files={"files": ("../../escape.md", NOTES, "text/markdown")})
+    wait_for_job(api, started.json()["id"])
+    assert (api.vault_dir() / "uploads" / "escape.md").is_file()
+    assert not (api.vault_dir().parent / "escape.md").exists()
+
+
+def test_sync_rereads_uploaded_files(api: RestApp) -> None:
+    started = api.post("/api/ingest", files={"files": ("garden.md", NOTES, "text/markdown")})
+    wait_for_job(api, started.json()["id"])
+    (api.vault_dir() / "uploads" / "garden.md").write_bytes(b"The apple tree is by the gate.")
+    job = wait_for_job(api, api.post("/api/sync").json()["id"])
+    assert job["kind"] == "sync" and job["counts"]["updated"] == 1
+
+
+def test_jobs_of_one_user_are_invisible_to_another(api: RestApp) -> None:
+    started = api.post("/api/ingest", files={"files": ("garden.md", NOTES, "text/markdown")})
+    job_id = started.json()["id"]
+    assert api.get(f"/api/ingest/{job_id}", user="bob").status_code == 404
+    wait_for_job(api, job_id)
+    assert api.get("/api/sources", user="bob").json()["sources"] == []
+    assert api.get("/api/ingest", user="bob").json() == []
