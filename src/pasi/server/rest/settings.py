@@ -188,11 +188,22 @@ def test_model(user: CurrentUser, body: TestModelIn) -> TestModelOut:
     except Exception as error:  # any backend failure is the answer to "does it work?"
         message = str(error) if isinstance(error, PasiError) else f"{type(error).__name__}: {error}"
         return TestModelOut(ok=False, spec=shown, model=None, local=local, elapsed_ms=None,
-                            reply=None, error=" ".join(message.split()))  # fmt: skip
+                            reply=None, error=_without_secrets(message, settings, spec))  # fmt: skip
     elapsed = (time.perf_counter() - started) * 1000
     return TestModelOut(ok=True, spec=shown, model=model.name, local=local,
                         elapsed_ms=round(elapsed, 1), reply=" ".join(completion.text.split()),
                         error=None)  # fmt: skip
+
+
+def _without_secrets(message: str, settings: Settings, spec: ModelSpec) -> str:
+    """A backend's error with any URL credentials cut out (errors often quote the URL)."""
+    for url in (spec.base_url, settings.ollama_url):
+        if url:
+            message = message.replace(url, redact_url(url))
+    for secret in (settings.model_api_key, settings.openai_api_key):
+        if secret is not None and secret.get_secret_value():
+            message = message.replace(secret.get_secret_value(), "***")
+    return " ".join(message.split())
 
 
 def _spec_to_test(body: TestModelIn, settings: Settings) -> ModelSpec | None:

@@ -1,0 +1,77 @@
+"""REST conversations and export: a chat's turns read back, and the whole vault as a download."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pasi.models.chat import ScriptedModel, replies
+from server.rest_app import RestApp, rest_app
+
+
+@pytest.fixture
+def api(tmp_path: Path, embedder) -> Iterator[RestApp]:
+    model = ScriptedModel(replies("Noted: your bike is in the shed [m1]."))
+    with rest_app(tmp_path, embedder, chat_model=model) as app:
+        yield app
+
+
+def chat(api: RestApp, message: str) -> list[dict]:
+    response = api.post("/api/chat", json={"message": message})
+    assert response.status_code == 200
+    lines = [line for line in response.text.splitlines() if line.startswith("data: ")]
+    return [json.loads(line.removeprefix("data: ")) for line in lines]
+
+
+def test_a_chat_shows_up_as_a_conversation_with_its_turns(api: RestApp) -> None:
+    api.post("/api/memories", json={"text": "My bike is in the shed"})
+    events = chat(api, "Where is my bike?")
+    assert events[-1]["type"] == "answer"
+    page = api.get("/api/conversations").json()
+    [conversation] = page["items"]
+    assert page["total"] == 1 and conversation["turns"] == 2
+    assert conversation["preview"] == "Where is my bike?"
+    shown = api.get(f"/api/conversations/{conversation['id']}").json()
+    assert [(t["role"], t["text"]) for t in shown["turns"]] == [
+        ("user", "Where is my bike?"),
+        ("assistant", "Noted: your bike is in the shed [m1]."),
+    ]
+    assert api.get(f"/api/conversations/{conversation['id']}", user="bob").status_code == 404
+
+
+def test_a_conversation_is_paged_from_its_latest_turns(api: RestApp) -> None:
+    for n in range(3):
+        chat(api, f"message number {n}")
+    conversation = api.get("/api/conversations").json()["items"][0]
+    latest = api.get(f"/api/conversations/{conversation['id']}", params={"limit": 2}).json()
+    assert latest["total"] == 6 and latest["offset"] == 4
+    assert latest["turns"][0]["text"] == "message number 2"
+    first = api.get(
+        f"/api/conversations/{conversation['id']}", params={"limit": 2, "offset": 0}
+    ).json()
+    assert first["turns"][0]["text"] == "message number 0"
+
+
+def test_a_file_source_is_not_a_conversation(api: RestApp) -> None:
+    started = api.post(
+        "/api/ingest", files={"files": ("a.md", b"# A\n\ntext here", "text/markdown")}
+    )
+    assert started.status_code == 202
+    assert api.get("/api/conversations").json()["total"] == 0
+    assert api.get("/api/conversations/1").status_code == 404
+
+
+def test_export_downloads_every_record_of_this_user_only(api: RestApp) -> None:
+    api.post("/api/memories", json={"text": "I was born in Porto"})
+    api.post("/api/memories", user="bob", json={"text": "Bob's secret recipe"})
+    response = api.get("/api/export")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["content-disposition"]
+    records = [json.loads(line) for line in response.text.splitlines()]
+    assert records[0]["type"] == "header" and records[-1]["type"] == "footer"
+    memories = [r["text"] for r in records if r["type"] == "memory"]
+    assert memories == ["I was born in Porto"]
+    assert records[-1]["counts"]["memory"] == 1
