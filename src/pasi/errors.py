@@ -85,3 +85,7 @@ class ExtractionError(PasiError):
     def __init__(self, message: str, *, raw_output: str | None = None) -> None:
         super().__init__(message)
         self.raw_output = raw_output
+
+
+class DeliveryError(PasiError):
+    """A notification channel could not deliver (a webhook's error, notify-send failing)."""

@@ -1,0 +1,123 @@
+"""Where notifications go: one small protocol, one class per channel.
+
+A channel either delivers or raises; the scheduler records each outcome in the deliveries log.
+The web app's channel delivers by being recorded: the notifications stream
+(``GET /api/notifications/stream``) reads the log, so it works whichever process fired the job
+(``pasi serve``, ``pasi chat`` or ``pasi scheduler run``) and a browser that reconnects can
+resume where it left off.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Protocol, TextIO
+
+from pasi.clock import to_iso
+from pasi.errors import DeliveryError
+
+
+@dataclass(frozen=True)
+class Notification:
+    """What the user is told, and why: the job that asked for it and when it was due."""
+
+    job_id: int | None
+    kind: str  # reminder, check_in or brief
+    title: str
+    body: str
+    due_at: datetime
+    late: bool = False  # due while pasi was not running, sent on start
+    deferred: bool = False  # held back by quiet hours, sent when they ended
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["due_at"] = to_iso(self.due_at)
+        return data
+
+    def line(self) -> str:
+        marks = (" (late)" if self.late else "") + (" (after quiet hours)" if self.deferred else "")
+        text = self.title if self.body in ("", self.title) else f"{self.title}: {self.body}"
+        return f"[pasi {self.kind.replace('_', '-')}{marks}] {text}"
+
+
+class Channel(Protocol):
+    name: str
+
+    def deliver(self, notification: Notification) -> None: ...
+
+
+class TerminalChannel:
+    """Prints a line to the chat or the foreground daemon."""
+
+    name = "terminal"
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+        self._lock = threading.Lock()
+
+    def deliver(self, notification: Notification) -> None:
+        stream = self.stream or sys.stdout
+        with self._lock:
+            stream.write("\n" + notification.line() + "\n")
+            stream.flush()
+
+
+class WebChannel:
+    """The web app: the log entry this delivery writes is what its event stream sends."""
+
+    name = "web"
+
+    def deliver(self, notification: Notification) -> None:
+        return None
+
+
+class DesktopChannel:
+    """A desktop notification through ``notify-send`` (libnotify), when it is installed."""
+
+    name = "desktop"
+
+    def __init__(self, command: str = "notify-send") -> None:
+        found = shutil.which(command)
+        if found is None:
+            raise DeliveryError(f"'{command}' is not on PATH (install libnotify-bin)")
+        self.command = found
+
+    @staticmethod
+    def available(command: str = "notify-send") -> bool:
+        return shutil.which(command) is not None
+
+    def deliver(self, notification: Notification) -> None:
+        argv = [self.command, "--app-name=pasi", notification.title, notification.body]
+        try:
+            done = subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise DeliveryError(f"{self.command} failed: {error}") from None
+        if done.returncode != 0:
+            reason = done.stderr.strip() or f"exit status {done.returncode}"
+            raise DeliveryError(f"{self.command} failed: {reason}")
+
+
+class WebhookChannel:
+    """An HTTP POST of the notification as JSON to a URL the user configured."""
+
+    name = "webhook"
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise DeliveryError(f"the webhook URL '{url}' must start with http:// or https://")
+        self.url = url
+        self.timeout = timeout
+
+    def deliver(self, notification: Notification) -> None:
+        import httpx
+
+        try:
+            response = httpx.post(self.url, json=notification.as_json(), timeout=self.timeout)
+        except httpx.HTTPError as error:
+            raise DeliveryError(f"the webhook {self.url} failed: {error}") from None
+        if response.status_code >= 400:
+            raise DeliveryError(f"the webhook {self.url} answered HTTP {response.status_code}")
