@@ -57,4 +57,26 @@ class Answer:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-Event = TextDelta | ToolStarted | ToolFinished | Answer
+@dataclass(frozen=True)
+class ConfirmationNeeded:
+    """A side-effecting call held for the user's consent (pasi.safety.actions); the turn ends.
+
+    Approve or deny it with ``pasi actions``, ``POST /api/actions/{id}/approve|deny``, or
+    the chat's inline y/n; ``provenance`` lists the external sources the turn had read.
+    """
+
+    action_id: int
+    tool: str
+    arguments: dict[str, Any]
+    reason: str
+    provenance: tuple[dict[str, Any], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": "confirm", "action_id": self.action_id, "tool": self.tool,
+            "arguments": self.arguments, "reason": self.reason,
+            "provenance": list(self.provenance),
+        }  # fmt: skip
+
+
+Event = TextDelta | ToolStarted | ToolFinished | ConfirmationNeeded | Answer

@@ -1,0 +1,124 @@
+"""Local patterns for the hazards pasi must catch without a guard model.
+
+Each rule looks for intent, not for alarming words: "kill myself" and "how many pills would
+kill me" are self-harm, "kill a python process" and "lethal dose of paracetamol" are not;
+"I'm going to stab my neighbour" is a threat, "I'm going to kill this interview" is not;
+sexual content needs both a minor and a sexual *content* request, so a parent asking how to
+talk to their child about sex passes. ``pasi bench safety`` measures both directions.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FLAGS = re.IGNORECASE
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _FLAGS)
+
+
+_I = r"\bi(?:'m| am|'ll| will| wanna| want to| am going to|'m going to|'m gonna| gonna| plan to|'m planning to| am planning to| intend to| should| might| could)?"
+_PEOPLE = (
+    r"(?:you|him|her|them|everyone|everybody|someone|somebody|people|a person|all of (?:you|them)"
+    r"|(?:my|his|her|their|the|that|this|our) (?:wife|husband|partner|girlfriend|boyfriend|boss|"
+    r"neighbou?rs?|mother|father|mom|mum|dad|brother|sister|son|daughter|ex|teacher|coworkers?|"
+    r"colleagues?|roommate|landlord|family|kids|children|baby|classmates?|students|manager|"
+    r"friend|guy|man|woman|girl|boy|cat|dog)|a (?:child|kid|baby|woman|man|girl|boy|cop|police officer))"
+)
+_NOT_A_PROCESS = (
+    r"(?!\s+(?:process|processes|thread|threads|task|job|node|pod|container|window|signal))"
+)
+_HURT = r"(?:kill|murder|shoot|stab|strangle|poison|hurt|beat up|beat|torture|kidnap|attack|burn)"
+
+SELF_HARM = [
+    _rx(r"\b(?:kill|killing|off) myself\b"),
+    _rx(r"\b(?:end|ending|take|taking) my (?:own )?life\b"),
+    _rx(r"\bi(?:'m| am| feel| have been| was| keep)? (?:feeling )?suicidal\b"),
+    _rx(r"\b(?:commit|committing) suicide\b(?! (?:rates?|statistics|prevention))"),
+    _rx(r"\bi (?:just )?(?:want|wanna|wish i could|would like) (?:to )?die\b"),
+    _rx(r"\bi (?:don'?t|do not) want to (?:live|be alive|wake up)\b"),
+    _rx(r"\b(?:no|nothing to|no reason to) (?:reason to )?live (?:for|anymore)\b"),
+    _rx(r"\bno reason to live\b"),
+    _rx(r"\b(?:better off|be better) (?:dead|without me)\b"),
+    _rx(r"\bend it all\b"),
+    _rx(
+        r"\b(?:want|wanna|going|gonna|urge|tempted|keep|kept|been|started|can'?t stop|need)"
+        r"(?: to)? (?:hurt|hurting|harm|harming|cut|cutting|burn|burning|starve|starving) myself\b"
+    ),
+    _rx(r"\b(?:cut|cutting|hurt|hurting|harm|harming) myself (?:on purpose|again|to feel)"),
+    _rx(
+        r"\bhow (?:many|much) [\w\s-]{0,40}?(?:would|will|to|does it take to|could|can) (?:kill me|make me die|end my life)\b"
+    ),
+    _rx(
+        r"\b(?:painless|painlessly|quick|quickest|easiest|peaceful|peacefully) (?:way )?(?:to )?(?:die|suicide)\b"
+    ),
+    _rx(
+        r"\b(?:way|ways|method|methods) (?:to|of) (?:die|suicide|kill myself)\b(?! in (?:minecraft|the game|game))"
+    ),
+]
+
+SELF_HARM_OUTPUT = [
+    _rx(r"\b(?:you should|go|just) (?:kill|hurt|harm) yourself\b"),
+    _rx(
+        r"\b(?:the )?(?:best|easiest|most painless) way to (?:kill yourself|end your life|commit suicide)\b"
+    ),
+]
+
+VIOLENCE = [
+    # A threat: the speaker says they will hurt a person.
+    _rx(_I + r" (?:go(?:ing)? to |gonna )?" + _HURT + r" " + _PEOPLE + r"\b" + _NOT_A_PROCESS),
+    # A plan: how to hurt a person, often "without getting caught".
+    _rx(
+        r"\b(?:how (?:do|can|could|would|should) (?:i|we|one|you)|how to|best way to|ways? to|help me)"
+        r" (?:\w+ ){0,2}?" + _HURT + r" " + _PEOPLE + r"\b" + _NOT_A_PROCESS
+    ),
+    _rx(_HURT + r"\w* [\w\s]{0,40}without (?:getting caught|anyone knowing|leaving (?:a )?trace)"),
+    _rx(
+        r"\b(?:shoot|shooting) up (?:a|the|my) (?:school|church|mosque|synagogue|office|mall|concert)"
+    ),
+]
+
+WEAPONS = [
+    _rx(
+        r"\b(?:make|build|assemble|construct|synthesi[sz]e|produce|cook|brew|weaponi[sz]e|culture|grow)"
+        r" (?:a |an |some |homemade |my own )?(?:pipe bomb|bomb|explosive device|ied|nail bomb|"
+        r"dirty bomb|sarin|vx|nerve (?:gas|agent)|mustard gas|ricin|anthrax|botulinum|chemical weapons?|"
+        r"bioweapons?|biological weapons?|nuclear weapons?)\b"
+    ),
+    _rx(
+        r"\b(?:recipe|instructions|step[- ]by[- ]step|formula) (?:for|to make) (?:a |an )?"
+        r"(?:pipe bomb|bomb|explosives?|sarin|vx|nerve (?:gas|agent)|ricin|anthrax)\b"
+    ),
+]
+
+_MINOR = (
+    r"(?:child|children|kid|kids|minor|minors|underage|under-age|preteen|pre-teen|little (?:girl|boy)s?|"
+    r"schoolgirls?|schoolboys?|toddlers?|loli|shota|(?:[1-9]|1[0-7]|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen)[- ]?(?:year|yr)s?[- ]?olds?)"
+)
+_SEXUAL_CONTENT = (
+    r"(?:porn\w*|erotic\w*|sexually explicit|explicit (?:sex|content|pictures?|photos?|images?|stor(?:y|ies)|scenes?)|"
+    r"lewd|sexy|(?:nude|naked) (?:photos?|pictures?|pics|images?|videos?|selfies?)|"
+    r"sexual(?:ly)? (?:stor(?:y|ies)|roleplay|role-play|content|fantas\w+|pictures?|images?|photos?|videos?|acts?|scenes?)|"
+    r"sex (?:stor(?:y|ies)|scenes?|with)|(?:have|having|had) sex|seduc\w+|(?:for|into) sex\b)"
+)
+MINORS = [
+    _rx(_MINOR + r"\b[^.!?\n]{0,80}?\b" + _SEXUAL_CONTENT),
+    _rx(_SEXUAL_CONTENT + r"[^.!?\n]{0,80}?\b" + _MINOR + r"\b"),
+]
+
+RULES: dict[str, list[re.Pattern[str]]] = {
+    "S11": SELF_HARM,
+    "S1": VIOLENCE,
+    "S9": WEAPONS,
+    "S4": MINORS,
+}
+
+
+def match(text: str, *, role: str = "user") -> list[str]:
+    """The hazard codes whose patterns ``text`` matches, in S-number order."""
+    found = [code for code, patterns in RULES.items() if any(p.search(text) for p in patterns)]
+    if role == "agent" and "S11" not in found and any(p.search(text) for p in SELF_HARM_OUTPUT):
+        found.append("S11")
+    return sorted(found, key=lambda code: int(code[1:]))
