@@ -147,14 +147,18 @@ class UserRegistry:
 
     def create_token(self, name: str, label: str = "") -> str:
         """A new token for ``name``: returned once, only its hash is kept."""
+        return self.issue(name, label)[1]
+
+    def issue(self, name: str, label: str = "") -> tuple[int, str]:
+        """:meth:`create_token`, with the new token's id (to revoke it later)."""
         self.require(name)
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         with self._lock:
-            self._conn.execute(
+            cursor = self._conn.execute(
                 "INSERT INTO tokens (user, hash, label, created_at) VALUES (?, ?, ?, ?)",
                 (name, hash_token(token), label, _now()),
             )
-        return token
+        return cursor.lastrowid or 0, token
 
     def tokens(self, name: str | None = None) -> list[TokenInfo]:
         query = "SELECT id, user, label, created_at FROM tokens"
