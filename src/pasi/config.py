@@ -92,6 +92,14 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Token budget of the context pasi assembles for the chat model per turn.",
     )
+    notify_desktop: bool = Field(
+        default=True,
+        description="Send reminders as desktop notifications too, when notify-send is installed.",
+    )
+    notify_webhook: str = Field(
+        default="",
+        description="URL that receives each reminder as an HTTP POST of JSON ('' = no webhook).",
+    )
     server_home: Path = Field(
         default_factory=default_server_home,
         description="Directory of `pasi serve`: its users, token hashes and users' vaults.",

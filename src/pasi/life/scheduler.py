@@ -1,0 +1,210 @@
+"""The scheduler: sends what the user asked for, when they asked, and nothing during quiet hours.
+
+Each :meth:`Scheduler.run_due` looks at the jobs due by the injected clock's "now" and, for
+each, either delivers it through every channel that is on or, during the charter's quiet
+hours, defers it to their end. Both outcomes go to the deliveries log. A job missed while pasi
+was not running goes out once when it starts, marked late, and a recurring one then resumes at
+its next occurrence (missed occurrences are not replayed). :meth:`start` runs the same in a
+background thread for ``pasi serve``, ``pasi chat`` and ``pasi scheduler run``.
+
+Only jobs of the kinds in :data:`pasi.life.jobs.JOB_KINDS` exist, each created by the user:
+the scheduler has no way to send anything unprompted.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from pasi.clock import Clock, system_clock
+from pasi.life import jobs
+from pasi.life.channels import Channel, Notification
+from pasi.life.deliveries import record
+from pasi.life.goals import compose_check_in
+from pasi.life.reminders import compose_reminder, mark_sent
+from pasi.life.when import When
+from pasi.vault.sqlite import SQLiteVault
+
+LATE_AFTER = timedelta(minutes=5)  # later than this past its time, a job is marked late
+POLL_SECONDS = 30.0  # the most the thread sleeps: picks up jobs added by other processes
+
+# Title and body of a job's notification, from the vault as it is now; None skips the job
+# (its reminder or goal is gone) and finishes it.
+Composer = Callable[[sqlite3.Connection, jobs.Job, datetime], tuple[str, str] | None]
+
+
+class QuietHours(Protocol):
+    """What the scheduler needs of the charter (pasi.life.charter.Charter)."""
+
+    def is_quiet(self, at: datetime) -> bool: ...
+
+    def quiet_until(self, at: datetime) -> datetime: ...
+
+
+DEFAULT_COMPOSERS: dict[str, Composer] = {
+    "reminder": lambda conn, job, now: compose_reminder(conn, job),
+    "check_in": lambda conn, job, now: compose_check_in(conn, job),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one due job led to: the notification and, per channel, what happened."""
+
+    job_id: int
+    notification: Notification
+    suppressed_until: datetime | None = None  # set when quiet hours held it back
+    delivered: tuple[str, ...] = ()
+    failed: tuple[str, ...] = ()
+
+
+class Scheduler:
+    def __init__(
+        self,
+        vault: SQLiteVault,
+        channels: Sequence[Channel],
+        *,
+        clock: Clock = system_clock,
+        quiet_hours: Callable[[], QuietHours | None] = lambda: None,
+        composers: Mapping[str, Composer] | None = None,
+        late_after: timedelta = LATE_AFTER,
+    ) -> None:
+        self.vault = vault
+        self.channels = list(channels)
+        self.clock = clock
+        self.quiet_hours = quiet_hours  # read before every round: the user may edit the charter
+        self.composers = {**DEFAULT_COMPOSERS, **(composers or {})}
+        self.late_after = late_after
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def schedule(self, kind: str, title: str, when: When, *, ref_id: int | None = None) -> int:
+        """Store a job in the vault (a brief, say) and wake the thread to consider it."""
+        with self.vault.write() as conn:
+            job_id = jobs.schedule(conn, kind, title, when, self.clock(), ref_id=ref_id)
+        self._wake.set()
+        return job_id
+
+    def run_due(self) -> list[Outcome]:
+        """One round: every job due by now is delivered, or deferred if it is quiet."""
+        now = self.clock()
+        quiet = self.quiet_hours()
+        outcomes = []
+        for job in jobs.due_jobs(self.vault, now):
+            outcome = self._handle(job, now, quiet)
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def _handle(self, job: jobs.Job, now: datetime, quiet: QuietHours | None) -> Outcome | None:
+        notification = self._compose(job, now)
+        if notification is None:
+            return None
+        if quiet is not None and quiet.is_quiet(now):
+            return self._suppress(job, notification, now, quiet.quiet_until(now))
+        with self.vault.write() as conn:
+            if not jobs.advance(conn, job, now):
+                return None  # another process sent it
+            mark_sent(conn, job)
+        return self._deliver(job, notification, now)
+
+    def _compose(self, job: jobs.Job, now: datetime) -> Notification | None:
+        composer = self.composers.get(job.kind)
+        conn = self.vault.read()
+        text = composer(conn, job, now) if composer else (job.title, job.title)
+        if text is None:
+            with self.vault.write() as write:
+                jobs.cancel(write, job.id)
+            return None
+        due = job.next_at or now
+        late = now - (job.due_at() or due) > self.late_after
+        return Notification(
+            job.id, job.kind, text[0], text[1], due, late, job.deferred_to is not None
+        )
+
+    def _suppress(
+        self, job: jobs.Job, notification: Notification, now: datetime, until: datetime
+    ) -> Outcome | None:
+        reason = f"quiet hours: held back until {until.isoformat(timespec='minutes')}"
+        with self.vault.write() as conn:
+            if not jobs.defer(conn, job, until):
+                return None
+            record(conn, notification, now, channel=None, outcome="suppressed", reason=reason)
+        return Outcome(job.id, notification, suppressed_until=until)
+
+    def _deliver(self, job: jobs.Job, notification: Notification, now: datetime) -> Outcome:
+        why = _reason(job, notification)
+        delivered, failed = [], []
+        for channel in self.channels:
+            try:
+                channel.deliver(notification)
+            except Exception as error:  # one broken channel must not stop the others
+                failed.append(channel.name)
+                outcome, reason = "failed", f"{why}; {type(error).__name__}: {error}"
+            else:
+                delivered.append(channel.name)
+                outcome, reason = "delivered", why
+            with self.vault.write() as conn:
+                record(
+                    conn, notification, now, channel=channel.name, outcome=outcome, reason=reason
+                )
+        if not self.channels:
+            with self.vault.write() as conn:
+                record(conn, notification, now, channel=None, outcome="failed",
+                       reason=f"{why}; no delivery channel is on")  # fmt: skip
+        return Outcome(job.id, notification, None, tuple(delivered), tuple(failed))
+
+    # -- the background thread ---------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run rounds in a daemon thread until :meth:`stop`; a round that fails is retried."""
+        if self._thread is not None:
+            return
+        self._stopping = False
+        self._thread = threading.Thread(target=self._loop, name="pasi-scheduler", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look at the jobs now (one was just added or changed)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def _loop(self) -> None:
+        while not self._stopping:
+            try:
+                self.run_due()
+            except Exception as error:  # a full disk or a locked vault: report, try again later
+                sys.stderr.write(f"pasi scheduler: {type(error).__name__}: {error}\n")
+            self._wake.wait(self._sleep_seconds())
+            self._wake.clear()
+
+    def _sleep_seconds(self) -> float:
+        upcoming = jobs.next_due(self.vault)
+        if upcoming is None:
+            return POLL_SECONDS
+        seconds = (upcoming - self.clock()).total_seconds()
+        return min(POLL_SECONDS, max(0.05, seconds))
+
+
+def _reason(job: jobs.Job, notification: Notification) -> str:
+    what = {"reminder": "a reminder you set", "check_in": "a check-in you asked for on a goal",
+            "brief": "the brief you scheduled"}.get(job.kind, job.kind)  # fmt: skip
+    repeat = f" ({job.rule.removeprefix('RRULE:')})" if job.rule else ""
+    reason = what + repeat
+    if notification.late:
+        reason += "; late: it was due while pasi was not running"
+    if notification.deferred:
+        reason += "; held back by quiet hours until now"
+    return reason

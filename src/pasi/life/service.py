@@ -1,0 +1,64 @@
+"""Wiring from Settings and the charter: the user's time zone, the channels, a scheduler.
+
+The user's time zone is the charter's ``timezone`` (the machine's when it is empty): one place
+per user, so reminders, check-ins and quiet hours agree, and each user of a shared server has
+their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TextIO
+
+from pasi.clock import Clock, system_clock
+from pasi.config import Settings
+from pasi.life.channels import (
+    Channel,
+    DesktopChannel,
+    TerminalChannel,
+    WebChannel,
+    WebhookChannel,
+)
+from pasi.life.charter import load_charter
+from pasi.life.scheduler import Composer, Scheduler
+from pasi.vault.sqlite import SQLiteVault
+
+
+def user_timezone(vault_dir: Path) -> str:
+    """The IANA name of the user's zone, from the charter."""
+    return load_charter(vault_dir).timezone.key
+
+
+def channels_for(
+    settings: Settings, *, terminal: TextIO | bool = False, web: bool = False
+) -> list[Channel]:
+    """The channels that are on: the terminal and the web app when asked, desktop
+    notifications when ``notify_desktop`` is set and notify-send exists, the webhook when
+    ``notify_webhook`` is set."""
+    channels: list[Channel] = []
+    if terminal is not False:
+        channels.append(TerminalChannel(None if terminal is True else terminal))
+    if web:
+        channels.append(WebChannel())
+    if settings.notify_desktop and DesktopChannel.available():
+        channels.append(DesktopChannel())
+    if settings.notify_webhook.strip():
+        channels.append(WebhookChannel(settings.notify_webhook.strip()))
+    return channels
+
+
+def build_scheduler(
+    vault: SQLiteVault,
+    channels: list[Channel],
+    *,
+    clock: Clock = system_clock,
+    composers: Mapping[str, Composer] | None = None,
+) -> Scheduler:
+    return Scheduler(
+        vault,
+        channels,
+        clock=clock,
+        quiet_hours=lambda: load_charter(vault.directory),
+        composers=composers,
+    )
