@@ -35,7 +35,8 @@ class Pasi:
         chat_model: ChatModel | None = None,
     ) -> None:
         self.settings = settings
-        self.vault = vault or open_vault(settings.vault)
+        passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
+        self.vault = vault or open_vault(settings.vault, passphrase)
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)

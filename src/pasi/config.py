@@ -48,6 +48,10 @@ class Settings(BaseSettings):
         default_factory=default_vault_dir,
         description="Directory holding the vault (the SQLite database and its files).",
     )
+    passphrase: SecretStr | None = Field(
+        default=None,
+        description="Passphrase of an encrypted vault (set PASI_PASSPHRASE; docs/privacy.md).",
+    )
     embedder: str = Field(
         default="wordllama",
         description="Embedding backend: 'wordllama' (embedded, offline) or 'none' (lexical only).",

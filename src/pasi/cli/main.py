@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from pasi.cli import bench, chat, io, memories, why
 from pasi.cli import ingest as ingest_cli
 from pasi.cli import models as models_cli
+from pasi.cli import vault as vault_cli
 from pasi.cli import serve as serve_cli
 from pasi.cli.common import State
 from pasi.errors import PasiError
@@ -93,6 +94,7 @@ io.register(app)
 chat.register(app)
 why.register(app)
 ingest_cli.register(app)
+vault_cli.register(app)
 serve_cli.register(app)
 app.add_typer(memories.memories_app, name="memories")
 app.add_typer(bench.bench_app, name="bench")

@@ -131,5 +131,7 @@ class IcsConnector:
             chunks=[_chunk(item) for item in first_per_uid.values()],
             items=items,
             modified=datetime.fromtimestamp(path.stat().st_mtime, UTC),
-            trust="user",
+            # Invitations carry titles, descriptions and locations their organisers wrote:
+            # text others can aim at the assistant (pasi.safety.provenance).
+            trust="external",
         )
