@@ -116,6 +116,25 @@ class Settings(BaseSettings):
         description="Largest request body the server accepts (larger ones get 413).",
     )
 
+    vision_model: str = Field(
+        default="",
+        description="Spec of a vision-capable model that captions images ('' = none: OCR only).",
+    )
+    ocr_languages: str = Field(
+        default="eng", description="Tesseract languages for text in images, e.g. 'eng+deu'."
+    )
+    stt: str = Field(
+        default="pocketsphinx",
+        description="Speech to text: 'pocketsphinx' or 'openai-compatible:URL#MODEL'.",
+    )
+    tts: str = Field(
+        default="espeak-ng",
+        description="Text to speech: 'espeak-ng' or 'openai-compatible:URL#MODEL[#VOICE]'.",
+    )
+    voice_wake_phrase: str = Field(
+        default="", description="`pasi voice` answers only utterances starting with it ('' = all)."
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

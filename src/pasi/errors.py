@@ -34,6 +34,14 @@ class VaultVersionError(VaultError):
     """The vault was written by a newer pasi, so this one must not touch it."""
 
 
+class VaultLockedError(VaultError):
+    """The vault is encrypted and no passphrase was given (prompt, env or keyring)."""
+
+
+class VaultPassphraseError(VaultError):
+    """The passphrase does not open the encrypted vault (or encrypted file)."""
+
+
 class InputError(PasiError):
     """Text or a value given by the user is unusable (empty, too large, not UTF-8...)."""
 

@@ -188,7 +188,7 @@ def test_a_truncated_export_is_refused(pasi: Invoke, tmp_path: Path, vault_dir: 
 def test_export_writes_to_stdout_by_default(pasi: Invoke) -> None:
     pasi("remember", "I like tea")
     records = [json.loads(line) for line in pasi("export").stdout.splitlines()]
-    assert records[0]["format"] == "pasi.export" and records[0]["version"] == 1
+    assert records[0]["format"] == "pasi.export" and records[0]["version"] == 2
     assert records[-1] == {
         "type": "footer",
         "counts": {"source": 0, "episode": 0, "memory": 1, "entity": 0},

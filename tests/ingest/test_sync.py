@@ -47,7 +47,7 @@ def populate(folder: Path) -> Path:
         write_markdown(folder / "notes" / f"sub{n % 2}" / f"note{n}.md", f"Note {n}", f"Body {n}.")
     (folder / ".obsidian").mkdir()
     (folder / ".obsidian" / "app.json").write_text("{}")
-    (folder / "photo.png").write_bytes(b"\x89PNG")
+    (folder / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42")  # a kind pasi does not read
     return folder
 
 

@@ -32,12 +32,12 @@ def test_the_export_holds_every_field_in_a_fixed_order(vault: SQLiteVault) -> No
     out = io.StringIO()
     counts = write_export(vault, out, fixed_clock(NOW))
     records = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert records[0] == {"type": "header", "format": "pasi.export", "version": 1,
+    assert records[0] == {"type": "header", "format": "pasi.export", "version": 2,
                           "exported_at": "2024-03-10T12:00:00+00:00", "pasi_version": "0.1.0",
                           "schema_version": records[0]["schema_version"]}  # fmt: skip
     assert [r["type"] for r in records[1:-1]] == ["source", "episode", *["memory"] * 3]
     assert records[-1] == {"type": "footer", "counts": counts}
-    assert counts == {"source": 1, "episode": 1, "memory": 3, "entity": 0}
+    assert counts == {"source": 1, "episode": 1, "memory": 3, "entity": 0, "row": 0}
     no_pets, puppy, bo = records[3:6]
     assert no_pets["superseded_by"] == puppy["id"] and no_pets["valid_to"] is not None
     assert bo["evidence"] == [records[2]["id"]] and bo["note"] == "said in chat"

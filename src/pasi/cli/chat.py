@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -21,7 +22,8 @@ if TYPE_CHECKING:
 HELP = (
     "Type a statement and pasi remembers it; ask a question and pasi answers from memory.\n"
     "With a model, answers cite their sources as [m12] (memory 12) or [t345] (turn 345).\n"
-    "Commands: /help shows this, /quit leaves (so does Ctrl-D)."
+    "Commands: /help shows this, /quit leaves (so does Ctrl-D).\n"
+    "/image FILE [message] attaches an image to your next message (or to this one)."
 )
 
 
@@ -29,15 +31,24 @@ def register(app: typer.Typer) -> None:
     app.command()(chat)
 
 
-def chat(ctx: typer.Context) -> None:
+def chat(
+    ctx: typer.Context,
+    image: list[Path] = typer.Option(
+        [], "--image", help="Attach an image to your first message (repeatable)."
+    ),
+) -> None:
     """Talk with pasi: it records what you say and answers from memory."""
     cli = state(ctx)
     model = cli.pasi().chat_model  # None when `model` is 'none'; a bad spec fails here, at once
     interactive = sys.stdin.isatty()
     if model is None:
+        if image:
+            from pasi.cli.attach import describe_without_model
+
+            _say(describe_without_model(cli.pasi(), image))
         _offline(cli, interactive)
     else:
-        _assisted(cli, model.name, interactive)
+        _assisted(cli, model.name, interactive, image)
 
 
 def _offline(cli: State, interactive: bool) -> None:
@@ -59,19 +70,30 @@ def _offline(cli: State, interactive: bool) -> None:
         _say(reply.text)
 
 
-def _assisted(cli: State, model_name: str, interactive: bool) -> None:
+def _assisted(cli: State, model_name: str, interactive: bool, images: list[Path]) -> None:
     """Each line is a turn: text streams as the model writes it; tool calls show on stderr."""
+    from pasi.cli import attach
+
     pasi = cli.pasi()
+    pending = attach.load(images)
     assistant = pasi.assistant(learner=pasi.learner)
     _say(f"pasi is answering with {model_name}; `pasi why` shows what shaped the last answer.")
     _say("Type /help for help, /quit to leave.")
     for line in _lines(interactive):
-        if line.startswith("/"):
+        if line.lower().startswith("/image"):
+            try:
+                line = attach.image_command(line, pending) or ""
+            except InputError as error:
+                _error(error)
+                continue
+            if not line:
+                continue
+        elif line.startswith("/"):
             if _command(line):
                 break
             continue
         try:
-            _show_turn(assistant.turn(line))
+            _show_turn(attach.turn(pasi, assistant, line, pending))
         except PasiError as error:  # the model failed: the line is kept, the chat goes on
             sys.stdout.write("\n")
             _error(error)

@@ -49,8 +49,9 @@ class State:
     def pasi(self) -> Pasi:
         if self._pasi is None:
             from pasi.app import Pasi
+            from pasi.cli.unlock import unlock
 
-            self._pasi = Pasi(self.settings())
+            self._pasi = Pasi(unlock(self.settings()))
         return self._pasi
 
     def close(self) -> None:

@@ -30,10 +30,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _syncer(ctx: typer.Context) -> Syncer:
+    from pasi.ingest.registry import configured_connectors
     from pasi.ingest.sync import Syncer
 
     pasi = state(ctx).pasi()
-    return Syncer(pasi.memory, max_bytes=pasi.settings.ingest_max_bytes)
+    connectors = configured_connectors(pasi.settings, clock=pasi.clock)
+    return Syncer(pasi.memory, max_bytes=pasi.settings.ingest_max_bytes, connectors=connectors)
 
 
 def _with_progress(run: Any) -> SyncReport:

@@ -7,6 +7,7 @@ a crash loses at most the batch in flight, and importing again adds only what is
 
 from __future__ import annotations
 
+import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +20,14 @@ from pasi.cli.render import console, err_console, print_json
 from pasi.errors import InputError
 
 if TYPE_CHECKING:
+    from pasi.config import Settings
     from pasi.ingest.conversations import Conversation
     from pasi.ingest.export_jsonl import ExportData
     from pasi.memory.store import MemoryStore
 
 
-PLURALS = {"source": "sources", "episode": "episodes", "memory": "memories", "entity": "entities"}
+PLURALS = {"source": "sources", "episode": "episodes", "memory": "memories", "entity": "entities",
+           "row": "rows"}  # fmt: skip
 
 
 def counted(counts: dict[str, int]) -> str:
@@ -52,12 +55,15 @@ class Planned:
         return sum(len(c.turns) for c in self.conversations or [])
 
 
-def _plan(path: Path) -> Planned:
+def _plan(path: Path, settings: Settings) -> Planned:
     from pasi.ingest.conversations import read_conversations
     from pasi.ingest.export_jsonl import is_export, read_export
     from pasi.memory.text import check_statement
+    from pasi.privacy.sealed import is_sealed
 
     existing_file(path)
+    if is_sealed(path):
+        return Planned(path, export=read_export(path, _unsealed(path, settings)))
     if is_export(path):
         return Planned(path, export=read_export(path))
     conversations = list(read_conversations(path))
@@ -77,7 +83,7 @@ def import_files(
     ),
 ) -> None:
     """Import conversation files or a pasi export; importing twice adds nothing twice."""
-    plans = [_plan(path) for path in files]
+    plans = [_plan(path, state(ctx).settings()) for path in files]
     memory = state(ctx).pasi().memory
     rows = _write_all(memory, plans)
     table = _summary_table(rows)
@@ -154,14 +160,62 @@ def _summary_table(rows: list[dict[str, Any]]):
     return table
 
 
+def _unsealed(path: Path, settings: Settings) -> io.BytesIO:
+    """An encrypted export decrypted in memory (never as a plaintext file on disk)."""
+    from pasi.cli.unlock import current_passphrase
+    from pasi.privacy.sealed import unseal_chunks
+
+    passphrase = current_passphrase(settings, f"of the encrypted export {path}")
+    if passphrase is None:
+        raise InputError(
+            f"{path} is encrypted: give its passphrase (PASI_PASSPHRASE or a terminal)"
+        )
+    return io.BytesIO(b"".join(unseal_chunks(path, passphrase)))
+
+
+def _decrypt_export(sealed: Path, file: str, settings: Settings) -> None:
+    from pasi.cli.unlock import current_passphrase
+    from pasi.privacy.export import write_unsealed
+
+    existing_file(sealed)
+    passphrase = current_passphrase(settings, f"of the encrypted export {sealed}")
+    if passphrase is None:
+        raise InputError(
+            f"{sealed} is encrypted: give its passphrase (PASI_PASSPHRASE or a terminal)"
+        )
+    write_unsealed(sealed, passphrase, None if file == "-" else Path(file), sys.stdout.buffer)
+
+
 def export(
     ctx: typer.Context,
     file: str = typer.Argument("-", metavar="[FILE|-]", help="Where to write; '-' is stdout."),
+    plaintext: bool = typer.Option(
+        False, "--plaintext", help="Export an encrypted vault without encrypting the file."
+    ),
+    decrypt: Path | None = typer.Option(
+        None, "--decrypt", metavar="SEALED", help="Decrypt an encrypted export into FILE instead."
+    ),
 ) -> None:
-    """Write the whole vault as JSON Lines (format in docs/formats.md)."""
-    from pasi.privacy.export import export_to_path, write_export
+    """Write the whole vault as JSON Lines (format in docs/formats.md); encrypted if the vault is."""
+    from pasi.privacy.export import (
+        export_to_path,
+        sealed_export_to_path,
+        write_export,
+        write_sealed_export,
+    )
 
+    if decrypt is not None:
+        _decrypt_export(decrypt, file, state(ctx).settings())
+        return
     vault = state(ctx).pasi().vault
+    if vault.encrypted and not plaintext:
+        if file == "-":
+            write_sealed_export(vault, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
+        counts = sealed_export_to_path(vault, Path(file))
+        err_console().print(f"exported {counted(counts)} to {file} (encrypted)", markup=False)
+        return
     if file == "-":
         write_export(vault, sys.stdout)
         sys.stdout.flush()

@@ -61,6 +61,16 @@ class Item:
     people: tuple[Person, ...] = ()
 
 
+@dataclass(frozen=True)
+class Remembered:
+    """A memory a file states outright (a photo's caption), resting on the chunk at ``locator``."""
+
+    text: str
+    locator: str
+    kind: str = "fact"
+    at: datetime | None = None
+
+
 @dataclass
 class Document:
     """What one connector read from one file (or one part of it, such as a chat)."""
@@ -75,6 +85,7 @@ class Document:
     content_hash: str = ""
     trust: str = "user"  # 'external' when others wrote it (email, web pages, chats)
     table: tuple[str, list[tuple[str, str]]] | None = None  # CSV: name and (column, type)
+    memories: list[Remembered] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -12,16 +12,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pasi.errors import ImportFormatError
 from pasi.vault.records import MEMORY_KINDS
 
 # The format is defined here, beside its reader; the writer (pasi.privacy.export) imports it.
 EXPORT_FORMAT = "pasi.export"
-EXPORT_VERSION = 1
-# Record types in file order: each refers only to types written before it.
-RECORD_TYPES = ("source", "episode", "memory", "entity")
+EXPORT_VERSION = 2
+READABLE_VERSIONS = (1, 2)  # version 1 had no "row" records
+# Record types in file order: each refers only to types written before it. A "row" is one row
+# of any other table the vault keeps (items, goals, reminders, audit...), column by column.
+RECORD_TYPES = ("source", "episode", "memory", "entity", "row")
+TYPED_RECORDS = RECORD_TYPES[:-1]
 
 _SNIFF_BYTES = 64 * 1024
 
@@ -52,7 +55,9 @@ SCHEMA: dict[str, dict[str, tuple[str, bool]]] = {
         "id": ("int", _REQ), "name": ("str", _REQ), "kind": ("str", _REQ),
         "aliases": ("list", _REQ), "attributes": ("dict", _REQ),
     },
+    "row": {"table": ("table", _REQ), "values": ("dict", _REQ)},
 }  # fmt: skip
+BYTES_KEY = "$bytes"  # a BLOB value in a row: {"$bytes": "<base64>"}
 
 _NOT_COLUMNS = {"memory": {"evidence"}}  # stored in memory_evidence, not in the memories table
 
@@ -90,8 +95,9 @@ def is_export(path: Path) -> bool:
     return isinstance(value, dict) and value.get("format") == EXPORT_FORMAT
 
 
-def read_export(path: Path) -> ExportData:
-    lines = _lines(path)
+def read_export(path: Path, content: IO[bytes] | None = None) -> ExportData:
+    """Read and check ``path`` (or ``content``, e.g. a decrypted export, named by ``path``)."""
+    lines = _lines(path, content)
     number, first = next(lines, (1, None))
     data = ExportData(path, _check_header(first, path, number))
     footer: dict[str, Any] | None = None
@@ -111,9 +117,9 @@ def read_export(path: Path) -> ExportData:
     return data
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def _lines(path: Path, content: IO[bytes] | None) -> Iterator[tuple[int, dict[str, Any]]]:
     try:
-        handle = path.open("rb")
+        handle = content if content is not None else path.open("rb")
     except OSError as error:
         raise ImportFormatError(f"cannot read {path}: {error.strerror}") from None
     with handle:
@@ -138,10 +144,10 @@ def _check_header(first: dict[str, Any] | None, path: Path, number: int) -> dict
     if first is None or first.get("type") != "header" or first.get("format") != EXPORT_FORMAT:
         raise ImportFormatError(f"{path} line {number}: not a pasi export header")
     version = first.get("version")
-    if version != EXPORT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ImportFormatError(
             f"{path}: export format version {version!r} is not supported (this pasi reads "
-            f"version {EXPORT_VERSION}); upgrade pasi to import it. Nothing was imported"
+            f"versions up to {EXPORT_VERSION}); upgrade pasi to import it. Nothing was imported"
         )
     return first
 
@@ -152,7 +158,8 @@ def _check_footer(data: ExportData, footer: dict[str, Any] | None) -> None:
             f"{data.path}: no footer line: the export is truncated or incomplete"
         )
     expected = footer.get("counts")
-    actual = {kind: data.count(kind) for kind in RECORD_TYPES}
+    listed = expected if isinstance(expected, dict) else {}
+    actual = {k: data.count(k) for k in RECORD_TYPES if k in listed or data.count(k)}
     if expected != actual:
         raise ImportFormatError(
             f"{data.path}: the footer counts {expected} but the file holds {actual}: "
@@ -189,7 +196,7 @@ def _problem(expected: str, value: Any) -> str | None:
         if any(isinstance(v, bool) or not isinstance(v, int) for v in values):
             return f"must be an integer, got {value!r}"
         return None
-    if expected in ("str", "text", "trust", "memory_kind", "time"):
+    if expected in ("str", "text", "trust", "memory_kind", "time", "table"):
         if not isinstance(value, str):
             return f"must be a string, got {type(value).__name__}"
         return _string_problem(expected, value)
@@ -211,6 +218,8 @@ def _string_problem(expected: str, value: str) -> str | None:
         return f"must be 'user' or 'external', got {value!r}"
     if expected == "memory_kind" and value not in MEMORY_KINDS:
         return f"must be one of {', '.join(MEMORY_KINDS)}, got {value!r}"
+    if expected == "table" and not value.isidentifier():
+        return f"is not a table name: {value!r}"
     if expected == "time":
         try:
             parsed = datetime.fromisoformat(value)
@@ -223,7 +232,7 @@ def _string_problem(expected: str, value: str) -> str | None:
 
 def _check_references(data: ExportData) -> None:
     """Every id a record points to must be defined in the same file, and ids must be unique."""
-    ids = {kind: _unique_ids(data, kind) for kind in RECORD_TYPES}
+    ids = {kind: _unique_ids(data, kind) for kind in TYPED_RECORDS}
     for episode in data.records["episode"]:
         _expect(data, episode["source_id"] in ids["source"], "episode", episode, "source_id")
     for memory in data.records["memory"]:

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pasi.clock import Clock, system_clock
 from pasi.ingest.document import Connector
+
+if TYPE_CHECKING:
+    from pasi.config import Settings
+    from pasi.models.vision import Captioner
 
 
 @dataclass
@@ -35,9 +40,17 @@ def register_connectors(registry: Connectors, *connectors: Connector) -> None:
         registry.items.append(connector)
 
 
-def register_builtins(registry: Connectors, *, max_bytes: int, clock: Clock) -> None:
+def register_builtins(
+    registry: Connectors,
+    *,
+    max_bytes: int,
+    clock: Clock,
+    captioner: Captioner | None = None,
+    ocr_languages: str = "eng",
+) -> None:
     from pasi.ingest.chats import ChatGptConnector, TelegramConnector, WhatsAppConnector
     from pasi.ingest.ics import IcsConnector
+    from pasi.ingest.images import ImageConnector
     from pasi.ingest.mail import EmlConnector, MboxConnector
     from pasi.ingest.notes import MarkdownConnector, TextConnector
     from pasi.ingest.pdf import PdfConnector
@@ -51,11 +64,28 @@ def register_builtins(registry: Connectors, *, max_bytes: int, clock: Clock) -> 
         WhatsAppConnector(), ChatGptConnector(), TelegramConnector(),
         MarkdownConnector(), TextConnector(), PdfConnector(), DocxConnector(max_bytes),
         HtmlConnector(), MboxConnector(), EmlConnector(), IcsConnector(clock),
-        VcardConnector(), CsvConnector(),
+        VcardConnector(), CsvConnector(), ImageConnector(captioner, ocr_languages),
     )  # fmt: skip
 
 
-def default_connectors(*, max_bytes: int, clock: Clock = system_clock) -> Connectors:
+def default_connectors(
+    *,
+    max_bytes: int,
+    clock: Clock = system_clock,
+    captioner: Captioner | None = None,
+    ocr_languages: str = "eng",
+) -> Connectors:
     registry = Connectors()
-    register_builtins(registry, max_bytes=max_bytes, clock=clock)
+    register_builtins(registry, max_bytes=max_bytes, clock=clock, captioner=captioner,
+                      ocr_languages=ocr_languages)  # fmt: skip
     return registry
+
+
+def configured_connectors(settings: Settings, *, clock: Clock = system_clock) -> Connectors:
+    """The built-in connectors as the settings configure them: the image connector captions
+    with ``vision_model`` when one is set and reads text in ``ocr_languages``."""
+    from pasi.models.vision import make_captioner
+
+    return default_connectors(max_bytes=settings.ingest_max_bytes, clock=clock,
+                              captioner=make_captioner(settings),
+                              ocr_languages=settings.ocr_languages)  # fmt: skip

@@ -5,6 +5,7 @@ that already holds data, new ids are assigned and every reference (source_id, ev
 superseded_by) follows the new ids. A record already present is skipped, not duplicated:
 sources match by uri, episodes by (source, external_id) or, without one, by (source, session,
 position, role, text), memories by (text, kind, subject, recorded_at), entities by (name, kind).
+Rows of the other tables follow :mod:`pasi.ingest.restore_rows`.
 
 The SQL lives here rather than in ``pasi.vault`` because the vault has no API that writes
 records with their original times and positions yet; it belongs there once it does.
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pasi.ingest.export_jsonl import RECORD_TYPES, ExportData, columns
+from pasi.ingest.restore_rows import RowRestorer, check_tables, recreate_table_views
 from pasi.memory.indexer import session_key
 from pasi.memory.store import BATCH, MemoryStore
 from pasi.vault import episodes as ep
@@ -44,13 +46,28 @@ class _Restorer:
         self.ids: dict[str, dict[int, int]] = {kind: {} for kind in RECORD_TYPES}
 
     def run(self) -> RestoreReport:
+        check_tables(self.store.vault.read(), self.data)
         self._in_batches("source", self._source, lambda _conn, _new: None)
         self._in_batches("episode", self._episode, self._index_episodes)
         self._in_batches("memory", self._memory, self._index_memories)
         with self.store.vault.write() as conn:
             self._link_superseded(conn)
         self._in_batches("entity", self._entity, lambda _conn, _new: None)
+        self._rows()
         return self.report
+
+    def _rows(self) -> None:
+        rows = RowRestorer(self.ids)
+        records = self.data.records["row"]
+        for start in range(0, len(records), BATCH):
+            batch = records[start : start + BATCH]
+            with self.store.vault.write() as conn:
+                for record in batch:
+                    added = rows.place(conn, record)
+                    self.report.added["row"] += added
+                    self.report.skipped["row"] += not added
+                recreate_table_views(conn, batch)
+            self.progress(len(batch))
 
     def _in_batches(self, kind: str, write_one, index_new) -> None:
         records = self.data.records[kind]

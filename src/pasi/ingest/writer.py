@@ -21,6 +21,7 @@ from pasi.ingest.people import People
 from pasi.memory.store import MemoryStore, Turn
 from pasi.vault import episodes as ep
 from pasi.vault import items as it
+from pasi.vault import memories as mem
 
 
 def _fragment(document: Document) -> str:
@@ -73,17 +74,24 @@ def write_documents(
     """Replace everything stored from ``path`` with ``documents``, in one transaction."""
     uri = file_uri(path)
     trust = "external" if any(d.trust == "external" for d in documents) else "user"
+    remote_ok = all(d.remote_ok for d in documents)
     title = _title(path, documents)
     turns = _turns(documents)
     now = store.clock()
     with store.vault.write() as conn:
-        source_id = ep.ensure_source(conn, kind="file", uri=uri, now=now, title=title, trust=trust)
+        source_id = ep.ensure_source(conn, kind="file", uri=uri, now=now, title=title, trust=trust,
+                                     remote_ok=remote_ok)  # fmt: skip
+        if not remote_ok:  # marked private since the last sync; the reverse is the user's call
+            conn.execute("UPDATE sources SET remote_ok = 0 WHERE id = ?", (source_id,))
         existing = it.source_episode_ids(conn, source_id)
         wanted = {t.external_id for t in turns}
         store.erase_episodes([i for x, i in existing.items() if x not in wanted])
         new = [t for t in turns if t.external_id not in existing]
         if new:
-            store.record_turns(new, source_uri=uri, source_kind="file", title=title, trust=trust)
+            ids = store.record_turns(new, source_uri=uri, source_kind="file", title=title,
+                                     trust=trust)  # fmt: skip
+            _remember(store, documents, source_id, dict(zip([t.external_id for t in new], ids,
+                                                            strict=True)))  # fmt: skip
         old_tables = _tables(conn, source_id)
         it.delete_source_items(conn, source_id)
         _write_items(conn, people, source_id, documents)
@@ -101,6 +109,24 @@ def write_documents(
             (title, trust, digest, to_iso(now), cursor, source_id),
         )
         it.clear_errors(conn, [str(path)])
+
+
+def _remember(
+    store: MemoryStore, documents: list[Document], source_id: int, new: dict[str | None, int | None]
+) -> None:
+    """Memories a file states (a photo's caption), each resting on its chunk's new episode; a
+    chunk that did not change kept its episode, and so its memory, from the last sync."""
+    wanted = []
+    for document in documents:
+        for fact in document.memories:
+            episode = next((i for x, i in new.items() if x and x.startswith(f"{fact.locator}#")
+                            and i is not None), None)  # fmt: skip
+            if episode is not None:
+                valid_from = fact.at if fact.kind == "event" else None
+                wanted.append(mem.NewMemory(fact.text, fact.kind, "user", valid_from,
+                                            source_id=source_id, evidence=(episode,)))  # fmt: skip
+    if wanted:
+        store.remember_many(wanted)
 
 
 def _write_items(

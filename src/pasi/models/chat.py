@@ -7,6 +7,7 @@ logic in tests with no model at all (the idea of pydantic-ai's ``FunctionModel``
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,11 +34,23 @@ class ToolCall:
 
 
 @dataclass(frozen=True)
+class ImagePart:
+    """An image shown to a vision-capable model with a user message (pasi.models.vision)."""
+
+    data: bytes
+    mime: str = "image/jpeg"
+
+    def data_url(self) -> str:
+        return f"data:{self.mime};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+@dataclass(frozen=True)
 class Message:
     role: Role
     content: str
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None  # for role "tool": which call this answers
+    images: tuple[ImagePart, ...] = ()  # sent as OpenAI ``image_url`` content parts
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,11 @@ def wire_messages(messages: Iterable[Message]) -> list[dict[str, Any]]:
 
 def _wire_message(message: Message) -> dict[str, Any]:
     wired: dict[str, Any] = {"role": message.role, "content": message.content}
+    if message.images:  # the OpenAI vision format: a text part, then one part per image
+        wired["content"] = [
+            {"type": "text", "text": message.content},
+            *({"type": "image_url", "image_url": {"url": i.data_url()}} for i in message.images),
+        ]
     if message.tool_calls:
         wired["tool_calls"] = [
             {

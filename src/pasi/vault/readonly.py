@@ -14,9 +14,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pasi.errors import InputError
+
+if TYPE_CHECKING:
+    from pasi.vault.sqlite import SQLiteVault
 
 STEPS_BETWEEN_CHECKS = 1000  # SQLite VM instructions between two looks at the clock
 
@@ -31,24 +34,29 @@ class QueryResult:
     truncated: bool  # more rows existed than ``max_rows``
 
 
-def typed_views(db_path: Path) -> list[str]:
+def typed_views(db_path: Path | SQLiteVault) -> list[str]:
     """The views a query tool may read: the fixed ones and one ``csv_<table>`` per CSV file."""
     with _open(db_path) as conn:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
         return [r[0] for r in rows]
 
 
-def _open(db_path: Path) -> sqlite3.Connection:
+def _open(db_path: Path | SQLiteVault) -> sqlite3.Connection:
+    """A read-only connection; give the vault rather than its file when it may be encrypted."""
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        if isinstance(db_path, Path):
+            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        else:
+            conn = db_path.connect_readonly()
     except sqlite3.Error as error:
-        raise InputError(f"cannot open {db_path} read-only: {error}") from None
+        where = db_path if isinstance(db_path, Path) else db_path.path
+        raise InputError(f"cannot open {where} read-only: {error}") from None
     conn.execute("PRAGMA query_only = ON")
     return conn
 
 
 def run_readonly_query(
-    db_path: Path,
+    db_path: Path | SQLiteVault,
     sql: str,
     params: tuple[Any, ...] | dict[str, Any] = (),
     *,

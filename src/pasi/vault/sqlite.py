@@ -14,16 +14,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pasi.errors import VaultError, VaultNotWritableError
+from pasi.errors import VaultError, VaultLockedError, VaultNotWritableError, VaultPassphraseError
+from pasi.vault.cipher import VaultKey, connect_encrypted, is_encrypted, read_salt
+from pasi.vault.files import VaultFiles
+from pasi.vault.keychain import saved_passphrase
 from pasi.vault.migrations import check_version, migrate
 
 DB_FILE = "vault.db"
 CACHE_KIB = 64 * 1024
 
 
-def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
-    conn.row_factory = sqlite3.Row
+def _connect(path: Path, *, readonly: bool, key: VaultKey | None = None) -> sqlite3.Connection:
+    if key is None:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.row_factory = sqlite3.Row
+    else:
+        conn = connect_encrypted(str(path), key, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 30000")
     # 64 MiB of page cache instead of SQLite's 2 MiB: a recall touches a few hundred scattered
@@ -32,6 +38,45 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
         conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+def vault_key(directory: Path, passphrase: str | None) -> VaultKey | None:
+    """The key of the vault in ``directory``: None when it is not encrypted.
+
+    The passphrase comes from the caller (prompt, ``PASI_PASSPHRASE``) or else the OS keyring;
+    a wrong one is found here, before any connection that could change a file is opened.
+    """
+    path = directory / DB_FILE
+    if not is_encrypted(path):
+        return None
+    if passphrase is None:
+        passphrase = saved_passphrase(directory)
+    if passphrase is None:
+        raise VaultLockedError(
+            f"cannot open the vault database {path}: it is encrypted (or not a database at "
+            "all); give its passphrase: set PASI_PASSPHRASE, save it with `pasi vault keyring`, "
+            "or run pasi in a terminal to be asked"
+        )
+    key = VaultKey.from_passphrase(passphrase, read_salt(path))
+    check_key(path, key)
+    return key
+
+
+def check_key(path: Path, key: VaultKey) -> None:
+    """Read page 1 through a read-only connection: a wrong key fails here and writes nothing."""
+    try:
+        probe = connect_encrypted(f"file:{path}?mode=ro", key, uri=True)
+    except sqlite3.Error as error:
+        raise VaultError(f"cannot open the vault database {path}: {error}") from None
+    try:
+        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        raise VaultPassphraseError(
+            f"wrong passphrase for the encrypted vault {path.parent}, or its database is "
+            "damaged; nothing was changed"
+        ) from None
+    finally:
+        probe.close()
 
 
 def _prepare_directory(directory: Path) -> None:
@@ -51,14 +96,22 @@ def _prepare_directory(directory: Path) -> None:
 
 
 class SQLiteVault:
-    """A vault directory holding ``vault.db``. Create with :func:`open_vault`."""
+    """A vault directory holding ``vault.db``. Create with :func:`open_vault`.
 
-    def __init__(self, directory: Path) -> None:
+    ``passphrase`` opens an encrypted vault (without one, the OS keyring is asked); a new vault
+    is created encrypted only when ``encrypt`` is true. A plain vault ignores the passphrase.
+    """
+
+    def __init__(
+        self, directory: Path, passphrase: str | None = None, *, encrypt: bool = False
+    ) -> None:
         self.directory = directory
         self.path = directory / DB_FILE
         _prepare_directory(directory)
+        self.key = _key_for(directory, passphrase, encrypt)
+        self.files = VaultFiles(directory, self.key)
         try:
-            self._writer = _connect(self.path, readonly=False)
+            self._writer = _connect(self.path, readonly=False, key=self.key)
         except sqlite3.DatabaseError as error:
             raise VaultError(f"cannot open the vault database {self.path}: {error}") from None
         try:
@@ -100,7 +153,7 @@ class SQLiteVault:
             return self._writer
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect(self.path, readonly=True)
+            conn = _connect(self.path, readonly=True, key=self.key)
             self._local.conn = conn
             self._readers.append(conn)
         return conn
@@ -109,6 +162,19 @@ class SQLiteVault:
         """Changes when anyone (this process or another) commits: used to refresh caches."""
         other = self.read().execute("PRAGMA data_version").fetchone()[0]
         return (self.generation, other)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
+
+    def connect_readonly(self) -> sqlite3.Connection:
+        """A new connection that cannot change the file (``mode=ro``), keyed like the vault's."""
+        target = f"file:{self.path}?mode=ro"
+        if self.key is None:
+            return sqlite3.connect(target, uri=True, timeout=5)
+        conn = connect_encrypted(target, self.key, uri=True, timeout=5)
+        conn.row_factory = None  # plain tuples, as sqlite3.connect gives
+        return conn
 
     def integrity_check(self) -> str:
         return self._writer.execute("PRAGMA integrity_check").fetchone()[0]
@@ -129,5 +195,22 @@ class SQLiteVault:
         self.close()
 
 
-def open_vault(directory: Path | str) -> SQLiteVault:
-    return SQLiteVault(Path(directory).expanduser())
+def _key_for(directory: Path, passphrase: str | None, encrypt: bool) -> VaultKey | None:
+    path = directory / DB_FILE
+    if encrypt and not path.exists():
+        if not passphrase:
+            raise VaultLockedError(
+                f"a passphrase is needed to create the encrypted vault {directory}"
+            )
+        return VaultKey.from_passphrase(passphrase)
+    if encrypt and not is_encrypted(path):
+        raise VaultError(
+            f"the vault {directory} already exists unencrypted: encrypt it with `pasi vault encrypt`"
+        )
+    return vault_key(directory, passphrase)
+
+
+def open_vault(
+    directory: Path | str, passphrase: str | None = None, *, encrypt: bool = False
+) -> SQLiteVault:
+    return SQLiteVault(Path(directory).expanduser(), passphrase, encrypt=encrypt)
