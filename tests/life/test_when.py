@@ -99,3 +99,13 @@ def test_unreadable_or_past_times_are_refused_with_a_hint(phrase: str) -> None:
 def test_an_unknown_zone_is_named() -> None:
     with pytest.raises(InputError, match="Mars/Olympus"):
         parse_when("tomorrow", THURSDAY, "Mars/Olympus")
+
+
+def test_todays_weekday_means_today_while_that_time_is_ahead() -> None:
+    sunday_afternoon = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+    tonight = parse_when("Sunday evening", sunday_afternoon, "Europe/Berlin")
+    assert local(tonight.first) == datetime(2024, 3, 10, 18, 0)
+    next_week = parse_when("next Sunday evening", sunday_afternoon, "Europe/Berlin")
+    assert local(next_week.first) == datetime(2024, 3, 17, 18, 0)
+    morning = parse_when("Sunday morning", sunday_afternoon, "Europe/Berlin")
+    assert local(morning.first) == datetime(2024, 3, 17, 9, 0)  # this morning has passed

@@ -102,6 +102,8 @@ def test_remember_cites_the_turn_and_recall_quotes_with_tags(store: MemoryStore)
 
 def test_read_only_hides_and_refuses_side_effecting_tools(store: MemoryStore) -> None:
     tools = read_only(default_tools())
-    assert [t.name for t in tools.tools()] == ["recall", "search", "query_data"]
+    assert [t.name for t in tools.tools()] == [
+        "recall", "search", "query_data", "list_goals", "list_reminders"
+    ]  # fmt: skip
     refused = tools.run(_call("remember", {"text": "x"}), ToolContext(store))
     assert not refused.ok and store.list() == []

@@ -113,6 +113,9 @@ def _once(text: str, now: datetime, tz: ZoneInfo) -> datetime:
     local = data.date_obj.replace(tzinfo=None)
     if data.period in ("day", "week", "month", "year"):  # a date without a time of day
         local = datetime.combine(local.date(), DEFAULT_TIME)
+    today = local_now.strftime("%A").lower()
+    if today in cleaned and "next" not in cleaned and local - timedelta(days=7) > local_now:
+        local -= timedelta(days=7)  # "Sunday evening" said on a Sunday afternoon: tonight
     at = local.replace(tzinfo=tz).astimezone(UTC)
     if at <= now and data.period == "time" and not re.search(r"\d{4}|ago|yesterday", cleaned):
         at += timedelta(days=1)  # "at 9" said after 9 means tomorrow

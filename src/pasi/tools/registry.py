@@ -180,6 +180,6 @@ def load_tools(plugins: Iterable[object]) -> ToolRegistry:
 
 def default_tools() -> ToolRegistry:
     """The built-in tools, registered through the plugin hook like any other."""
-    from pasi.tools import builtin, data
+    from pasi.tools import builtin, data, life
 
-    return load_tools([builtin, data])
+    return load_tools([builtin, data, life])
