@@ -191,6 +191,6 @@ def test_export_writes_to_stdout_by_default(pasi: Invoke) -> None:
     assert records[0]["format"] == "pasi.export" and records[0]["version"] == 2
     assert records[-1] == {
         "type": "footer",
-        "counts": {"source": 0, "episode": 0, "memory": 1, "entity": 0},
+        "counts": {"source": 0, "episode": 0, "memory": 1, "entity": 0, "row": 0},
     }
     assert records[1]["text"] == "I like tea"
