@@ -8,9 +8,12 @@ it stops, so no long-lived secret sits in a shell history or a bookmark.
 from __future__ import annotations
 
 import ipaddress
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -98,15 +101,53 @@ def _run(
 
     shown = f"[{host}]" if ":" in host else host
     base = f"http://{shown}:{port}"
-    out = console()
-    out.print(f"pasi is serving on {base} (Ctrl-C stops it)", markup=False)
-    out.print(f"OpenAI-compatible API: {base}/v1   MCP: {base}/mcp/", markup=False)
+    lines = [
+        f"pasi is serving on {base} (Ctrl-C stops it)",
+        f"OpenAI-compatible API: {base}/v1   MCP: {base}/mcp/",
+    ]
     if browser_token is not None:
-        out.print(f"Open in your browser: {base}/#token={browser_token[1]}", markup=False)
-    sys.stdout.flush()
+        lines.append(f"Open in your browser: {base}/#token={browser_token[1]}")
     app = create_app(settings, users=registry)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
-    uvicorn.Server(config).run()
+    with _stop_signals():
+        _announcing_server(config, lines).run()
+
+
+def _announcing_server(config: Any, lines: list[str]) -> Any:
+    """uvicorn's server, printing where to connect once it listens (not before)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[Any] | None = None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                for line in lines:
+                    console().print(line, markup=False)
+                sys.stdout.flush()
+
+    return Server(config)
+
+
+class _Stopped(Exception):
+    """Ctrl-C or SIGTERM, re-raised by uvicorn once it has shut down."""
+
+
+@contextmanager
+def _stop_signals() -> Iterator[None]:
+    """uvicorn re-sends the stop signal to the process after a clean shutdown; with the default
+    SIGTERM handler that would kill pasi before it revokes the browser token."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise _Stopped
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    except _Stopped:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _registry(settings: Settings) -> UserRegistry:
