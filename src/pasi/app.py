@@ -43,11 +43,35 @@ class Pasi:
         self._learner: BackgroundLearner | None = None
         self._chat_model = chat_model
         self._models: Models | None = None
+        self._gateways: dict[tuple[int, str], ChatModel] = {}
 
     @property
     def chat_model(self) -> ChatModel | None:
-        """The model that answers the user (the strong tier); None when there is none."""
-        return self._chat_model if self._chat_model is not None else self.models.strong
+        """The model that answers the user (the strong tier); None when there is none.
+
+        A remote model comes wrapped in the privacy gateway (pasi.privacy.gateway).
+        """
+        model = self._chat_model if self._chat_model is not None else self.models.strong
+        return self._private(model, "chat")
+
+    def _private(self, model: ChatModel | None, actor: str) -> ChatModel | None:
+        """``model`` itself when it is local, else the privacy gateway around it (one per model
+        and actor; the fast tier's mapping is fresh for each request)."""
+        from pasi.models.locality import is_local
+
+        if model is None or is_local(model):
+            return model
+        key = (id(model), actor)
+        if key not in self._gateways:
+            from pasi.privacy.audit import AuditLog
+            from pasi.privacy.gateway import PrivacyGateway, VaultNames
+
+            self._gateways[key] = PrivacyGateway(
+                model, names=VaultNames(self.vault), audit=AuditLog(self.vault, self.clock),
+                actor=actor, phone_regions=self.settings.phone_regions,
+                per_request=actor != "chat",
+            )  # fmt: skip
+        return self._gateways[key]
 
     def assistant(self, *, learner: Learner | None = None) -> Assistant:
         """The assistant turn on this vault, answered by :attr:`chat_model`."""
@@ -57,6 +81,8 @@ class Pasi:
         model = self.chat_model
         if model is None:
             raise ConfigError("no chat model is configured: set `model` (docs/configuration.md)")
+        conversation = getattr(model, "conversation", None)
+        model = conversation() if callable(conversation) else model  # placeholders per chat
         limits = ContextLimits(tokens=self.settings.context_tokens)
         return Assistant(self.memory, model, learner=learner, clock=self.clock, limits=limits)
 
@@ -86,8 +112,11 @@ class Pasi:
         return self._models
 
     def fast_model(self) -> ChatModel | None:
-        """The fast tier (extraction, consolidation); None when no model is configured."""
-        return self.models.fast
+        """The fast tier (extraction, consolidation); None when no model is configured.
+
+        A remote model comes wrapped in the privacy gateway, as for :attr:`chat_model`.
+        """
+        return self._private(self.models.fast, "learn")
 
     @classmethod
     def open(cls, *, clock: Clock = system_clock, **flags: object) -> Pasi:

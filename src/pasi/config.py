@@ -135,6 +135,15 @@ class Settings(BaseSettings):
         default="", description="`pasi voice` answers only utterances starting with it ('' = all)."
     )
 
+    remote_hosts: list[str] = Field(
+        default_factory=list,
+        description="Model hosts (HOST or HOST:PORT) treated as remote even on loopback.",
+    )
+    phone_regions: list[str] = Field(
+        default_factory=lambda: ["US", "GB", "DE", "FR", "IN"],
+        description="Regions whose national phone formats the privacy gateway recognises.",
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,

@@ -19,6 +19,8 @@ from pasi.agent.tokens import token_counter
 from pasi.clock import Clock, system_clock
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
 from pasi.models.chat import ChatModel, ChatRequest, Completion, Message
+from pasi.models.locality import is_local
+from pasi.privacy.policy import withheld_note
 from pasi.tools.quote import cited_tags, parse_tag, tag
 from pasi.tools.registry import ToolContext, ToolResult, Toolset, default_tools, specs
 from pasi.vault import answers
@@ -72,8 +74,9 @@ class Assistant:
         self.source_uri = source_uri
         self.max_rounds = max_rounds
         self.context = ContextAssembler(
-            memory, clock, limits=limits, count=token_counter(model), source_uri=source_uri
-        )
+            memory, clock, limits=limits, count=token_counter(model), source_uri=source_uri,
+            remote=not is_local(model),
+        )  # fmt: skip
         self.clock = clock
         self.last_context: Context | None = None  # what the latest turn showed the model
 
@@ -96,8 +99,18 @@ class Assistant:
         )
         earlier = [m for m in history if m.role != "system"]
         state = _Round([Message("system", system), *earlier, Message("user", message)])
-        yield from self._loop(state, ToolContext(self.memory, question_id))
+        tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
+        yield from self._loop(state, tool_context)
+        yield from self._withheld_notice(state, context)
         yield self._finish(state, context, question_id)
+
+    def _withheld_notice(self, state: _Round, context: Context) -> Iterator[Event]:
+        """A remote model answered without data kept off it: the user is told, not misled."""
+        count = context.withheld + sum(r.data.get("withheld", 0) for r in state.results)
+        if count:
+            notice = ("\n\n" if "".join(state.text).strip() else "") + withheld_note(count)
+            state.text.append(notice)
+            yield TextDelta(notice)
 
     def _record_turn(self, text: str, role: str) -> int:
         """A chat turn, in a session per day: neighbours stay within one sitting, and indexing

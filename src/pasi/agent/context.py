@@ -19,6 +19,7 @@ from pasi.agent.tokens import TokenCounter, estimate_tokens
 from pasi.clock import Clock
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
+from pasi.privacy.policy import Withholding, model_note
 from pasi.tools.quote import quote_line, tag
 from pasi.vault import episodes as ep
 from pasi.vault import memories as mem
@@ -91,6 +92,12 @@ class Context:
     budget: int
     items: list[ContextItem] = field(default_factory=list)
     fixed_tokens: int = 0
+    withheld_tags: set[str] = field(default_factory=set)  # relevant, kept off a remote model
+
+    @property
+    def withheld(self) -> int:
+        """How many items relevant to the message a remote model was not shown."""
+        return len(self.withheld_tags)
 
     @property
     def tokens(self) -> int:
@@ -107,6 +114,8 @@ class Context:
                 lines = [i.line for i in sorted(self.section(name), key=lambda i: i.id)]
             if lines:
                 parts.append(_block(name, lines))
+        if self.withheld:
+            parts.append(model_note(self.withheld))
         return "\n\n".join(parts)
 
     def by_tag(self) -> dict[str, ContextItem]:
@@ -138,12 +147,15 @@ class ContextAssembler:
         limits: ContextLimits | None = None,
         count: TokenCounter = estimate_tokens,
         source_uri: str = DEFAULT_CONVERSATION,
+        remote: bool = False,
     ) -> None:
         self.memory = memory
         self.clock = clock
         self.limits = limits or ContextLimits()
         self.count = count
         self.source_uri = source_uri
+        self.remote = remote  # for a remote model: withheld sources and sensitive memories stay out
+        self._withholding: Withholding | None = None
 
     def assemble(self, message: str, *, exclude: Iterable[int] = ()) -> Context:
         """``exclude``: episode ids not to quote (the message itself, once recorded)."""
@@ -155,6 +167,7 @@ class ContextAssembler:
             + _block_overhead(self.count)
         )
         seen = {("episode", i) for i in exclude}
+        self._withholding = Withholding(self.memory.vault.read()) if self.remote else None
         self._add_profile(context, seen)
         self._add_recent(context, seen)
         relevant = self._add_relevant(context, message, seen, now)
@@ -168,7 +181,13 @@ class ContextAssembler:
         return context.tokens + item.tokens <= context.budget
 
     def _add(self, context: Context, item: ContextItem, seen: set, cap: int | None = None) -> bool:
-        if (item.kind, item.id) in seen or not self._fits(context, item, cap):
+        if (item.kind, item.id) in seen:
+            return False
+        if self._withholding is not None and self._withholding.withholds(item.kind, item.id):
+            if item.section in ("relevant", "contradiction"):
+                context.withheld_tags.add(item.tag)
+            return False
+        if not self._fits(context, item, cap):
             return False
         context.items.append(item)
         seen.add((item.kind, item.id))

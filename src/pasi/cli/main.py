@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from pasi.cli import audit as audit_cli
 from pasi.cli import bench, chat, io, memories, why
 from pasi.cli import ingest as ingest_cli
 from pasi.cli import models as models_cli
@@ -93,6 +94,7 @@ memories.register(app)
 io.register(app)
 chat.register(app)
 why.register(app)
+audit_cli.register(app)
 ingest_cli.register(app)
 vault_cli.register(app)
 serve_cli.register(app)

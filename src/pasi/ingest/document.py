@@ -84,6 +84,7 @@ class Document:
     modified: datetime | None = None
     content_hash: str = ""
     trust: str = "user"  # 'external' when others wrote it (email, web pages, chats)
+    remote_ok: bool = True  # False: never sent to a cloud model (email, notes marked private)
     table: tuple[str, list[tuple[str, str]]] | None = None  # CSV: name and (column, type)
     memories: list[Remembered] = field(default_factory=list)
 

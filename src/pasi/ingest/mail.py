@@ -146,6 +146,7 @@ def message_document(message: Message, uri: str, number: int) -> Document:
         items=[Item("email", subject or "(no subject)", at, fields, tuple(people))],
         modified=at,
         trust="external",
+        remote_ok=False,  # other people's words to the user: kept off cloud models by default
     )
 
 

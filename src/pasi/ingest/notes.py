@@ -113,7 +113,14 @@ class MarkdownConnector:
             modified=_modified(path),
             items=[Item("note", title, at or _modified(path), fields)],
             trust="user",
+            remote_ok=not _marked_private(meta, tags),
         )
+
+
+def _marked_private(meta: dict[str, str], tags: list[str]) -> bool:
+    """``private: true`` or ``sensitive: true`` in the front matter, or a #private tag."""
+    flagged = any(meta.get(k, "").lower() in ("true", "yes", "1") for k in ("private", "sensitive"))
+    return flagged or bool({"private", "sensitive"} & {t.lower() for t in tags})
 
 
 def _meta_tags(value: str) -> set[str]:

@@ -95,9 +95,14 @@ class Chunk:
 
 @runtime_checkable
 class ChatModel(Protocol):
-    """A language model. ``name`` says which one, for logs, audit and ``pasi models list``."""
+    """A language model. ``name`` says which one, for logs, audit and ``pasi models list``.
+
+    ``local`` says whether it runs on the user's machine (pasi.models.locality); a model that
+    is not local only ever sees the user's data through the privacy gateway (pasi.privacy).
+    """
 
     name: str
+    local: bool
 
     def complete(self, request: ChatRequest) -> Completion: ...
 
@@ -113,10 +118,12 @@ class ScriptedModel:
 
     The handler gets the whole request and returns a :class:`Completion` or plain text.
     Every request is kept in ``requests`` so tests can check what the model was sent.
+    ``local=False`` makes it stand in for a cloud model.
     """
 
     handler: Handler
     name: str = "scripted"
+    local: bool = True
     requests: list[ChatRequest] = field(default_factory=list)
 
     def complete(self, request: ChatRequest) -> Completion:

@@ -58,6 +58,8 @@ def _load_llama(path: Path, **options: Any) -> Any:
 class LlamaCppModel:
     """A :class:`~pasi.models.chat.ChatModel` running a GGUF in this process."""
 
+    local = True  # nothing leaves the process
+
     def __init__(
         self,
         path: Path,

@@ -29,6 +29,7 @@ from pasi.errors import (
     ModelUnreachableError,
 )
 from pasi.models.chat import ChatRequest, Chunk, Completion, Message
+from pasi.models.locality import url_is_local
 from pasi.models.structured import complete_with_schema, schema_instructions
 from pasi.models.wire import (
     StreamAssembler,
@@ -122,11 +123,31 @@ def _detail(error: Any) -> str:
 class OpenAICompatModel:
     """A :class:`~pasi.models.chat.ChatModel` served over the OpenAI chat-completions API."""
 
-    def __init__(self, model: str, provider: Provider, *, label: str = "openai-compatible") -> None:
+    def __init__(
+        self,
+        model: str,
+        provider: Provider,
+        *,
+        label: str = "openai-compatible",
+        remote_hosts: tuple[str, ...] = (),
+    ) -> None:
         self.model = model
         self.provider = provider
         self.name = f"{label}:{model}"
         self.schema_mode = SCHEMA_MODES[0]
+        self.remote_hosts = remote_hosts
+        self._local: bool | None = None
+
+    @property
+    def local(self) -> bool:
+        """Is the server on this machine? Resolved once, on first question (it may ask DNS)."""
+        if self._local is None:
+            self._local = url_is_local(self.provider.base_url, self.remote_hosts)
+        return self._local
+
+    @property
+    def endpoint(self) -> str:
+        return self.provider.base_url
 
     def who(self) -> str:
         return f"model '{self.model}' at {self.provider.base_url}"

@@ -172,7 +172,12 @@ def build_model(spec: ModelSpec, settings: Settings) -> ChatModel:
         return LlamaCppModel(path, chat_format=settings.llamacpp_chat_format or None)
     from pasi.models.openai_compat import OpenAICompatModel
 
-    return OpenAICompatModel(spec.name, provider(spec, settings), label=spec.backend)
+    return OpenAICompatModel(
+        spec.name,
+        provider(spec, settings),
+        label=spec.backend,
+        remote_hosts=tuple(settings.remote_hosts),
+    )
 
 
 def build_embedder(spec: ModelSpec, settings: Settings) -> Embedder:

@@ -12,8 +12,10 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from pasi.memory.sensitive import classify, missing_consent, refused_sensitive
 from pasi.tools.quote import quote_recalled, tag
 from pasi.tools.registry import Tool, ToolContext, ToolOutput
+from pasi.vault import consent
 
 Kind = Literal["fact", "preference", "event", "plan", "relationship"]
 
@@ -54,6 +56,12 @@ def search(args: SearchArgs, context: ToolContext) -> ToolOutput:
 
 
 def remember(args: RememberArgs, context: ToolContext) -> ToolOutput:
+    kinds = classify(args.text)
+    with context.memory.vault.write() as conn:  # sensitive kinds need the user's consent first
+        waiting = missing_consent(conn, kinds)
+        asked = [k for k in waiting if consent.mark_asked(conn, k, context.memory.clock())]
+    if waiting:
+        return ToolOutput(refused_sensitive(waiting), data={"held": list(waiting), "asked": asked})
     evidence = [context.episode_id] if context.episode_id is not None else []
     memory = context.memory.remember(
         args.text,
@@ -62,6 +70,9 @@ def remember(args: RememberArgs, context: ToolContext) -> ToolOutput:
         evidence=evidence,
         note="remembered by the assistant in chat",
     )
+    if kinds:
+        with context.memory.vault.write() as conn:
+            consent.set_sensitivity(conn, [memory.id], kinds[0])
     return ToolOutput(f"remembered as [{tag('memory', memory.id)}]", data={"memory_id": memory.id})
 
 

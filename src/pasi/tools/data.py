@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from pasi.errors import InputError
+from pasi.privacy.policy import Withholding, model_note, views_without_withheld
 from pasi.tools.quote import quoted, tag
 from pasi.tools.registry import Tool, ToolContext, ToolOutput
 from pasi.vault import items as it
@@ -303,11 +304,15 @@ def query_data(args: QueryDataArgs, context: ToolContext) -> ToolOutput:
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     tables |= everything - views - {"sqlite_master"}  # other views, indexes: never read
     refuse_shadowing(sql, everything)
+    withholding = Withholding(conn) if context.remote else None
+    held = withholding.source_ids if withholding else set()
     try:
         result = run_readonly_query(
-            context.memory.vault.path, sql, max_rows=args.max_rows,
-            timeout_seconds=TIME_LIMIT_SECONDS, authorizer=views_only(views, tables),
+            context.memory.vault, views_without_withheld(sql, views, held),
+            max_rows=args.max_rows, timeout_seconds=TIME_LIMIT_SECONDS,
+            authorizer=views_only(views, tables),
         )  # fmt: skip
+        withheld = _withheld_rows(context, sql, args.max_rows, withholding, result, views, tables)
     except InputError as error:
         if "not authorized" in str(error) or "prohibited" in str(error):
             raise InputError(
@@ -319,7 +324,33 @@ def query_data(args: QueryDataArgs, context: ToolContext) -> ToolOutput:
     existing = set(it.get_items(conn, candidates))
     text, ids = render(result, existing)
     data = {"rows": len(result.rows), "truncated": result.truncated, "items": ids}
+    if withheld:
+        data["withheld"] = withheld
+        text += "\n" + model_note(withheld)
     return ToolOutput(text, data=data)
+
+
+def _withheld_rows(
+    context: ToolContext,
+    sql: str,
+    max_rows: int,
+    withholding: Withholding | None,
+    shown: QueryResult,
+    views: set[str],
+    tables: set[str],
+) -> int:
+    """How many items the query matched that a remote model may not see: the query runs again,
+    locally and unfiltered, only when some source is withheld; its rows never leave."""
+    if withholding is None or not withholding.source_ids:
+        return 0
+    full = run_readonly_query(
+        context.memory.vault, sql, max_rows=max_rows, timeout_seconds=TIME_LIMIT_SECONDS,
+        authorizer=views_only(views, tables),
+    )  # fmt: skip
+    ids = [i for row in full.rows for i in _item_ids(full.columns, row)]
+    if ids:
+        return len(withholding.withheld_items(ids))
+    return int(full.rows != shown.rows)
 
 
 def register_tools(register: Callable[[Tool], None]) -> None:

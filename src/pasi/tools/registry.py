@@ -34,6 +34,7 @@ class ToolContext:
 
     memory: MemoryStore
     episode_id: int | None = None
+    remote: bool = False  # the model is remote: withheld data stays out (pasi.privacy.policy)
 
 
 @dataclass(frozen=True)
