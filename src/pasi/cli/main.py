@@ -20,6 +20,7 @@ from pasi.cli import audit as audit_cli
 from pasi.cli import bench, chat, io, memories, why
 from pasi.cli import ingest as ingest_cli
 from pasi.cli import models as models_cli
+from pasi.cli import life as life_cli
 from pasi.cli import vault as vault_cli
 from pasi.cli import serve as serve_cli
 from pasi.cli.common import State
@@ -99,6 +100,7 @@ ingest_cli.register(app)
 vault_cli.register(app)
 serve_cli.register(app)
 app.add_typer(memories.memories_app, name="memories")
+life_cli.register(app)
 app.add_typer(bench.bench_app, name="bench")
 app.add_typer(models_cli.models_app, name="models")
 
