@@ -22,4 +22,5 @@ def routers() -> list[APIRouter]:
         _router("pasi.server.rest.conversations"),
         _router("pasi.server.rest.export"),
         _router("pasi.server.rest.settings"),
+        _router("pasi.server.actions"),
     ]

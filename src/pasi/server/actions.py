@@ -1,0 +1,83 @@
+"""Pending actions over REST: the web app's Approve / Deny buttons and scripts.
+
+A side-effecting tool call that a turn held for the user's consent (the chat stream's
+``confirm`` event) is listed here, approved (run exactly as stored, once) or denied.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from pasi.agent.actions import approve, deny
+from pasi.safety import actions as store
+from pasi.safety.actions import PendingAction
+from pasi.server.auth import CurrentUser
+from pasi.server.rest.errors import ConflictError, PasiRoute
+from pasi.server.rest.schemas import ERRORS
+
+router = APIRouter(prefix="/api", tags=["actions"], route_class=PasiRoute, responses=ERRORS)
+
+StatusFilter = Literal["pending", "approved", "denied", "all"]
+
+
+class ProvenanceOut(BaseModel):
+    trust: str
+    source: str
+    tag: str | None = None
+
+
+class ActionOut(BaseModel):
+    id: int
+    status: str
+    tool: str
+    effect: str
+    arguments: Any  # the call's arguments exactly as they run (JSON)
+    reason: str
+    provenance: list[ProvenanceOut]
+    conversation: str
+    result: str | None
+    ok: bool | None
+    created_at: datetime
+    decided_at: datetime | None
+
+
+def _out(action: PendingAction) -> ActionOut:
+    return ActionOut(
+        id=action.id, status=action.status, tool=action.tool, effect=action.effect,
+        arguments=action.parsed_arguments(), reason=action.reason,
+        provenance=[ProvenanceOut(**p) for p in action.provenance],
+        conversation=action.conversation, result=action.result, ok=action.ok,
+        created_at=action.created_at, decided_at=action.decided_at,
+    )  # fmt: skip
+
+
+@router.get("/actions", response_model=list[ActionOut])
+def list_actions(user: CurrentUser, status: StatusFilter = "pending") -> list[ActionOut]:
+    """Actions waiting for the user's consent (or, with ``status``, decided ones)."""
+    found = store.list_actions(user.pasi.vault.read(), None if status == "all" else status)
+    return [_out(action) for action in found]
+
+
+def _pending(user: CurrentUser, action_id: int) -> None:
+    action = store.get_action(user.pasi.vault.read(), action_id)  # 404 when unknown
+    if action.status != "pending":
+        raise ConflictError(f"action {action_id} was already {action.status}; nothing was done")
+
+
+@router.post("/actions/{action_id}/approve", response_model=ActionOut)
+def approve_action(user: CurrentUser, action_id: int) -> ActionOut:
+    """Run the stored call exactly as shown; its result joins the conversation."""
+    _pending(user, action_id)
+    decision = approve(user.pasi.memory, action_id, clock=user.pasi.clock)
+    return _out(decision.action)
+
+
+@router.post("/actions/{action_id}/deny", response_model=ActionOut)
+def deny_action(user: CurrentUser, action_id: int) -> ActionOut:
+    """Refuse the call: it never runs, and the refusal joins the conversation."""
+    _pending(user, action_id)
+    return _out(deny(user.pasi.memory, action_id, clock=user.pasi.clock).action)
