@@ -63,13 +63,18 @@ def vault_key(directory: Path, passphrase: str | None) -> VaultKey | None:
 
 
 def check_key(path: Path, key: VaultKey) -> None:
-    """Read page 1 through a read-only connection: a wrong key fails here and writes nothing."""
+    """Decrypt page 1 of the file itself: a wrong key fails here and no byte changes.
+
+    ``immutable=1`` keeps SQLite away from the ``-wal`` and ``-shm`` files (a reader there
+    would mark the shared-memory index); page 1 is always in the main file, so the check
+    holds whatever the WAL contains.
+    """
     try:
-        probe = connect_encrypted(f"file:{path}?mode=ro", key, uri=True)
+        probe = connect_encrypted(f"file:{path}?mode=ro&immutable=1", key, uri=True)
     except sqlite3.Error as error:
         raise VaultError(f"cannot open the vault database {path}: {error}") from None
     try:
-        probe.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        probe.execute("PRAGMA user_version").fetchone()
     except sqlite3.DatabaseError:
         raise VaultPassphraseError(
             f"wrong passphrase for the encrypted vault {path.parent}, or its database is "
