@@ -48,6 +48,10 @@ def _isolated_home(
         monkeypatch.delenv(name, raising=False)
     # `model = "auto"` probes Ollama: never find the developer's own server from a test.
     monkeypatch.setenv("PASI_OLLAMA_URL", "http://127.0.0.1:9/v1")
+    # Encrypted vaults: no passphrase from the developer's shell, never their real OS keyring.
+    for name in ("PASI_PASSPHRASE", "PASI_NEW_PASSPHRASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
 
 
 @pytest.fixture(scope="session")
