@@ -197,3 +197,22 @@ def test_a_request_the_model_sees_after_a_hold_is_never_sent(store: MemoryStore)
     _turn(Assistant(store, model, clock=store.clock), "mallory IBAN")
     assert len(model.requests) == 1
     assert isinstance(model.requests[0], ChatRequest)
+
+
+def test_a_plugin_tool_that_declares_its_text_the_users_does_not_taint(
+    store: MemoryStore,
+) -> None:
+    sent: list[str] = []
+
+    def today(args: EchoArgs, _: object) -> ToolOutput:
+        return ToolOutput("Sunday", trust="user")
+
+    def register(register: Callable[[Tool], None]) -> None:
+        register(Tool("today", "The date.", EchoArgs, today, "read"))
+
+    tools = load_tools([SimpleNamespace(register_tools=register), _plugin("send", "send", sent)])
+    model = ScriptedModel(replies(
+        _calls(("today", '{"words": "-"}')), _calls(("send", '{"words": "hi"}')), "Sent.",
+    ))  # fmt: skip
+    events = _turn(Assistant(store, model, clock=store.clock, tools=tools), "Greet Ana")
+    assert not [e for e in events if isinstance(e, ConfirmationNeeded)] and sent == ["hi"]

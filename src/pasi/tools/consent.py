@@ -8,8 +8,8 @@ in a turn that never saw external text every call runs as before. Every side-eff
 that runs is audited.
 
 What a tool brought in is external when it quotes external vault items (turns, memories or
-items from sources others wrote), or when the tool is a plugin's rather than pasi's own: a
-plugin may fetch anything (a web page, a mailbox), so its output counts as written by others.
+items from sources others wrote), or when the tool says so (``ToolOutput.trust``). A plugin's
+tool that says nothing counts as external: it may fetch anything (a web page, a mailbox).
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ def result_provenance(
     refs = [(r.kind, r.id) for r in result.found]
     refs += [("item", int(i)) for i in result.data.get("items", [])]
     found = provenance_of(context.memory.vault.read(), refs) if refs else []
-    if tool is not None and not tool.function.__module__.startswith("pasi."):
-        found.append(Provenance("external", f"tool {tool.name}"))
+    plugin = tool is not None and not tool.function.__module__.startswith("pasi.")
+    if result.trust == "external" or (result.trust is None and plugin):
+        found.append(Provenance("external", f"tool {result.call.name}"))
     return found
 
 

@@ -44,6 +44,9 @@ class ToolOutput:
     text: str
     found: tuple[Recalled, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)  # ids the tool created or removed
+    # Who wrote the text: "external" (others: a web page, a mailbox) or "user". None: judged
+    # from the vault items it quotes, and external for a plugin's tool (pasi.tools.consent).
+    trust: str | None = None
 
 
 ToolFunction = Callable[[Any, ToolContext], ToolOutput]
@@ -102,6 +105,7 @@ class ToolResult:
     ok: bool
     found: tuple[Recalled, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+    trust: str | None = None  # as the tool declared it (ToolOutput.trust)
 
 
 class Toolset(Protocol):
@@ -152,7 +156,9 @@ def run_tool(tool: Tool, call: ToolCall, arguments: BaseModel, context: ToolCont
         return error_result(call, str(error))
     except Exception as error:  # a plugin's bug must not end the user's turn
         return error_result(call, f"{call.name} failed: {type(error).__name__}: {error}")
-    return ToolResult(call, output.text, ok=True, found=output.found, data=output.data)
+    return ToolResult(
+        call, output.text, ok=True, found=output.found, data=output.data, trust=output.trust
+    )
 
 
 def _summary(error: ValidationError) -> str:
