@@ -1,0 +1,247 @@
+"""The daily brief: today's calendar, due reminders, goal check-ins, birthdays, people.
+
+Every line is composed from the vault without a model and cites where it comes from (an item
+``[i42]``, a memory ``[m3]``, ``[reminder 4]``, ``[goal 2]``, with the source's name). A model,
+when there is one, only rewrites those lines into prose: its rewrite is used when it keeps
+every citation, otherwise the composed brief is shown, so a model cannot drop or invent one.
+
+The morning brief is a ``brief`` job on the scheduler, daily at the charter's
+``morning_brief`` time, created only when the user sets that time.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from pasi.clock import from_iso, to_iso
+from pasi.life import jobs
+from pasi.life.charter import Charter, load_charter
+from pasi.life.engagement import strip_bait
+from pasi.life.people import birthdays_between, overdue_people
+from pasi.life.when import When, next_occurrence
+from pasi.models.chat import ChatModel, ChatRequest, Message
+from pasi.vault.sqlite import SQLiteVault
+
+BIRTHDAYS_AHEAD = 7  # days
+DAILY = "RRULE:FREQ=DAILY"
+
+REWRITE_PROMPT = """\
+Rewrite the lines of the user's daily brief below as a short, plain brief in the second \
+person. Keep every citation in square brackets exactly as written, next to what it supports. \
+Add nothing that is not in the lines, and do not end with a question or an offer."""
+
+
+@dataclass(frozen=True)
+class BriefLine:
+    section: str  # calendar, reminders, goals, birthdays, people
+    text: str
+    cite: str  # the tag inside the brackets, e.g. "i42", "m3", "reminder 4"
+    source: str | None = None
+
+    def render(self) -> str:
+        where = f" ({self.source})" if self.source else ""
+        return f"{self.text} [{self.cite}]{where}"
+
+
+@dataclass
+class Brief:
+    day: date
+    lines: list[BriefLine] = field(default_factory=list)
+    text: str = ""
+    model: str | None = None  # the model that rewrote it; None: the composed brief
+
+    def to_json(self) -> dict:
+        return {
+            "day": self.day.isoformat(),
+            "text": self.text,
+            "model": self.model,
+            "lines": [l.__dict__ for l in self.lines],  # noqa: E741
+        }
+
+
+SECTION_TITLES = {
+    "calendar": "Today",
+    "reminders": "Reminders",
+    "goals": "Goals",
+    "birthdays": "Birthdays",
+    "people": "People",
+}
+
+
+def _day_bounds(charter: Charter, day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(0), tzinfo=charter.timezone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=charter.timezone)
+    return start, end
+
+
+def calendar_lines(conn: sqlite3.Connection, charter: Charter, day: date) -> list[BriefLine]:
+    """Events of the user's local day: timed ones by their instant, all-day ones by date."""
+    start, end = _day_bounds(charter, day)
+    rows = conn.execute(
+        "SELECT e.id, e.summary, e.start_utc, e.start_local, e.location, s.uri FROM events e"
+        " LEFT JOIN sources s ON s.id = e.source_id"
+        " WHERE (e.timezone IS NOT NULL OR length(e.start_local) > 10)"
+        "   AND e.start_utc >= ? AND e.start_utc < ?"
+        "  OR (e.timezone IS NULL AND length(e.start_local) = 10 AND e.start_local = ?)"
+        " ORDER BY e.start_utc",
+        (to_iso(start), to_iso(end), day.isoformat()),
+    )
+    lines = []
+    for row in rows:
+        at = from_iso(row["start_utc"])
+        timed = len(row["start_local"] or "") > 10 and at is not None
+        when = charter.local(at).strftime("%H:%M") if timed else "all day"  # type: ignore[arg-type]
+        place = f" at {row['location']}" if row["location"] else ""
+        text = f"{when} {row['summary']}{place}"
+        lines.append(BriefLine("calendar", text, f"i{row['id']}", row["uri"]))
+    return lines
+
+
+def reminder_lines(conn: sqlite3.Connection, charter: Charter, day: date) -> list[BriefLine]:
+    """Reminders due by the end of the day, and those sent but not yet done."""
+    _, end = _day_bounds(charter, day)
+    rows = conn.execute(
+        "SELECT r.id, r.text, r.status, coalesce(j.deferred_to, j.next_at) AS next_at"
+        " FROM reminders r LEFT JOIN scheduled_jobs j"
+        "   ON j.kind = 'reminder' AND j.ref_id = r.id AND j.status = 'active'"
+        " WHERE r.status != 'done' ORDER BY next_at IS NULL, next_at, r.id"
+    )
+    lines = []
+    for row in rows:
+        due = from_iso(row["next_at"])
+        if row["status"] == "due":
+            text = f"Still open: {row['text']}"
+        elif due is not None and due < end:
+            text = f"{charter.local(due):%H:%M} {row['text']}"
+        else:
+            continue
+        lines.append(BriefLine("reminders", text, f"reminder {row['id']}", "reminders"))
+    return lines
+
+
+def goal_lines(conn: sqlite3.Connection, charter: Charter, day: date) -> list[BriefLine]:
+    """Active goals whose check-in falls today, with their last progress."""
+    _, end = _day_bounds(charter, day)
+    rows = conn.execute(
+        "SELECT g.id, g.title, min(coalesce(j.deferred_to, j.next_at)) AS next_at FROM goals g"
+        " JOIN scheduled_jobs j ON j.kind = 'check_in' AND j.ref_id = g.id AND j.status = 'active'"
+        " WHERE g.status = 'active' GROUP BY g.id ORDER BY next_at"
+    )
+    lines = []
+    for row in rows:
+        due = from_iso(row["next_at"])
+        if due is not None and due < end:
+            text = f"Check-in on your goal: {row['title']}"
+            lines.append(BriefLine("goals", text, f"goal {row['id']}", "goals"))
+    return lines
+
+
+def people_lines(conn: sqlite3.Connection, charter: Charter, now: datetime) -> list[BriefLine]:
+    today = charter.local_day(now)
+    lines = []
+    for birthday in birthdays_between(conn, today, today + timedelta(days=BIRTHDAYS_AHEAD)):
+        when = "today" if birthday.on == today else f"on {birthday.on:%A %d %B}"
+        text = f"{birthday.name}'s birthday is {when}"
+        lines.append(BriefLine("birthdays", text, f"i{birthday.item_id}", birthday.source))
+    for late in overdue_people(conn, charter, now):
+        text = (
+            f"You have not been in touch with {late.person.name} for {late.days_since} days "
+            f"(usually every {round(late.usual_days)})"
+        )
+        cite = f"i{late.last_item_id}" if late.last_item_id else f"m{late.person.memory_id}"
+        lines.append(BriefLine("people", text, cite, late.last_source))
+    return lines
+
+
+def compose(vault: SQLiteVault, charter: Charter, now: datetime) -> list[BriefLine]:
+    conn = vault.read()
+    day = charter.local_day(now)
+    return [
+        *calendar_lines(conn, charter, day),
+        *reminder_lines(conn, charter, day),
+        *goal_lines(conn, charter, day),
+        *people_lines(conn, charter, now),
+    ]
+
+
+def render(day: date, lines: list[BriefLine]) -> str:
+    parts = [f"Your brief for {day:%A %d %B %Y}"]
+    if not lines:
+        parts.append("Nothing on the calendar, no reminders due, no birthdays.")
+    for section, title in SECTION_TITLES.items():
+        chosen = [line.render() for line in lines if line.section == section]
+        if chosen:
+            parts.append(f"{title}:\n" + "\n".join(f"  - {text}" for text in chosen))
+    return "\n\n".join(parts)
+
+
+def _rewrite(model: ChatModel, composed: str, lines: list[BriefLine]) -> str | None:
+    """The model's prose, or None when it lost a citation (the composed brief is kept)."""
+    request = ChatRequest(
+        [Message("system", REWRITE_PROMPT), Message("user", composed)], temperature=0.2
+    )
+    text = strip_bait(model.complete(request).text.strip(), "")
+    cited = set(re.findall(r"\[([^\]]+)\]", text))
+    return text if text and all(line.cite in cited for line in lines) else None
+
+
+def write_brief(
+    vault: SQLiteVault, now: datetime, *, model: ChatModel | None = None, charter=None
+) -> Brief:
+    """Today's brief for the user's local day; rewritten by ``model`` when one is given."""
+    charter = charter or load_charter(vault.directory)
+    day = charter.local_day(now)
+    lines = compose(vault, charter, now)
+    brief = Brief(day, lines, render(day, lines))
+    if model is not None and lines:
+        rewritten = _rewrite(model, brief.text, lines)
+        if rewritten is not None:
+            brief.text, brief.model = rewritten, model.name
+    return brief
+
+
+def brief_composer(
+    vault: SQLiteVault,
+) -> Callable[[sqlite3.Connection, jobs.Job, datetime], tuple[str, str]]:
+    """The scheduler's composer for ``brief`` jobs: the model-free brief, as of delivery."""
+
+    def compose_job(_conn: sqlite3.Connection, _job: jobs.Job, now: datetime) -> tuple[str, str]:
+        brief = write_brief(vault, now)
+        return f"Your brief for {brief.day:%A %d %B}", brief.text
+
+    return compose_job
+
+
+def sync_morning_brief(
+    vault: SQLiteVault, now: datetime, vault_dir: Path | None = None
+) -> int | None:
+    """Make the scheduled brief match the charter: one daily job, or none when it is off.
+
+    Returns the active brief job's id (None when the charter has no ``morning_brief``).
+    """
+    charter = load_charter(vault_dir or vault.directory)
+    zone = charter.timezone.key
+    with vault.write() as conn:
+        current = [j for j in jobs.active_jobs(conn) if j.kind == "brief"]
+        wanted = charter.morning_brief
+        keep = [
+            j for j in current
+            if wanted is not None and j.rule == DAILY and j.timezone == zone
+            and j.start_local is not None and j.start_local.time() == wanted
+        ]  # fmt: skip
+        for job in current:
+            if job not in keep[:1]:
+                jobs.cancel(conn, job.id)
+        if keep:
+            return keep[0].id
+        if wanted is None:
+            return None
+        start = datetime.combine(charter.local_day(now) - timedelta(days=1), wanted)
+        first = next_occurrence(DAILY, start, zone, now)
+        when = When(first, DAILY, start, zone)  # type: ignore[arg-type]
+        return jobs.schedule(conn, "brief", "Morning brief", when, now)
