@@ -53,11 +53,23 @@ def init(
         if hint:
             raise typer.Exit(1)
         return
+    _keyring_needed(keyring)
     passphrase = new_passphrase(f"the new vault {directory}", settings) if encrypt else None
     open_vault(directory, passphrase, encrypt=encrypt).close()
     if keyring and passphrase:
         save_passphrase(directory, passphrase)
     _say(f"created the {'encrypted ' if encrypt else ''}vault {directory}")
+
+
+def _keyring_needed(wanted: bool) -> None:
+    """Refuse --keyring before changing anything when there is no keyring to save into."""
+    from pasi.vault.keychain import keyring_backend
+
+    if wanted and keyring_backend() is None:
+        raise InputError(
+            "--keyring: no OS keyring is available on this machine; nothing was changed. "
+            "Leave out --keyring and give the passphrase with PASI_PASSPHRASE or the prompt"
+        )
 
 
 def _old_key(directory, passphrase: str | None):  # -> VaultKey | None
@@ -77,6 +89,7 @@ def encrypt_vault(ctx: typer.Context, keyring: bool = _KEYRING) -> None:
     directory = vault_dir(settings)
     if is_encrypted_vault(settings):
         raise InputError(f"the vault {directory} is already encrypted (use `pasi vault rekey`)")
+    _keyring_needed(keyring)
     passphrase = new_passphrase(f"the vault {directory}", settings)
     convert_vault(directory, None, VaultKey.from_passphrase(passphrase))
     if keyring:
@@ -110,6 +123,7 @@ def rekey_vault(ctx: typer.Context, keyring: bool = _KEYRING) -> None:
     directory = vault_dir(settings)
     if not is_encrypted_vault(settings):
         raise InputError(f"the vault {directory} is not encrypted (use `pasi vault encrypt`)")
+    _keyring_needed(keyring)
     old = _old_key(directory, current_passphrase(settings))
     passphrase = new_passphrase(f"the vault {directory}")
     was_saved = saved_passphrase(directory) is not None
