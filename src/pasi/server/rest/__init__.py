@@ -23,4 +23,5 @@ def routers() -> list[APIRouter]:
         _router("pasi.server.rest.export"),
         _router("pasi.server.rest.settings"),
         _router("pasi.server.actions"),
+        _router("pasi.server.notifications"),
     ]
