@@ -1,0 +1,174 @@
+// Chat: the answer streams in as the model writes it, rendered as Markdown, with its sources.
+
+import { AuthError, api, chatStream } from "./api.js";
+import { openDetail } from "./detail.js";
+import { renderMarkdown } from "./markdown.js";
+import { field, h, uid } from "./ui.js";
+
+const KIND_NAMES = { memory: "memory", episode: "turn", item: "record" };
+let view = null; // the chat keeps its DOM (and a running answer) while other views are shown
+
+function bubble(role, content) {
+  const body = h("div", { class: "bubble-body" });
+  if (role === "user") body.textContent = content;
+  else body.innerHTML = renderMarkdown(content);
+  return h("li", { class: `message ${role}` }, h("span", { class: "who" }, role === "user" ? "You" : "pasi"), body);
+}
+
+function sourcesList(citations) {
+  if (!citations.length) return null;
+  const headingId = uid("sources");
+  return h(
+    "section",
+    { class: "sources", "aria-labelledby": headingId },
+    h("h3", { id: headingId }, "Sources"),
+    h(
+      "ul",
+      {},
+      citations.map((c) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "source-link",
+              disabled: c.text === null || c.text === undefined,
+              onclick: () => openDetail(c.kind, c.id),
+            },
+            h("span", { class: "tag" }, `[${c.tag}]`),
+            " ",
+            h("span", { class: "source-text" }, c.text ?? `this ${KIND_NAMES[c.kind] || c.kind} no longer exists`),
+          ),
+          c.source ? h("span", { class: "meta" }, ` · ${c.source}`) : null,
+        ),
+      ),
+    ),
+  );
+}
+
+function confirmCard(event) {
+  const status = h("p", { class: "status", role: "status" });
+  const decide = async (choice, buttons) => {
+    for (const b of buttons) b.disabled = true;
+    status.textContent = choice === "approve" ? "Approving…" : "Denying…";
+    try {
+      await api(`/api/actions/${event.action_id}/${choice}`, { method: "POST" });
+      status.textContent = choice === "approve" ? "Approved: pasi will do it." : "Denied: nothing was done.";
+    } catch (error) {
+      status.textContent = `Could not ${choice}: ${error.message}`;
+      for (const b of buttons) b.disabled = false;
+    }
+  };
+  const approve = h("button", { type: "button", class: "primary" }, "Approve");
+  const deny = h("button", { type: "button" }, "Deny");
+  approve.addEventListener("click", () => decide("approve", [approve, deny]));
+  deny.addEventListener("click", () => decide("deny", [approve, deny]));
+  return h(
+    "li",
+    { class: "message confirm" },
+    h("p", {}, h("strong", {}, `pasi asks to use ${event.tool}`)),
+    event.reason ? h("p", {}, event.reason) : null,
+    h("pre", { class: "arguments" }, JSON.stringify(event.arguments ?? {}, null, 2)),
+    h("div", { class: "actions" }, approve, deny),
+    status,
+  );
+}
+
+async function send(state, text) {
+  state.busy = true;
+  state.sendButton.disabled = true;
+  state.log.append(bubble("user", text));
+  const answer = bubble("assistant", "");
+  answer.setAttribute("aria-busy", "true");
+  state.log.setAttribute("aria-busy", "true"); // announce the answer once, not every word
+  const answerBody = answer.querySelector(".bubble-body");
+  const activity = h("p", { class: "activity", role: "status" });
+  answer.append(activity);
+  state.log.append(answer);
+  answer.scrollIntoView({ block: "end" });
+  let streamed = "";
+  try {
+    await chatStream(text, (event) => {
+      if (event.type === "delta") {
+        streamed += event.text;
+        answerBody.innerHTML = renderMarkdown(streamed);
+      } else if (event.type === "tool") {
+        activity.textContent = event.status === "started" ? `Using ${event.name}…` : "";
+      } else if (event.type === "answer") {
+        answerBody.innerHTML = renderMarkdown(event.text);
+        const sources = sourcesList(event.citations || []);
+        if (sources) answer.append(sources);
+      } else if (event.type === "confirm") {
+        state.log.append(confirmCard(event));
+      } else if (event.type === "notice") {
+        state.log.append(h("li", { class: "message notice" }, h("p", { role: "note" }, event.text)));
+      } else if (event.type === "error") {
+        answer.append(h("p", { class: "error-text", role: "alert" }, event.message));
+      }
+      answer.scrollIntoView({ block: "end" });
+    });
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    answer.append(h("p", { class: "error-text", role: "alert" }, error.message));
+  } finally {
+    activity.textContent = "";
+    answer.setAttribute("aria-busy", "false");
+    state.log.setAttribute("aria-busy", "false");
+    state.busy = false;
+    state.sendButton.disabled = false;
+  }
+}
+
+async function loadRecent(log) {
+  try {
+    const page = await api("/api/conversations", { query: { limit: 1 } });
+    if (!page.items.length) return;
+    const recent = await api(`/api/conversations/${page.items[0].id}`, { query: { limit: 20 } });
+    if (log.children.length) return; // a message was sent meanwhile
+    for (const turn of recent.turns) log.append(bubble(turn.role === "user" ? "user" : "assistant", turn.text));
+    log.lastElementChild?.scrollIntoView({ block: "end" });
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+  }
+}
+
+function build(onAuthError) {
+  const log = h("ol", { class: "messages", id: "messages", "aria-live": "polite", "aria-label": "Conversation" });
+  const input = h("textarea", { name: "message", rows: 2, required: true, placeholder: "Ask or tell pasi something" });
+  const sendButton = h("button", { type: "submit", class: "primary" }, "Send");
+  const state = { log, sendButton, busy: false };
+  const form = h(
+    "form",
+    { class: "composer", "aria-label": "Message pasi" },
+    field("Message", input),
+    sendButton,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = input.value.trim();
+    if (!text || state.busy) return;
+    input.value = "";
+    send(state, text).catch(onAuthError);
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  loadRecent(log).catch(onAuthError);
+  return { root: h("section", { class: "view chat", "aria-labelledby": "chat-title" },
+    h("h1", { id: "chat-title", class: "visually-hidden" }, "Chat"), log, form), input };
+}
+
+export function chatView(main, onAuthError) {
+  view ||= build(onAuthError);
+  main.replaceChildren(view.root);
+  view.input.focus();
+}
+
+export function resetChat() {
+  view = null;
+}

@@ -1,0 +1,141 @@
+// Settings: the model backends (with a connection test), the profile, export and sign-out.
+
+import { AuthError, api, download, forgetToken } from "./api.js";
+import { memoryStatus, openDetail } from "./detail.js";
+import { bytes, clear, field, h, showError, statusLine, uid } from "./ui.js";
+
+function testResult(target, result) {
+  clear(target, result.ok
+    ? h("span", { class: "ok-text" }, `Connected to ${result.model} in ${Math.round(result.elapsed_ms)} ms. It replied: “${result.reply || "(nothing)"}”`)
+    : h("span", { class: "error-text" }, `Failed: ${result.error}`));
+}
+
+async function runTest(target, body, button) {
+  button.disabled = true;
+  clear(target, "Testing…");
+  try {
+    testResult(target, await api("/api/settings/test-model", { method: "POST", body }));
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    showError(target, error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function tierCard(tier, onAuthError) {
+  const result = statusLine();
+  const button = h("button", { type: "button" }, `Test connection`, h("span", { class: "visually-hidden" }, ` of the ${tier.tier} model`));
+  button.addEventListener("click", () => runTest(result, { tier: tier.tier }, button).catch(onAuthError));
+  const where = tier.local === null ? "no model" : tier.local ? "on this machine" : "remote: data leaves this machine";
+  return h("li", { class: "tier" },
+    h("h3", {}, tier.tier === "strong" ? "Answers (strong model)" : "Learning (fast model)"),
+    h("dl", { class: "facts" },
+      h("dt", {}, "Setting"), h("dd", {}, h("code", {}, `${tier.setting} = ${tier.spec}`)),
+      h("dt", {}, "In use"), h("dd", {}, tier.resolved || "—"),
+      h("dt", {}, "Where"), h("dd", {}, where)),
+    tier.error ? h("p", { class: "error-text" }, tier.error) : null,
+    button, result);
+}
+
+function otherSettings(s) {
+  const rows = [
+    ["Embedder", s.embedder], ["Ollama URL", s.ollama_url],
+    ["OpenAI API key", s.openai_api_key_set ? "set" : "not set"],
+    ["Model server key", s.model_api_key_set ? "set" : "not set"],
+    ["Model timeout", `${s.model_timeout} s, ${s.model_retries} retries`],
+    ["Context budget", `${s.context_tokens} tokens`], ["Results per search", s.recall_k],
+    ["Largest upload", bytes(s.upload_max_bytes)],
+  ];
+  return h("dl", { class: "facts" }, rows.map(([name, value]) => [h("dt", {}, name), h("dd", {}, String(value))]));
+}
+
+function customTest(onAuthError) {
+  const spec = h("input", { type: "text", name: "spec", autocomplete: "off", placeholder: "ollama:llama3.2" });
+  const result = statusLine();
+  const button = h("button", { type: "submit" }, "Test this model");
+  const form = h("form", { class: "custom-test", "aria-label": "Test another model" },
+    field("Model spec", spec, "ollama:NAME, openai:NAME or openai-compatible:URL#NAME (docs/models.md)."), button, result);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    runTest(result, { spec: spec.value }, button).catch(onAuthError);
+  });
+  return form;
+}
+
+function zoneOptions() {
+  const id = uid("zones");
+  const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return [id, h("datalist", { id }, zones.map((z) => h("option", { value: z })))];
+}
+
+function profileSection(profile, onAuthError) {
+  const [listId, datalist] = zoneOptions();
+  const zone = h("input", { type: "text", name: "time_zone", list: listId, autocomplete: "off" });
+  zone.value = profile.time_zone_setting;
+  const status = statusLine();
+  const form = h("form", { class: "profile-form", "aria-label": "Change the time zone" },
+    field("Time zone", zone, `Now ${profile.time_zone}. Leave empty to use this machine's zone.`), datalist,
+    h("button", { type: "submit" }, "Save time zone"), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const saved = await api("/api/profile", { method: "PUT", body: { time_zone: zone.value } });
+      status.textContent = `Saved: pasi now uses ${saved.time_zone}.`;
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      status.textContent = error.message;
+    }
+  });
+  return h("section", { "aria-labelledby": "profile-title" },
+    h("h2", { id: "profile-title" }, "Profile"),
+    h("p", {}, "Signed in as ", h("strong", {}, profile.name)),
+    form,
+    h("h3", {}, "What pasi knows about you"),
+    profile.memories.length
+      ? h("ul", { class: "memory-list" }, profile.memories.map((m) =>
+          h("li", { class: "memory" }, h("p", { class: "memory-text" }, m.text),
+            h("p", { class: "meta" }, `${m.kind} · ${memoryStatus(m)}`),
+            h("button", { type: "button", onclick: () => openDetail("memory", m.id) }, "Details"))))
+      : h("p", { class: "muted" }, "Nothing yet."));
+}
+
+function dataSection(onAuthError, onSignOut) {
+  const status = statusLine();
+  const exportButton = h("button", { type: "button" }, "Download export");
+  exportButton.addEventListener("click", async () => {
+    status.textContent = "Preparing the export…";
+    try {
+      status.textContent = `Downloaded ${await download("/api/export")}.`;
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      status.textContent = error.message;
+    }
+  });
+  const signOut = h("button", { type: "button", onclick: () => { forgetToken(); onSignOut(); } }, "Sign out of this browser");
+  return h("section", { "aria-labelledby": "data-title" },
+    h("h2", { id: "data-title" }, "Your data"),
+    h("p", {}, "Everything pasi holds, as one open JSON Lines file you can read or import elsewhere."),
+    h("div", { class: "actions" }, exportButton, signOut), status);
+}
+
+export async function settingsView(main, onAuthError, onSignOut) {
+  const body = h("div");
+  main.replaceChildren(h("section", { class: "view settings", "aria-labelledby": "settings-title" },
+    h("h1", { id: "settings-title" }, "Settings"), body));
+  try {
+    const [settings, profile] = await Promise.all([api("/api/settings"), api("/api/profile")]);
+    clear(body,
+      h("section", { "aria-labelledby": "models-title" },
+        h("h2", { id: "models-title" }, "Models"),
+        h("ul", { class: "tiers" }, settings.tiers.map((t) => tierCard(t, onAuthError))),
+        customTest(onAuthError),
+        h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings)),
+        h("p", { class: "hint" }, "Settings are changed in the config file or with PASI_ variables (docs/configuration.md).")),
+      profileSection(profile, onAuthError),
+      dataSection(onAuthError, onSignOut));
+  } catch (error) {
+    if (error instanceof AuthError) return onAuthError(error);
+    showError(body, error);
+  }
+}
