@@ -28,7 +28,8 @@ def test_first_use_writes_a_commented_default_that_loads(tmp_path: Path) -> None
     assert text.startswith("# Your charter")
     assert charter.daily_budget_minutes == 60
     assert charter.morning_brief is None
-    assert any("streaks" in rule for rule in charter.never)
+    assert charter.never == () and charter.people == ()
+    assert charter.context_text() == ""  # nothing to spend tokens on until the user writes it
 
 
 def test_quiet_hours_cross_midnight_in_the_users_zone(tmp_path: Path) -> None:
@@ -110,7 +111,9 @@ def test_set_rejects_unknown_fields_and_bad_values_without_saving(tmp_path: Path
 
 
 def test_context_text_carries_goals_values_and_never(tmp_path: Path) -> None:
-    charter = _charter_in_berlin(tmp_path, goals="Run a half marathon in April")
+    charter = _charter_in_berlin(
+        tmp_path, goals="Run a half marathon in April", never="flatter me", values="Be blunt"
+    )
     text = charter.context_text()
-    assert "Run a half marathon in April" in text
-    assert "Never:" in text and "streaks" in text
+    assert "Run a half marathon in April" in text and "Be blunt" in text
+    assert "Never: flatter me." in text

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pasi.agent.charter_rules import apply_charter
 from pasi.agent.context import Context, ContextAssembler, ContextLimits
 from pasi.agent.events import Answer, Citation, Event, TextDelta, ToolFinished, ToolStarted
 from pasi.agent.tokens import token_counter
@@ -102,6 +103,10 @@ class Assistant:
         tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
         yield from self._loop(state, tool_context)
         yield from self._withheld_notice(state, context)
+        state.text, notices = apply_charter(  # no bait; the budget note; consent, asked once
+            self.memory, message, state.text, self.clock(), self.source_uri
+        )
+        yield from notices
         yield self._finish(state, context, question_id)
 
     def _withheld_notice(self, state: _Round, context: Context) -> Iterator[Event]:

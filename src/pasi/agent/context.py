@@ -11,12 +11,14 @@ its text is quoted as data inside ``<data>`` blocks, never presented as instruct
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from pasi.agent.tokens import TokenCounter, estimate_tokens
 from pasi.clock import Clock
+from pasi.life.charter import load_charter
+from pasi.life.honesty import find_contradictions
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
 from pasi.privacy.policy import Withholding, model_note
@@ -26,6 +28,7 @@ from pasi.vault import memories as mem
 from pasi.vault.records import Episode, Memory
 
 PROFILE_KINDS = ("fact", "preference", "relationship")
+CHARTER_SHARE = 0.15  # of the budget, at most
 
 INSTRUCTIONS = """\
 You are pasi, the user's personal assistant. You run on the user's own machine and remember \
@@ -38,9 +41,12 @@ after it, e.g. [m12], [t345] or [i42]. Cite only tags that appear in the data or
 results. If the data does not answer the message, say so plainly, or use the tools: recall \
 (memories), search (past conversations and documents), query_data (one SQL SELECT over the \
 user's calendar, emails, contacts and CSV tables: counts, sums, date ranges), remember (store \
-what the user asks you to keep), forget (erase a memory the user asks you to forget)."""
+what the user asks you to keep), forget (erase a memory the user asks you to forget).
+If the message contradicts a record, say so and cite it. Asked for feedback, give your real \
+assessment. End when the task is done, without offers. Follow the user's <charter>."""
 
 SECTION_NOTES = {
+    "contradiction": "records the user's message may contradict: say so, cite them",
     "profile": "stable facts about the user, most confident first",
     "recent": "the conversation so far, oldest first",
     "relevant": "found by searching the vault for the message, best match first",
@@ -92,6 +98,7 @@ class Context:
     budget: int
     items: list[ContextItem] = field(default_factory=list)
     fixed_tokens: int = 0
+    charter: str = ""  # the user's charter (pasi.life.charter), in every context
     withheld_tags: set[str] = field(default_factory=set)  # relevant, kept off a remote model
 
     @property
@@ -108,7 +115,9 @@ class Context:
 
     def system_prompt(self) -> str:
         parts = [INSTRUCTIONS, f"Now: {describe_now(self.now)}."]
-        for name in ("profile", "recent", "relevant", "nearby"):
+        if self.charter:
+            parts.append(f"<charter>\n{self.charter}\n</charter>")
+        for name in ("contradiction", "profile", "recent", "relevant", "nearby"):
             lines = [item.line for item in self.section(name)]
             if name == "recent":
                 lines = [i.line for i in sorted(self.section(name), key=lambda i: i.id)]
@@ -133,7 +142,7 @@ def _block(name: str, lines: list[str]) -> str:
 
 def _block_overhead(count: TokenCounter) -> int:
     """Tokens of every block's header and footer: reserved up front so the total stays exact."""
-    return sum(count(_block(name, [])) for name in SECTION_NOTES)
+    return sum(count(_block(name, [])) for name in SECTION_NOTES if name != "contradiction")
 
 
 class ContextAssembler:
@@ -167,6 +176,8 @@ class ContextAssembler:
             + _block_overhead(self.count)
         )
         seen = {("episode", i) for i in exclude}
+        self._add_charter(context)
+        self._add_contradictions(context, message, seen)
         self._withholding = Withholding(self.memory.vault.read()) if self.remote else None
         self._add_profile(context, seen)
         self._add_recent(context, seen)
@@ -192,6 +203,28 @@ class ContextAssembler:
         context.items.append(item)
         seen.add((item.kind, item.id))
         return True
+
+    def _add_charter(self, context: Context) -> None:
+        """The charter, cut to at most a share of the budget (a long charter must not crowd
+        out the user's memories)."""
+        text = load_charter(self.memory.vault.directory).context_text()
+        cap = int(CHARTER_SHARE * self.limits.tokens)
+        words = text.split(" ")
+        while words and self.count(" ".join(words)) > cap:
+            words = words[: int(len(words) * 0.8)]
+        context.charter = " ".join(words)
+        if context.charter:
+            context.fixed_tokens += self.count(f"<charter>\n{context.charter}\n</charter>")
+
+    def _add_contradictions(self, context: Context, message: str, seen: set) -> None:
+        found_all = find_contradictions(self.memory, message)
+        if found_all:  # its block is reserved only when there is one: most messages have none
+            context.fixed_tokens += self.count(_block("contradiction", []))
+        for found, result in found_all:
+            item = self._recalled_item(result)
+            line = f"{item.line} -- possible contradiction: {found.reason}"
+            item = replace(item, section="contradiction", line=line, tokens=self.count(line))
+            self._add(context, item, seen)
 
     def _add_profile(self, context: Context, seen: set) -> None:
         cap = int(self.limits.profile_share * self.limits.tokens)

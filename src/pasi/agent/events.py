@@ -79,4 +79,16 @@ class ConfirmationNeeded:
         }  # fmt: skip
 
 
-Event = TextDelta | ToolStarted | ToolFinished | ConfirmationNeeded | Answer
+@dataclass(frozen=True)
+class Notice:
+    """A note beside the answer, shown once (the charter's daily chat budget reached, a question
+    about keeping sensitive memories): the ``notice`` event of the chat stream."""
+
+    text: str
+    kind: str = "note"  # "budget" or "consent"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": "notice", "text": self.text, "kind": self.kind}
+
+
+Event = TextDelta | ToolStarted | ToolFinished | ConfirmationNeeded | Notice | Answer

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pasi.life.honesty import find_contradictions, offline_objection
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
 
@@ -52,6 +53,9 @@ class OfflineAgent:
         """Record the line, then answer it from memory or acknowledge it."""
         episode_id = self.memory.record_turn(text, role="user", source_uri=self.source_uri)
         if not is_question(text):
+            found = find_contradictions(self.memory, text)  # honesty over agreement
+            if found:
+                return Reply(offline_objection(found), episode_id, [r for _, r in found])
             return Reply("Noted: I will remember that.", episode_id)
         found = self._matches(text, episode_id)
         return Reply(_format_answer(found), episode_id, found)

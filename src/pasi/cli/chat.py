@@ -41,6 +41,10 @@ def chat(
     cli = state(ctx)
     model = cli.pasi().chat_model  # None when `model` is 'none'; a bad spec fails here, at once
     interactive = sys.stdin.isatty()
+    if interactive:  # reminders and check-ins print here while the chat is open
+        from pasi.cli.life import start_scheduler
+
+        ctx.call_on_close(start_scheduler(cli))
     if model is None:
         if image:
             from pasi.cli.attach import describe_without_model

@@ -50,15 +50,16 @@ goals = """
 
 # What matters to you, and how you want pasi to speak to you.
 values = """
-Tell me the truth, especially when I am wrong. Give me your real assessment when I ask.
 """
 
-# What pasi must never do.
-never = [
-  "use streaks, points or any other way to keep me chatting",
-  "message me unless it is a reminder or a brief I asked for",
-  "end an answer with a question meant to keep me talking",
-]
+# What pasi must never do, e.g. ["give me medical advice without sources", "flatter me"].
+# pasi already never uses streaks or points, never messages you unasked, and never ends an
+# answer with a question meant to keep you talking: those rules are in its code.
+never = []
+
+# People who matter to you (names as in your contacts): the brief tells you when you have not
+# been in touch for longer than usual.
+people = []
 '''
 
 
@@ -84,6 +85,7 @@ class CharterFile(BaseModel):
     goals: str = ""
     values: str = ""
     never: list[str] = Field(default_factory=list)
+    people: list[str] = Field(default_factory=list)
 
     @field_validator("quiet_start", "quiet_end", "morning_brief")
     @classmethod
@@ -136,6 +138,7 @@ class Charter:
     goals: str
     values: str
     never: tuple[str, ...]
+    people: tuple[str, ...] = ()
 
     def local(self, at: datetime) -> datetime:
         if at.tzinfo is None:
@@ -231,6 +234,7 @@ def load_charter(vault_dir: Path) -> Charter:
         goals=checked.goals,
         values=checked.values,
         never=tuple(item.strip() for item in checked.never if item.strip()),
+        people=tuple(name.strip() for name in checked.people if name.strip()),
     )
 
 
@@ -243,7 +247,7 @@ def _coerce(field: str, value: str) -> Any:
             raise CharterError(
                 f"charter field '{field}' needs a whole number, not '{value}'"
             ) from None
-    if field == "never":
+    if field in ("never", "people"):
         return [part.strip() for part in value.split(";") if part.strip()]
     return value
 

@@ -20,10 +20,12 @@ from itertools import groupby
 from pasi.errors import ConfigError, ExtractionError
 from pasi.memory.consolidate import consolidate
 from pasi.memory.extract import extract
+from pasi.memory.sensitive import gate_turns, label_memories
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatModel
 from pasi.vault import episodes as ep
 from pasi.vault import jobs
+from pasi.vault import memories as mem
 from pasi.vault.jobs import Job
 
 log = logging.getLogger(__name__)
@@ -215,11 +217,18 @@ class Learner:
         turns = [found[i] for i in ids if i in found]
         if not turns:
             return _Chunk(notes=["its turns were erased"])
+        with self.store.vault.write() as conn:  # sensitive turns wait for consent (pasi consent)
+            turns = gate_turns(conn, turns, self._now())
+        if not turns:
+            return _Chunk(notes=["held until the user agrees to sensitive memories"])
         try:
             extraction = extract(model, turns)
             outcome = consolidate(
                 self.store, extraction.candidates, model=model, source_id=turns[0].source_id
             )
+            with self.store.vault.write() as conn:
+                new = outcome.added + [created for _, created in outcome.superseded]
+                label_memories(conn, [(m.id, m.text) for m in mem.get_memories(conn, new).values()])
         except ExtractionError as error:
             return _Chunk(str(error), error.raw_output)
         except Exception as error:  # a model server down, a timeout: recorded, retried later

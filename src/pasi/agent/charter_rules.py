@@ -1,0 +1,58 @@
+"""The charter's rules applied to a finished turn: no bait, a budget note, a consent question.
+
+Kept apart from the tool loop so the assistant calls one function: the answer comes back with
+trailing bait questions removed (:func:`pasi.life.engagement.strip_bait`), plus the notices the
+user should see beside it, each given once: the day's chat budget reached (once a day), and a
+question about keeping sensitive memories (once per kind, ever).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from pasi.agent.events import Notice
+from pasi.clock import from_iso, to_iso
+from pasi.life.charter import Charter, load_charter
+from pasi.life.engagement import budget_note, budget_reached, chat_minutes, strip_bait
+from pasi.memory.sensitive import classify
+from pasi.memory.store import MemoryStore
+from pasi.vault import consent
+
+
+def consent_question(kind: str) -> str:
+    return (
+        f"You mentioned something about your {kind}. I keep {kind} details as memories only if "
+        f"you agree, and they never leave this machine. Your words stay in this conversation "
+        f"either way. To agree: `pasi consent {kind} yes` (or `no`)."
+    )
+
+
+def turn_times_today(memory: MemoryStore, source_uri: str, charter: Charter, now: datetime):
+    """The times of this conversation's turns on the user's local day (from its midnight)."""
+    midnight = datetime.combine(charter.local_day(now), time(0), tzinfo=charter.timezone)
+    rows = memory.vault.read().execute(
+        "SELECT e.occurred_at FROM episodes e JOIN sources s ON s.id = e.source_id"
+        " WHERE s.uri = ? AND e.occurred_at >= ?",
+        (source_uri, to_iso(midnight)),
+    )
+    return [t for t in (from_iso(row[0]) for row in rows) if t is not None]
+
+
+def apply_charter(
+    memory: MemoryStore, message: str, text: list[str], now: datetime, source_uri: str
+) -> tuple[list[str], list[Notice]]:
+    """The answer's pieces without trailing bait, and the notices to show with it."""
+    charter = load_charter(memory.vault.directory)
+    answer = "".join(text)
+    kept = strip_bait(answer, message)
+    pieces = text if kept == answer.rstrip() or kept == answer else [kept]
+    notices = []
+    minutes = chat_minutes(turn_times_today(memory, source_uri, charter, now), charter, now)
+    with memory.vault.write() as conn:
+        day = charter.local_day(now).isoformat()
+        if budget_reached(charter, minutes) and consent.note_once(conn, day, "budget", now):
+            notices.append(Notice(budget_note(charter, minutes), "budget"))
+        for kind in classify(message):
+            if consent.mark_asked(conn, kind, now):
+                notices.append(Notice(consent_question(kind), "consent"))
+    return pieces, notices

@@ -1,0 +1,158 @@
+"""Honesty over agreement: notice when the user's message contradicts what pasi has on record.
+
+A contradiction is found without a model, so it works offline and puts a small, cited block in
+the context for a model to act on. Two checks over the memories retrieval finds for a message:
+
+- the same attribute with a different value: "my sister is called Mia" against the record
+  "The user's sister is called Lena"; "I live in Munich" against "The user lives in Berlin";
+- the same topic with different numbers or dates: "we met in 2019" against "User met Sam in
+  2017" (at least two content words shared, and no number in common).
+
+It says "possible": the record may be out of date, and the user may be right. pasi's job is to
+say so and cite it, not to insist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pasi.memory.retrieval import Recalled
+from pasi.memory.store import MemoryStore
+
+CANDIDATES = 8
+
+_STOP = frozenset(
+    "a an the my our your his her their its user user's i i'm me we you he she they it is are was "
+    "were be been am has have had do does did to of in on at for with and or but that this as "
+    "by from about now still actually really just so not no named called name think".split()
+)
+_COPULA = re.compile(
+    r"(?P<attr>(?:\b[\w'-]+\s+){0,3}?\b[\w'-]+)\s+(?:is|was|are|were|is called|is named|"
+    r"was called|was named)\s+(?P<val>[^.,;!?\n]+)",
+    re.IGNORECASE,
+)
+_VERB = re.compile(
+    r"\b(?:i|user|the user)\s+(?:now\s+|still\s+|actually\s+)?(?P<verb>live[sd]?|work(?:s|ed)?|"
+    r"moved|was born|grew up|study|studies|studied)\s+(?P<prep>in|at|for|to|on)\s+"
+    r"(?P<val>[^.,;!?\n]+)",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\b\d+(?:[.,:]\d+)?\b")
+_MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+_MONTH = re.compile(r"\b(" + "|".join(m[:3] for m in _MONTHS) + r")[a-z]*\b", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:not|never|no longer|don't|doesn't|didn't|isn't|wasn't)\b", re.I)
+_VERB_STEMS = {"lives": "live", "lived": "live", "works": "work", "worked": "work",
+               "studies": "study", "studied": "study"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    memory_id: int
+    record: str  # the memory's text
+    claim: str  # what the message says, as found in it
+    reason: str  # in words, for the context and the offline reply
+
+    @property
+    def tag(self) -> str:
+        return f"m{self.memory_id}"
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip("'") for w in re.findall(r"[\w']+", text.casefold())]
+
+
+def _content(text: str) -> set[str]:
+    return {w.removesuffix("'s") for w in _words(text) if w not in _STOP and not w.isdigit()}
+
+
+def _attribute(raw: str) -> str:
+    """'My sister's name' and "The user's sister" both become 'sister'."""
+    words = [w.removesuffix("'s") for w in _words(raw) if w not in _STOP]
+    return " ".join(words[-2:])
+
+
+def _value(raw: str) -> str:
+    words = [w for w in _words(raw) if w not in {"a", "an", "the", "now", "still", "actually"}]
+    return " ".join(words[:6])
+
+
+def claims(text: str) -> dict[str, tuple[str, str]]:
+    """Attribute -> (value, the phrase it came from), for the statements in ``text``."""
+    found: dict[str, tuple[str, str]] = {}
+    for match in _VERB.finditer(text):
+        verb = match["verb"].lower()
+        key = f"{_VERB_STEMS.get(verb, verb)} {match['prep'].lower()}"
+        found[key] = (_value(match["val"]), match.group(0))
+    for match in _COPULA.finditer(text):
+        key = _attribute(match["attr"])
+        if key and key not in found:
+            found[key] = (_value(match["val"]), match.group(0))
+    return found
+
+
+def _dates_and_numbers(text: str) -> set[str]:
+    found = set(_NUMBER.findall(text))
+    found.update(m.group(1).lower() for m in _MONTH.finditer(text) if m.group(0).lower() != "may"
+                 or re.search(r"\d\s*may|may\s*\d", text, re.I))  # fmt: skip
+    return found
+
+
+def _values_differ(said: str, recorded: str) -> bool:
+    if not said or not recorded or said in recorded or recorded in said:
+        return False
+    said_facts, recorded_facts = _dates_and_numbers(said), _dates_and_numbers(recorded)
+    if said_facts and recorded_facts:
+        return not (said_facts & recorded_facts)
+    said_words, recorded_words = _content(said), _content(recorded)
+    return bool(said_words) and bool(recorded_words) and not (said_words & recorded_words)
+
+
+def contradiction(message: str, memory_id: int, record: str) -> Contradiction | None:
+    """Whether ``message`` contradicts the memory ``record``, and how."""
+    said, recorded = claims(message), claims(record)
+    for key, (value, phrase) in said.items():
+        if key in recorded and _values_differ(value, recorded[key][0]):
+            reason = f'the message says "{phrase.strip()}", the record says "{record}"'
+            return Contradiction(memory_id, record, phrase.strip(), reason)
+    shared = _content(message) & _content(record)
+    said_facts, recorded_facts = _dates_and_numbers(message), _dates_and_numbers(record)
+    if len(shared) >= 2 and said_facts and recorded_facts and not (said_facts & recorded_facts):
+        reason = (
+            f'the message gives {", ".join(sorted(said_facts))} where the record says "{record}"'
+        )
+        return Contradiction(memory_id, record, message.strip(), reason)
+    if _NEGATION.search(message) and not _NEGATION.search(record):
+        wanted = _content(record)
+        if len(wanted) >= 2 and len(wanted & _content(message)) >= 0.75 * len(wanted):
+            reason = f'the message denies what the record says: "{record}"'
+            return Contradiction(memory_id, record, message.strip(), reason)
+    return None
+
+
+def find_contradictions(
+    memory: MemoryStore, message: str, *, limit: int = 3
+) -> list[tuple[Contradiction, Recalled]]:
+    """Current memories the message contradicts, best retrieval match first."""
+    found = []
+    for result in memory.recall(message, CANDIDATES, kind="memory"):
+        if not result.current:
+            continue
+        found_one = contradiction(message, result.id, result.text)
+        if found_one is not None:
+            found.append((found_one, result))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def offline_objection(found: list[tuple[Contradiction, Recalled]]) -> str:
+    """What pasi says without a model when the user's statement contradicts the record."""
+    lines = ["That is not what I have on record:"]
+    for item, result in found:
+        when = result.at.date().isoformat() if result.at else "unknown date"
+        lines.append(f'  - "{item.record}" [{item.tag}] (memory #{item.memory_id}, {when})')
+    lines.append("If the record is out of date, tell me and I will correct it.")
+    return "\n".join(lines)
