@@ -177,3 +177,22 @@ def test_the_background_thread_delivers_a_due_job(tmp_path: Path) -> None:
         finally:
             scheduler.stop()
         assert [n.title for n in channel.got] == ["now-ish"] and channel.got[0].late
+
+
+def test_the_morning_brief_follows_the_charter(vault: SQLiteVault, clock: ManualClock) -> None:
+    from pasi.life.charter import set_charter_field
+    from pasi.life.jobs import active_jobs
+
+    channel = Collected()
+    scheduler = _scheduler(vault, clock, channel)
+    scheduler.run_due()
+    assert active_jobs(vault.read()) == []  # no morning_brief in the charter: no brief job
+    set_charter_field(vault.directory, "morning_brief", "07:30")
+    scheduler.run_due()
+    (job,) = active_jobs(vault.read())
+    assert job.kind == "brief" and job.next_at == datetime(2024, 3, 8, 6, 30, tzinfo=UTC)
+    clock.set(datetime(2024, 3, 8, 6, 30, tzinfo=UTC))
+    assert [o.delivered for o in scheduler.run_due()] == [("collected",)]
+    (brief,) = channel.got
+    assert brief.kind == "brief" and brief.title == "Your brief for Friday 08 March"
+    assert "the brief you scheduled" in deliveries(vault)[-1].reason

@@ -1,8 +1,9 @@
 """The scheduler: sends what the user asked for, when they asked, and nothing during quiet hours.
 
-Each :meth:`Scheduler.run_due` looks at the jobs due by the injected clock's "now" and, for
-each, either delivers it through every channel that is on or, during the charter's quiet
-hours, defers it to their end. Both outcomes go to the deliveries log. A job missed while pasi
+Each :meth:`Scheduler.run_due` looks at the jobs due by the injected clock's "now" and asks
+the charter's anti-engagement rules (:func:`pasi.life.engagement.may_deliver`) whether it may
+go out: if so it is delivered through every channel that is on; during quiet hours it is
+deferred to their end; anything the rules refuse outright is never sent. Both outcomes go to the deliveries log. A job missed while pasi
 was not running goes out once when it starts, marked late, and a recurring one then resumes at
 its next occurrence (missed occurrences are not replayed). :meth:`start` runs the same in a
 background thread for ``pasi serve``, ``pasi chat`` and ``pasi scheduler run``.
@@ -19,12 +20,13 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from pasi.clock import Clock, system_clock
 from pasi.life import jobs
 from pasi.life.channels import Channel, Notification
+from pasi.life.charter import Charter
 from pasi.life.deliveries import record
+from pasi.life.engagement import may_deliver
 from pasi.life.goals import compose_check_in
 from pasi.life.reminders import compose_reminder, mark_sent
 from pasi.life.when import When
@@ -36,14 +38,6 @@ POLL_SECONDS = 30.0  # the most the thread sleeps: picks up jobs added by other 
 # Title and body of a job's notification, from the vault as it is now; None skips the job
 # (its reminder or goal is gone) and finishes it.
 Composer = Callable[[sqlite3.Connection, jobs.Job, datetime], tuple[str, str] | None]
-
-
-class QuietHours(Protocol):
-    """What the scheduler needs of the charter (pasi.life.charter.Charter)."""
-
-    def is_quiet(self, at: datetime) -> bool: ...
-
-    def quiet_until(self, at: datetime) -> datetime: ...
 
 
 DEFAULT_COMPOSERS: dict[str, Composer] = {
@@ -70,14 +64,16 @@ class Scheduler:
         channels: Sequence[Channel],
         *,
         clock: Clock = system_clock,
-        quiet_hours: Callable[[], QuietHours | None] = lambda: None,
+        charter: Callable[[], Charter | None] = lambda: None,
+        before_round: Callable[[datetime], None] | None = None,
         composers: Mapping[str, Composer] | None = None,
         late_after: timedelta = LATE_AFTER,
     ) -> None:
         self.vault = vault
         self.channels = list(channels)
         self.clock = clock
-        self.quiet_hours = quiet_hours  # read before every round: the user may edit the charter
+        self.charter = charter  # read before every round: the user may edit it
+        self.before_round = before_round
         self.composers = {**DEFAULT_COMPOSERS, **(composers or {})}
         self.late_after = late_after
         self._wake = threading.Event()
@@ -94,20 +90,26 @@ class Scheduler:
     def run_due(self) -> list[Outcome]:
         """One round: every job due by now is delivered, or deferred if it is quiet."""
         now = self.clock()
-        quiet = self.quiet_hours()
+        if self.before_round is not None:
+            self.before_round(now)
+        charter = self.charter()
         outcomes = []
         for job in jobs.due_jobs(self.vault, now):
-            outcome = self._handle(job, now, quiet)
+            outcome = self._handle(job, now, charter)
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
 
-    def _handle(self, job: jobs.Job, now: datetime, quiet: QuietHours | None) -> Outcome | None:
+    def _handle(self, job: jobs.Job, now: datetime, charter: Charter | None) -> Outcome | None:
         notification = self._compose(job, now)
         if notification is None:
             return None
-        if quiet is not None and quiet.is_quiet(now):
-            return self._suppress(job, notification, now, quiet.quiet_until(now))
+        if charter is not None:
+            # A goal's check-in is a reminder the user set up (its cadence); briefs are briefs.
+            kind = "brief" if job.kind == "brief" else "reminder"
+            verdict = may_deliver(charter, kind, now, requested=True)
+            if not verdict.allowed:
+                return self._suppress(job, notification, now, verdict.defer_until, verdict.reason)
         with self.vault.write() as conn:
             if not jobs.advance(conn, job, now):
                 return None  # another process sent it
@@ -129,11 +131,21 @@ class Scheduler:
         )
 
     def _suppress(
-        self, job: jobs.Job, notification: Notification, now: datetime, until: datetime
+        self,
+        job: jobs.Job,
+        notification: Notification,
+        now: datetime,
+        until: datetime | None,
+        why: str,
     ) -> Outcome | None:
-        reason = f"quiet hours: held back until {until.isoformat(timespec='minutes')}"
+        """Hold the job back until ``until`` (quiet hours) or, with no ``until``, for good."""
+        if until is not None:
+            reason = f"quiet hours: held back until {until.isoformat(timespec='minutes')}"
+        else:
+            reason = f"not sent: {why}"
         with self.vault.write() as conn:
-            if not jobs.defer(conn, job, until):
+            claimed = jobs.defer(conn, job, until) if until else jobs.advance(conn, job, now)
+            if not claimed:
                 return None
             record(conn, notification, now, channel=None, outcome="suppressed", reason=reason)
         return Outcome(job.id, notification, suppressed_until=until)

@@ -7,12 +7,14 @@ their own.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from pasi.clock import Clock, system_clock
 from pasi.config import Settings
+from pasi.life.brief import brief_composer, sync_morning_brief
 from pasi.life.channels import (
     Channel,
     DesktopChannel,
@@ -20,7 +22,7 @@ from pasi.life.channels import (
     WebChannel,
     WebhookChannel,
 )
-from pasi.life.charter import load_charter
+from pasi.life.charter import charter_path, load_charter
 from pasi.life.scheduler import Composer, Scheduler
 from pasi.vault.sqlite import SQLiteVault
 
@@ -55,10 +57,27 @@ def build_scheduler(
     clock: Clock = system_clock,
     composers: Mapping[str, Composer] | None = None,
 ) -> Scheduler:
+    """A scheduler that reads the charter every round and keeps the morning brief in step
+    with it (a brief job when ``morning_brief`` is set, none when it is not)."""
     return Scheduler(
         vault,
         channels,
         clock=clock,
-        quiet_hours=lambda: load_charter(vault.directory),
-        composers=composers,
+        charter=lambda: load_charter(vault.directory),
+        composers={"brief": brief_composer(vault), **(composers or {})},
+        before_round=_brief_follows_charter(vault),
     )
+
+
+def _brief_follows_charter(vault: SQLiteVault) -> Callable[[datetime], None]:
+    """Re-sync the brief job when the charter file changed (and on the first round)."""
+    seen: list[float | None] = [None]
+
+    def sync(now: datetime) -> None:
+        path = charter_path(vault.directory)
+        changed = path.stat().st_mtime if path.exists() else 0.0
+        if changed != seen[0]:
+            sync_morning_brief(vault, now)
+            seen[0] = changed
+
+    return sync
