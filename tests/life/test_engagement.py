@@ -31,7 +31,8 @@ def test_nothing_is_sent_unprompted_except_requested_reminders_and_briefs(charte
     noon = datetime(2024, 3, 1, 11, 0, tzinfo=UTC)
     assert may_deliver(charter, "reminder", noon, requested=True).allowed
     assert may_deliver(charter, "brief", noon, requested=True).allowed
-    for kind in ("check_in", "we_miss_you", "streak", "suggestion"):
+    assert may_deliver(charter, "check_in", noon, requested=True).allowed  # a goal the user set
+    for kind in ("we_miss_you", "streak", "suggestion", "inactivity_nudge"):
         verdict = may_deliver(charter, kind, noon, requested=True)
         assert not verdict.allowed and verdict.defer_until is None
     assert not may_deliver(charter, "brief", noon, requested=False).allowed

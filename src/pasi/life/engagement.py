@@ -2,8 +2,8 @@
 
 Each rule is a plain function the assistant, the scheduler and the tests share:
 
-- :func:`may_deliver`: nothing unprompted except reminders and briefs the user asked for, and
-  nothing during quiet hours (a delivery then waits until they end);
+- :func:`may_deliver`: nothing unprompted except reminders, goal check-ins and briefs the user
+  asked for, and nothing during quiet hours (a delivery then waits until they end);
 - :func:`chat_minutes` and :func:`budget_note`: time spent chatting today, measured from the
   conversation's turns, and one gentle note a day once the charter's budget is reached;
 - :func:`strip_bait`: an answer ends when the task is done, without "Want me to...?";
@@ -20,7 +20,7 @@ from itertools import pairwise
 
 from pasi.life.charter import Charter
 
-ASKED_FOR = frozenset({"reminder", "brief"})  # the only messages pasi may start
+ASKED_FOR = frozenset({"reminder", "check_in", "brief"})  # what a user sets up; nothing else
 IDLE_CAP = timedelta(minutes=5)  # a longer pause between turns is not time spent chatting
 
 GAMIFICATION = re.compile(
