@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from pasi.cli import audit as audit_cli
 from pasi.cli import bench, chat, io, memories, why
+from pasi.cli import charter as charter_cli
 from pasi.cli import ingest as ingest_cli
 from pasi.cli import models as models_cli
 from pasi.cli import life as life_cli
@@ -101,6 +102,7 @@ vault_cli.register(app)
 serve_cli.register(app)
 app.add_typer(memories.memories_app, name="memories")
 life_cli.register(app)
+charter_cli.register(app)
 app.add_typer(bench.bench_app, name="bench")
 app.add_typer(models_cli.models_app, name="models")
 
