@@ -25,9 +25,7 @@ def audit(
     from pasi.privacy.audit import AuditLog
 
     pasi = state(ctx).pasi()
-    entries = AuditLog(pasi.vault).entries(
-        since=parse_when(since) if since else None, limit=limit
-    )
+    entries = AuditLog(pasi.vault).entries(since=parse_when(since) if since else None, limit=limit)
     if as_json:
         print_json([entry.to_json() for entry in entries])
         return

@@ -174,6 +174,55 @@ def ingest_bench(
     _show(result, as_json, "ingest")
 
 
+@bench_app.command()
+def privacy(
+    ctx: typer.Context,
+    per_type: int = typer.Option(200, "--per-type", min=1, help="Labelled sentences per type."),
+    lookalikes: int = typer.Option(
+        400, "--lookalikes", min=0, help="Sentences with look-alikes that are not personal data."
+    ),
+    seed: int = typer.Option(7, "--seed", help="Seed of the generated corpus."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Privacy gateway: precision and recall of its personal-data detector, per type."""
+    run_privacy = _harness("privacy", "run_privacy")
+    regions = tuple(state(ctx).settings().phone_regions)
+    result = run_privacy(per_type, lookalikes, seed=seed, phone_regions=regions)
+    _show(result, as_json, "privacy gateway detector")
+
+
+@bench_app.command()
+def injection(
+    attacks: str = typer.Option(
+        ",".join(("direct", "ignore_previous", "system_message", "injecagent",
+                  "important_instructions")),
+        "--attacks", help="AgentDojo attacks to run, comma-separated.",
+    ),
+    user_tasks: int | None = typer.Option(
+        None, "--user-tasks", min=1, help="Only the first N user tasks (default: all 40)."
+    ),
+    injection_tasks: int | None = typer.Option(
+        None, "--injection-tasks", min=1, help="Only the first N injection tasks (default: all)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """AgentDojo's workspace suite against pasi's tool policy: utility and attack success."""
+    run_injection = _harness("injection", "run_injection")
+    result = run_injection(
+        attacks=[a.strip() for a in attacks.split(",") if a.strip()], user_tasks=user_tasks,
+        injection_tasks=injection_tasks, progress=None if as_json else _progress,
+    )  # fmt: skip
+    _show(result, as_json, "prompt injection (AgentDojo workspace)")
+
+
+@bench_app.command()
+def safety(
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Precision and recall of the local content rules on pasi's labelled prompts."""
+    _show(_harness("safety", "run_safety")(), as_json, "content policy (local rules)")
+
+
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
     if as_json:
         print_json(result)

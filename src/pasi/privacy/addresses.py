@@ -1,11 +1,12 @@
-"""Postal addresses in English, German, French, Spanish and Dutch writing, found by pattern.
+"""Postal addresses in English, German, Dutch, French, Spanish, Italian and Portuguese writing.
 
 presidio finds addresses only with a trained NER model (a download), and no library made for
 the job runs offline, so these patterns are pasi's own. An address is a house number next to a
 street name that ends in (or starts with) a street word, optionally followed by a postcode
 and a town: "221B Baker Street, London NW1 6XE", "Hauptstraße 5, 10115 Berlin",
-"12 rue de la Paix, 75002 Paris". A street word alone ("the main road") is not an address;
-the house number is what makes it one.
+"12 rue de la Paix, 75002 Paris", "via Roma 12, 00184 Roma", "Rua Augusta, 24, 1100-053
+Lisboa". A street word alone ("the main road") is not an address; the house number is what
+makes it one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ _DE_WORD = r"Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee"
 _NL_SUFFIX = r"straat|laan|weg|plein|gracht|kade|singel|dijk"
 _FR_ES_WORD = (
     r"rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|cours|route|"
-    r"calle|avenida|paseo|plaza|camino|carrer"
+    r"calle|avenida|paseo|plaza|camino|carrer|via|viale|piazza|corso|largo|vicolo|"
+    r"rua|travessa|praça|alameda"
 )
 _PARTICLES = r"(?:(?:de|du|des|de la|del|de los|de las|d'|l')\s*)?"
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
@@ -36,12 +38,13 @@ _TOWN = rf"{_CAP}(?:[ \-]{_CAP}){{0,2}}"
 # What may follow a street: ", Town ST 12345", ", Town NW1 6XE", ", 10115 Town", ", Town".
 _TAIL = (
     rf"(?:,?\s+(?:{_TOWN},?\s+(?:{_US_STATE_ZIP}|{_UK_POSTCODE})"
-    rf"|\d{{4,5}}\s+{_TOWN}|(?:[A-Z]{{1,2}}-)?\d{{4,5}}\s+{_TOWN}|{_UK_POSTCODE}))?"
+    rf"|(?:[A-Z]{{1,2}}-)?\d{{4,5}}(?:-\d{{3}})?\s+{_TOWN}|{_UK_POSTCODE}))?"
 )
 
 _PATTERNS = [
     # 221B Baker Street, 1600 Pennsylvania Avenue NW
-    rf"\b{_NUMBER}\s+(?:{_CAP}\s+){{0,3}}{_CAP}\s+(?i:{_EN_STREET})\b\.?(?:\s+[NS][EW]?\b)?"
+    rf"\b(?:(?:Flat|Apt|Apartment|Suite|Unit)\s+\w{{1,5}},?\s+)?"
+    rf"{_NUMBER}\s+(?:{_CAP}\s+){{0,3}}{_CAP}\s+(?i:{_EN_STREET})\b\.?(?:\s+[NS][EW]?\b)?"
     rf"{_UNIT}{_TAIL}",
     # Hauptstraße 5, Unter den Linden 77 / Kerkstraat 12
     rf"\b(?:{_CAP}\s+){{0,2}}[A-ZÄÖÜ][\wäöüß\-]*(?:{_DE_SUFFIX}|{_NL_SUFFIX})\s+{_NUMBER}\b{_TAIL}",

@@ -39,14 +39,14 @@ class KnownNames:
 
     def add(self, key: str, spellings: Iterable[str]) -> None:
         """One person's spellings; parts of multi-word names are added after full names."""
-        full = [normalise_name(s) for s in spellings if s and "@" not in s]
-        for name in full:
-            self._claim(name, key, exact=True)
-        for name in full:
-            words = name.split()
+        given = [s for s in spellings if s and "@" not in s]
+        for spelling in given:
+            self._claim(normalise_name(spelling), key, exact=True)
+        for spelling in given:
+            words = _in_order(spelling).split()  # by spaces: "O'Neill" stays one part
             if len(words) > 1:
-                for part in (words[0], words[-1]):
-                    if len(part) >= MIN_PART:
+                for part in (normalise_name(words[0]), normalise_name(words[-1])):
+                    if len(part.replace(" ", "")) >= MIN_PART:
                         self._claim(part, key, exact=False)
 
     def _claim(self, name: str, key: str, *, exact: bool) -> None:
@@ -99,6 +99,12 @@ class KnownNames:
         if possessive:
             end = last.start() + possessive.start()
             yield end, normalise_name(text[start:end])
+
+
+def _in_order(name: str) -> str:
+    """ "Berg, Anna" as "Anna Berg"."""
+    last, comma, first = name.partition(",")
+    return f"{first} {last}" if comma else name
 
 
 def load_known_names(conn: sqlite3.Connection) -> KnownNames:
