@@ -105,9 +105,7 @@ class Scheduler:
         if notification is None:
             return None
         if charter is not None:
-            # A goal's check-in is a reminder the user set up (its cadence); briefs are briefs.
-            kind = "brief" if job.kind == "brief" else "reminder"
-            verdict = may_deliver(charter, kind, now, requested=True)
+            verdict = may_deliver(charter, job.kind, now, requested=True)  # the user set it up
             if not verdict.allowed:
                 return self._suppress(job, notification, now, verdict.defer_until, verdict.reason)
         with self.vault.write() as conn:
