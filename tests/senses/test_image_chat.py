@@ -34,7 +34,7 @@ def _user_message(request: ChatRequest) -> str:
 
 
 def _answer(events: object) -> Answer:
-    return [e for e in events if isinstance(e, Answer)][0]  # type: ignore[attr-defined]
+    return next(e for e in events if isinstance(e, Answer))  # type: ignore[attr-defined]
 
 
 def test_without_a_vision_model_the_turn_carries_ocr_and_exif_and_says_so(
@@ -92,6 +92,6 @@ def test_a_file_that_is_not_an_image_fails_before_anything_is_recorded(
     model = ScriptedModel(lambda _: "never asked")
     assistant = Assistant(lexical_store, model, clock=lexical_store.clock)
     bogus = Attachment.from_path(write(tmp_path, "notes.jpg", b"just some text"))
-    with pytest.raises(InputError, match="notes.jpg: not an image"):
+    with pytest.raises(InputError, match=r"notes\.jpg: not an image"):
         list(image_turn(assistant, "what is this?", [bogus]))
     assert model.requests == [] and lexical_store.recent_turns() == []

@@ -1,0 +1,72 @@
+"""The voice backends the settings name, and the assistant as the voice loop's responder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from pasi.errors import ConfigError, InputError, PasiError
+from pasi.senses.voice.loop import Responder
+from pasi.senses.voice.stt import OpenAISTT, PocketSphinxSTT, SpeechToText, spec_parts
+from pasi.senses.voice.tts import EspeakTTS, OpenAITTS, TextToSpeech
+
+if TYPE_CHECKING:
+    from pasi.app import Pasi
+    from pasi.config import Settings
+
+
+def _provider(url: str, settings: Settings):  # -> openai_compat.Provider
+    from pasi.models.openai_compat import Provider
+    from pasi.models.registry import _secret
+
+    return Provider(url, _secret(settings.model_api_key), settings.model_timeout,
+                    settings.model_retries)  # fmt: skip
+
+
+def make_stt(settings: Settings, spec: str | None = None) -> SpeechToText:
+    text = (spec or settings.stt).strip()
+    if text == "pocketsphinx":
+        return PocketSphinxSTT(wake_phrase=settings.voice_wake_phrase)
+    if text.startswith("openai-compatible:"):
+        url, (model, *_) = spec_parts(text, "stt")
+        return OpenAISTT(model, _provider(url, settings))
+    raise ConfigError(f"invalid stt '{text}': use pocketsphinx or openai-compatible:URL#MODEL")
+
+
+def make_tts(settings: Settings, spec: str | None = None) -> TextToSpeech:
+    text = (spec or settings.tts).strip()
+    if text == "espeak-ng":
+        return EspeakTTS()
+    if text.startswith("openai-compatible:"):
+        url, (model, *voice) = spec_parts(text, "tts")
+        return OpenAITTS(model, _provider(url, settings), *(voice[:1]))
+    raise ConfigError(f"invalid tts '{text}': use espeak-ng or openai-compatible:URL#MODEL[#VOICE]")
+
+
+def pasi_responder(pasi: Pasi) -> Responder:
+    """Each utterance is a turn of the assistant, recorded like a typed one; with no chat
+    model, the offline agent answers from memory."""
+    if pasi.chat_model is None:
+        from pasi.agent.offline import OfflineAgent
+
+        agent = OfflineAgent(pasi.memory)
+
+        def offline(text: str) -> Iterator[str]:
+            yield agent.respond(text).text
+
+        return offline
+    assistant = pasi.assistant(learner=pasi.learner)
+
+    def assisted(text: str) -> Iterator[str]:
+        from pasi.agent.events import TextDelta
+
+        try:
+            for event in assistant.turn(text):
+                if isinstance(event, TextDelta):
+                    yield event.text
+        except InputError:
+            raise
+        except PasiError as error:
+            yield f"Sorry, I could not answer: {error}"
+
+    return assisted

@@ -1,0 +1,162 @@
+"""Speech to text: one protocol, two backends.
+
+* ``pocketsphinx`` — offline, its wheel ships an English model. Each utterance is decoded
+  against the command grammar (grammar.py) as it is spoken, so the result is ready a few
+  milliseconds after the speech ends; when the speech fits no command shape it is decoded
+  again with the open-vocabulary model (slow and often wrong: pocketsphinx's limit, not a
+  setting).
+* ``openai-compatible:URL#MODEL`` — any server with ``/v1/audio/transcriptions`` (whisper.cpp's
+  server, faster-whisper-server, vLLM, OpenAI), given the utterance as a WAV file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from pasi.errors import ConfigError, ModelError
+from pasi.senses.voice.audio import RATE, Audio
+from pasi.senses.voice.grammar import jsgf
+
+GRAMMAR_WIP = 0.01  # word insertion penalty: without it short slot words ("a") get inserted
+
+
+@runtime_checkable
+class SpeechToText(Protocol):
+    name: str
+
+    def transcribe(self, audio: Audio) -> str: ...
+
+
+class Recognition(Protocol):
+    """One utterance being recognised while it is spoken."""
+
+    def feed(self, samples: np.ndarray) -> None: ...
+
+    def finish(self) -> str: ...
+
+
+@dataclass
+class Buffered:
+    """Streaming for a recogniser that only takes whole utterances: collect, then transcribe."""
+
+    stt: SpeechToText
+    parts: list[np.ndarray] = field(default_factory=list)
+
+    def feed(self, samples: np.ndarray) -> None:
+        self.parts.append(samples)
+
+    def finish(self) -> str:
+        return self.stt.transcribe(Audio(np.concatenate(self.parts) if self.parts else
+                                         np.zeros(0, np.int16)))  # fmt: skip
+
+
+def begin(stt: SpeechToText) -> Recognition:
+    """A streaming recognition when the backend has one, else a buffered one."""
+    start = getattr(stt, "begin", None)
+    return start() if start else Buffered(stt)
+
+
+def _dither_pad(samples: np.ndarray) -> np.ndarray:
+    """Digital silence has no spectrum to normalise: pocketsphinx drops the last word before
+    it. A little trailing quiet (and its ``dither`` option) avoids that."""
+    return np.concatenate([samples, np.zeros(RATE // 3, dtype=np.int16)])
+
+
+class PocketSphinxSTT:
+    name = "pocketsphinx"
+
+    def __init__(
+        self, *, grammar: bool = True, open_vocabulary: bool = True, wake_phrase: str = ""
+    ) -> None:
+        from pocketsphinx import Decoder, get_model_path
+
+        model = get_model_path()
+        self.grammar = grammar
+        self.open_vocabulary = open_vocabulary
+        self._decoder = Decoder(samprate=RATE, dither=True, wip=GRAMMAR_WIP)
+        if grammar:
+            from pathlib import Path
+
+            dictionary = Path(model) / "en-us" / "cmudict-en-us.dict"
+            self._decoder.add_jsgf_string("commands", jsgf(dictionary, wake_phrase))
+            self._decoder.activate_search("commands")
+
+    def begin(self) -> _SphinxRecognition:
+        return _SphinxRecognition(self)
+
+    def transcribe(self, audio: Audio) -> str:
+        recognition = self.begin()
+        recognition.feed(audio.samples)
+        return recognition.finish()
+
+    def _decode_open(self, samples: np.ndarray) -> str:
+        decoder = self._decoder
+        decoder.activate_search("_default")
+        try:
+            decoder.start_utt()
+            decoder.process_raw(_dither_pad(samples).tobytes(), full_utt=True)
+            decoder.end_utt()
+            hyp = decoder.hyp()
+            return hyp.hypstr if hyp else ""
+        finally:
+            if self.grammar:
+                decoder.activate_search("commands")
+
+
+class _SphinxRecognition:
+    def __init__(self, stt: PocketSphinxSTT) -> None:
+        self.stt = stt
+        self.parts: list[np.ndarray] = []
+        stt._decoder.start_utt()
+
+    def feed(self, samples: np.ndarray) -> None:
+        self.parts.append(samples)
+        self.stt._decoder.process_raw(samples.astype(np.int16).tobytes(), False, False)
+
+    def finish(self) -> str:
+        decoder = self.stt._decoder
+        decoder.process_raw(np.zeros(RATE // 3, dtype=np.int16).tobytes(), False, False)
+        decoder.end_utt()
+        hyp = decoder.hyp()
+        text = hyp.hypstr if hyp else ""
+        if text or not (self.stt.grammar and self.stt.open_vocabulary):
+            return text
+        samples = np.concatenate(self.parts) if self.parts else np.zeros(0, np.int16)
+        return self.stt._decode_open(samples)
+
+
+class OpenAISTT:
+    """``/v1/audio/transcriptions`` of an OpenAI-compatible server, through the openai SDK."""
+
+    def __init__(self, model: str, provider: Any) -> None:
+        self.model = model
+        self.provider = provider
+        self.name = f"openai-compatible:{model}"
+
+    def transcribe(self, audio: Audio) -> str:
+        import openai
+
+        try:
+            reply = self.provider.client().audio.transcriptions.create(
+                model=self.model, file=("speech.wav", audio.wav_bytes(), "audio/wav")
+            )
+        except openai.OpenAIError as error:
+            raise self.provider.translate(error, self.model) from None
+        text = getattr(reply, "text", None)
+        if not isinstance(text, str):
+            raise ModelError(f"{self.provider.base_url} sent a transcription without text")
+        return text.strip()
+
+
+def spec_parts(text: str, setting: str) -> tuple[str, list[str]]:
+    """``openai-compatible:URL#MODEL[#VOICE]`` as (URL, [MODEL, VOICE...])."""
+    _, _, rest = text.partition(":")
+    url, *names = rest.split("#")
+    if not url.startswith(("http://", "https://")) or not names or not names[0].strip():
+        raise ConfigError(
+            f"invalid {setting} '{text}': use openai-compatible:http(s)://HOST:PORT/v1#MODEL"
+        )
+    return url.rstrip("/"), [n.strip() for n in names]
