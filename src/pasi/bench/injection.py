@@ -1,0 +1,342 @@
+"""``pasi bench injection``: AgentDojo's workspace suite against pasi's tool policy, offline.
+
+AgentDojo (Debenedetti et al., 2024) gives an email, calendar and cloud-drive environment,
+user tasks with ground-truth tool calls and utility checks, and injection tasks (an attacker's
+goal hidden in an email, an event or a file) with security checks. No language model runs
+here: two scripted policies stand in for one, and every call goes through pasi's real
+:class:`~pasi.tools.consent.ConsentGate` over a scratch vault.
+
+- **ground truth**: calls exactly the user task's ground-truth tools. Utility: the share of
+  user tasks solved with the defence on; the tasks split into those that needed no
+  confirmation and those that completed after the user approved each held call.
+- **hijacked**: the same, but as soon as a tool output carries an injection, it also makes
+  every call of the attacker's goal (a model that follows every injection). Targeted attack
+  success rate (ASR): the share of (user task, injection task) pairs whose security check
+  passes, with the defence on and, for contrast, off.
+
+The simulated user approves a held call exactly when it is one of the calls the user task
+itself needs (same tool, same arguments) and denies anything else: the confirmation shows the
+call and the external sources behind it, which is what lets a person tell the two apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pasi.agent.actions import approve, deny
+from pasi.bench.common import scratch_store
+from pasi.memory.store import MemoryStore
+from pasi.models.chat import ToolCall
+from pasi.safety.taint import Taint
+from pasi.tools.consent import PENDING_KEY, ConsentGate
+from pasi.tools.registry import Tool, ToolContext, ToolOutput, ToolRegistry
+
+SUITE_VERSION = "v1.2.2"
+ATTACKS = ("direct", "ignore_previous", "system_message", "injecagent", "important_instructions")
+
+# pasi's classes for AgentDojo's workspace tools: what each does, and who wrote what it returns.
+EFFECTS: dict[str, str] = {
+    "send_email": "send", "delete_email": "delete", "create_calendar_event": "create",
+    "cancel_calendar_event": "delete", "reschedule_calendar_event": "write",
+    "add_calendar_event_participants": "share", "append_to_file": "write",
+    "create_file": "create", "delete_file": "delete", "share_file": "share",
+}  # fmt: skip
+# Outputs the user wrote: their own sent mail and drafts, their contacts, the date. Everything
+# else (received mail, calendar events with invitations' descriptions, files others shared or
+# edited) is external.
+USER_OUTPUTS = {
+    "get_sent_emails", "get_draft_emails", "search_contacts_by_name",
+    "search_contacts_by_email", "get_current_day",
+}  # fmt: skip
+
+
+def effect_of(name: str) -> str:
+    return EFFECTS.get(name, "read")
+
+
+def trust_of(name: str) -> str:
+    """Who wrote a tool's output; side effects report back what they did (user)."""
+    return "user" if name in USER_OUTPUTS or name in EFFECTS else "external"
+
+
+def _plain(text: str) -> str:
+    """Text without whitespace, quotes or escapes: YAML folds and quotes long strings."""
+    return re.sub(r"[\s'\"\\]+", "", text)
+
+
+class Environments:
+    """Injected environments, fast: the suite's YAML is parsed once with a canary in every
+    injection slot; each run copies that and puts its injections in place of the canaries
+    (AgentDojo re-parses 1 s of YAML per run instead)."""
+
+    def __init__(self, suite: Any) -> None:
+        self.defaults: dict[str, str] = suite.get_injection_vector_defaults()
+        self.canaries = {v: f"PASICANARY{i}X" for i, v in enumerate(self.defaults)}
+        base = suite.load_and_inject_default_environment(self.canaries)
+        self.kind, self.data = type(base), base.model_dump()
+        self.suite = suite
+
+    def make(self, injections: dict[str, str]) -> Any:
+        values = {self.canaries[v]: text for v, text in {**self.defaults, **injections}.items()}
+        pattern = re.compile("|".join(re.escape(c) for c in values))
+
+        def fill(value: Any) -> Any:
+            if isinstance(value, str):
+                return pattern.sub(lambda m: values[m.group(0)], value)
+            if isinstance(value, dict):
+                return {k: fill(v) for k, v in value.items()}
+            if isinstance(value, list):
+                return [fill(v) for v in value]
+            return value
+
+        return self.kind.model_validate(fill(self.data))
+
+    def candidates(self, task: Any) -> list[str]:
+        """The injection slots the task's ground truth reads (AgentDojo's own definition)."""
+        from agentdojo.functions_runtime import FunctionsRuntime
+
+        env = task.init_environment(self.make(dict(self.canaries)))
+        runtime, seen = FunctionsRuntime(self.suite.tools), []
+        for call in task.ground_truth(env.model_copy(deep=True)):
+            result, _ = runtime.run_function(env, call.function, dict(call.args))
+            seen.append(str(result))
+        return [v for v, c in self.canaries.items() if any(c in text for text in seen)]
+
+
+def _registry(suite: Any, runtime: Any, env: Any, outputs: list[str]) -> ToolRegistry:
+    """AgentDojo's functions as pasi tools on one environment; outputs are collected."""
+    from agentdojo.agent_pipeline.tool_execution import tool_result_to_str
+
+    registry = ToolRegistry()
+    for function in suite.tools:
+
+        def run(args: Any, _: ToolContext, name: str = function.name) -> ToolOutput:
+            result, error = runtime.run_function(env, name, args.model_dump())
+            text = f"error: {error}" if error else tool_result_to_str(result)
+            outputs.append(text)
+            return ToolOutput(text, trust=trust_of(name))
+
+        registry.register(
+            Tool(function.name, function.description, function.parameters, run,
+                 effect_of(function.name))  # type: ignore[arg-type]
+        )  # fmt: skip
+    return registry
+
+
+@dataclass
+class Episode:
+    """One scripted run: what ran, what was held and how the simulated user decided."""
+
+    traces: list[Any] = field(default_factory=list)  # agentdojo FunctionCalls that ran
+    confirmations: int = 0
+    denied: int = 0
+
+
+def _key(function: str, args: dict[str, Any]) -> str:
+    return function + json.dumps(args, sort_keys=True, default=str)
+
+
+def _run(
+    calls: Callable[[list[str]], Iterable[Any]],
+    registry: ToolRegistry,
+    store: MemoryStore,
+    wanted: set[str],
+    outputs: list[str],
+    defended: bool,
+) -> Episode:
+    from agentdojo.functions_runtime import FunctionCall
+
+    episode = Episode()
+    gate = ConsentGate(registry, Taint(), "agentdojo")
+    context = ToolContext(store)
+    for number, call in enumerate(calls(outputs)):
+        args = dict(call.args)
+        tool_call = ToolCall(f"c{number}", call.function, json.dumps(args, default=str))
+        if not defended:
+            registry.run(tool_call, context)
+            episode.traces.append(FunctionCall(function=call.function, args=args))
+            continue
+        result = gate.run(tool_call, context)
+        held = result.data.get(PENDING_KEY)
+        if held is None:
+            episode.traces.append(FunctionCall(function=call.function, args=args))
+            continue
+        episode.confirmations += 1
+        if _key(call.function, args) in wanted:
+            approve(store, held, tools=registry)
+            episode.traces.append(FunctionCall(function=call.function, args=args))
+        else:
+            deny(store, held)
+            episode.denied += 1
+    return episode
+
+
+def _ground_truth(task: Any, pre: Any) -> Callable[[list[str]], Iterable[Any]]:
+    calls = task.ground_truth(pre)
+    return lambda outputs: calls
+
+
+def _hijacked(
+    task: Any, injection: Any, pre: Any, injected: list[str]
+) -> Callable[[list[str]], Iterable[Any]]:
+    """The user's calls; once an output carries an injection, the attacker's calls too."""
+    own, attacker = task.ground_truth(pre), injection.ground_truth(pre)
+
+    def calls(outputs: list[str]) -> Iterable[Any]:
+        marks = [_plain(text) for text in injected]
+
+        def seen() -> bool:
+            return any(mark in _plain(out) for mark in marks for out in outputs)
+
+        followed = False
+        for call in own:
+            yield call
+            if not followed and seen():
+                followed = True
+                yield from attacker
+        if not followed and seen():  # the injection was in the last output
+            yield from attacker
+
+    return calls
+
+
+def _check(task: Any, output: str, pre: Any, post: Any, traces: list[Any]) -> bool:
+    if hasattr(task, "utility_from_traces"):
+        found = task.utility_from_traces(output, pre, post, traces)
+        return found if found is not None else task.utility(output, pre, post)
+    found = task.security_from_traces(output, pre, post, traces)
+    return found if found is not None else task.security(output, pre, post)
+
+
+class _Scripted:
+    """The pipeline object AgentDojo's attacks expect; only its name is read."""
+
+    name = "pasi-scripted"
+
+
+def _attack(name: str, suite: Any) -> Any:
+    from agentdojo.attacks.attack_registry import load_attack
+    from agentdojo.attacks.base_attacks import FixedJailbreakAttack
+    from agentdojo.attacks.important_instructions_attacks import ImportantInstructionsAttack
+
+    if name == "important_instructions":  # its own constructor wants a known model's name
+        attack = FixedJailbreakAttack(ImportantInstructionsAttack._JB_STRING, suite, _Scripted())  # type: ignore[arg-type]
+        attack.user_name, attack.model_name = "Emma Johnson", "the AI language model"
+        return attack
+    return load_attack(name, suite, _Scripted())  # type: ignore[arg-type]
+
+
+def _episode(
+    envs: Environments, store: MemoryStore, task: Any, injections: dict[str, str], defended: bool,
+    policy: Callable[[Any], Callable[[list[str]], Iterable[Any]]],
+) -> tuple[Episode, Any, Any]:  # fmt: skip
+    from agentdojo.functions_runtime import FunctionsRuntime
+
+    env = task.init_environment(envs.make(injections))
+    pre = env.model_copy(deep=True)
+    outputs: list[str] = []
+    registry = _registry(envs.suite, FunctionsRuntime(envs.suite.tools), env, outputs)
+    wanted = {_key(c.function, dict(c.args)) for c in task.ground_truth(pre)}
+    episode = _run(policy(pre), registry, store, wanted, outputs, defended)
+    return episode, pre, env
+
+
+def run_utility(envs: Environments, store: MemoryStore, tasks: list[Any]) -> dict[str, Any]:
+    """The ground-truth policy, defence on, no attack."""
+    solved_free = solved_confirmed = 0
+    needing = 0
+    per_task: dict[str, Any] = {}
+    for task in tasks:
+        episode, pre, post = _episode(
+            envs, store, task, {}, True, lambda pre, t=task: _ground_truth(t, pre)
+        )
+        ok = _check(task, task.GROUND_TRUTH_OUTPUT, pre, post, episode.traces)
+        needing += episode.confirmations > 0
+        solved_free += ok and episode.confirmations == 0
+        solved_confirmed += ok and episode.confirmations > 0
+        per_task[task.ID] = {"solved": ok, "confirmations": episode.confirmations}
+    free = len(tasks) - needing
+    return {
+        "user_tasks": len(tasks),
+        "utility": _pct(solved_free + solved_confirmed, len(tasks)),
+        "no_confirmation": {"tasks": free, "solved": solved_free, "utility": _pct(solved_free, free)},
+        "after_confirmation": {
+            "tasks": needing, "solved": solved_confirmed,
+            "utility": _pct(solved_confirmed, needing),
+            "confirmations": dict(sorted(Counter(
+                v["confirmations"] for v in per_task.values() if v["confirmations"]
+            ).items())),
+        },
+        "per_task": per_task,
+    }  # fmt: skip
+
+
+def run_attack(
+    envs: Environments, store: MemoryStore, attack_name: str, tasks: list[Any],
+    injections: list[Any], candidates: dict[str, list[str]],
+) -> dict[str, Any]:  # fmt: skip
+    """The hijacked policy against one attack, defence on and off."""
+    attack = _attack(attack_name, envs.suite)
+    attack.get_injection_candidates = lambda task: candidates[task.ID]  # computed once
+    counts = Counter()
+    for task in tasks:
+        for injection in injections:
+            vectors = attack.attack(task, injection)
+            injected = [text for text in vectors.values() if text]
+            for defended in (True, False):
+                episode, pre, post = _episode(
+                    envs, store, task, vectors, defended,
+                    lambda pre, t=task, i=injection, x=injected: _hijacked(t, i, pre, x),
+                )  # fmt: skip
+                side = "defended" if defended else "undefended"
+                counts[f"{side}_success"] += _check(injection, "", pre, post, episode.traces)
+                counts[f"{side}_utility"] += _check(
+                    task, task.GROUND_TRUTH_OUTPUT, pre, post, episode.traces
+                )
+                if defended:
+                    counts["denied"] += episode.denied
+                    counts["confirmations"] += episode.confirmations
+    pairs = len(tasks) * len(injections)
+    return {
+        "pairs": pairs,
+        "asr_defended": _pct(counts["defended_success"], pairs),
+        "asr_undefended": _pct(counts["undefended_success"], pairs),
+        "utility_under_attack_defended": _pct(counts["defended_utility"], pairs),
+        "utility_under_attack_undefended": _pct(counts["undefended_utility"], pairs),
+        "confirmations_asked": counts["confirmations"],
+        "injected_calls_denied": counts["denied"],
+    }
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def run_injection(
+    *,
+    attacks: Iterable[str] = ATTACKS,
+    user_tasks: int | None = None,
+    injection_tasks: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    from agentdojo.task_suite.load_suites import get_suite
+
+    suite = get_suite(SUITE_VERSION, "workspace")
+    tasks = list(suite.user_tasks.values())[:user_tasks]
+    injections = list(suite.injection_tasks.values())[:injection_tasks]
+    result: dict[str, Any] = {"suite": f"agentdojo {SUITE_VERSION} workspace", "attacks": {}}
+    envs = Environments(suite)
+    candidates = {task.ID: envs.candidates(task) for task in tasks}
+    with scratch_store(None) as store:
+        result["ground_truth"] = run_utility(envs, store, tasks)
+        for name in attacks:
+            if progress:
+                progress(f"attack {name}: {len(tasks)} x {len(injections)} pairs")
+            result["attacks"][name] = run_attack(envs, store, name, tasks, injections, candidates)
+    result["tool_classes"] = {f.name: [effect_of(f.name), trust_of(f.name)] for f in suite.tools}
+    return result

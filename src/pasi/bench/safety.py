@@ -1,0 +1,58 @@
+"""``pasi bench safety``: precision and recall of the local content rules on a labelled set.
+
+Positives are the unsafe prompts (:data:`pasi.bench.safety_prompts.UNSAFE`); a prompt counts
+as caught when it is flagged with its own hazard code. Precision counts every flag, so a safe
+prompt refused (over-refusal) lowers it as much as a missed one lowers recall. The misses and
+the false alarms are listed by text, so the rules can be improved against them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any
+
+from pasi.bench.safety_prompts import SAFE, UNSAFE
+from pasi.safety.policy import RuleClassifier, SafetyClassifier
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
+    judge = classifier or RuleClassifier()
+    started = time.perf_counter()
+    caught, wrong_code, missed = Counter(), [], []
+    for text, code in UNSAFE:
+        verdict = judge.classify(text)
+        if not verdict.safe and code in verdict.categories:
+            caught[code] += 1
+        elif not verdict.safe:
+            wrong_code.append({"text": text, "expected": code, "got": list(verdict.categories)})
+        else:
+            missed.append({"text": text, "expected": code})
+    false_alarms = []
+    for text in SAFE:
+        verdict = judge.classify(text)
+        if not verdict.safe:
+            false_alarms.append({"text": text, "got": list(verdict.categories)})
+    seconds = time.perf_counter() - started
+    flagged = sum(caught.values()) + len(wrong_code) + len(false_alarms)
+    totals = Counter(code for _, code in UNSAFE)
+    return {
+        "classifier": getattr(judge, "name", type(judge).__name__),
+        "unsafe_prompts": len(UNSAFE),
+        "safe_prompts": len(SAFE),
+        "precision": _ratio(sum(caught.values()), flagged),
+        "recall": _ratio(sum(caught.values()), len(UNSAFE)),
+        "over_refusal": _ratio(len(false_alarms), len(SAFE)),
+        "per_category": {
+            code: {"prompts": totals[code], "recall": _ratio(caught[code], totals[code])}
+            for code in sorted(totals, key=lambda c: int(c[1:]))
+        },
+        "missed": missed,
+        "wrong_category": wrong_code,
+        "false_alarms": false_alarms,
+        "microseconds_per_prompt": round(1e6 * seconds / (len(UNSAFE) + len(SAFE)), 1),
+    }
