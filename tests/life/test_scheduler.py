@@ -196,3 +196,26 @@ def test_the_morning_brief_follows_the_charter(vault: SQLiteVault, clock: Manual
     (brief,) = channel.got
     assert brief.kind == "brief" and brief.title == "Your brief for Friday 08 March"
     assert "the brief you scheduled" in deliveries(vault)[-1].reason
+
+
+def test_a_job_that_cannot_be_prepared_is_logged_and_the_others_go_out(
+    vault: SQLiteVault, clock: ManualClock
+) -> None:
+    reminders = Reminders(vault, ZONE, clock)
+    reminders.add("first", "in 1 minute")
+    reminders.add("second", "in 1 minute")
+
+    def composer(conn: object, job: object, now: datetime) -> tuple[str, str]:
+        if getattr(job, "title", "") == "first":
+            raise ValueError("the calendar file is unreadable")
+        return "second", "Reminder: second"
+
+    channel = Collected()
+    scheduler = build_scheduler(vault, [channel], clock=clock, composers={"reminder": composer})
+    clock.advance(minutes=1)
+    scheduler.run_due()
+    assert [n.title for n in channel.got] == ["second"]
+    failed = [d for d in deliveries(vault) if d.outcome == "failed"]
+    assert [(d.title, d.channel) for d in failed] == [("first", None)]
+    assert "the calendar file is unreadable" in failed[0].reason
+    assert scheduler.run_due() == []  # skipped, not retried every round

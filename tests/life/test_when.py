@@ -28,6 +28,8 @@ def local(when: datetime) -> datetime:
         ("at 9", datetime(2024, 3, 8, 9, 0)),  # 9 has passed today: tomorrow, not September
         ("at 15:30", datetime(2024, 3, 7, 15, 30)),
         ("April 3", datetime(2024, 4, 3, 9, 0)),
+        ("in April", datetime(2024, 4, 1, 9, 0)),
+        ("in a week", datetime(2024, 3, 14, 9, 0)),
     ],
 )
 def test_one_off_phrases_are_read_in_the_users_zone(phrase: str, expected: datetime) -> None:
@@ -109,3 +111,10 @@ def test_todays_weekday_means_today_while_that_time_is_ahead() -> None:
     assert local(next_week.first) == datetime(2024, 3, 17, 18, 0)
     morning = parse_when("Sunday morning", sunday_afternoon, "Europe/Berlin")
     assert local(morning.first) == datetime(2024, 3, 17, 9, 0)  # this morning has passed
+
+
+def test_a_deadline_month_means_its_last_day() -> None:
+    for phrase in ("April", "by April", "in April"):
+        when = parse_when(phrase, THURSDAY, "Europe/Berlin", deadline=True)
+        assert local(when.first) == datetime(2024, 4, 30, 9, 0)
+    assert local(parse_when("end of April", THURSDAY, "Europe/Berlin").first).day == 30

@@ -88,7 +88,11 @@ class Goals:
         now = self.clock()
         title = _text(title, "title")
         steps = [Milestone(_text(m, "milestone")) for m in milestones if m.strip()]
-        due_at = parse_when(due, now, self.timezone).first if due and due.strip() else None
+        due_at = (
+            parse_when(due, now, self.timezone, deadline=True).first
+            if due and due.strip()
+            else None
+        )
         cadence = self._cadence(check_in)
         with self.vault.write() as conn:
             cur = conn.execute(

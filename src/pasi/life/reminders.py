@@ -77,7 +77,7 @@ class Reminders:
         if when is None or not when.strip():
             what, parsed = split_reminder(text, now, self.timezone)
         else:
-            what, parsed = text, parse_when(when, now, self.timezone)
+            what, parsed = _without_preamble(text), parse_when(when, now, self.timezone)
         return self._store(_check_text(what), parsed, when or _cadence_words(text), episode_id)
 
     def _store(self, text: str, when: When, phrase: str, episode_id: int | None) -> Reminder:
@@ -133,6 +133,10 @@ class Reminders:
         with self.vault.write() as conn:
             jobs.finish(conn, "reminder", reminder_id, status="cancelled")
             conn.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,))
+
+
+def _without_preamble(text: str) -> str:
+    return re.sub(r"^(please\s+)?remind me (to|about|of)\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
 def _cadence_words(sentence: str) -> str:

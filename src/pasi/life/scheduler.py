@@ -95,7 +95,10 @@ class Scheduler:
         charter = self.charter()
         outcomes = []
         for job in jobs.due_jobs(self.vault, now):
-            outcome = self._handle(job, now, charter)
+            try:
+                outcome = self._handle(job, now, charter)
+            except Exception as error:  # one job's bug must not hold back the others
+                outcome = self._unsendable(job, now, error)
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
@@ -127,6 +130,18 @@ class Scheduler:
         return Notification(
             job.id, job.kind, text[0], text[1], due, late, job.deferred_to is not None
         )
+
+    def _unsendable(self, job: jobs.Job, now: datetime, error: Exception) -> Outcome | None:
+        """A job that could not be prepared: this occurrence is logged as failed and skipped."""
+        notification = Notification(job.id, job.kind, job.title, "", job.next_at or now)
+        reason = (
+            f"{_reason(job, notification)}; could not be prepared: {type(error).__name__}: {error}"
+        )
+        with self.vault.write() as conn:
+            if not jobs.advance(conn, job, now):
+                return None
+            record(conn, notification, now, channel=None, outcome="failed", reason=reason)
+        return Outcome(job.id, notification)
 
     def _suppress(
         self,

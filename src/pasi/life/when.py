@@ -36,6 +36,7 @@ ORDINALS = {
 }  # fmt: skip
 UNITS = {"minute": "MINUTELY", "hour": "HOURLY", "day": "DAILY", "week": "WEEKLY",
          "month": "MONTHLY", "year": "YEARLY"}  # fmt: skip
+_MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
 _DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 _CLOCK = re.compile(
     r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\bat\s+(\d{1,2})(?:[:.](\d{2}))?\b"
@@ -60,15 +61,18 @@ def zone(name: str) -> ZoneInfo:
         raise InputError(f"'{name}' is not a time zone name like \"Europe/Berlin\"") from None
 
 
-def parse_when(phrase: str, now: datetime, timezone: str) -> When:
-    """The first due time of ``phrase`` after ``now``, and its rule when it repeats."""
+def parse_when(phrase: str, now: datetime, timezone: str, *, deadline: bool = False) -> When:
+    """The first due time of ``phrase`` after ``now``, and its rule when it repeats.
+
+    A month without a day means its first day, or its last for a ``deadline`` ("by April").
+    """
     text = " ".join(phrase.lower().split())
     if not text:
         raise InputError("say when, e.g. 'tomorrow at 9', 'in 20 minutes' or 'every Monday'")
     tz = zone(timezone)
     if _REPEATS.search(text):
         return _recurring(text, now, tz, timezone)
-    return When(_once(text, now, tz), timezone=timezone)
+    return When(_once(text, now, tz, deadline), timezone=timezone)
 
 
 def next_occurrence(
@@ -94,7 +98,7 @@ def next_occurrence(
 # -- one-off times ---------------------------------------------------------------------------
 
 
-def _once(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+def _once(text: str, now: datetime, tz: ZoneInfo, deadline: bool = False) -> datetime:
     import dateparser
 
     cleaned = _normalise(text)
@@ -103,6 +107,7 @@ def _once(text: str, now: datetime, tz: ZoneInfo) -> datetime:
         "PREFER_DATES_FROM": "future",
         "RELATIVE_BASE": local_now,
         "RETURN_TIME_AS_PERIOD": True,
+        "PREFER_DAY_OF_MONTH": "last" if deadline or "end of" in text else "first",
     }
     data = dateparser.DateDataParser(languages=["en"], settings=settings).get_date_data(cleaned)
     if data.date_obj is None:
@@ -126,7 +131,8 @@ def _once(text: str, now: datetime, tz: ZoneInfo) -> datetime:
 
 def _normalise(text: str) -> str:
     """Say things the way dateparser reads them: "at 9" is a time, not September."""
-    text = re.sub(r"^(on|at|by)\s+(?=[a-z])", "", text)
+    text = re.sub(r"^(on|at|by|end of|the end of)\s+(?=[a-z])", "", text)
+    text = re.sub(rf"^in\s+(?={_MONTHS})", "", text)  # "in April", not "in a week"
     text = re.sub(r"\bat (\d{1,2})(?![\d:.]|\s*(?:am|pm))", r"at \1:00", text)
     return text
 
