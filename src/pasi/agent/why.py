@@ -51,6 +51,8 @@ def explain_last(memory: MemoryStore) -> dict[str, Any] | None:
         ],
         "tool_calls": context.get("tool_calls", []),
         "citations": [_with_item(c, items) for c in cited],
+        "safety": context.get("safety", []),  # unsafe verdicts: stage, categories, by
+        "waiting": context.get("waiting", []),  # actions held for the user's consent
     }
 
 
