@@ -219,3 +219,20 @@ def test_a_job_that_cannot_be_prepared_is_logged_and_the_others_go_out(
     assert [(d.title, d.channel) for d in failed] == [("first", None)]
     assert "the calendar file is unreadable" in failed[0].reason
     assert scheduler.run_due() == []  # skipped, not retried every round
+
+
+def test_repeating_reminders_follow_the_user_to_a_new_time_zone(
+    vault: SQLiteVault, clock: ManualClock
+) -> None:
+    from pasi.life.charter import set_charter_field
+
+    reminders = Reminders(vault, ZONE, clock)
+    daily = reminders.add("take vitamins", "every day at 8")
+    tea = reminders.add("make tea", "in 20 minutes")
+    scheduler = _scheduler(vault, clock, Collected())
+    scheduler.run_due()
+    set_charter_field(vault.directory, "timezone", "America/New_York")
+    scheduler.run_due()
+    # 8:00 in New York (EST until 10 March) rather than 8:00 in Berlin; tea stays at its instant.
+    assert reminders.get(daily.id).due == datetime(2024, 3, 8, 13, 0, tzinfo=UTC)
+    assert reminders.get(tea.id).due == tea.due

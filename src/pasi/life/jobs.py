@@ -175,3 +175,25 @@ def cancel(conn: sqlite3.Connection, job_id: int) -> None:
         "WHERE id = ?",
         (job_id,),
     )
+
+
+def rezone(conn: sqlite3.Connection, timezone: str, now: datetime) -> int:
+    """Move repeating jobs to the user's new time zone, keeping their local hour.
+
+    "Every day at 8" means 8 where the user now lives. A one-off job keeps its instant: "in 20
+    minutes" must not move because the user changed the charter. Returns the jobs moved.
+    """
+    rows = conn.execute(
+        "SELECT * FROM scheduled_jobs WHERE status = 'active' AND rule IS NOT NULL "
+        "AND timezone != ?",
+        (timezone,),
+    ).fetchall()
+    for job in map(_job, rows):
+        following = next_occurrence(job.rule, job.start_local, timezone, now)  # type: ignore[arg-type]
+        if job.next_at is not None and job.next_at <= now:
+            following = job.next_at  # missed while pasi was off: still sent once, late
+        conn.execute(
+            "UPDATE scheduled_jobs SET timezone = ?, next_at = ?, deferred_to = NULL WHERE id = ?",
+            (timezone, to_iso(following), job.id),
+        )
+    return len(rows)

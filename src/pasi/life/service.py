@@ -14,6 +14,7 @@ from typing import TextIO
 
 from pasi.clock import Clock, system_clock
 from pasi.config import Settings
+from pasi.life import jobs
 from pasi.life.brief import brief_composer, sync_morning_brief
 from pasi.life.channels import (
     Channel,
@@ -57,26 +58,30 @@ def build_scheduler(
     clock: Clock = system_clock,
     composers: Mapping[str, Composer] | None = None,
 ) -> Scheduler:
-    """A scheduler that reads the charter every round and keeps the morning brief in step
-    with it (a brief job when ``morning_brief`` is set, none when it is not)."""
+    """A scheduler that reads the charter every round and keeps the jobs in step with it: the
+    morning brief (a job when ``morning_brief`` is set, none when it is not) and the time zone."""
     return Scheduler(
         vault,
         channels,
         clock=clock,
         charter=lambda: load_charter(vault.directory),
         composers={"brief": brief_composer(vault), **(composers or {})},
-        before_round=_brief_follows_charter(vault),
+        before_round=_jobs_follow_charter(vault),
     )
 
 
-def _brief_follows_charter(vault: SQLiteVault) -> Callable[[datetime], None]:
-    """Re-sync the brief job when the charter file changed (and on the first round)."""
+def _jobs_follow_charter(vault: SQLiteVault) -> Callable[[datetime], None]:
+    """When the charter file changed (and on the first round): repeating jobs move to its time
+    zone, and the brief job follows its ``morning_brief``."""
     seen: list[float | None] = [None]
 
     def sync(now: datetime) -> None:
         path = charter_path(vault.directory)
         changed = path.stat().st_mtime if path.exists() else 0.0
         if changed != seen[0]:
+            zone = load_charter(vault.directory).timezone.key
+            with vault.write() as conn:
+                jobs.rezone(conn, zone, now)
             sync_morning_brief(vault, now)
             seen[0] = changed
 
