@@ -75,3 +75,14 @@ def test_export_downloads_every_record_of_this_user_only(api: RestApp) -> None:
     memories = [r["text"] for r in records if r["type"] == "memory"]
     assert memories == ["I was born in Porto"]
     assert records[-1]["counts"]["memory"] == 1
+
+
+def test_erasure_needs_the_exact_confirmation_and_erases_nothing_without_it(api: RestApp) -> None:
+    api.post("/api/memories", json={"text": "I was born in Porto"})
+    wrong = api.post("/api/erase", json={"all": True, "confirm": "yes"})
+    assert wrong.status_code == 422
+    assert wrong.json()["error"]["param"] == "confirm"
+    assert "erase everything" in wrong.json()["error"]["message"]
+    partial = api.post("/api/erase", json={"all": False, "confirm": "erase everything"})
+    assert partial.status_code == 422 and partial.json()["error"]["param"] == "all"
+    assert api.get("/api/memories").json()["total"] == 1

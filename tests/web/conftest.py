@@ -12,7 +12,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from pasi.config import Settings
-from pasi.models.chat import ChatRequest, ScriptedModel
+from pasi.models.chat import ChatModel, ChatRequest, ScriptedModel
 from pasi.server.app import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -72,19 +72,37 @@ def _serve(app: FastAPI) -> tuple[str, uvicorn.Server, threading.Thread, socket.
 
 
 @pytest.fixture
-def web_server(tmp_path: Path, embedder) -> Iterator[WebServer]:
-    settings = Settings(
-        vault=tmp_path / "vault", server_home=tmp_path / "server", model="none",
-        embedder="wordllama", ingest_max_bytes=1024 * 1024,
-    )  # fmt: skip
-    app = create_app(settings, chat_model=ScriptedModel(citing_reply), embedder=embedder, mcp=False)
-    app.state.users.add("alice")
-    token = app.state.users.create_token("alice")
-    url, server, thread, sock = _serve(app)
-    yield WebServer(url, app, token)
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+def start_web(tmp_path: Path, embedder) -> Iterator[Callable[[ChatModel], WebServer]]:
+    """Start a server whose upstream model is ``chat_model``; each stops after the test."""
+    stops: list[Callable[[], None]] = []
+
+    def start(chat_model: ChatModel) -> WebServer:
+        home = tmp_path / f"server-{len(stops)}"
+        settings = Settings(
+            vault=home / "vault", server_home=home / "server", model="none",
+            embedder="wordllama", ingest_max_bytes=1024 * 1024,
+        )  # fmt: skip
+        app = create_app(settings, chat_model=chat_model, embedder=embedder, mcp=False)
+        app.state.users.add("alice")
+        token = app.state.users.create_token("alice")
+        url, server, thread, sock = _serve(app)
+
+        def stop() -> None:
+            server.should_exit = True
+            thread.join(timeout=10)
+            sock.close()
+
+        stops.append(stop)
+        return WebServer(url, app, token)
+
+    yield start
+    for stop in reversed(stops):
+        stop()
+
+
+@pytest.fixture
+def web_server(start_web: Callable[[ChatModel], WebServer]) -> WebServer:
+    return start_web(ScriptedModel(citing_reply))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 // Settings: the model backends (with a connection test), the profile, export and sign-out.
 
 import { AuthError, api, download, forgetToken } from "./api.js";
+import { resetChat } from "./chat.js";
 import { memoryStatus, openDetail } from "./detail.js";
 import { bytes, clear, field, h, showError, statusLine, uid } from "./ui.js";
 
@@ -116,7 +117,32 @@ function dataSection(onAuthError, onSignOut) {
   return h("section", { "aria-labelledby": "data-title" },
     h("h2", { id: "data-title" }, "Your data"),
     h("p", {}, "Everything pasi holds, as one open JSON Lines file you can read or import elsewhere."),
-    h("div", { class: "actions" }, exportButton, signOut), status);
+    h("div", { class: "actions" }, exportButton, signOut), status,
+    eraseForm(onAuthError));
+}
+
+function eraseForm(onAuthError) {
+  const phrase = "erase everything";
+  const confirm = h("input", { type: "text", name: "confirm", autocomplete: "off", spellcheck: "false" });
+  const status = statusLine();
+  const form = h("form", { class: "erase", "aria-label": "Erase everything" },
+    h("p", {}, "This deletes your memories, conversations, uploaded files and indexes from this server, " +
+      "for good (as `pasi erase --all`). Download an export first if you may want them back."),
+    field(`Type “${phrase}” to confirm`, confirm),
+    h("button", { type: "submit", class: "danger" }, "Erase everything"), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      const result = await api("/api/erase", { method: "POST", body: { all: true, confirm: confirm.value } });
+      status.textContent = `Erased ${result.erased} item(s). pasi starts again with an empty vault.`;
+      confirm.value = "";
+      resetChat(); // the conversation shown in the chat is gone too
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      status.textContent = error.message;
+    }
+  });
+  return h("details", { class: "danger-zone" }, h("summary", {}, "Erase everything"), form);
 }
 
 export async function settingsView(main, onAuthError, onSignOut) {
