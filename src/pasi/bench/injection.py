@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from pasi.agent.actions import approve, deny
 from pasi.bench.common import scratch_store
 from pasi.memory.store import MemoryStore
@@ -37,6 +39,7 @@ from pasi.tools.consent import PENDING_KEY, ConsentGate
 from pasi.tools.registry import Tool, ToolContext, ToolOutput, ToolRegistry
 
 SUITE_VERSION = "v1.2.2"
+CANARY = "PASICANARY"
 ATTACKS = ("direct", "ignore_previous", "system_message", "injecagent", "important_instructions")
 
 # pasi's classes for AgentDojo's workspace tools: what each does, and who wrote what it returns.
@@ -76,25 +79,32 @@ class Environments:
 
     def __init__(self, suite: Any) -> None:
         self.defaults: dict[str, str] = suite.get_injection_vector_defaults()
-        self.canaries = {v: f"PASICANARY{i}X" for i, v in enumerate(self.defaults)}
-        base = suite.load_and_inject_default_environment(self.canaries)
-        self.kind, self.data = type(base), base.model_dump()
+        self.canaries = {v: f"{CANARY}{i}X" for i, v in enumerate(self.defaults)}
+        self.base = suite.load_and_inject_default_environment(self.canaries)
         self.suite = suite
 
     def make(self, injections: dict[str, str]) -> Any:
+        """A deep copy with the texts put in place (validating 16k e-mail addresses again
+        would cost more than the run)."""
         values = {self.canaries[v]: text for v, text in {**self.defaults, **injections}.items()}
         pattern = re.compile("|".join(re.escape(c) for c in values))
 
         def fill(value: Any) -> Any:
-            if isinstance(value, str):
-                return pattern.sub(lambda m: values[m.group(0)], value)
-            if isinstance(value, dict):
-                return {k: fill(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [fill(v) for v in value]
+            if isinstance(value, str):  # enums are str too: only texts with a canary change
+                return (
+                    pattern.sub(lambda m: values[m.group(0)], value) if CANARY in value else value
+                )
+            if isinstance(value, BaseModel):
+                for name in type(value).model_fields:
+                    object.__setattr__(value, name, fill(getattr(value, name)))
+            elif isinstance(value, dict):
+                for key in value:
+                    value[key] = fill(value[key])
+            elif isinstance(value, list):
+                value[:] = [fill(v) for v in value]
             return value
 
-        return self.kind.model_validate(fill(self.data))
+        return fill(self.base.model_copy(deep=True))
 
     def candidates(self, task: Any) -> list[str]:
         """The injection slots the task's ground truth reads (AgentDojo's own definition)."""
