@@ -8,10 +8,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from models.scripted_http import Reply, Seen, chunk, serve
-
 from pasi.app import Pasi
 from pasi.clock import fixed_clock
 from pasi.config import Settings
@@ -22,7 +22,7 @@ from pasi.privacy.policy import withheld_note
 from pasi.vault import items as it
 from pasi.vault import memories as mem
 
-from conftest import NOW
+NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)  # as in tests/conftest.py
 
 PLACEHOLDER = re.compile(r"<(?:PERSON|EMAIL|PHONE|ADDRESS|CARD|IBAN|ID|IP)_\d+>")
 QUESTION = (
@@ -115,7 +115,9 @@ def test_every_remote_call_is_audited_exactly_as_sent(tmp_path: Path) -> None:
     assert len(entries) == len(sent) == 2
     for entry, body in zip(reversed(entries), sent, strict=True):
         assert entry.action == REMOTE_CALL and entry.actor == "chat"
-        assert entry.endpoint == f"{server.url}/v1" and entry.model == "openai-compatible:cloud-model"
+        assert (
+            entry.endpoint == f"{server.url}/v1" and entry.model == "openai-compatible:cloud-model"
+        )
         assert hashlib.sha256(entry.payload.encode()).hexdigest() == entry.digest
         logged = [m["content"] for m in json.loads(entry.payload)["messages"]]
         assert logged == [m["content"] for m in body["messages"]]
@@ -160,10 +162,8 @@ def test_withheld_sources_and_sensitive_memories_never_reach_a_remote_model(
         Syncer(pasi.memory, max_bytes=1 << 20).ingest([tmp_path / "locker.eml"])
         source = pasi.vault.read().execute("SELECT remote_ok FROM sources WHERE kind = 'file'")
         assert source.fetchone()[0] == 0  # email is kept off cloud models by default
-        pasi.memory.remember_many(
-            [mem.NewMemory("The user's locker at the sailing club holds insulin",
-                           sensitivity="health")]  # fmt: skip
-        )
+        locker = "The user's locker at the sailing club holds insulin"
+        pasi.memory.remember_many([mem.NewMemory(locker, sensitivity="health")])
         answer = pasi.assistant().ask("What is the locker code at the sailing club?")
         pasi.close()
 
