@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,8 @@ from pasi.vault.migrations import check_version, migrate
 
 DB_FILE = "vault.db"
 CACHE_KIB = 64 * 1024
+# The vaults open in this process, by directory: how path-only callers find a vault's key.
+_OPEN: weakref.WeakValueDictionary[Path, SQLiteVault] = weakref.WeakValueDictionary()
 
 
 def _connect(path: Path, *, readonly: bool, key: VaultKey | None = None) -> sqlite3.Connection:
@@ -134,6 +137,7 @@ class SQLiteVault:
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self.generation = 0  # bumped on every commit made through this object
+        _OPEN[directory.resolve()] = self
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -188,6 +192,8 @@ class SQLiteVault:
         return sum(p.stat().st_size for p in self.directory.glob(DB_FILE + "*") if p.is_file())
 
     def close(self) -> None:
+        if _OPEN.get(self.directory.resolve()) is self:
+            del _OPEN[self.directory.resolve()]
         for conn in self._readers:
             conn.close()
         self._readers.clear()
@@ -213,6 +219,25 @@ def _key_for(directory: Path, passphrase: str | None, encrypt: bool) -> VaultKey
             f"the vault {directory} already exists unencrypted: encrypt it with `pasi vault encrypt`"
         )
     return vault_key(directory, passphrase)
+
+
+def vault_files(directory: Path | str) -> VaultFiles:
+    """The files of the vault in ``directory``, for code that has only the path.
+
+    An encrypted vault's files need its key, which exists only while the vault is open in this
+    process (through :func:`open_vault`, e.g. by ``Pasi``); otherwise this raises
+    :class:`VaultLockedError`. A plain vault's files need nothing.
+    """
+    directory = Path(directory).expanduser()
+    opened = _OPEN.get(directory.resolve())
+    if opened is not None:
+        return opened.files
+    if is_encrypted(directory / DB_FILE):
+        raise VaultLockedError(
+            f"the vault {directory} is encrypted and not open in this process, so its files "
+            "cannot be read; open the vault first"
+        )
+    return VaultFiles(directory, None)
 
 
 def open_vault(
