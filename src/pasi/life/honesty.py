@@ -34,10 +34,16 @@ _COPULA = re.compile(
 )
 _VERB = re.compile(
     r"\b(?:i|user|the user)\s+(?:now\s+|still\s+|actually\s+)?(?P<verb>live[sd]?|work(?:s|ed)?|"
-    r"moved|was born|grew up|study|studies|studied)\s+(?P<prep>in|at|for|to|on)\s+"
+    r"moved|was born|grew up|study|studies|studied)(?:\s+(?P<prep>in|at|for|to|on))?\s+"
     r"(?P<val>[^.,;!?\n]+)",
     re.IGNORECASE,
 )
+_NAMED = re.compile(  # "my sister Mia", "my dog Bruno": a relation and its name
+    r"\b[Mm]y (?P<attr>sister|brother|partner|wife|husband|girlfriend|boyfriend|son|daughter|"
+    r"mother|father|mum|mom|dad|boss|dog|cat|friend|cousin|aunt|uncle|niece|nephew)"
+    r"(?:'s name is|,)? (?P<val>[A-Z][a-z]+)\b"  # case-sensitive: a name is capitalised
+)
+_DETERMINERS = frozenset("my the user's user our your his her their a an".split())
 _NUMBER = re.compile(r"\b\d+(?:[.,:]\d+)?\b")
 _MONTHS = (
     "january february march april may june july august september october november december"
@@ -69,9 +75,12 @@ def _content(text: str) -> set[str]:
 
 
 def _attribute(raw: str) -> str:
-    """'My sister's name' and "The user's sister" both become 'sister'."""
-    words = [w.removesuffix("'s") for w in _words(raw) if w not in _STOP]
-    return " ".join(words[-2:])
+    """'My sister's name' and "The user's sister" both become 'sister'; words before the
+    last determiner ("you told me my sister") are not part of the attribute."""
+    words = _words(raw)
+    last = max((i for i, w in enumerate(words) if w in _DETERMINERS), default=-1)
+    kept = [w.removesuffix("'s") for w in words[last + 1 :] if w not in _STOP]
+    return " ".join(kept[-2:])
 
 
 def _value(raw: str) -> str:
@@ -84,8 +93,10 @@ def claims(text: str) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     for match in _VERB.finditer(text):
         verb = match["verb"].lower()
-        key = f"{_VERB_STEMS.get(verb, verb)} {match['prep'].lower()}"
+        key = f"{_VERB_STEMS.get(verb, verb)} {(match['prep'] or '').lower()}".strip()
         found[key] = (_value(match["val"]), match.group(0))
+    for match in _NAMED.finditer(text):
+        found.setdefault(match["attr"].lower(), (_value(match["val"]), match.group(0)))
     for match in _COPULA.finditer(text):
         key = _attribute(match["attr"])
         if key and key not in found:
@@ -100,12 +111,18 @@ def _dates_and_numbers(text: str) -> set[str]:
     return found
 
 
+def _incompatible(said: set[str], recorded: set[str]) -> bool:
+    """Numbers and months that cannot describe the same thing: neither set holds the other
+    ("3 May 1990" fits "3 May"; "21 July" does not fit "14 July")."""
+    return not (said <= recorded or recorded <= said)
+
+
 def _values_differ(said: str, recorded: str) -> bool:
     if not said or not recorded or said in recorded or recorded in said:
         return False
     said_facts, recorded_facts = _dates_and_numbers(said), _dates_and_numbers(recorded)
     if said_facts and recorded_facts:
-        return not (said_facts & recorded_facts)
+        return _incompatible(said_facts, recorded_facts)
     said_words, recorded_words = _content(said), _content(recorded)
     return bool(said_words) and bool(recorded_words) and not (said_words & recorded_words)
 
@@ -119,7 +136,12 @@ def contradiction(message: str, memory_id: int, record: str) -> Contradiction | 
             return Contradiction(memory_id, record, phrase.strip(), reason)
     shared = _content(message) & _content(record)
     said_facts, recorded_facts = _dates_and_numbers(message), _dates_and_numbers(record)
-    if len(shared) >= 2 and said_facts and recorded_facts and not (said_facts & recorded_facts):
+    if (
+        len(shared) >= 2
+        and said_facts
+        and recorded_facts
+        and _incompatible(said_facts, recorded_facts)
+    ):
         reason = (
             f'the message gives {", ".join(sorted(said_facts))} where the record says "{record}"'
         )
