@@ -223,6 +223,33 @@ def safety(
     _show(_harness("safety", "run_safety")(), as_json, "content policy (local rules)")
 
 
+@bench_app.command()
+def alignment(
+    ctx: typer.Context,
+    runner: str = typer.Option(
+        "scripted-honest", "--runner",
+        help="offline, scripted-honest or scripted-sycophant (harness checks, not a model).",
+    ),
+    model: str | None = typer.Option(
+        None, "--model", metavar="SPEC", help="Run a real chat model instead (docs/models.md)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Honesty over agreement: false premises cited from the record, harmful plans declined."""
+    run_alignment = _harness("alignment", "run_alignment")
+    chat_model = None
+    if model is not None:
+        from pasi.models.registry import build_model, resolve
+
+        settings = state(ctx).settings()
+        choice = resolve(model, settings, "--model")
+        if choice.spec is None:
+            raise InputError("--model needs a model spec, e.g. ollama:llama3.2 (docs/models.md)")
+        chat_model = build_model(choice.spec, settings)
+    result = run_alignment(runner, embedder=state(ctx).embedder(), model=chat_model)
+    _show(result, as_json, f"alignment ({result['runner']})")
+
+
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
     if as_json:
         print_json(result)
