@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from pasi.memory.learning import Learner as BackgroundLearner
     from pasi.models.chat import ChatModel
     from pasi.models.registry import Models
+    from pasi.safety.policy import SafetyClassifier
 
 
 class Pasi:
@@ -43,6 +44,7 @@ class Pasi:
         self._learner: BackgroundLearner | None = None
         self._chat_model = chat_model
         self._models: Models | None = None
+        self._safety: SafetyClassifier | None = None
         self._gateways: dict[tuple[int, str], ChatModel] = {}
 
     @property
@@ -84,7 +86,19 @@ class Pasi:
         conversation = getattr(model, "conversation", None)
         model = conversation() if callable(conversation) else model  # placeholders per chat
         limits = ContextLimits(tokens=self.settings.context_tokens)
-        return Assistant(self.memory, model, learner=learner, clock=self.clock, limits=limits)
+        return Assistant(
+            self.memory, model, learner=learner, clock=self.clock, limits=limits,
+            safety=self.safety,
+        )  # fmt: skip
+
+    @property
+    def safety(self) -> SafetyClassifier:
+        """The content policy's classifier (setting ``safety_model``), built on first use."""
+        if self._safety is None:
+            from pasi.safety.policy import make_classifier
+
+            self._safety = make_classifier(self.settings)
+        return self._safety
 
     @property
     def learner(self) -> BackgroundLearner:

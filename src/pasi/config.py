@@ -96,6 +96,13 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Token budget of the context pasi assembles for the chat model per turn.",
     )
+    safety_model: str = Field(
+        default="",
+        description=(
+            "Llama Guard model spec for the content policy's input and output checks "
+            "(docs/privacy.md#safety); '' uses pasi's local rules."
+        ),
+    )
     notify_desktop: bool = Field(
         default=True,
         description="Send reminders as desktop notifications too, when notify-send is installed.",

@@ -13,6 +13,7 @@ from pasi.clock import fixed_clock
 from pasi.config import Settings
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatRequest, Completion, ScriptedModel, ToolCall, replies
+from pasi.safety.provenance import unfence
 from pasi.vault import answers
 
 NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)  # the frozen time of tests/conftest.py
@@ -23,7 +24,7 @@ def _calls(*calls: tuple[str, str]) -> Completion:
 
 
 def _tool_messages(request: ChatRequest) -> list[str]:
-    return [m.content for m in request.messages if m.role == "tool"]
+    return [unfence(m.content) for m in request.messages if m.role == "tool"]
 
 
 def test_a_tool_loop_stores_the_memory_and_the_answer(store: MemoryStore) -> None:

@@ -16,12 +16,22 @@ from typing import Any, Protocol
 from pasi.agent.charter_rules import apply_charter
 from pasi.agent.context import Context, ContextAssembler, ContextLimits
 from pasi.agent.events import Answer, Citation, Event, TextDelta, ToolFinished, ToolStarted
+from pasi.agent.safeguards import (
+    Screening,
+    confirmations,
+    screen_message,
+    screen_reply,
+    taint_of,
+    waiting_notice,
+)
 from pasi.agent.tokens import token_counter
 from pasi.clock import Clock, system_clock
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
 from pasi.models.chat import ChatModel, ChatRequest, Completion, Message
 from pasi.models.locality import is_local
 from pasi.privacy.policy import withheld_note
+from pasi.safety.policy import SafetyClassifier
+from pasi.tools.consent import ConsentGate
 from pasi.tools.quote import cited_tags, parse_tag, tag
 from pasi.tools.registry import ToolContext, ToolResult, Toolset, default_tools, specs
 from pasi.vault import answers
@@ -53,6 +63,8 @@ class _Round:
     results: list[ToolResult] = field(default_factory=list)
     rounds: int = 0
     stopped: bool = False
+    screening: Screening = field(default_factory=Screening)
+    waiting: list[int] = field(default_factory=list)  # actions held for the user's consent
 
 
 class Assistant:
@@ -67,8 +79,10 @@ class Assistant:
         limits: ContextLimits | None = None,
         source_uri: str = DEFAULT_CONVERSATION,
         max_rounds: int = MAX_ROUNDS,
+        safety: SafetyClassifier | None = None,
     ) -> None:
         self.memory = memory
+        self.safety = safety  # the content policy (pasi.safety.policy); None: no checks
         self.model = model
         self.tools = tools if tools is not None else default_tools()
         self.learner = learner
@@ -100,14 +114,28 @@ class Assistant:
         )
         earlier = [m for m in history if m.role != "system"]
         state = _Round([Message("system", system), *earlier, Message("user", message)])
-        tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
-        yield from self._loop(state, tool_context)
-        yield from self._withheld_notice(state, context)
+        refusal = screen_message(self.safety, message, state.screening)
+        if refusal is not None:  # the model never sees it; pasi answers with care
+            state.text.append(refusal)
+            yield TextDelta(refusal)
+        else:
+            gate = ConsentGate(self.tools, taint_of(context), self.source_uri, self.clock)
+            tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
+            yield from self._loop(state, tool_context, gate)
+            yield from self._screen_reply(state, message)
+            yield from self._withheld_notice(state, context)
         state.text, notices = apply_charter(  # no bait; the budget note; consent, asked once
             self.memory, message, state.text, self.clock(), self.source_uri
         )
         yield from notices
         yield self._finish(state, context, question_id)
+
+    def _screen_reply(self, state: _Round, message: str) -> Iterator[Event]:
+        """An unsafe reply is replaced in the record and the answer; what streamed is noted."""
+        replacement = screen_reply(self.safety, message, "".join(state.text), state.screening)
+        if replacement is not None:
+            state.text = [replacement]
+            yield TextDelta("\n\n[pasi withheld the answer above] " + replacement)
 
     def _withheld_notice(self, state: _Round, context: Context) -> Iterator[Event]:
         """A remote model answered without data kept off it: the user is told, not misled."""
@@ -124,8 +152,8 @@ class Assistant:
         turn = Turn(text, role=role, session=now.date().isoformat(), occurred_at=now)
         return self.memory.record_turns([turn], source_uri=self.source_uri)[0]  # type: ignore[return-value]
 
-    def _loop(self, state: _Round, tool_context: ToolContext) -> Iterator[Event]:
-        offered = specs(self.tools, tool_context)  # per turn: query_data lists today's views
+    def _loop(self, state: _Round, tool_context: ToolContext, gate: ConsentGate) -> Iterator[Event]:
+        offered = specs(gate, tool_context)  # per turn: query_data lists today's views
         while state.rounds < self.max_rounds:
             state.rounds += 1
             completion = yield from self._stream(ChatRequest(state.messages, offered), state)
@@ -136,13 +164,24 @@ class Assistant:
             state.messages.append(Message("assistant", completion.text, completion.tool_calls))
             for call in completion.tool_calls:
                 yield ToolStarted(call)
-                result = self.tools.run(call, tool_context)
+                result = gate.run(call, tool_context)
                 state.results.append(result)
-                state.messages.append(Message("tool", result.content, tool_call_id=call.id))
+                state.messages.append(Message("tool", gate.fenced(result), tool_call_id=call.id))
                 yield ToolFinished(call, result)
+            if gate.held != state.waiting:  # the turn ends; the user decides
+                yield from self._await_consent(state, gate)
+                return
         state.stopped = True
         notice = ("\n\n" if "".join(state.text).strip() else "") + stopped_message(state.rounds)
         state.text.append(notice)
+        yield TextDelta(notice)
+
+    def _await_consent(self, state: _Round, gate: ConsentGate) -> Iterator[Event]:
+        waiting = confirmations([r for r in state.results if r.data.get("pending_action")])
+        state.waiting = list(gate.held)
+        notice = ("\n\n" if "".join(state.text).strip() else "") + waiting_notice(waiting)
+        state.text.append(notice)
+        yield from waiting
         yield TextDelta(notice)
 
     def _stream(self, request: ChatRequest, state: _Round) -> Iterator[Event]:
@@ -207,6 +246,8 @@ class Assistant:
             "citations": [c.to_json() for c in citations],
             "rounds": state.rounds,
             "stopped": state.stopped,
+            "safety": state.screening.verdicts,
+            "waiting": state.waiting,
         }
         with self.memory.vault.write() as conn:
             return answers.insert_answer(

@@ -78,6 +78,10 @@ class ConfirmationNeeded:
             "provenance": list(self.provenance),
         }  # fmt: skip
 
+    def sse(self) -> dict[str, Any]:
+        """The chat stream's ``confirm`` event (pasi.server.chat_api)."""
+        return self.to_json()
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -89,6 +93,10 @@ class Notice:
 
     def to_json(self) -> dict[str, Any]:
         return {"type": "notice", "text": self.text, "kind": self.kind}
+
+    def sse(self) -> dict[str, Any]:
+        """The chat stream's ``notice`` event (pasi.server.chat_api)."""
+        return self.to_json()
 
 
 Event = TextDelta | ToolStarted | ToolFinished | ConfirmationNeeded | Notice | Answer

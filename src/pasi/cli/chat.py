@@ -17,7 +17,7 @@ from pasi.cli.common import State, state
 from pasi.errors import InputError, PasiError
 
 if TYPE_CHECKING:
-    from pasi.agent.events import Event
+    from pasi.agent.events import ConfirmationNeeded, Event
 
 HELP = (
     "Type a statement and pasi remembers it; ask a question and pasi answers from memory.\n"
@@ -83,7 +83,8 @@ def _assisted(cli: State, model_name: str, interactive: bool, images: list[Path]
     assistant = pasi.assistant(learner=pasi.learner)
     _say(f"pasi is answering with {model_name}; `pasi why` shows what shaped the last answer.")
     _say("Type /help for help, /quit to leave.")
-    for line in _lines(interactive):
+    lines = _lines(interactive)
+    for line in lines:
         if line.lower().startswith("/image"):
             try:
                 line = attach.image_command(line, pending) or ""
@@ -97,26 +98,70 @@ def _assisted(cli: State, model_name: str, interactive: bool, images: list[Path]
                 break
             continue
         try:
-            _show_turn(attach.turn(pasi, assistant, line, pending))
+            waiting = _show_turn(attach.turn(pasi, assistant, line, pending))
+            _confirm(cli, waiting, lines, interactive)
         except PasiError as error:  # the model failed: the line is kept, the chat goes on
             sys.stdout.write("\n")
             _error(error)
 
 
-def _show_turn(events: Iterator[Event]) -> None:
-    from pasi.agent.events import TextDelta, ToolFinished, ToolStarted
+def _confirm(
+    cli: State, waiting: list[ConfirmationNeeded], lines: Iterator[str], interactive: bool
+) -> None:
+    """Each held action asked inline: y runs it, n refuses it, anything else leaves it pending
+    (for `pasi actions`). Piped input answers with its next line."""
+    from pasi.agent.actions import approve, deny
+
+    pasi = cli.pasi()
+    for event in waiting:
+        question = f"run action {event.action_id} ({event.tool})? [y/n] "
+        answer = _ask(question, lines, interactive).strip().lower()
+        if answer in ("y", "yes"):
+            result = approve(pasi.memory, event.action_id, clock=pasi.clock).result
+            outcome = "done" if result is not None and result.ok else "failed"
+            _say(f"action {event.action_id} {outcome}: {result.content if result else ''}")
+        elif answer in ("n", "no"):
+            deny(pasi.memory, event.action_id, clock=pasi.clock)
+            _say(f"action {event.action_id} denied: not run")
+        else:
+            _say(f"action {event.action_id} left pending: `pasi actions` shows it")
+
+
+def _ask(question: str, lines: Iterator[str], interactive: bool) -> str:
+    if interactive:
+        try:
+            return input(question)
+        except (EOFError, KeyboardInterrupt):
+            return ""
+    _say(question)
+    return next(lines, "")
+
+
+def _show_turn(events: Iterator[Event]) -> list[ConfirmationNeeded]:
+    """Streams the turn; returns the actions it left waiting for the user's consent."""
+    from pasi.agent.events import ConfirmationNeeded, TextDelta, ToolFinished, ToolStarted
+
+    waiting = []
+    from pasi.agent.events import Notice
 
     for event in events:
         if isinstance(event, TextDelta):
             sys.stdout.write(event.text)
             sys.stdout.flush()
+        elif isinstance(event, Notice):  # the charter's budget note, a consent question
+            sys.stdout.write("\n\n" + event.text)
         elif isinstance(event, ToolStarted):
             sys.stderr.write(f"[{event.call.name} ...]\n")
         elif isinstance(event, ToolFinished):
             outcome = "done" if event.result.ok else "failed: " + event.result.content
+            if "pending_action" in event.result.data:
+                outcome = "waits for your confirmation"
             sys.stderr.write(f"[{event.call.name} {outcome}]\n")
+        elif isinstance(event, ConfirmationNeeded):
+            waiting.append(event)
     sys.stdout.write("\n")
     sys.stdout.flush()
+    return waiting
 
 
 def _error(error: Exception) -> None:
