@@ -182,3 +182,26 @@ def test_every_control_has_a_name_and_the_app_fits_a_phone(browser, web_server: 
         assert focused == ["Sources", "solid"]  # the focus is visible
     finally:
         context.close()
+
+
+def test_a_reminder_due_while_the_app_is_open_is_shown(page: Page, web_server: WebServer) -> None:
+    from pasi.life.charter import load_charter, set_charter_field
+    from pasi.life.reminders import Reminders
+
+    pasi = web_server.pasi()
+    load_charter(pasi.vault.directory)
+    for name in ("quiet_start", "quiet_end"):  # the test may run at any hour
+        set_charter_field(pasi.vault.directory, name, "")
+    with page.expect_response(lambda r: "/api/notifications/stream" in r.url):
+        open_app(page, web_server)
+    reminder = Reminders(pasi.vault, "UTC", pasi.clock).add("water the basil", "in 1 hour")
+    with pasi.vault.write() as conn:  # due now
+        conn.execute(
+            "UPDATE scheduled_jobs SET next_at = '2000-01-01T00:00:00+00:00' WHERE id = ?",
+            (reminder.job_id,),
+        )
+    web_server.app.state.schedulers.wake()
+    region = page.get_by_role("region", name="Notifications")
+    expect(region.locator(".notification-title")).to_have_text("water the basil")
+    region.get_by_role("button", name=re.compile("^Dismiss")).click()
+    expect(region).to_be_hidden()

@@ -110,6 +110,26 @@ export function upload(path, files, onProgress) {
   });
 }
 
+/** Read a server-sent event stream: onEvent(data, id) for each event with JSON data. */
+export async function readEvents(response, onEvent) {
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
+    let end;
+    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
+      const block = buffer.slice(0, end).split(/\r?\n/);
+      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
+      const field = (name) => block.filter((line) => line.startsWith(`${name}:`)).map((line) => line.slice(name.length + 1).replace(/^ /, ""));
+      const data = field("data").join("\n");
+      if (data) onEvent(JSON.parse(data), field("id")[0]);
+    }
+    if (done) break;
+  }
+}
+
 /** POST /api/chat and call onEvent for each server-sent event as it arrives. */
 export async function chatStream(message, onEvent, signal) {
   const response = await fetch("/api/chat", {
@@ -119,23 +139,12 @@ export async function chatStream(message, onEvent, signal) {
     signal,
   });
   if (!response.ok) throw await failure(response);
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    buffer += decoder.decode(value || new Uint8Array(), { stream: !done });
-    let end;
-    while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
-      const data = block
-        .split(/\r?\n/)
-        .filter((line) => line.startsWith("data:"))
-        .map((line) => line.slice(5).replace(/^ /, ""))
-        .join("\n");
-      if (data) onEvent(JSON.parse(data));
-    }
-    if (done) break;
-  }
+  await readEvents(response, onEvent);
+}
+
+/** GET an event stream that stays open (notifications) until it ends or signal aborts. */
+export async function followEvents(path, onEvent, signal) {
+  const response = await fetch(path, { headers: headers({ Accept: "text/event-stream" }), signal });
+  if (!response.ok) throw await failure(response);
+  await readEvents(response, onEvent);
 }

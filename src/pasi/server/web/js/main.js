@@ -5,15 +5,20 @@ import { AuthError, adoptTokenFromUrl, api, getToken, setToken } from "./api.js"
 import { chatView, resetChat } from "./chat.js";
 import { installDetailDialog } from "./detail.js";
 import { memoriesView } from "./memories.js";
+import { followNotifications } from "./notifications.js";
 import { settingsView } from "./settings.js";
 import { sourcesView } from "./sources.js";
 import { field, h } from "./ui.js";
 
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
+const notifications = document.getElementById("notifications");
+let stopNotifications = null;
 
 function signIn(reason) {
   nav.hidden = true;
+  stopNotifications?.();
+  stopNotifications = null;
   resetChat();
   const token = h("input", { type: "password", name: "token", autocomplete: "off", required: true, spellcheck: "false" });
   const error = h("p", { class: "error-text", role: "alert" });
@@ -59,6 +64,7 @@ function route() {
   const [, name = "chat", id] = location.hash.match(/^#\/(\w+)(?:\/(\d+))?/) || [];
   const view = VIEWS[name] ? name : "chat";
   nav.hidden = false;
+  stopNotifications ||= followNotifications(notifications, onAuthError);
   for (const link of nav.querySelectorAll("a")) {
     if (link.dataset.view === view) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
