@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from pasi.agent.assistant import Assistant
 from pasi.agent.events import Answer, Notice
 from pasi.agent.offline import OfflineAgent
@@ -98,3 +100,16 @@ def test_offline_a_contradiction_is_stated_with_the_record(store: MemoryStore) -
     reply = OfflineAgent(store).respond("I live in Munich")
     assert "not what I have on record" in reply.text and f"[m{memory.id}]" in reply.text
     assert OfflineAgent(store).respond("I live in Berlin").text.startswith("Noted")
+
+
+def test_a_notice_reaches_the_web_stream_and_the_terminal(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from pasi.agent.events import TextDelta
+    from pasi.cli.chat import _show_turn
+    from pasi.server.chat_api import event_json
+
+    note = Notice("You have spent about 60 minutes chatting today.", "budget")
+    assert event_json(note) == {"type": "notice", "text": note.text, "kind": "budget"}
+    _show_turn(iter([TextDelta("It is on Friday."), note]))
+    assert capsys.readouterr().out == f"It is on Friday.\n\n{note.text}\n"

@@ -144,10 +144,14 @@ def _show_turn(events: Iterator[Event]) -> list[ConfirmationNeeded]:
     waiting = []
     from pasi.agent.events import Notice
 
+    from pasi.agent.events import Notice
+
     for event in events:
         if isinstance(event, TextDelta):
             sys.stdout.write(event.text)
             sys.stdout.flush()
+        elif isinstance(event, Notice):  # the charter's budget note, a consent question
+            sys.stdout.write("\n\n" + event.text)
         elif isinstance(event, Notice):  # the charter's budget note, a consent question
             sys.stdout.write("\n\n" + event.text)
         elif isinstance(event, ToolStarted):
