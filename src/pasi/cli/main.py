@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from pasi.cli import actions as actions_cli
 from pasi.cli import audit as audit_cli
 from pasi.cli import bench, chat, io, memories, why
 from pasi.cli import charter as charter_cli
@@ -104,6 +105,7 @@ app.add_typer(memories.memories_app, name="memories")
 life_cli.register(app)
 charter_cli.register(app)
 app.add_typer(bench.bench_app, name="bench")
+app.add_typer(actions_cli.actions_app, name="actions")
 app.add_typer(models_cli.models_app, name="models")
 
 
