@@ -134,3 +134,8 @@ def test_an_unknown_kind_is_refused(store: MemoryStore) -> None:
 
     with store.vault.write() as conn, pytest.raises(InputError, match="not a sensitive kind"):
         answer_consent(conn, "hobbies", True, store.clock())
+
+
+def test_a_memory_stored_directly_is_marked_by_its_kind(store: MemoryStore) -> None:
+    assert store.remember("I was diagnosed with asthma").sensitivity == "health"
+    assert store.remember("I live in Lisbon").sensitivity == "normal"

@@ -16,6 +16,7 @@ from pasi.clock import Clock, system_clock
 from pasi.errors import InputError, NotFoundError
 from pasi.memory.indexer import Indexer, session_key
 from pasi.memory.retrieval import Recalled, Retriever
+from pasi.memory.sensitive import classify
 from pasi.memory.text import check_statement
 from pasi.models.embedder import Embedder
 from pasi.vault import episodes as ep
@@ -153,6 +154,7 @@ class MemoryStore:
             valid_from,
             valid_to,
             confidence,
+            sensitivity=next(iter(classify(text)), "normal"),  # stays local (pasi.privacy)
             evidence=tuple(evidence),
             note=note,
         )
