@@ -81,13 +81,14 @@ class PrivacyGateway:
         )  # fmt: skip
 
     def _mapping(self) -> Pseudonyms:
-        detector = PiiDetector(self.names(), self.phone_regions)
+        names = self.names()
         if self.per_request or self._pseudonyms is None:
-            fresh = Pseudonyms(detector)
+            fresh = Pseudonyms(PiiDetector(names, self.phone_regions))
             if self.per_request:
                 return fresh
             self._pseudonyms = fresh
-        self._pseudonyms.detector = detector  # the same mapping, the names as they are now
+        elif self._pseudonyms.detector.names.keys != names.keys:  # someone new: same mapping
+            self._pseudonyms.use(PiiDetector(names, self.phone_regions))
         return self._pseudonyms
 
     def complete(self, request: ChatRequest) -> Completion:

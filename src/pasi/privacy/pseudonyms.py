@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,7 @@ from pasi.privacy.detect import KINDS, PiiDetector
 PLACEHOLDER = re.compile(r"<(" + "|".join(KINDS) + r")_(\d+)>")
 # A suffix of text that may be the start of a placeholder: "<", "<PER", "<PERSON_1".
 _PARTIAL = re.compile(r"<[A-Z]{0,7}(?:_\d{0,6})?$")
+MASK_CACHE = 256  # texts
 
 
 @dataclass
@@ -35,19 +37,34 @@ class Pseudonyms:
     _original: dict[str, str] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Each request of a tool loop re-sends the conversation so far: its messages are masked
+    # once. A given text always masks the same way while the detector is the same.
+    _masked: OrderedDict[str, str] = field(default_factory=OrderedDict)
+
+    def use(self, detector: PiiDetector) -> None:
+        """Detect with ``detector`` from now on (new people in the vault), same placeholders."""
+        with self._lock:
+            self.detector = detector
+            self._masked.clear()
 
     def mask(self, text: str) -> str:
         """``text`` with every personal datum replaced by its placeholder."""
+        cached = self._masked.get(text)
+        if cached is not None:
+            return cached
         spans = self.detector.find(text)
-        if not spans:
-            return text
         parts, last = [], 0
         for span in spans:
             original = text[span.start : span.end]
             parts += [text[last : span.start], self._placeholder(span.kind, span.key, original)]
             last = span.end
         parts.append(text[last:])
-        return "".join(parts)
+        masked = "".join(parts)
+        with self._lock:
+            self._masked[text] = masked
+            while len(self._masked) > MASK_CACHE:
+                self._masked.popitem(last=False)
+        return masked
 
     def _placeholder(self, kind: str, key: str, original: str) -> str:
         with self._lock:
