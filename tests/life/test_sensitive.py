@@ -27,6 +27,11 @@ SENSITIVE = {
     "I'm gay and came out to my parents in May": "sexuality",
     "I voted for the Greens in the last election": "politics",
     "I'm a member of the Labour party": "politics",
+    "I will vote against the mayor in the election": "politics",
+    "I came out to my sister last year": "sexuality",
+    "I converted to Islam in 2010": "religion",
+    "I pray every morning before work": "religion",
+    "My mortgage payments went up again": "finances",
 }
 
 ORDINARY = [
@@ -54,6 +59,20 @@ ORDINARY = [
     "The temple ruins in the guidebook look amazing",
     "I paid for dinner with my card",
     "Straight after work I went home",
+    "I voted for the blue design in the office poll",
+    "I converted to PDF before sending it",
+    "The results came out to 42",
+    "I'm praying it doesn't rain on Saturday",
+    "The bank holiday is on Monday",
+    "She threw a surprise party for her boss",
+    "Our account manager called about the delivery",
+    "I'm saving the recipe for later",
+    "The pharmacy on the corner closes at six",
+    "I pay for the gym every month",
+    "My cat had a check-up at the vet",
+    "Dinner cost 40 euros, which was fine",
+    "We talked about the history of religion in class",
+    "The election posters are everywhere in town",
 ]
 
 

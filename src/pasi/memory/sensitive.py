@@ -47,17 +47,20 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         + r" (?:a )?(?:christian|muslim|jewish|jew|hindu|buddhist|atheist|agnostic|catholic|protestant|sikh|mormon|orthodox)\b",
         r"\b(?:go|went|going) to (?:church|mass|mosque|synagogue|temple)\b",
         r"\bmy (?:faith|religion|religious beliefs|pastor|imam|rabbi|priest)\b",
-        r"\b(?:i pray|praying|bible study|fasting for ramadan|believe in god|converted to)\b",
+        r"\b(?:i pray (?:every|daily|five|each|before|at)|pray(?:ing)? to (?:god|allah)|bible study|"
+        r"fasting for ramadan|believe in god|converted to (?:christianity|islam|judaism|buddhism|"
+        r"hinduism|catholicism))\b",
     ),
     "sexuality": (
         _I + r" (?:gay|lesbian|bisexual|bi|queer|asexual|pansexual|trans|transgender|non-binary)\b",
-        r"\b(?:came out|coming out) (?:to|as)\b",
+        r"\b(?:came|coming) out (?:to (?:my|our) \w+|as (?:gay|lesbian|bi|bisexual|trans|queer|non-binary))\b",
         r"\bmy (?:sexuality|sexual orientation|sex life|gender identity)\b",
         r"\b(?:sexual orientation|sexually)\b",
     ),
     "politics": (
-        r"\bi (?:vote|voted|will vote|am voting|'m voting)\b",
-        r"\bvot(?:e|ed|ing) for\b",
+        r"\bvot(?:e|ed|ing)(?: for| against)?\b[^.!?]{0,50}\b(?:party|candidate|president|"
+        r"chancellor|mayor|senator|election|referendum|primary|primaries|greens|labour|tories|"
+        r"conservatives|democrats|republicans|liberals|socialists)\b",
         r"\bmy (?:political views|politics|vote)\b",
         r"\b(?:left|right)[- ]wing\b",
         r"\b(?:member of|support|joined|campaign for) the \w+(?: \w+)? party\b",
