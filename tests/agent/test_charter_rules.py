@@ -113,3 +113,16 @@ def test_a_notice_reaches_the_web_stream_and_the_terminal(
     assert event_json(note) == {"type": "notice", "text": note.text, "kind": "budget"}
     _show_turn(iter([TextDelta("It is on Friday."), note]))
     assert capsys.readouterr().out == f"It is on Friday.\n\n{note.text}\n"
+
+
+def test_a_long_charter_is_cut_to_its_share_of_the_budget(store: MemoryStore) -> None:
+    from pasi.agent.context import ContextAssembler, ContextLimits
+    from pasi.agent.tokens import estimate_tokens
+
+    store.remember("I live in Lisbon")
+    long_goals = " ".join(f"goal number {n} is to read more books" for n in range(400))
+    set_charter_field(store.vault.directory, "goals", long_goals)
+    assembler = ContextAssembler(store, store.clock, limits=ContextLimits(tokens=1000))
+    context = assembler.assemble("Where do I live?")
+    assert 0 < estimate_tokens(context.charter) <= 150
+    assert context.tokens <= 1000 and "Lisbon" in context.system_prompt()
