@@ -139,19 +139,13 @@ def _ask(question: str, lines: Iterator[str], interactive: bool) -> str:
 
 def _show_turn(events: Iterator[Event]) -> list[ConfirmationNeeded]:
     """Streams the turn; returns the actions it left waiting for the user's consent."""
-    from pasi.agent.events import ConfirmationNeeded, TextDelta, ToolFinished, ToolStarted
+    from pasi.agent.events import ConfirmationNeeded, Notice, TextDelta, ToolFinished, ToolStarted
 
     waiting = []
-    from pasi.agent.events import Notice
-
-    from pasi.agent.events import Notice
-
     for event in events:
         if isinstance(event, TextDelta):
             sys.stdout.write(event.text)
             sys.stdout.flush()
-        elif isinstance(event, Notice):  # the charter's budget note, a consent question
-            sys.stdout.write("\n\n" + event.text)
         elif isinstance(event, Notice):  # the charter's budget note, a consent question
             sys.stdout.write("\n\n" + event.text)
         elif isinstance(event, ToolStarted):
