@@ -98,9 +98,5 @@ class Notice:
         """The chat stream's ``notice`` event (pasi.server.chat_api)."""
         return self.to_json()
 
-    def sse(self) -> dict[str, Any]:
-        """The chat stream's ``notice`` event (pasi.server.chat_api)."""
-        return self.to_json()
-
 
 Event = TextDelta | ToolStarted | ToolFinished | ConfirmationNeeded | Notice | Answer
