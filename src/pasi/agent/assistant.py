@@ -63,6 +63,7 @@ class _Round:
     results: list[ToolResult] = field(default_factory=list)
     rounds: int = 0
     stopped: bool = False
+    max_tokens: int | None = None  # per model call, as the client asked (OpenAI API)
     screening: Screening = field(default_factory=Screening)
     waiting: list[int] = field(default_factory=list)  # actions held for the user's consent
 
@@ -102,7 +103,9 @@ class Assistant:
                 return event
         raise AssertionError("a turn always ends with an Answer")  # pragma: no cover
 
-    def turn(self, message: str, *, history: Sequence[Message] = ()) -> Iterator[Event]:
+    def turn(
+        self, message: str, *, history: Sequence[Message] = (), max_tokens: int | None = None
+    ) -> Iterator[Event]:
         """``history``: earlier messages of a conversation the client keeps (the OpenAI API).
         The model sees them before ``message``; only ``message`` and the reply are recorded.
         Their system messages join pasi's own, since many chat templates allow only one."""
@@ -114,6 +117,7 @@ class Assistant:
         )
         earlier = [m for m in history if m.role != "system"]
         state = _Round([Message("system", system), *earlier, Message("user", message)])
+        state.max_tokens = max_tokens
         refusal = screen_message(self.safety, message, state.screening)
         if refusal is not None:  # the model never sees it; pasi answers with care
             state.text.append(refusal)
@@ -156,7 +160,8 @@ class Assistant:
         offered = specs(gate, tool_context)  # per turn: query_data lists today's views
         while state.rounds < self.max_rounds:
             state.rounds += 1
-            completion = yield from self._stream(ChatRequest(state.messages, offered), state)
+            request = ChatRequest(state.messages, offered, max_tokens=state.max_tokens)
+            completion = yield from self._stream(request, state)
             if not completion.tool_calls:
                 return
             if state.rounds == self.max_rounds:

@@ -71,6 +71,8 @@ class ChatCompletionIn(BaseModel):
     model: str = MODEL_ID
     messages: list[ChatMessageIn] = Field(min_length=1, max_length=MAX_MESSAGES)
     stream: bool = False
+    max_tokens: int | None = Field(default=None, ge=1, description="Caps each model reply.")
+    max_completion_tokens: int | None = Field(default=None, ge=1, description="As max_tokens.")
     stream_options: StreamOptions | None = None
 
 
@@ -104,7 +106,8 @@ async def chat_completions(body: ChatCompletionIn, user: CurrentUser, request: R
     """A chat completion from the user's assistant; ``stream: true`` sends OpenAI chunks."""
     message, history = split_messages(body.messages)
     threads: TurnThreads = request.app.state.threads
-    events = threads.iterate(lambda: run_turn(user.pasi, message, history))
+    limit = body.max_completion_tokens or body.max_tokens
+    events = threads.iterate(lambda: run_turn(user.pasi, message, history, limit))
     reply = _Reply(body.model, message, history)
     if body.stream:
         usage = body.stream_options is not None and body.stream_options.include_usage

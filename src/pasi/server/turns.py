@@ -41,13 +41,15 @@ def model_name(pasi: Pasi) -> str:
     return model.name if model is not None else OFFLINE_MODEL
 
 
-def run_turn(pasi: Pasi, message: str, history: Sequence[Message] = ()) -> Iterator[TurnEvent]:
+def run_turn(
+    pasi: Pasi, message: str, history: Sequence[Message] = (), max_tokens: int | None = None
+) -> Iterator[TurnEvent]:
     """The events of one turn; synchronous, so the server runs it on a worker thread."""
     if pasi.chat_model is None:
         yield from _offline_turn(pasi, message)
         return
     assistant = pasi.assistant(learner=_learner(pasi))
-    yield from assistant.turn(message, history=history)
+    yield from assistant.turn(message, history=history, max_tokens=max_tokens)
 
 
 def _learner(pasi: Pasi) -> Learner:

@@ -1,0 +1,100 @@
+"""pasi serve with a real upstream: llama.cpp's OpenAI-compatible server on the tiny GGUF.
+
+Its random weights write nonsense, so the test checks the plumbing: what the SDK receives,
+streamed or whole, is exactly what pasi recorded as its reply and what came from upstream.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import llama_cpp.server.app  # noqa: F401  (installed by the test setup: fail, never skip)
+import pytest
+from live_server import RunningServer
+from models.scripted_http import closed_port
+
+from pasi.config import Settings
+
+START_TIMEOUT = 60.0
+
+
+@pytest.fixture(scope="module")
+def llama_url(tiny_gguf: Path) -> Iterator[str]:
+    port = closed_port()
+    command = [
+        sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_gguf),
+        "--host", "127.0.0.1", "--port", str(port), "--model_alias", "tiny", "--n_ctx", "2048",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/v1"
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            assert process.stderr is not None
+            raise RuntimeError(f"llama_cpp.server exited: {process.stderr.read()[-2000:]!r}")
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("llama_cpp.server did not start")
+
+
+@pytest.fixture
+def upstream(
+    start_server: Callable[..., RunningServer], server_settings: Settings, llama_url: str
+) -> RunningServer:
+    settings = server_settings.model_copy(
+        update={
+            "model": f"openai-compatible:{llama_url}#tiny",
+            "fast_model": "none",  # no extraction in the background: this test is about serving
+            "context_tokens": 500,
+        }
+    )
+    return start_server(settings)
+
+
+def _last_reply(server: RunningServer) -> str:
+    turns = server.pasi("alice").memory.recent_turns(limit=2)
+    assert [t.role for t in turns] == ["user", "assistant"]
+    return turns[-1].text
+
+
+def test_whole_completion_from_llamacpp(upstream: RunningServer) -> None:
+    reply = upstream.openai(upstream.token()).chat.completions.create(
+        model="pasi", messages=[{"role": "user", "content": "hello"}], max_tokens=24
+    )
+    assert reply.pasi["model"] == "openai-compatible:tiny"  # type: ignore[attr-defined]
+    text = reply.choices[0].message.content
+    assert text and text == _last_reply(upstream)
+
+
+def test_streamed_completion_from_llamacpp(upstream: RunningServer) -> None:
+    stream = upstream.openai(upstream.token()).chat.completions.create(
+        model="pasi",
+        messages=[{"role": "user", "content": "hello"}],
+        stream=True,
+        max_tokens=24,
+    )
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert text.strip() == _last_reply(upstream)
+    assert chunks[-1].choices[0].finish_reason == "stop"
