@@ -145,3 +145,12 @@ def test_an_unsafe_reply_is_withheld_from_the_record(store: MemoryStore) -> None
     answer = assistant.ask("I failed my exam")
     assert "kill yourself" not in answer.text and CRISIS_RESOURCES in answer.text
     assert "kill yourself" not in store.recent_turns()[-1].text
+
+
+def test_without_a_model_self_harm_still_gets_care_not_search_results(store: MemoryStore) -> None:
+    from pasi.agent.offline import OfflineAgent
+
+    store.remember("I want to learn the guitar")
+    reply = OfflineAgent(store).respond("I want to kill myself")
+    assert CRISIS_RESOURCES in reply.text and reply.found == []
+    assert "Noted" in OfflineAgent(store).respond("I want to kill this bug in my code").text

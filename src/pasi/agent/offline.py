@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pasi.life.honesty import find_contradictions, offline_objection
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
+from pasi.safety.policy import RuleClassifier, SafetyClassifier, reply_for
 
 INTRO = (
     "pasi is running without a language model: it remembers what you say and answers "
@@ -45,13 +46,24 @@ class Reply:
 
 
 class OfflineAgent:
-    def __init__(self, memory: MemoryStore, *, source_uri: str = DEFAULT_CONVERSATION) -> None:
+    def __init__(
+        self,
+        memory: MemoryStore,
+        *,
+        source_uri: str = DEFAULT_CONVERSATION,
+        safety: SafetyClassifier | None = None,
+    ) -> None:
         self.memory = memory
         self.source_uri = source_uri
+        # With no model there is no guard model either: the local rules (pasi.safety.policy).
+        self.safety = safety if safety is not None else RuleClassifier()
 
     def respond(self, text: str) -> Reply:
         """Record the line, then answer it from memory or acknowledge it."""
         episode_id = self.memory.record_turn(text, role="user", source_uri=self.source_uri)
+        verdict = self.safety.classify(text)
+        if not verdict.safe:  # self-harm gets care and crisis lines, not search results
+            return Reply(reply_for(verdict), episode_id)
         if not is_question(text):
             found = find_contradictions(self.memory, text)  # honesty over agreement
             if found:
