@@ -76,7 +76,7 @@ def coach(request: ChatRequest) -> Completion | str:
 def run_until(scheduler: Scheduler, vault: SQLiteVault, clock: ManualClock, end: datetime) -> None:
     """Sleep as the scheduler's thread does: wake at each due time, run a round, until ``end``."""
     for _ in range(10_000):
-        upcoming = next_due(vault)
+        upcoming = next_due(vault, clock())
         if upcoming is None or upcoming > end:
             break
         clock.set(max(clock(), upcoming))

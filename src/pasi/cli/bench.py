@@ -158,6 +158,19 @@ def turn(
     _show(result, as_json, "chat turn outside the model")
 
 
+@bench_app.command("scheduler")
+def scheduler_bench(
+    jobs: str = typer.Option(
+        "100,1000,10000", "--jobs", help="Numbers of daily reminders, comma-separated."
+    ),
+    rounds: int = typer.Option(50, "--rounds", min=1, help="Idle scheduler rounds timed per size."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Scheduler: an idle round's latency and deliveries per second, by number of jobs."""
+    run_scheduler = _harness("scheduler", "run")
+    _show(run_scheduler(_ints(jobs, "--jobs"), rounds), as_json, "scheduler")
+
+
 @bench_app.command("ingest")
 def ingest_bench(
     ctx: typer.Context,

@@ -216,7 +216,7 @@ class Scheduler:
             self._wake.clear()
 
     def _sleep_seconds(self) -> float:
-        upcoming = jobs.next_due(self.vault)
+        upcoming = jobs.next_due(self.vault, self.clock())
         if upcoming is None:
             return POLL_SECONDS
         seconds = (upcoming - self.clock()).total_seconds()
