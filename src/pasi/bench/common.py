@@ -15,10 +15,12 @@ from pasi.vault.sqlite import SQLiteVault
 
 
 @contextmanager
-def scratch_store(embedder: Embedder | None) -> Iterator[MemoryStore]:
-    """A fresh vault in a temporary directory, removed afterwards."""
+def scratch_store(
+    embedder: Embedder | None, *, passphrase: str | None = None
+) -> Iterator[MemoryStore]:
+    """A fresh vault in a temporary directory, removed afterwards; encrypted with a passphrase."""
     with tempfile.TemporaryDirectory(prefix="pasi-bench-") as directory:
-        vault = SQLiteVault(Path(directory))
+        vault = SQLiteVault(Path(directory), passphrase, encrypt=passphrase is not None)
         try:
             yield MemoryStore(vault, embedder)
         finally:

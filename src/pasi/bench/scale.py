@@ -29,6 +29,7 @@ from pasi.vault import search
 CHUNK = 10_000  # memories handed to remember_many per call, as a bulk import would
 ASKED_AT = datetime(2026, 6, 1, tzinfo=UTC)
 TOP_K = 10
+BENCH_PASSPHRASE = "pasi bench scale"  # a throwaway vault: the key's strength is not measured
 
 
 def run_scale(
@@ -38,12 +39,16 @@ def run_scale(
     embedder: Embedder | None,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    encrypted: bool = False,
 ) -> dict[str, Any]:
+    """``encrypted``: the same run on a SQLCipher vault, to measure what encryption costs."""
     if embedder is not None:
         embedder.embed(["load the model before the clock starts"])
-    runs = [_run_size(n, queries, embedder, seed, progress) for n in ns]
+    passphrase = BENCH_PASSPHRASE if encrypted else None
+    runs = [_run_size(n, queries, embedder, seed, progress, passphrase) for n in ns]
     return {
         "benchmark": "scale",
+        "encrypted": encrypted,
         "queries": queries,
         "top_k": TOP_K,
         "embedder": getattr(embedder, "name", None),
@@ -70,9 +75,10 @@ def _run_size(
     embedder: Embedder | None,
     seed: int,
     progress: Callable[[str], None] | None,
+    passphrase: str | None = None,
 ) -> dict[str, Any]:
     faker = MemoryFaker(seed)
-    with scratch_store(embedder) as store:
+    with scratch_store(embedder, passphrase=passphrase) as store:
         ingest_s = _ingest(store, faker, n, progress)
         stored, units = _counts(store)
         questions = [faker.question() for _ in range(queries + 1)]

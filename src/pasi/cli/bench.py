@@ -135,11 +135,12 @@ def scale(
     n: str = typer.Option("10000,100000", "--n", help="Vault sizes to measure, comma-separated."),
     queries: int = typer.Option(200, "--queries", min=1, help="Questions timed at each size."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    encrypt: bool = typer.Option(False, "--encrypt", help="Use an encrypted (SQLCipher) vault."),
 ) -> None:
     """Retrieval latency (p50/p95), ingest throughput and memory use at growing sizes."""
     ns = _ints(n, "--n")
     run_scale = _harness("scale", "run_scale")
-    result = run_scale(ns, queries=queries, embedder=state(ctx).embedder())
+    result = run_scale(ns, queries=queries, embedder=state(ctx).embedder(), encrypted=encrypt)
     _show(result, as_json, "scale")
 
 
