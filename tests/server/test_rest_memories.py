@@ -119,3 +119,14 @@ def test_bad_input_is_refused_naming_the_field(api: RestApp) -> None:
     huge = api.get("/api/memories/99999999999999999999")
     assert huge.status_code == 422
     assert huge.json()["error"]["param"] == "memory_id"
+
+
+def test_a_sensitive_statement_is_marked_so_it_stays_on_this_machine(api: RestApp) -> None:
+    typed = api.post("/api/memories", json={"text": "I voted for the Green party"}).json()
+    assert typed["sensitivity"] == "politics"
+    plain = api.post("/api/memories", json={"text": "I like long walks"}).json()
+    assert plain["sensitivity"] == "normal"
+    corrected = api.patch(
+        f"/api/memories/{plain['id']}", json={"text": "I voted for Labour in the election"}
+    )
+    assert corrected.json()["memory"]["sensitivity"] == "politics"

@@ -22,7 +22,7 @@ from fastapi import Request
 from pasi.clock import system_clock
 
 if TYPE_CHECKING:
-    from pasi.app import Pasi
+    from pasi import Pasi
     from pasi.ingest.sync import Syncer, SyncReport
 
 KEEP = 200  # finished jobs remembered per server, oldest dropped first

@@ -7,11 +7,12 @@ keeps the store's rules: a correction supersedes (the old version stays in the h
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Query
 
 from pasi.errors import NotFoundError
+from pasi.memory.sensitive import label_memories
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import ConflictError, PasiRoute
 from pasi.server.rest.schemas import (
@@ -33,6 +34,10 @@ from pasi.vault import browse
 from pasi.vault import episodes as ep
 from pasi.vault import items as it
 from pasi.vault import memories as mem
+from pasi.vault.records import Memory
+
+if TYPE_CHECKING:
+    from pasi import Pasi
 
 router = APIRouter(prefix="/api", tags=["memories"], route_class=PasiRoute, responses=ERRORS)
 
@@ -61,7 +66,15 @@ def list_memories(
 @router.post("/memories", response_model=MemoryOut, status_code=201)
 def remember(user: CurrentUser, body: NewMemoryIn) -> MemoryOut:
     """Store a statement as a memory (what `pasi remember` does)."""
-    return MemoryOut.of(user.pasi.memory.remember(body.text, kind=body.kind, subject=body.subject))
+    memory = user.pasi.memory.remember(body.text, kind=body.kind, subject=body.subject)
+    return MemoryOut.of(_labelled(user.pasi, memory))
+
+
+def _labelled(pasi: Pasi, memory: Memory) -> Memory:
+    """The user typed it, so it is kept; a sensitive one is marked so it stays on this machine."""
+    with pasi.vault.write() as conn:
+        label_memories(conn, [(memory.id, memory.text)])
+    return pasi.memory.get(memory.id)
 
 
 @router.get("/search", response_model=SearchOut, tags=["search"])
@@ -111,7 +124,7 @@ def correct_memory(user: CurrentUser, memory_id: Id, body: CorrectionIn) -> Corr
         raise ConflictError(
             f"memory {memory_id} is already {successor}: correct the current version instead"
         )
-    new = store.correct(memory_id, body.text, kind=body.kind)
+    new = _labelled(user.pasi, store.correct(memory_id, body.text, kind=body.kind))
     return CorrectionOut(memory=MemoryOut.of(new), superseded=memory_id)
 
 
