@@ -285,8 +285,11 @@ def image_document(path: Path, sight: Sight) -> Document:
     if sight.text:
         chunks.append(Chunk(f"Text in the image {path.name}:\n{sight.text}", "ocr", at=at))
     item = Item("photo", path.name, at or modified, {"path": str(path), **sight.fields()})
+    # Text read off an image (a screenshot of an email, a sign, a letter) was written by others:
+    # it may address the assistant (pasi.safety.provenance).
+    trust = "external" if sight.text else "user"
     return Document(uri=file_uri(path), title=path.name, kind="image", chunks=chunks,
-                    items=[item], modified=modified, trust="user",
+                    items=[item], modified=modified, trust=trust,
                     memories=remembered)  # fmt: skip
 
 
