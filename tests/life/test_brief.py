@@ -102,9 +102,14 @@ def life_vault(vault: SQLiteVault, tmp_path: Path) -> SQLiteVault:
     (data / "calendar.ics").write_text(CALENDAR)
     (data / "contacts.vcf").write_text(CONTACTS)
     _mbox(data / "mail.mbox")
+    chat = [  # Ben Okafor writes every other day until 20 days ago
+        f"{(NOW - timedelta(days=20 + 2 * n)):%d/%m/%Y, %H:%M} - Ben Okafor: hi, how are you?"
+        for n in range(5)
+    ]
+    (data / "whatsapp.txt").write_text("\n".join(reversed(chat)) + "\n")
     Syncer(store, max_bytes=10**7).ingest([data])
     set_charter_field(vault.directory, "timezone", "Europe/Berlin")
-    set_charter_field(vault.directory, "people", "Anna Berg; Dev Patel")
+    set_charter_field(vault.directory, "people", "Anna Berg; Dev Patel; Ben Okafor")
     return vault
 
 
@@ -129,8 +134,12 @@ def test_the_composed_brief_cites_every_line(life_vault: SQLiteVault) -> None:
         "Anna Berg's birthday is on Tuesday 12 March",
     ]
     people = [line for line in brief.lines if line.section == "people"]
-    assert len(people) == 1 and "Anna Berg for 40 days (usually every 7)" in people[0].text
-    assert people[0].source and people[0].source.endswith("mail.mbox")
+    assert len(people) == 2  # Dev wrote three days ago, as usual: not listed
+    anna = next(line for line in people if "Anna Berg" in line.text)
+    assert "for 40 days (usually every 7)" in anna.text and anna.source.endswith("mail.mbox")
+    ben = next(line for line in people if "Ben Okafor" in line.text)
+    assert "for 20 days (usually every 2)" in ben.text
+    assert ben.cite == "last contact 2024-02-19" and ben.source.endswith("whatsapp.txt")
     for line in brief.lines:
         assert f"[{line.cite}]" in text
 

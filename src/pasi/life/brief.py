@@ -22,7 +22,7 @@ from pasi.clock import from_iso, to_iso
 from pasi.life import jobs
 from pasi.life.charter import Charter, load_charter
 from pasi.life.engagement import strip_bait
-from pasi.life.people import birthdays_between, overdue_people
+from pasi.life.people import Overdue, birthdays_between, overdue_people
 from pasi.life.when import When, next_occurrence
 from pasi.models.chat import ChatModel, ChatRequest, Message
 from pasi.vault.sqlite import SQLiteVault
@@ -153,9 +153,16 @@ def people_lines(conn: sqlite3.Connection, charter: Charter, now: datetime) -> l
             f"You have not been in touch with {late.person.name} for {late.days_since} days "
             f"(usually every {round(late.usual_days)})"
         )
-        cite = f"i{late.last_item_id}" if late.last_item_id else f"m{late.person.memory_id}"
+        cite = _last_contact_tag(late)
         lines.append(BriefLine("people", text, cite, late.last_source))
     return lines
+
+
+def _last_contact_tag(late: Overdue) -> str:
+    """The last contact's item; a chat line has none, so its day (and the source) stand in."""
+    if late.last_item_id is not None:
+        return f"i{late.last_item_id}"
+    return f"last contact {late.last_day.isoformat()}" if late.last_day else "last contact"
 
 
 def compose(vault: SQLiteVault, charter: Charter, now: datetime) -> list[BriefLine]:

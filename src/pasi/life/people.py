@@ -39,8 +39,9 @@ class Overdue:
     person: Person
     days_since: int
     usual_days: float
-    last_item_id: int | None  # the last contact, for the citation
+    last_item_id: int | None  # the last contact, for the citation (None: a chat line)
     last_source: str | None
+    last_day: date | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def overdue_people(conn: sqlite3.Connection, charter: Charter, now: datetime) ->
         since = (today - max(days)).days
         if since > usual * SLACK:
             last = rows[-1]
-            found.append(Overdue(person, since, usual, last["item_id"], last["uri"]))
+            found.append(Overdue(person, since, usual, last["item_id"], last["uri"], max(days)))
     return sorted(found, key=lambda o: o.days_since / max(o.usual_days, 1), reverse=True)
 
 
