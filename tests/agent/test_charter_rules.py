@@ -126,3 +126,9 @@ def test_a_long_charter_is_cut_to_its_share_of_the_budget(store: MemoryStore) ->
     context = assembler.assemble("Where do I live?")
     assert 0 < estimate_tokens(context.charter) <= 150
     assert context.tokens <= 1000 and "Lisbon" in context.system_prompt()
+
+
+def test_offline_a_sensitive_statement_asks_for_consent_once(store: MemoryStore) -> None:
+    first = OfflineAgent(store).respond("My salary is 52,000 a year")
+    assert "pasi consent finances yes" in first.text
+    assert "pasi consent" not in OfflineAgent(store).respond("My salary went up").text

@@ -52,7 +52,14 @@ def apply_charter(
         day = charter.local_day(now).isoformat()
         if budget_reached(charter, minutes) and consent.note_once(conn, day, "budget", now):
             notices.append(Notice(budget_note(charter, minutes), "budget"))
-        for kind in classify(message):
-            if consent.mark_asked(conn, kind, now):
-                notices.append(Notice(consent_question(kind), "consent"))
-    return pieces, notices
+    return pieces, notices + ask_consent(memory, message, now)
+
+
+def ask_consent(memory: MemoryStore, message: str, now: datetime) -> list[Notice]:
+    """A consent question for each sensitive kind the message touches, the first time only."""
+    kinds = classify(message)
+    if not kinds:
+        return []
+    with memory.vault.write() as conn:
+        asked = [kind for kind in kinds if consent.mark_asked(conn, kind, now)]
+    return [Notice(consent_question(kind), "consent") for kind in asked]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pasi.agent.charter_rules import ask_consent
 from pasi.life.honesty import find_contradictions, offline_objection
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
@@ -61,6 +62,12 @@ class OfflineAgent:
     def respond(self, text: str) -> Reply:
         """Record the line, then answer it from memory or acknowledge it."""
         episode_id = self.memory.record_turn(text, role="user", source_uri=self.source_uri)
+        reply = self._answer(text, episode_id)
+        questions = ask_consent(self.memory, text, self.memory.clock())  # sensitive: asked once
+        extra = "".join("\n\n" + question.text for question in questions)
+        return Reply(reply.text + extra, reply.recorded, reply.found)
+
+    def _answer(self, text: str, episode_id: int) -> Reply:
         verdict = self.safety.classify(text)
         if not verdict.safe:  # self-harm gets care and crisis lines, not search results
             return Reply(reply_for(verdict), episode_id)
