@@ -264,6 +264,26 @@ def alignment(
     _show(result, as_json, f"alignment ({result['runner']})")
 
 
+@bench_app.command("serve")
+def serve_bench(
+    ctx: typer.Context,
+    clients: int = typer.Option(50, "--clients", min=1, help="Concurrent streaming clients."),
+    duration: float = typer.Option(60.0, "--duration", min=1, help="Seconds of load."),
+    think: float = typer.Option(
+        0.0, "--think", min=0, help="Seconds each client waits between turns (0: none)."
+    ),
+    memories: int = typer.Option(1000, "--memories", min=1, help="Memories in the vault."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """pasi serve under streaming chat clients: errors, time to first token, memory."""
+    run_serve = _harness("serve", "run")
+    result = run_serve(
+        clients, duration, think=think, memories=memories, embedder=state(ctx).settings().embedder,
+        progress=None if as_json else _progress,
+    )  # fmt: skip
+    _show(result, as_json, "pasi serve under load")
+
+
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
     if as_json:
         print_json(result)
