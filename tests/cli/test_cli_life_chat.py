@@ -58,3 +58,32 @@ def test_a_due_reminder_prints_in_an_interactive_chat(tmp_path: Path) -> None:
     with SQLiteVault(vault_dir) as vault:
         rows = vault.read().execute("SELECT channel, outcome FROM deliveries").fetchall()
     assert [tuple(row) for row in rows] == [("terminal", "delivered")]
+
+
+def test_the_foreground_scheduler_prints_reminders_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import signal
+
+    vault_dir = tmp_path / "vault"
+    with SQLiteVault(vault_dir) as vault:
+        load_charter(vault_dir)
+        for field in ("quiet_start", "quiet_end"):
+            set_charter_field(vault_dir, field, "")
+        reminder = Reminders(vault, "UTC").add("drink water", "in 1 hour")
+        with vault.write() as conn:
+            conn.execute(
+                "UPDATE scheduled_jobs SET next_at = '2000-01-01T00:00:00+00:00' WHERE id = ?",
+                (reminder.job_id,),
+            )
+    env = {**os.environ, "PASI_NOTIFY_DESKTOP": "false"}
+    argv = [sys.executable, "-m", "pasi", "--vault", str(vault_dir), "scheduler", "run"]
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    try:
+        assert process.stdout is not None
+        output = _read_until(process.stdout.fileno(), b"[pasi reminder (late)] drink water")
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert b"pasi scheduler: running" in output and b"drink water" in output
+    assert process.returncode == 0
