@@ -19,9 +19,11 @@ from typing import Any, Literal
 import numpy as np
 
 from pasi.memory.extract import Candidate
+from pasi.memory.remote import memories_for_remote
 from pasi.memory.store import MemoryStore
 from pasi.memory.text import terms, words
 from pasi.models.chat import ChatModel, ChatRequest, Message
+from pasi.models.locality import is_local
 from pasi.vault.memories import NewMemory
 
 Action = Literal["ADD", "SUPERSEDE", "NOOP"]
@@ -214,7 +216,7 @@ def consolidate(
         if decision is None:
             decision = (
                 ask_model(model, candidate, neighbours)
-                if model
+                if model and _may_see(store, model, neighbours)
                 else heuristic(candidate.text, neighbours)
             )
         new = NewMemory(
@@ -230,6 +232,14 @@ def consolidate(
         else:
             outcome.added.append(store.remember_many([new])[0].id)
     return outcome
+
+
+def _may_see(store: MemoryStore, model: ChatModel, neighbours: Sequence[Neighbour]) -> bool:
+    """A remote model is not shown withheld memories: with one among them, decide here."""
+    if is_local(model):
+        return True
+    ids = [n.id for n in neighbours]
+    return memories_for_remote(store.vault.read(), ids) == set(ids)
 
 
 def _note(candidate: Candidate, decision: Decision) -> str:

@@ -20,9 +20,11 @@ from itertools import groupby
 from pasi.errors import ConfigError, ExtractionError
 from pasi.memory.consolidate import consolidate
 from pasi.memory.extract import extract
+from pasi.memory.remote import turns_for_remote
 from pasi.memory.sensitive import gate_turns, label_memories
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatModel
+from pasi.models.locality import is_local
 from pasi.vault import episodes as ep
 from pasi.vault import jobs
 from pasi.vault import memories as mem
@@ -221,6 +223,10 @@ class Learner:
             turns = gate_turns(conn, turns, self._now())
         if not turns:
             return _Chunk(notes=["held until the user agrees to sensitive memories"])
+        if not is_local(model):  # withheld sources and sensitive turns never reach a cloud model
+            turns = turns_for_remote(self.store.vault.read(), turns)
+            if not turns:
+                return _Chunk(notes=["kept off the cloud model: a local model can learn them"])
         try:
             extraction = extract(model, turns)
             outcome = consolidate(

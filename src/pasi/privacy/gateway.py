@@ -94,7 +94,7 @@ class PrivacyGateway:
     def complete(self, request: ChatRequest) -> Completion:
         pseudonyms = self._mapping()
         sent = self._send(request, pseudonyms)
-        return restore_completion(self.inner.complete(sent), pseudonyms)
+        return restore_completion(self.inner.complete(sent), pseudonyms, request.json_schema)
 
     def stream(self, request: ChatRequest) -> Iterator[Chunk]:
         pseudonyms = self._mapping()
@@ -109,7 +109,8 @@ class PrivacyGateway:
                 if text:
                     yield Chunk(text=text)
                 if chunk.completion is not None:
-                    yield Chunk(completion=restore_completion(chunk.completion, pseudonyms))
+                    restored = restore_completion(chunk.completion, pseudonyms, request.json_schema)
+                    yield Chunk(completion=restored)
             rest = restorer.flush()
             if rest:
                 yield Chunk(text=rest)
@@ -147,13 +148,16 @@ def _mask_message(message: Message, pseudonyms: Pseudonyms) -> Message:
     return dataclasses.replace(message, content=pseudonyms.mask(message.content), tool_calls=calls)
 
 
-def restore_completion(completion: Completion, pseudonyms: Pseudonyms) -> Completion:
+def restore_completion(
+    completion: Completion, pseudonyms: Pseudonyms, schema: dict[str, Any] | None = None
+) -> Completion:
+    """A JSON reply (a schema was asked for) is restored inside its strings, so a restored
+    value with a quote in it cannot break the document."""
     calls = tuple(
         ToolCall(c.id, c.name, pseudonyms.restore_json(c.arguments)) for c in completion.tool_calls
     )
-    return dataclasses.replace(
-        completion, text=pseudonyms.restore(completion.text), tool_calls=calls
-    )
+    restore = pseudonyms.restore_json if schema is not None else pseudonyms.restore
+    return dataclasses.replace(completion, text=restore(completion.text), tool_calls=calls)
 
 
 def audit_payload(request: ChatRequest) -> dict[str, Any]:

@@ -19,6 +19,13 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
+from pasi.vault.withheld import (
+    withheld_episode_ids,
+    withheld_item_ids,
+    withheld_memory_ids,
+    withheld_source_ids,
+)
+
 SENSITIVE_KINDS = ("health", "finances", "religion", "sexuality", "politics")
 
 T = TypeVar("T")
@@ -46,17 +53,15 @@ class Withholding:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
-        rows = conn.execute("SELECT id, uri FROM sources WHERE remote_ok = 0").fetchall()
-        self.source_ids = {r[0] for r in rows}
-        self.source_uris = {r[1] for r in rows}
+        self.source_ids = withheld_source_ids(conn)
         self._memories: dict[int, bool] = {}
         self._episodes: dict[int, bool] = {}
 
     def withholds(self, kind: str, item_id: int) -> bool:
         if kind == "memory":
-            return bool(self._withheld_memories([item_id]))
+            return bool(self._withheld(self._memories, withheld_memory_ids, [item_id]))
         if kind == "episode":
-            return bool(self._withheld_episodes([item_id]))
+            return bool(self._withheld(self._episodes, withheld_episode_ids, [item_id]))
         if kind == "item":
             return bool(self.withheld_items([item_id]))
         return False
@@ -64,58 +69,24 @@ class Withholding:
     def keep(self, found: Sequence[T]) -> tuple[list[T], int]:
         """Recalled results (anything with ``kind`` and ``id``) a remote model may see, and how
         many were held back."""
-        memories = self._withheld_memories([r.id for r in found if r.kind == "memory"])  # type: ignore[attr-defined]
-        episodes = self._withheld_episodes([r.id for r in found if r.kind == "episode"])  # type: ignore[attr-defined]
-        held = {("memory", i) for i in memories} | {("episode", i) for i in episodes}
+        kinds = {"memory": (self._memories, withheld_memory_ids),
+                 "episode": (self._episodes, withheld_episode_ids)}  # fmt: skip
+        held: set[tuple[str, int]] = set()
+        for kind, (cache, lookup) in kinds.items():
+            ids = [r.id for r in found if r.kind == kind]  # type: ignore[attr-defined]
+            held |= {(kind, i) for i in self._withheld(cache, lookup, ids)}
         kept = [r for r in found if (r.kind, r.id) not in held]  # type: ignore[attr-defined]
         return kept, len(found) - len(kept)
 
     def withheld_items(self, ids: Iterable[int]) -> set[int]:
-        wanted = list(dict.fromkeys(ids))
-        if not wanted or not self.source_ids:
-            return set()
-        rows = self.conn.execute(
-            f"SELECT id FROM items WHERE id IN ({_marks(wanted)}) AND source_id IN "
-            f"(SELECT id FROM sources WHERE remote_ok = 0)",
-            wanted,
-        )
-        return {r[0] for r in rows}
+        return withheld_item_ids(self.conn, ids) if self.source_ids else set()
 
-    def _withheld_memories(self, ids: list[int]) -> set[int]:
-        unknown = [i for i in dict.fromkeys(ids) if i not in self._memories]
+    def _withheld(self, cache: dict[int, bool], lookup: Any, ids: list[int]) -> set[int]:
+        unknown = [i for i in dict.fromkeys(ids) if i not in cache]
         if unknown:
-            rows = self.conn.execute(
-                f"""SELECT m.id FROM memories m WHERE m.id IN ({_marks(unknown)}) AND (
-                    m.sensitivity != 'normal'
-                    OR m.source_id IN (SELECT id FROM sources WHERE remote_ok = 0)
-                    OR EXISTS (SELECT 1 FROM memory_evidence me
-                               JOIN episodes e ON e.id = me.episode_id
-                               JOIN sources s ON s.id = e.source_id
-                               WHERE me.memory_id = m.id AND s.remote_ok = 0))""",
-                unknown,
-            )
-            held = {r[0] for r in rows}
-            self._memories.update({i: i in held for i in unknown})
-        return {i for i in ids if self._memories[i]}
-
-    def _withheld_episodes(self, ids: list[int]) -> set[int]:
-        unknown = [i for i in dict.fromkeys(ids) if i not in self._episodes]
-        if unknown:
-            rows = self.conn.execute(
-                f"""SELECT e.id FROM episodes e WHERE e.id IN ({_marks(unknown)}) AND (
-                    e.source_id IN (SELECT id FROM sources WHERE remote_ok = 0)
-                    OR EXISTS (SELECT 1 FROM memory_evidence me
-                               JOIN memories m ON m.id = me.memory_id
-                               WHERE me.episode_id = e.id AND m.sensitivity != 'normal'))""",
-                unknown,
-            )
-            held = {r[0] for r in rows}
-            self._episodes.update({i: i in held for i in unknown})
-        return {i for i in ids if self._episodes[i]}
-
-
-def _marks(values: Sequence[Any]) -> str:
-    return ", ".join("?" * len(values))
+            held = lookup(self.conn, unknown)
+            cache.update({i: i in held for i in unknown})
+        return {i for i in ids if cache[i]}
 
 
 _LEADING_WITH = re.compile(r"^\s*WITH(\s+RECURSIVE)?\s", re.I)

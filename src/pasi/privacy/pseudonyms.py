@@ -6,9 +6,10 @@ still tell people apart and refer to them, and the same person keeps the same pl
 one request to the next. The mapping lives in memory only; nothing about it leaves the machine.
 
 A reply is restored by replacing every placeholder the mapping knows with the spelling first
-seen for it. When the reply streams, a placeholder can arrive split across chunks
-("...call <PERS" + "ON_1> tomorrow"): :class:`StreamRestorer` holds back a trailing piece that
-could still become a placeholder until the next chunk decides it.
+seen for it (for a person, the longest seen: "Anna Berg" rather than "Anna"). When the reply
+streams, a placeholder can arrive split across chunks ("...call <PERS" + "ON_1> tomorrow"):
+:class:`StreamRestorer` holds back a trailing piece that could still become a placeholder
+until the next chunk decides it.
 """
 
 from __future__ import annotations
@@ -74,6 +75,8 @@ class Pseudonyms:
                 found = f"<{kind}_{self._counts[kind]}>"
                 self._by_key[(kind, key)] = found
                 self._original[found] = original
+            elif kind == "PERSON" and len(original) > len(self._original[found]):
+                self._original[found] = original  # "Anna Berg" says more than "Anna"
             return found
 
     def restore(self, text: str) -> str:

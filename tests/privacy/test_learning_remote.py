@@ -1,0 +1,69 @@
+"""Learning memories with a remote fast model: it reads pseudonymised turns, never withheld or
+sensitive ones, and what it learns is stored with the real names."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pasi.ingest.sync import Syncer
+from pasi.memory.learning import Learner
+from pasi.memory.sensitive import answer_consent
+from pasi.memory.store import MemoryStore, Turn
+from pasi.models.chat import ChatRequest, ScriptedModel
+from pasi.privacy.gateway import PrivacyGateway, VaultNames
+from pasi.vault import items as it
+
+SAID = datetime(2024, 3, 8, 18, 30, tzinfo=UTC)
+EMAIL = """\
+From: Jonas Weber <jonas@example.org>
+To: me@example.net
+Subject: the locker
+Date: Tue, 05 Mar 2024 10:00:00 +0000
+Message-ID: <locker-1@example.org>
+
+The locker code for the sailing club is 4471, keep it quiet.
+"""
+
+
+def echo_facts(request: ChatRequest) -> str:
+    """Each turn becomes the memory 'The user said: ...' (the wording as the model received it)."""
+    prompt = request.messages[-1].content
+    memories = [
+        {"text": f"The user said: {text}", "kind": "fact", "subject": "user", "when": None,
+         "confidence": 0.9, "evidence": [int(turn_id)]}
+        for turn_id, text in re.findall(r"^\[(\d+)\] .*?: (.*)$", prompt, re.MULTILINE)
+    ]  # fmt: skip
+    return json.dumps({"memories": memories})
+
+
+def test_a_remote_fast_model_learns_from_safe_turns_only(
+    store: MemoryStore, tmp_path: Path
+) -> None:
+    with store.vault.write() as conn:
+        it.insert_entity(conn, "Anna Berg", [], {})
+        answer_consent(conn, "health", True, SAID)  # the user agreed to health memories
+    (tmp_path / "locker.eml").write_text(EMAIL)
+    Syncer(store, max_bytes=1 << 20).ingest([tmp_path / "locker.eml"])
+    email_turns = [r[0] for r in store.vault.read().execute(
+        "SELECT e.id FROM episodes e JOIN sources s ON s.id = e.source_id WHERE s.remote_ok = 0")]  # fmt: skip
+    said = store.record_turns([
+        Turn("I play the cello with Anna Berg on Sundays.", occurred_at=SAID),
+        Turn("I was diagnosed with diabetes last year.", occurred_at=SAID),
+    ])  # fmt: skip
+    cloud = ScriptedModel(echo_facts, name="cloud", local=False)
+    gateway = PrivacyGateway(cloud, names=VaultNames(store.vault), actor="learn", per_request=True)
+    learner = Learner(store, gateway, background=False)
+    learner.enqueue([i for i in said if i])
+    learner.enqueue(email_turns)
+    learner.run_pending()
+
+    sent = json.dumps([m.content for r in cloud.requests for m in r.messages])
+    assert "cello" in sent and "<PERSON_1>" in sent
+    for secret in ("Anna", "Berg", "diabetes", "4471", "locker"):
+        assert secret not in sent
+    texts = [m.text for m in store.list()]
+    assert "The user said: I play the cello with Anna Berg on Sundays." in texts
+    assert not any("diabetes" in t or "4471" in t for t in texts)  # left for a local model
