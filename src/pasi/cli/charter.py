@@ -48,7 +48,9 @@ def show(
         print_json(_charter_json(charter))
         return
     console().print(f"[bold]{charter.path}[/bold]\n")
-    console().print(charter.path.read_text(encoding="utf-8"), markup=False, highlight=False)
+    console().print(
+        charter.path.read_text(encoding="utf-8"), markup=False, highlight=False, soft_wrap=True
+    )
 
 
 def _charter_json(charter: Any) -> dict[str, Any]:
@@ -156,4 +158,4 @@ def brief(
     if as_json:
         print_json(result.to_json())
         return
-    console().print(result.text, markup=False, highlight=False)
+    console().print(result.text, markup=False, highlight=False, soft_wrap=True)
