@@ -111,3 +111,23 @@ def test_jobs_of_one_user_are_invisible_to_another(api: RestApp) -> None:
     wait_for_job(api, job_id)
     assert api.get("/api/sources", user="bob").json()["sources"] == []
     assert api.get("/api/ingest", user="bob").json() == []
+
+
+def test_one_refused_file_in_an_upload_stores_none_of_them(api: RestApp) -> None:
+    files = [
+        ("files", ("good.md", NOTES, "text/markdown")),
+        ("files", ("tool.exe", b"MZ\x90\x00", "application/x-msdownload")),
+    ]
+    assert api.post("/api/ingest", files=files).status_code == 415
+    assert list((api.vault_dir() / "uploads").iterdir()) == []
+    assert api.get("/api/ingest").json() == []
+
+
+def test_several_files_in_one_upload_are_read_in_one_job(api: RestApp) -> None:
+    files = [
+        ("files", ("garden.md", NOTES, "text/markdown")),
+        ("files", ("list.txt", b"Buy seeds for the spring.", "text/plain")),
+    ]
+    job = wait_for_job(api, api.post("/api/ingest", files=files).json()["id"])
+    assert job["files"] == ["garden.md", "list.txt"]
+    assert job["counts"]["added"] == 2 and job["done"] == job["total"] == 2

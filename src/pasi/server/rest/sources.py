@@ -113,7 +113,7 @@ def upload(
             f"{len(files)} files in one upload: send at most {MAX_FILES}", param="files"
         )
     pasi = user.pasi
-    saved = [_save(pasi, upload, pasi.settings.ingest_max_bytes) for upload in files]
+    saved = _save_all(pasi, files, pasi.settings.ingest_max_bytes)
     job = board.start(
         user.name, pasi, "upload", [p.name for p in saved],
         lambda syncer, progress: syncer.ingest(saved, progress),
@@ -150,13 +150,31 @@ def safe_name(name: str | None) -> str:
     return (stem[:100] or "upload") + suffix[:20]
 
 
-def _save(pasi, upload: UploadFile, limit: int) -> Path:
-    """Copy an upload into the vault, refusing it past ``limit`` bytes or when nothing reads it."""
-    from pasi.ingest.registry import default_connectors
-
+def _save_all(pasi, uploads: list[UploadFile], limit: int) -> list[Path]:
+    """Every upload received and checked first, then all moved into place: one refused file
+    (too large, unreadable) leaves the uploads folder as it was."""
     folder = uploads_dir(pasi)
     folder.mkdir(parents=True, exist_ok=True)
-    name = safe_name(upload.filename)
+    received: dict[str, Path] = {}
+    try:
+        for upload in uploads:
+            name = safe_name(upload.filename)
+            if name in received:
+                received.pop(name).unlink(missing_ok=True)  # the same name twice: the last wins
+            received[name] = _receive(folder, name, upload, limit)
+    except BaseException:
+        for temp in received.values():
+            temp.unlink(missing_ok=True)
+        raise
+    for name, temp in received.items():
+        os.replace(temp, folder / name)
+    return [folder / name for name in received]
+
+
+def _receive(folder: Path, name: str, upload: UploadFile, limit: int) -> Path:
+    """The upload in a hidden temporary file beside its final place, checked."""
+    from pasi.ingest.registry import default_connectors
+
     fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=Path(name).suffix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -166,11 +184,10 @@ def _save(pasi, upload: UploadFile, limit: int) -> Path:
                 f"pasi cannot read '{upload.filename}': no connector reads this kind of file "
                 "(docs/sources.md lists the formats)"
             )
-        os.replace(temp, folder / name)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return folder / name
+    return Path(temp)
 
 
 def _copy_limited(upload: UploadFile, out, limit: int) -> None:
