@@ -53,7 +53,7 @@ def test_a_due_reminder_prints_in_an_interactive_chat(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
         os.close(main)
-    assert b"[pasi reminder (late)] stand up and stretch" in output
+    assert b"[pasi reminder (late)] stand up and stretch" in output, output
     assert process.returncode == 0
     with SQLiteVault(vault_dir) as vault:
         rows = vault.read().execute("SELECT channel, outcome FROM deliveries").fetchall()
@@ -76,7 +76,7 @@ def test_the_foreground_scheduler_prints_reminders_and_stops_on_sigterm(tmp_path
             )
     env = {**os.environ, "PASI_NOTIFY_DESKTOP": "false"}
     argv = [sys.executable, "-m", "pasi", "--vault", str(vault_dir), "scheduler", "run"]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     try:
         assert process.stdout is not None
         output = _read_until(process.stdout.fileno(), b"[pasi reminder (late)] drink water")
@@ -85,5 +85,5 @@ def test_the_foreground_scheduler_prints_reminders_and_stops_on_sigterm(tmp_path
     finally:
         if process.poll() is None:
             process.kill()
-    assert b"pasi scheduler: running" in output and b"drink water" in output
+    assert b"pasi scheduler: running" in output and b"drink water" in output, output
     assert process.returncode == 0
