@@ -176,5 +176,9 @@ def offline_objection(found: list[tuple[Contradiction, Recalled]]) -> str:
     for item, result in found:
         when = result.at.date().isoformat() if result.at else "unknown date"
         lines.append(f'  - "{item.record}" [{item.tag}] (memory #{item.memory_id}, {when})')
-    lines.append("If the record is out of date, tell me and I will correct it.")
+    first = found[0][0].memory_id
+    lines.append(
+        "I kept what you said too. If the record is out of date, correct it with "
+        f'`pasi memories edit {first} "..."` (its history is kept).'
+    )
     return "\n".join(lines)
