@@ -98,6 +98,9 @@ class Pasi:
             from pasi.safety.policy import make_classifier
 
             self._safety = make_classifier(self.settings)
+            guard = getattr(self._safety, "model", None)  # a Llama Guard model sees messages too
+            if guard is not None:
+                self._safety.model = self._private(guard, "safety")  # type: ignore[attr-defined]
         return self._safety
 
     @property

@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from models.scripted_http import Reply, Seen, chunk, serve
+from models.scripted_http import Reply, Seen, chat_reply, chunk, serve
 from pasi.app import Pasi
 from pasi.clock import fixed_clock
 from pasi.config import Settings
@@ -190,3 +190,22 @@ def test_a_local_model_sees_everything_unpseudonymised(tmp_path: Path) -> None:
     assert "4471" in json.dumps(_sent(server.seen))
     assert "Jonas" in json.dumps(_sent(server.seen))
     assert answer.text == "It is 4471." and audited == []
+
+
+def test_a_remote_llama_guard_gets_pseudonymised_text_too(tmp_path: Path) -> None:
+    with serve(lambda _: Reply(body=chat_reply("safe"))) as server:
+        port = server.url.rsplit(":", 1)[1]
+        settings = Settings(
+            vault=tmp_path / "vault", embedder="none", model="none",
+            safety_model=f"openai-compatible:{server.url}/v1#llama-guard",
+            remote_hosts=[f"127.0.0.1:{port}"],
+        )  # fmt: skip
+        pasi = Pasi(settings, clock=fixed_clock(NOW))
+        verdict = pasi.safety.classify("Tell anna.berg@example.com that +49 30 1234567 changed")
+        entries = AuditLog(pasi.vault).entries()
+        pasi.close()
+
+    assert verdict.safe
+    body = json.dumps(_sent(server.seen))
+    assert "anna.berg" not in body and "1234567" not in body and "<EMAIL_1>" in body
+    assert [e.actor for e in entries] == ["safety"]
