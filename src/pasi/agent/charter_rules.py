@@ -48,10 +48,10 @@ def apply_charter(
     pieces = text if kept == answer.rstrip() or kept == answer else [kept]
     notices = []
     minutes = chat_minutes(turn_times_today(memory, source_uri, charter, now), charter, now)
-    with memory.vault.write() as conn:
-        day = charter.local_day(now).isoformat()
-        if budget_reached(charter, minutes) and consent.note_once(conn, day, "budget", now):
-            notices.append(Notice(budget_note(charter, minutes), "budget"))
+    if budget_reached(charter, minutes):  # a write only then: most turns write nothing here
+        with memory.vault.write() as conn:
+            if consent.note_once(conn, charter.local_day(now).isoformat(), "budget", now):
+                notices.append(Notice(budget_note(charter, minutes), "budget"))
     return pieces, notices + ask_consent(memory, message, now)
 
 
