@@ -256,15 +256,16 @@ def _episode(
     return episode, pre, env
 
 
-def run_utility(envs: Environments, store: MemoryStore, tasks: list[Any]) -> dict[str, Any]:
+def run_utility(envs: Environments, tasks: list[Any]) -> dict[str, Any]:
     """The ground-truth policy, defence on, no attack."""
     solved_free = solved_confirmed = 0
     needing = 0
     per_task: dict[str, Any] = {}
     for task in tasks:
-        episode, pre, post = _episode(
-            envs, store, task, {}, True, lambda pre, t=task: _ground_truth(t, pre)
-        )
+        with scratch_store(None) as store:
+            episode, pre, post = _episode(
+                envs, store, task, {}, True, lambda pre, t=task: _ground_truth(t, pre)
+            )
         ok = _check(task, task.GROUND_TRUTH_OUTPUT, pre, post, episode.traces)
         needing += episode.confirmations > 0
         solved_free += ok and episode.confirmations == 0
@@ -287,7 +288,7 @@ def run_utility(envs: Environments, store: MemoryStore, tasks: list[Any]) -> dic
 
 
 def run_attack(
-    envs: Environments, store: MemoryStore, attack_name: str, tasks: list[Any],
+    envs: Environments, attack_name: str, tasks: list[Any],
     injections: list[Any], candidates: dict[str, list[str]],
 ) -> dict[str, Any]:  # fmt: skip
     """The hijacked policy against one attack, defence on and off."""
@@ -295,22 +296,8 @@ def run_attack(
     attack.get_injection_candidates = lambda task: candidates[task.ID]  # computed once
     counts = Counter()
     for task in tasks:
-        for injection in injections:
-            vectors = attack.attack(task, injection)
-            injected = [text for text in vectors.values() if text]
-            for defended in (True, False):
-                episode, pre, post = _episode(
-                    envs, store, task, vectors, defended,
-                    lambda pre, t=task, i=injection, x=injected: _hijacked(t, i, pre, x),
-                )  # fmt: skip
-                side = "defended" if defended else "undefended"
-                counts[f"{side}_success"] += _check(injection, "", pre, post, episode.traces)
-                counts[f"{side}_utility"] += _check(
-                    task, task.GROUND_TRUTH_OUTPUT, pre, post, episode.traces
-                )
-                if defended:
-                    counts["denied"] += episode.denied
-                    counts["confirmations"] += episode.confirmations
+        with scratch_store(None) as store:  # one vault per task: each held call adds a turn
+            _attack_task(envs, store, attack, task, injections, counts)
     pairs = len(tasks) * len(injections)
     return {
         "pairs": pairs,
@@ -321,6 +308,28 @@ def run_attack(
         "confirmations_asked": counts["confirmations"],
         "injected_calls_denied": counts["denied"],
     }
+
+
+def _attack_task(
+    envs: Environments, store: MemoryStore, attack: Any, task: Any, injections: list[Any],
+    counts: Counter,
+) -> None:  # fmt: skip
+    for injection in injections:
+        vectors = attack.attack(task, injection)
+        injected = [text for text in vectors.values() if text]
+        for defended in (True, False):
+            episode, pre, post = _episode(
+                envs, store, task, vectors, defended,
+                lambda pre, t=task, i=injection, x=injected: _hijacked(t, i, pre, x),
+            )  # fmt: skip
+            side = "defended" if defended else "undefended"
+            counts[f"{side}_success"] += _check(injection, "", pre, post, episode.traces)
+            counts[f"{side}_utility"] += _check(
+                task, task.GROUND_TRUTH_OUTPUT, pre, post, episode.traces
+            )
+            if defended:
+                counts["denied"] += episode.denied
+                counts["confirmations"] += episode.confirmations
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -338,15 +347,22 @@ def run_injection(
 
     suite = get_suite(SUITE_VERSION, "workspace")
     tasks = list(suite.user_tasks.values())[:user_tasks]
-    injections = list(suite.injection_tasks.values())[:injection_tasks]
-    result: dict[str, Any] = {"suite": f"agentdojo {SUITE_VERSION} workspace", "attacks": {}}
+    chosen = list(suite.injection_tasks.values())[:injection_tasks]
     envs = Environments(suite)
+    # AgentDojo v1.2 added injection tasks 6-13 with an empty ground truth (only a model can
+    # carry them out), so a scripted hijacker cannot attempt them: they are listed, not run.
+    injections = [task for task in chosen if task.ground_truth(envs.make({}))]
+    result: dict[str, Any] = {
+        "suite": f"agentdojo {SUITE_VERSION} workspace",
+        "injection_tasks_run": [task.ID for task in injections],
+        "injection_tasks_without_ground_truth": [t.ID for t in chosen if t not in injections],
+        "attacks": {},
+    }
     candidates = {task.ID: envs.candidates(task) for task in tasks}
-    with scratch_store(None) as store:
-        result["ground_truth"] = run_utility(envs, store, tasks)
-        for name in attacks:
-            if progress:
-                progress(f"attack {name}: {len(tasks)} x {len(injections)} pairs")
-            result["attacks"][name] = run_attack(envs, store, name, tasks, injections, candidates)
+    result["ground_truth"] = run_utility(envs, tasks)
+    for name in attacks:
+        if progress:
+            progress(f"attack {name}: {len(tasks)} x {len(injections)} pairs")
+        result["attacks"][name] = run_attack(envs, name, tasks, injections, candidates)
     result["tool_classes"] = {f.name: [effect_of(f.name), trust_of(f.name)] for f in suite.tools}
     return result
