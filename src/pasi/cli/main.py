@@ -21,6 +21,7 @@ from pasi.cli import audit as audit_cli
 from pasi.cli import bench, chat, io, memories, why
 from pasi.cli import charter as charter_cli
 from pasi.cli import ingest as ingest_cli
+from pasi.cli import mcp as mcp_cli
 from pasi.cli import models as models_cli
 from pasi.cli import life as life_cli
 from pasi.cli import vault as vault_cli
@@ -101,6 +102,7 @@ audit_cli.register(app)
 ingest_cli.register(app)
 vault_cli.register(app)
 serve_cli.register(app)
+mcp_cli.register(app)
 app.add_typer(memories.memories_app, name="memories")
 life_cli.register(app)
 charter_cli.register(app)

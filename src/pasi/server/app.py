@@ -45,13 +45,14 @@ def create_app(
     registry = users or UserRegistry(settings.server_home)
     sessions = UserSessions(settings, chat_model=chat_model, clock=clock, embedder=embedder)
     threads = TurnThreads()
-    mcp_app = _mcp_app() if mcp else None
+    mcp_apps = _mcp_apps() if mcp else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            if mcp_app is not None:
-                await stack.enter_async_context(mcp_app.router.lifespan_context(mcp_app))
+            if mcp_apps is not None:  # a mounted app's lifespan is not run by Starlette
+                sdk_app = mcp_apps[0]
+                await stack.enter_async_context(sdk_app.router.lifespan_context(sdk_app))
             try:
                 yield
             finally:
@@ -73,8 +74,8 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.server_max_request_bytes)
     _include_routers(app)
-    if mcp_app is not None:
-        app.mount("/mcp", mcp_app)
+    if mcp_apps is not None:
+        app.mount("/mcp", mcp_apps[1])
     if WEB_DIR.is_dir():
         app.mount("/", StaticFiles(directory=WEB_DIR, html=True), name="web")
     return app
@@ -99,12 +100,8 @@ def _rest_routers() -> list[APIRouter]:
     return rest.routers()
 
 
-def _mcp_app() -> Any:
-    """The MCP endpoint, or None while it is not built yet."""
-    try:
-        from pasi.server.mcp_http import mcp_app
-    except ModuleNotFoundError as error:
-        if error.name != "pasi.server.mcp_http":
-            raise
-        return None
+def _mcp_apps() -> tuple[Any, Any]:
+    """The MCP SDK's app (for its lifespan) and the same behind Bearer auth (to mount)."""
+    from pasi.server.mcp_http import mcp_app
+
     return mcp_app()
