@@ -21,7 +21,8 @@ def sphinx() -> PocketSphinxSTT:
 @pytest.mark.parametrize(
     ("said", "kind", "slot_words"),
     [
-        ("remind me to call mom tomorrow", "remind", {"call", "mom", "tomorrow"}),
+        ("remind me to call dad tonight", "remind", {"call", "dad", "tonight"}),
+        ("remind me to water the plants", "remind", {"water", "plants"}),
         ("what's on today", "today", set()),
         ("what do you remember about my sister", "recall", {"sister"}),
         ("remind me to buy milk", "remind", {"buy", "milk"}),

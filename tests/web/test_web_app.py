@@ -153,7 +153,7 @@ def test_every_control_has_a_name_and_the_app_fits_a_phone(browser, web_server: 
         open_app(page, web_server)
         page.get_by_label("Message", exact=True).fill("Tell me about Anna")
         page.get_by_role("button", name="Send").click()
-        expect(page.locator(".message.assistant .sources")).to_be_visible()
+        expect(page.locator(".message.assistant .answer-sources")).to_be_visible()
         shots = artifacts_dir()
         loaded = {"Chat": ".message.user", "Memories": ".memory-text", "Sources": ".totals",
                   "Settings": ".tier"}  # fmt: skip

@@ -172,6 +172,16 @@ def scheduler_bench(
     _show(run_scheduler(_ints(jobs, "--jobs"), rounds), as_json, "scheduler")
 
 
+@bench_app.command("voice")
+def voice_bench(
+    utterances: int = typer.Option(20, "--utterances", min=2, help="Utterances spoken."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Voice latency outside the model (end of speech to first audio) and barge-in stop time."""
+    run_voice = _harness("voice", "run_voice")
+    _show(run_voice(utterances), as_json, "voice outside the model")
+
+
 @bench_app.command("ingest")
 def ingest_bench(
     ctx: typer.Context,

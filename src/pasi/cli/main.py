@@ -25,6 +25,7 @@ from pasi.cli import mcp as mcp_cli
 from pasi.cli import models as models_cli
 from pasi.cli import life as life_cli
 from pasi.cli import vault as vault_cli
+from pasi.cli import voice as voice_cli
 from pasi.cli import serve as serve_cli
 from pasi.cli.common import State
 from pasi.errors import PasiError
@@ -106,6 +107,7 @@ mcp_cli.register(app)
 app.add_typer(memories.memories_app, name="memories")
 life_cli.register(app)
 charter_cli.register(app)
+voice_cli.register(app)
 app.add_typer(bench.bench_app, name="bench")
 app.add_typer(actions_cli.actions_app, name="actions")
 app.add_typer(models_cli.models_app, name="models")

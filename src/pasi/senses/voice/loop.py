@@ -39,7 +39,7 @@ class VoiceEvent:
     """One thing that happened: ``at`` on the audio clock (s), ``wall`` on the wall clock."""
 
     at: float
-    kind: str  # speech_start speech_end transcript ignored reply_start first_audio
+    kind: str  # speech_start speech_end transcript ignored reply_start first_audio say
     # playback_start barge_in playback_stopped playback_end error
     text: str = ""
     wall: float = 0.0
@@ -246,6 +246,7 @@ class VoiceLoop:
         if not reply.heard:
             reply.heard = True
             self._log("first_audio", sentence)
+        self._log("say", sentence)
         self.player.incoming.put(audio)
 
     def _speak(self, sink: Sink) -> None:

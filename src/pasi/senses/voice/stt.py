@@ -21,6 +21,11 @@ from pasi.senses.voice.audio import RATE, Audio
 from pasi.senses.voice.grammar import jsgf
 
 GRAMMAR_WIP = 0.01  # word insertion penalty: without it short slot words ("a") get inserted
+# Alternative pronunciations, a wide HMM budget and the lattice best-path pass (which ran
+# for a second inside ``hyp()``, after the speech had ended) cost several times the search
+# itself for no gain on the commands (tests/senses/test_voice_commands.py); without them
+# recognition runs well inside real time and the result is ready when the speech ends.
+SPHINX_OPTIONS = {"fsgusealtpron": False, "maxhmmpf": 10_000, "bestpath": False}
 
 
 @runtime_checkable
@@ -69,20 +74,41 @@ class PocketSphinxSTT:
     name = "pocketsphinx"
 
     def __init__(
-        self, *, grammar: bool = True, open_vocabulary: bool = True, wake_phrase: str = ""
+        self,
+        *,
+        grammar: bool = True,
+        open_vocabulary: bool = True,
+        wake_phrase: str = "",
+        **decoder_options: Any,
     ) -> None:
         from pocketsphinx import Decoder, get_model_path
 
         model = get_model_path()
         self.grammar = grammar
         self.open_vocabulary = open_vocabulary
-        self._decoder = Decoder(samprate=RATE, dither=True, wip=GRAMMAR_WIP)
+        # Cepstral mean normalisation learns the microphone's level from each utterance; the
+        # first one is heard with a generic estimate and often misheard, so it is decoded a
+        # second time once the estimate has learnt from it (once per session).
+        self.adapted = False
+        options = {**SPHINX_OPTIONS, **decoder_options}
+        self._decoder = Decoder(samprate=RATE, dither=True, wip=GRAMMAR_WIP, **options)
         if grammar:
             from pathlib import Path
 
             dictionary = Path(model) / "en-us" / "cmudict-en-us.dict"
             self._decoder.add_jsgf_string("commands", jsgf(dictionary, wake_phrase))
             self._decoder.activate_search("commands")
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """The first utterance pays for building the search (seconds with the grammar): pay
+        it here, at start-up, not after the user's first words."""
+        noise = np.random.default_rng(0).normal(0, 30, RATE // 2).astype(np.int16)
+        cepstral_mean = self._decoder.get_cmn()  # noise would skew the first utterance's
+        self._decoder.start_utt()
+        self._decoder.process_raw(noise.tobytes(), False, True)
+        self._decoder.end_utt()
+        self._decoder.set_cmn(cepstral_mean)
 
     def begin(self) -> _SphinxRecognition:
         return _SphinxRecognition(self)
@@ -118,8 +144,14 @@ class _SphinxRecognition:
 
     def finish(self) -> str:
         decoder = self.stt._decoder
-        decoder.process_raw(np.zeros(RATE // 3, dtype=np.int16).tobytes(), False, False)
+        decoder.process_raw(np.zeros(RATE // 10, dtype=np.int16).tobytes(), False, False)
         decoder.end_utt()
+        if not self.stt.adapted:  # see PocketSphinxSTT.adapted
+            self.stt.adapted = True
+            decoder.start_utt()
+            for part in [*self.parts, np.zeros(RATE // 10, dtype=np.int16)]:
+                decoder.process_raw(part.astype(np.int16).tobytes(), False, False)
+            decoder.end_utt()
         hyp = decoder.hyp()
         text = hyp.hypstr if hyp else ""
         if text or not (self.stt.grammar and self.stt.open_vocabulary):

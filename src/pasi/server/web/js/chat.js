@@ -20,7 +20,7 @@ function sourcesList(citations) {
   const headingId = uid("sources");
   return h(
     "section",
-    { class: "sources", "aria-labelledby": headingId },
+    { class: "answer-sources", "aria-labelledby": headingId },
     h("h3", { id: headingId }, "Sources"),
     h(
       "ul",

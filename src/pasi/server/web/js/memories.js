@@ -145,7 +145,7 @@ export async function memoriesView(main, onAuthError, id) {
     offset += page.items.length;
     more.hidden = offset >= page.total;
     clear(list, page.total
-      ? [h("p", { class: "muted" }, `${page.total} ${showOld.checked ? "memories and earlier versions" : "memories"}`), timeline(loaded, ctx)]
+      ? [h("p", { class: "muted" }, `${page.total} ${page.total === 1 ? "memory" : "memories"}${showOld.checked ? ", earlier versions included" : ""}`), timeline(loaded, ctx)]
       : h("p", { class: "muted" }, "No memories yet. Chat with pasi, upload files, or add one above."));
   }
   const search = h("form", { class: "search", role: "search" },

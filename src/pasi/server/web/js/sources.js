@@ -5,6 +5,8 @@ import { bytes, clear, field, h, showError, statusLine, when } from "./ui.js";
 
 const POLL_MS = 400;
 
+const plural = (count, one, many) => `${count} ${count === 1 ? one : many}`;
+
 function fileName(uri) {
   return uri.replace(/^(file|folder):/, "").split("/").pop() || uri;
 }
@@ -14,7 +16,7 @@ function sourceCard(source) {
     h("p", { class: "source-name" }, source.title || fileName(source.uri)),
     h("p", { class: "meta" }, source.uri.replace(/^(file|folder):/, "")),
     h("p", { class: "counts" },
-      `${source.kind} · ${source.episodes} passage${source.episodes === 1 ? "" : "s"} · ${source.items} record${source.items === 1 ? "" : "s"}`),
+      `${source.kind} · ${plural(source.episodes, "passage", "passages")} · ${plural(source.items, "record", "records")}`),
     h("p", { class: "meta" }, source.synced_at ? `Last synced ${when(source.synced_at)}` : "Not synced yet"),
     source.trust === "external" ? h("p", { class: "meta" }, "Written by others (treated as untrusted)") : null);
 }
@@ -53,10 +55,13 @@ export async function sourcesView(main, onAuthError) {
     const data = await api("/api/sources");
     const t = data.totals;
     clear(list,
-      h("p", { class: "totals" }, `${t.memories} memories · ${t.episodes} passages and turns · ${t.items} records · ${t.conversations} conversation${t.conversations === 1 ? "" : "s"}`),
+      h("p", { class: "totals" }, [
+        plural(t.memories, "memory", "memories"), plural(t.episodes, "passage or turn", "passages and turns"),
+        plural(t.items, "record", "records"), plural(t.conversations, "conversation", "conversations"),
+      ].join(" · ")),
       data.sources.length
         ? h("ul", { class: "sources-list", "aria-label": "Connected sources" }, data.sources.map(sourceCard))
-        : h("p", { class: "muted" }, "No files yet: upload some above, or run `pasi ingest PATH`."),
+        : h("p", { class: "muted" }, "No files yet: upload some above, or run ", h("code", {}, "pasi ingest PATH"), "."),
       data.errors.length
         ? h("section", { class: "errors", "aria-labelledby": "errors-title" },
             h("h2", { id: "errors-title" }, "Files that could not be read"),

@@ -1,0 +1,131 @@
+"""Voice latency outside the model, in real time: ``pasi bench voice``.
+
+A conversation synthesised with espeak-ng is played into the voice loop at real-time pace,
+20 ms frame by 20 ms frame, as a microphone would deliver it, with the loop configured as
+``pasi voice`` runs on a microphone (threaded replies). Recognition is pocketsphinx with the
+command grammar, the reply comes from the assistant turn with a scripted model that answers
+instantly (a long reply, so that the next utterance interrupts it), speech is espeak-ng.
+
+* ``latency``: from the end of the user's speech (the wall time the frame holding its last
+  voiced sound was delivered) to the first synthesised audio of the reply. It includes the
+  detector's hangover, the end of recognition, the turn outside the model and the first
+  sentence's synthesis.
+* ``barge_in_stop``: from the start of the interrupting speech (the frame where the voice
+  begins) to playback being stopped. A sound card would still play the one 20 ms block it
+  holds (devices.py), which is not included.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from pasi.agent.assistant import Assistant
+from pasi.agent.events import TextDelta
+from pasi.bench.common import percentile, scratch_store
+from pasi.bench.scale import machine_info
+from pasi.clock import fixed_clock
+from pasi.memory.store import MemoryStore
+from pasi.models.chat import ScriptedModel
+from pasi.senses.voice.audio import FRAME_SECONDS, Audio
+from pasi.senses.voice.loop import VoiceEvent, VoiceLoop
+from pasi.senses.voice.stt import PocketSphinxSTT
+from pasi.senses.voice.tts import EspeakTTS
+
+UTTERANCES = ("remind me to call dad tonight", "what's on today",
+              "what do you remember about my sister", "remind me to buy milk")  # fmt: skip
+REPLY = (
+    "All right. I have noted that, and I will bring it up again at the right moment. "
+    "Your day has two appointments and one reminder, and nothing else is due before the evening."
+)
+GAP = 1.2  # seconds between utterances: each next one interrupts the reply being spoken
+
+
+def _conversation(count: int, tts: EspeakTTS) -> Audio:
+    said = {text: tts.synthesize(text) for text in UTTERANCES}
+    parts = [Audio.silence(0.5)]
+    for index in range(count):
+        parts += [said[UTTERANCES[index % len(UTTERANCES)]], Audio.silence(GAP)]
+    return Audio.join([*parts, Audio.silence(3.0)])
+
+
+def _paced(frames: list[np.ndarray], delivered: list[float]) -> Iterator[np.ndarray]:
+    """Frames at the pace a microphone delivers them; ``delivered`` keeps each one's time."""
+    start = time.perf_counter()
+    for index, frame in enumerate(frames):
+        delay = start + (index + 1) * FRAME_SECONDS - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        delivered.append(time.perf_counter())
+        yield frame
+
+
+def _responder(store: MemoryStore) -> Callable[[str], Iterator[str]]:
+    assistant = Assistant(store, ScriptedModel(lambda _: REPLY), clock=store.clock)
+
+    def respond(text: str) -> Iterator[str]:
+        for event in assistant.turn(text):
+            if isinstance(event, TextDelta):
+                yield event.text
+
+    return respond
+
+
+class _Discard:
+    def write(self, frame: np.ndarray) -> None:
+        return
+
+
+def _measure(events: list[VoiceEvent], delivered: list[float]) -> dict[str, list[float]]:
+    def wall_of(at: float) -> float:
+        return delivered[min(len(delivered) - 1, max(0, round(at / FRAME_SECONDS) - 1))]
+
+    latency, stops, missed = [], [], 0
+    for index, event in enumerate(events):
+        if event.kind == "speech_end":
+            first = next((e for e in events[index:] if e.kind in ("first_audio", "speech_start")),
+                         None)  # fmt: skip
+            if first is not None and first.kind == "first_audio":
+                latency.append(first.wall - wall_of(event.at))
+            else:
+                missed += 1
+        if event.kind == "barge_in":
+            onset = max(e.at for e in events[:index] if e.kind == "speech_start")
+            stopped = next((e for e in events[index:] if e.kind == "playback_stopped"), None)
+            if stopped is not None:
+                stops.append(stopped.wall - (wall_of(onset) - FRAME_SECONDS))
+    return {"latency": latency, "barge_in_stop": stops, "missed": [float(missed)]}
+
+
+def _summary(values: list[float]) -> dict[str, Any]:
+    ms = [v * 1000 for v in values]
+    return {"n": len(ms), "p50_ms": round(percentile(ms, 50), 1),
+            "p95_ms": round(percentile(ms, 95), 1), "max_ms": round(max(ms, default=0.0), 1)}  # fmt: skip
+
+
+def run_voice(utterances: int = 20) -> dict[str, Any]:
+    tts = EspeakTTS()
+    stt = PocketSphinxSTT()
+    frames = _conversation(utterances, tts).frames()
+    delivered: list[float] = []
+    with scratch_store(None) as store:
+        store.clock = fixed_clock(datetime(2026, 6, 1, 9, tzinfo=UTC))
+        loop = VoiceLoop(stt, tts, _responder(store), threaded=True)
+        events = loop.run(_paced(frames, delivered), _Discard())
+    measured = _measure(events, delivered)
+    heard = [e.text for e in events if e.kind == "transcript"]
+    return {
+        "utterances": utterances,
+        "latency_end_of_speech_to_first_audio": _summary(measured["latency"]),
+        "barge_in_stop": _summary(measured["barge_in_stop"]),
+        "hangover_ms": round(loop.vad.hangover_seconds * 1000),
+        "replies_without_audio": int(measured["missed"][0]),
+        "transcripts_matching": sum(t in UTTERANCES for t in heard),
+        "stt": stt.name,
+        "tts": tts.name,
+        "machine": machine_info(),
+    }
