@@ -236,3 +236,19 @@ def test_repeating_reminders_follow_the_user_to_a_new_time_zone(
     # 8:00 in New York (EST until 10 March) rather than 8:00 in Berlin; tea stays at its instant.
     assert reminders.get(daily.id).due == datetime(2024, 3, 8, 13, 0, tzinfo=UTC)
     assert reminders.get(tea.id).due == tea.due
+
+
+def test_the_thread_ends_when_its_vault_is_closed_under_it(tmp_path: Path) -> None:
+    import time
+
+    vault = SQLiteVault(tmp_path / "vault")
+    write_charter(vault.directory)
+    scheduler = build_scheduler(vault, [])
+    scheduler.start()
+    vault.close()  # the server released the vault (the user erased it)
+    scheduler.wake()
+    deadline = time.monotonic() + 30
+    while scheduler.running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not scheduler.running
+    scheduler.stop()

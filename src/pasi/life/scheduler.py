@@ -195,6 +195,10 @@ class Scheduler:
         self._thread = threading.Thread(target=self._loop, name="pasi-scheduler", daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def wake(self) -> None:
         """Look at the jobs now (one was just added or changed)."""
         self._wake.set()
@@ -210,6 +214,8 @@ class Scheduler:
         while not self._stopping:
             try:
                 self.run_due()
+            except sqlite3.ProgrammingError:  # the vault was closed under us (erased, released)
+                return
             except Exception as error:  # a full disk or a locked vault: report, try again later
                 sys.stderr.write(f"pasi scheduler: {type(error).__name__}: {error}\n")
             self._wake.wait(self._sleep_seconds())

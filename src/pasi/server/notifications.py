@@ -54,6 +54,9 @@ class SchedulerPool:
             if self._closed:
                 return None
             scheduler = self._running.get(pasi.vault.directory)
+            if scheduler is not None and scheduler.vault is not pasi.vault:
+                scheduler.stop()  # the vault was released (erased) and opened anew
+                scheduler = None
             if scheduler is None:
                 channels = channels_for(pasi.settings, web=True)
                 scheduler = build_scheduler(pasi.vault, channels, clock=pasi.clock)
