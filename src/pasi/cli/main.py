@@ -23,6 +23,7 @@ from pasi.cli import charter as charter_cli
 from pasi.cli import ingest as ingest_cli
 from pasi.cli import mcp as mcp_cli
 from pasi.cli import models as models_cli
+from pasi.cli import privacy as privacy_cli
 from pasi.cli import life as life_cli
 from pasi.cli import vault as vault_cli
 from pasi.cli import voice as voice_cli
@@ -111,6 +112,7 @@ voice_cli.register(app)
 app.add_typer(bench.bench_app, name="bench")
 app.add_typer(actions_cli.actions_app, name="actions")
 app.add_typer(models_cli.models_app, name="models")
+app.add_typer(privacy_cli.privacy_app, name="privacy")
 
 
 def run() -> None:

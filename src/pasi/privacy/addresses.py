@@ -17,10 +17,12 @@ from typing import Any
 # A capitalised word; a dot inside ("St.Gallen") or before another word ("St. Mary's"), never
 # the full stop that ends a sentence.
 _CAP = r"[A-ZÄÖÜÉÈ][\w'’\-]*(?:\.[\w'’\-]+)*(?:\.(?=\s+[A-Z]))?"
-_EN_STREET = (
-    r"Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|"
-    r"Terrace|Square|Sq|Close|Crescent|Gardens|Parkway|Pkwy|Highway|Hwy|Row|Walk|Hill|Mews"
+_EN_FULL = (
+    r"Street|Avenue|Road|Boulevard|Lane|Drive|Court|Way|Place|Terrace|Square|Close|Crescent|"
+    r"Gardens|Parkway|Highway|Row|Walk|Hill|Mews"
 )
+_EN_ABBR = r"St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Sq|Pkwy|Hwy"  # may end in a dot; a full word's is a full stop
+_EN_STREET = rf"(?i:(?:{_EN_FULL})\b|(?:{_EN_ABBR})\b\.?)"
 _DE_SUFFIX = r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|steig"
 _DE_WORD = r"Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee"
 _NL_SUFFIX = r"straat|laan|weg|plein|gracht|kade|singel|dijk"
@@ -44,7 +46,7 @@ _TAIL = (
 _PATTERNS = [
     # 221B Baker Street, 1600 Pennsylvania Avenue NW
     rf"\b(?:(?:Flat|Apt|Apartment|Suite|Unit)\s+\w{{1,5}},?\s+)?"
-    rf"{_NUMBER}\s+(?:{_CAP}\s+){{0,3}}{_CAP}\s+(?i:{_EN_STREET})\b\.?(?:\s+[NS][EW]?\b)?"
+    rf"{_NUMBER}\s+(?:{_CAP}\s+){{0,3}}{_CAP}\s+{_EN_STREET}(?:\s+[NS][EW]?\b)?"
     rf"{_UNIT}{_TAIL}",
     # Hauptstraße 5, Unter den Linden 77 / Kerkstraat 12
     rf"\b(?:{_CAP}\s+){{0,2}}[A-ZÄÖÜ][\wäöüß\-]*(?:{_DE_SUFFIX}|{_NL_SUFFIX})\s+{_NUMBER}\b{_TAIL}",
