@@ -117,3 +117,12 @@ def test_context_text_carries_goals_values_and_never(tmp_path: Path) -> None:
     text = charter.context_text()
     assert "Run a half marathon in April" in text and "Be blunt" in text
     assert "Never: flatter me." in text
+
+
+def test_an_edit_made_outside_pasi_is_seen_on_the_next_load(tmp_path: Path) -> None:
+    assert load_charter(tmp_path).daily_budget_minutes == 60
+    path = charter_path(tmp_path)
+    path.write_text(
+        path.read_text().replace("daily_budget_minutes = 60", "daily_budget_minutes = 5")
+    )
+    assert load_charter(tmp_path).daily_budget_minutes == 5

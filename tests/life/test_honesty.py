@@ -41,3 +41,12 @@ def test_a_contradicting_message_is_found_with_the_record(message: str, record: 
 @pytest.mark.parametrize(("message", "record"), CONSISTENT)
 def test_consistent_or_unrelated_messages_are_not_contradictions(message: str, record: str) -> None:
     assert contradiction(message, 7, record) is None
+
+
+def test_open_questions_assert_nothing_and_skip_the_search() -> None:
+    from pasi.life.honesty import states_something
+
+    assert not states_something("When is my dentist appointment?")
+    assert not states_something("hello there")
+    assert states_something("My appointment is at 16:00, right?")
+    assert states_something("I don't have a dog")

@@ -217,11 +217,29 @@ def write_default_charter(vault_dir: Path) -> Path:
     return path
 
 
+_LOADED: dict[Path, tuple[tuple[int, int, int], Charter]] = {}  # re-read when it changes
+
+
 def load_charter(vault_dir: Path) -> Charter:
-    """The vault's charter; written with defaults when the vault has none yet."""
+    """The vault's charter; written with defaults when the vault has none yet.
+
+    Read before every turn and delivery, so a parsed charter is kept until the file changes
+    (its inode, modification time or size): an edit in any process is seen at once.
+    """
     path = charter_path(vault_dir)
     if not path.exists():
         write_default_charter(vault_dir)
+    stat = path.stat()
+    version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)  # `set` replaces the file: new inode
+    cached = _LOADED.get(path)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    charter = _parse(path)
+    _LOADED[path] = (version, charter)
+    return charter
+
+
+def _parse(path: Path) -> Charter:
     checked = _validate(path, _read_file(path))
     budget = checked.daily_budget_minutes
     return Charter(

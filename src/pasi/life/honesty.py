@@ -154,10 +154,27 @@ def contradiction(message: str, memory_id: int, record: str) -> Contradiction | 
     return None
 
 
+_WH = frozenset("who whom whose what which when where why how".split())
+
+
+def states_something(message: str) -> bool:
+    """Whether the message asserts anything checkable: a search is spent only then.
+
+    An open question ("when is my appointment?") asserts nothing; a statement, or a yes/no
+    question with a premise ("my appointment is at 4, right?"), may.
+    """
+    words = _words(message)
+    if not words or words[0] in _WH:
+        return False
+    return bool(claims(message) or _NUMBER.search(message) or _NEGATION.search(message))
+
+
 def find_contradictions(
     memory: MemoryStore, message: str, *, limit: int = 3
 ) -> list[tuple[Contradiction, Recalled]]:
     """Current memories the message contradicts, best retrieval match first."""
+    if not states_something(message):
+        return []
     found = []
     for result in memory.recall(message, CANDIDATES, kind="memory"):
         if not result.current:
