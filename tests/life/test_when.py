@@ -12,6 +12,7 @@ from pasi.life.when import next_occurrence, parse_when, split_reminder
 
 BERLIN = ZoneInfo("Europe/Berlin")
 THURSDAY = datetime(2024, 3, 7, 13, 5, tzinfo=UTC)  # 14:05 in Berlin
+ZONE = "Europe/Berlin"
 
 
 def local(when: datetime) -> datetime:
@@ -54,6 +55,8 @@ def test_one_off_phrases_are_read_in_the_users_zone(phrase: str, expected: datet
          datetime(2024, 3, 29, 17, 0)),
         ("every Monday and Thursday at 6pm", "FREQ=WEEKLY;BYDAY=MO,TH;BYHOUR=18",
          datetime(2024, 3, 7, 18, 0)),
+        ("on Sundays at 10", "FREQ=WEEKLY;BYDAY=SU;BYHOUR=10", datetime(2024, 3, 10, 10, 0)),
+        ("weekends", "FREQ=WEEKLY;BYDAY=SA,SU;BYHOUR=9", datetime(2024, 3, 9, 9, 0)),
     ],
 )  # fmt: skip
 def test_recurrences_become_rrules(phrase: str, rule: str, first: datetime) -> None:
@@ -83,13 +86,15 @@ def test_a_time_skipped_by_dst_moves_forward_by_the_gap() -> None:
 
 
 def test_a_reminder_sentence_splits_into_what_and_when() -> None:
-    what, when = split_reminder(
+    what, _, when = split_reminder(
         "remind me to call mum on Sunday evening", THURSDAY, "Europe/Berlin"
     )
     assert what == "call mum"
     assert local(when.first) == datetime(2024, 3, 10, 18, 0)
-    what, when = split_reminder("water the plants every Sunday at 10", THURSDAY, "Europe/Berlin")
-    assert what == "water the plants" and when.rule is not None
+    what, phrase, when = split_reminder("water the plants every Sunday at 10", THURSDAY, ZONE)
+    assert (what, phrase) == ("water the plants", "every Sunday at 10") and when.rule is not None
+    what, phrase, when = split_reminder("remind me to water the plants on Sundays", THURSDAY, ZONE)
+    assert (what, phrase) == ("water the plants", "on Sundays") and when.rule is not None
 
 
 @pytest.mark.parametrize("phrase", ["", "whenever", "yesterday", "every so often"])

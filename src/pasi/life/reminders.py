@@ -75,10 +75,10 @@ class Reminders:
         """``when`` in plain words; without it, the time is read from ``text`` itself."""
         now = self.clock()
         if when is None or not when.strip():
-            what, parsed = split_reminder(text, now, self.timezone)
+            what, when, parsed = split_reminder(text, now, self.timezone)
         else:
             what, parsed = _without_preamble(text), parse_when(when, now, self.timezone)
-        return self._store(_check_text(what), parsed, when or _cadence_words(text), episode_id)
+        return self._store(_check_text(what), parsed, when, episode_id)
 
     def _store(self, text: str, when: When, phrase: str, episode_id: int | None) -> Reminder:
         now = self.clock()
@@ -137,11 +137,6 @@ class Reminders:
 
 def _without_preamble(text: str) -> str:
     return re.sub(r"^(please\s+)?remind me (to|about|of)\s+", "", text.strip(), flags=re.IGNORECASE)
-
-
-def _cadence_words(sentence: str) -> str:
-    match = re.search(r"\b(every|each)\b.*$", sentence, flags=re.IGNORECASE)
-    return match.group(0) if match else ""
 
 
 def mark_sent(conn: sqlite3.Connection, job: jobs.Job) -> None:

@@ -41,7 +41,10 @@ _DAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
 _CLOCK = re.compile(
     r"\b(?:at\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)\b|\bat\s+(\d{1,2})(?:[:.](\d{2}))?\b"
 )
-_REPEATS = re.compile(r"\b(every|each|daily|weekly|monthly|yearly|weekdays)\b")
+_REPEATS = re.compile(
+    r"\b(every|each|daily|weekly|monthly|yearly|weekdays|weekends)\b"
+    r"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)s\b"  # "on Sundays"
+)
 
 
 @dataclass(frozen=True)
@@ -219,19 +222,26 @@ def _interval(rest: str) -> list[str]:
     return [f"INTERVAL={count}"] if count > 1 else []
 
 
-def split_reminder(sentence: str, now: datetime, timezone: str) -> tuple[str, When]:
-    """ "call mum on Sunday evening" -> ("call mum", its time): for one-line reminders."""
+_REPEAT_TAIL = re.compile(
+    r"\s((every|each)\s.*|(on\s+)?(weekdays|weekends|(monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday)s)\b.*|(daily|weekly|monthly|yearly)\b.*)$",
+    re.IGNORECASE,
+)
+
+
+def split_reminder(sentence: str, now: datetime, timezone: str) -> tuple[str, str, When]:
+    """ "call mum on Sunday evening" -> ("call mum", "on Sunday evening", its time)."""
     text = " ".join(sentence.split())
     text = re.sub(r"^(please\s+)?remind me (to|about|of)\s+", "", text, flags=re.IGNORECASE)
-    repeat = re.search(r"\s(every|each)\s.*$", text, flags=re.IGNORECASE)
+    repeat = _REPEAT_TAIL.search(text)
     if repeat:
-        what, phrase = text[: repeat.start()], repeat.group(0)
+        what, phrase = text[: repeat.start()], repeat.group(1)
     else:
         what, phrase = _split_by_dateparser(text, now, timezone)
     what = what.strip(" ,.")
     if not what:
         raise InputError(f"what should pasi remind you of in '{sentence}'?")
-    return what, parse_when(phrase, now, timezone)
+    return what, phrase.strip(), parse_when(phrase, now, timezone)
 
 
 def _split_by_dateparser(text: str, now: datetime, timezone: str) -> tuple[str, str]:
