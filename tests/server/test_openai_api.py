@@ -132,3 +132,14 @@ def test_tokens_are_stored_only_as_hashes(server: RunningServer) -> None:
     users_db = (server.settings.server_home / "users.db").read_bytes()
     assert token.encode() not in users_db
     assert isinstance(server.users, UserRegistry) and server.users.authenticate(token) is not None
+
+
+def test_a_reply_with_nul_characters_is_kept_without_them(
+    start_server: Callable[..., RunningServer],
+) -> None:
+    server = start_server(chat_model=ScriptedModel(lambda _: "tiny\x00 models\x00 say this"))
+    reply = server.openai(server.token()).chat.completions.create(
+        model="pasi", messages=[{"role": "user", "content": "hi"}]
+    )
+    assert reply.choices[0].message.content == "tiny models say this"
+    assert _turns(server, "alice")[-1] == ("assistant", "tiny models say this")

@@ -202,7 +202,8 @@ class Assistant:
         return completion or Completion("".join(pieces))
 
     def _finish(self, state: _Round, context: Context, question_id: int) -> Answer:
-        text = "".join(state.text).strip() or EMPTY_REPLY
+        # A model may emit NUL (a small or broken one does): the vault refuses it as text.
+        text = "".join(state.text).replace("\x00", "").strip() or EMPTY_REPLY
         answer_id = self._record_turn(text, "assistant")
         citations = self._citations(text)
         record = self._record(state, context, citations, question_id, answer_id)
