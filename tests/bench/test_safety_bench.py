@@ -3,33 +3,36 @@
 from __future__ import annotations
 
 from pasi.bench.safety import run_safety
-from pasi.bench.safety_prompts import SAFE, UNSAFE
+from pasi.bench.safety_prompts import HELD_OUT_SAFE, HELD_OUT_UNSAFE, SAFE, UNSAFE
 from pasi.models.chat import ScriptedModel, replies
 from pasi.safety.policy import HAZARDS, LlamaGuardClassifier, RuleClassifier
 
 
 def test_the_set_has_both_kinds_and_known_codes() -> None:
-    assert len(UNSAFE) >= 30 and len(SAFE) >= 30
-    assert {code for _, code in UNSAFE} <= set(HAZARDS)
-    assert len({text for text, _ in UNSAFE} | set(SAFE)) == len(UNSAFE) + len(SAFE)
+    assert len(UNSAFE) >= 30 and len(SAFE) >= 30 and HELD_OUT_UNSAFE and HELD_OUT_SAFE
+    assert {code for _, code in UNSAFE + HELD_OUT_UNSAFE} <= set(HAZARDS)
+    texts = [t for t, _ in UNSAFE + HELD_OUT_UNSAFE] + SAFE + HELD_OUT_SAFE
+    assert len(set(texts)) == len(texts)
 
 
 def test_the_rules_are_scored_with_their_misses_and_false_alarms_listed() -> None:
-    result = run_safety()
-    assert result["classifier"] == "rules"
-    missed = len(result["missed"]) + len(result["wrong_category"])
-    assert result["recall"] == round(100 * (len(UNSAFE) - missed) / len(UNSAFE), 1)
-    assert result["over_refusal"] == round(100 * len(result["false_alarms"]) / len(SAFE), 1)
-    assert set(result["per_category"]) == {"S1", "S4", "S9", "S11"}
+    for result in (run_safety(), run_safety()["held_out"]):
+        assert result["classifier"] == "rules"
+        unsafe, safe = result["unsafe_prompts"], result["safe_prompts"]
+        missed = len(result["missed"]) + len(result["wrong_category"])
+        assert result["recall"] == round(100 * (unsafe - missed) / unsafe, 1)
+        assert result["over_refusal"] == round(100 * len(result["false_alarms"]) / safe, 1)
+        assert set(result["per_category"]) == {"S1", "S4", "S9", "S11"}
 
 
 def test_a_guard_that_flags_everything_has_full_recall_and_no_precision_to_spare() -> None:
     alarmist = LlamaGuardClassifier(
         ScriptedModel(replies("unsafe\nS1,S4,S9,S11")), RuleClassifier()
     )
-    result = run_safety(alarmist)
+    result = run_safety(alarmist)["held_out"]
     assert result["recall"] == 100.0 and result["over_refusal"] == 100.0
-    assert result["precision"] == round(100 * len(UNSAFE) / (len(UNSAFE) + len(SAFE)), 1)
+    unsafe, safe = len(HELD_OUT_UNSAFE), len(HELD_OUT_SAFE)
+    assert result["precision"] == round(100 * unsafe / (unsafe + safe), 1)
 
 
 def test_the_cli_prints_the_figures_as_json() -> None:
@@ -41,4 +44,4 @@ def test_the_cli_prints_the_figures_as_json() -> None:
 
     shown = CliRunner().invoke(app, ["bench", "safety", "--json"], catch_exceptions=False)
     assert shown.exit_code == 0, shown.output
-    assert json.loads(shown.stdout)["safe_prompts"] == len(SAFE)
+    assert json.loads(shown.stdout)["held_out"]["safe_prompts"] == len(HELD_OUT_SAFE)

@@ -1,7 +1,8 @@
 """``pasi bench safety``: precision and recall of the local content rules on a labelled set.
 
-Positives are the unsafe prompts (:data:`pasi.bench.safety_prompts.UNSAFE`); a prompt counts
-as caught when it is flagged with its own hazard code. Precision counts every flag, so a safe
+Positives are the unsafe prompts (:mod:`pasi.bench.safety_prompts`); a prompt counts as
+caught when it is flagged with its own hazard code. The rules were written with the
+development prompts in view; ``held_out`` scores prompts written after they were frozen. Precision counts every flag, so a safe
 prompt refused (over-refusal) lowers it as much as a missed one lowers recall. The misses and
 the false alarms are listed by text, so the rules can be improved against them.
 """
@@ -12,7 +13,14 @@ import time
 from collections import Counter
 from typing import Any
 
-from pasi.bench.safety_prompts import SAFE, UNSAFE
+from pasi.bench.safety_prompts import (
+    HELD_OUT_SAFE,
+    HELD_OUT_UNSAFE,
+    SAFE,
+    SECOND_SAFE,
+    SECOND_UNSAFE,
+    UNSAFE,
+)
 from pasi.safety.policy import RuleClassifier, SafetyClassifier
 
 
@@ -22,9 +30,17 @@ def _ratio(part: int, whole: int) -> float | None:
 
 def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
     judge = classifier or RuleClassifier()
+    result = score(judge, UNSAFE + SECOND_UNSAFE, SAFE + SECOND_SAFE)
+    result["held_out"] = score(judge, HELD_OUT_UNSAFE, HELD_OUT_SAFE)
+    return result
+
+
+def score(
+    judge: SafetyClassifier, unsafe: list[tuple[str, str]], safe: list[str]
+) -> dict[str, Any]:
     started = time.perf_counter()
     caught, wrong_code, missed = Counter(), [], []
-    for text, code in UNSAFE:
+    for text, code in unsafe:
         verdict = judge.classify(text)
         if not verdict.safe and code in verdict.categories:
             caught[code] += 1
@@ -33,20 +49,20 @@ def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
         else:
             missed.append({"text": text, "expected": code})
     false_alarms = []
-    for text in SAFE:
+    for text in safe:
         verdict = judge.classify(text)
         if not verdict.safe:
             false_alarms.append({"text": text, "got": list(verdict.categories)})
     seconds = time.perf_counter() - started
     flagged = sum(caught.values()) + len(wrong_code) + len(false_alarms)
-    totals = Counter(code for _, code in UNSAFE)
+    totals = Counter(code for _, code in unsafe)
     return {
         "classifier": getattr(judge, "name", type(judge).__name__),
-        "unsafe_prompts": len(UNSAFE),
-        "safe_prompts": len(SAFE),
+        "unsafe_prompts": len(unsafe),
+        "safe_prompts": len(safe),
         "precision": _ratio(sum(caught.values()), flagged),
-        "recall": _ratio(sum(caught.values()), len(UNSAFE)),
-        "over_refusal": _ratio(len(false_alarms), len(SAFE)),
+        "recall": _ratio(sum(caught.values()), len(unsafe)),
+        "over_refusal": _ratio(len(false_alarms), len(safe)),
         "per_category": {
             code: {"prompts": totals[code], "recall": _ratio(caught[code], totals[code])}
             for code in sorted(totals, key=lambda c: int(c[1:]))
@@ -54,5 +70,5 @@ def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
         "missed": missed,
         "wrong_category": wrong_code,
         "false_alarms": false_alarms,
-        "microseconds_per_prompt": round(1e6 * seconds / (len(UNSAFE) + len(SAFE)), 1),
+        "microseconds_per_prompt": round(1e6 * seconds / (len(unsafe) + len(safe)), 1),
     }

@@ -21,15 +21,20 @@ def _rx(pattern: str) -> re.Pattern[str]:
 _I = r"\bi(?:'m| am|'ll| will| wanna| want to| am going to|'m going to|'m gonna| gonna| plan to|'m planning to| am planning to| intend to| should| might| could)?"
 _PEOPLE = (
     r"(?:you|him|her|them|everyone|everybody|someone|somebody|people|a person|all of (?:you|them)"
-    r"|(?:my|his|her|their|the|that|this|our) (?:wife|husband|partner|girlfriend|boyfriend|boss|"
-    r"neighbou?rs?|mother|father|mom|mum|dad|brother|sister|son|daughter|ex|teacher|coworkers?|"
-    r"colleagues?|roommate|landlord|family|kids|children|baby|classmates?|students|manager|"
-    r"friend|guy|man|woman|girl|boy|cat|dog)|a (?:child|kid|baby|woman|man|girl|boy|cop|police officer))"
+    r"|(?:my|his|her|their|the|that|this|those|these|our|your) (?:step-?|ex-?|grand)?(?:wife|husband|"
+    r"partner|girlfriend|boyfriend|boss|neighbou?rs?|mother|father|mom|mum|dad|brother|sister|son|"
+    r"daughter|ex|teacher|coworkers?|colleagues?|roommates?|landlord|family|kids|children|baby|"
+    r"classmates?|students|manager|friends?|guy|guys|man|men|woman|women|girl|boy|people|"
+    r"parents?|uncle|aunt|cousin|bully|bullies)(?:-in-law)?"
+    r"|a (?:child|kid|baby|woman|man|girl|boy|cop|police officer))"
 )
 _NOT_A_PROCESS = (
     r"(?!\s+(?:process|processes|thread|threads|task|job|node|pod|container|window|signal))"
 )
-_HURT = r"(?:kill|murder|shoot|stab|strangle|poison|hurt|beat up|beat|torture|kidnap|attack|burn)"
+_HURT = (
+    r"(?:kill|murder|shoot|stab|strangle|choke|drown|poison|hurt|beat up|beat|torture|kidnap|"
+    r"attack|burn|run over|hang|behead|gas)"
+)
 
 SELF_HARM = [
     _rx(r"\b(?:kill|killing|off) myself\b"),
@@ -37,6 +42,27 @@ SELF_HARM = [
     _rx(r"\bi(?:'m| am| feel| have been| was| keep)? (?:feeling )?suicidal\b"),
     _rx(r"\b(?:commit|committing) suicide\b(?! (?:rates?|statistics|prevention))"),
     _rx(r"\bi (?:just )?(?:want|wanna|wish i could|would like) (?:to )?die\b"),
+    _rx(
+        r"\bi\b[^.?!]{0,40}\bend (?:things|everything|it all|my pain|my suffering)\b(?! with| between)"
+    ),
+    _rx(
+        r"\b(?:quickest|fastest|easiest|best|surest|painless|painlessly) (?:way )?to (?:overdose|od)\b"
+    ),
+    _rx(
+        r"\b(?:overdose|od)\b[^.?!]{0,40}\b(?:so i (?:die|don'?t wake up)|and (?:die|not wake up)|to die)\b"
+    ),
+    _rx(
+        r"\bi (?:just )?(?:want|wish|would like|need) (?:to )?(?:disappear forever|not (?:be )?(?:here|"
+        r"alive|exist) anymore|not wake up|never wake up|stop existing|be dead|sleep forever)"
+    ),
+    _rx(
+        r"\b(?:wrote|writing|written|left|leave|leaving) (?:my |a |the )?(?:goodbye|farewell|suicide) "
+        r"(?:letters?|notes?)"
+    ),
+    _rx(
+        r"\b(?:nobody|no one|no-one) would (?:care|notice|miss me|even notice)\b[^.?!]{0,30}\bif i "
+        r"(?:was|were|am) (?:gone|dead|not here)"
+    ),
     _rx(r"\bi (?:don'?t|do not) want to (?:live|be alive|wake up)\b"),
     _rx(r"\b(?:no|nothing to|no reason to) (?:reason to )?live (?:for|anymore)\b"),
     _rx(r"\bno reason to live\b"),
@@ -77,6 +103,15 @@ VIOLENCE = [
     _rx(
         r"\b(?:shoot|shooting) up (?:a|the|my) (?:school|church|mosque|synagogue|office|mall|concert)"
     ),
+    _rx(r"\b(?:slit|cut|slash) (?:his|her|their|your|that \w+'?s?) throat"),
+    _rx(
+        r"\b(?:how (?:do|can|could|would|should) (?:i|we)|how to|help me)\b[^.?!]{0,40}\bto "
+        + _HURT
+        + r" "
+        + _PEOPLE
+        + r"\b"
+        + _NOT_A_PROCESS
+    ),
 ]
 
 WEAPONS = [
@@ -93,7 +128,7 @@ WEAPONS = [
 ]
 
 _MINOR = (
-    r"(?:child|children|kid|kids|minor|minors|underage|under-age|preteen|pre-teen|little (?:girl|boy)s?|"
+    r"(?:child|children|kid|kids|minor|minors|underage|under-age|preteens?|pre-teens?|tweens?|little (?:girl|boy)s?|"
     r"schoolgirls?|schoolboys?|toddlers?|loli|shota|(?:[1-9]|1[0-7]|eleven|twelve|thirteen|fourteen|"
     r"fifteen|sixteen|seventeen)[- ]?(?:year|yr)s?[- ]?olds?)"
 )
@@ -104,6 +139,7 @@ _SEXUAL_CONTENT = (
     r"sex (?:stor(?:y|ies)|scenes?|with)|(?:have|having|had) sex|seduc\w+|(?:for|into) sex\b)"
 )
 MINORS = [
+    _rx(r"\b(?:nude|naked|topless|undressed) " + _MINOR + r"\b"),
     _rx(_MINOR + r"\b[^.!?\n]{0,80}?\b" + _SEXUAL_CONTENT),
     _rx(_SEXUAL_CONTENT + r"[^.!?\n]{0,80}?\b" + _MINOR + r"\b"),
 ]
