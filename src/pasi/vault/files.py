@@ -17,9 +17,6 @@ import os
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
 from pasi.errors import InputError, VaultLockedError, VaultPassphraseError
 from pasi.vault.cipher import VaultKey
 
@@ -35,6 +32,8 @@ def is_sealed(data: bytes) -> bool:
 
 
 def seal(key: VaultKey, name: str, data: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     key_id = key.key_id()
     nonce = os.urandom(NONCE_BYTES)
     sealed = AESGCM(key.subkey("files")).encrypt(nonce, data, MAGIC + key_id + name.encode())
@@ -42,6 +41,9 @@ def seal(key: VaultKey, name: str, data: bytes) -> bytes:
 
 
 def unseal(key: VaultKey, name: str, data: bytes, where: Path) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     start = len(MAGIC)
     key_id, nonce = data[start : start + 8], data[start + 8 : start + 8 + NONCE_BYTES]
     if key_id != key.key_id():
