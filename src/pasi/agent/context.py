@@ -190,11 +190,12 @@ class ContextAssembler:
         seen = {("episode", i) for i in exclude}
         self._trust = TrustLookup(self.memory.vault.read())
         self._withholding = Withholding(self.memory.vault.read()) if self.remote else None
+        found = self.memory.recall(message, self.limits.relevant_k, at=now)  # one search, two uses
         self._add_charter(context)
-        self._add_contradictions(context, message, seen)
+        self._add_contradictions(context, message, seen, found)
         self._add_profile(context, seen)
         self._add_recent(context, seen)
-        relevant = self._add_relevant(context, message, seen, now)
+        relevant = self._add_relevant(context, found, seen)
         self._add_nearby(context, relevant, seen)
         return context
 
@@ -229,8 +230,10 @@ class ContextAssembler:
         if context.charter:
             context.fixed_tokens += self.count(f"<charter>\n{context.charter}\n</charter>")
 
-    def _add_contradictions(self, context: Context, message: str, seen: set) -> None:
-        found_all = find_contradictions(self.memory, message)
+    def _add_contradictions(
+        self, context: Context, message: str, seen: set, found: list[Recalled]
+    ) -> None:
+        found_all = find_contradictions(self.memory, message, candidates=found)
         if found_all:  # its block is reserved only when there is one: most messages have none
             context.fixed_tokens += self.count(_block("contradiction", []))
         for found, result in found_all:
@@ -255,11 +258,9 @@ class ContextAssembler:
             if not self._add(context, self._episode_item(turn, "recent"), seen, cap):
                 break
 
-    def _add_relevant(
-        self, context: Context, message: str, seen: set, now: datetime
-    ) -> list[Recalled]:
+    def _add_relevant(self, context: Context, found: list[Recalled], seen: set) -> list[Recalled]:
         added = []
-        for result in self.memory.recall(message, self.limits.relevant_k, at=now):
+        for result in found:
             if self._add(context, self._recalled_item(result), seen):
                 added.append(result)
         return added

@@ -170,14 +170,24 @@ def states_something(message: str) -> bool:
 
 
 def find_contradictions(
-    memory: MemoryStore, message: str, *, limit: int = 3
+    memory: MemoryStore,
+    message: str,
+    *,
+    candidates: list[Recalled] | None = None,
+    limit: int = 3,
 ) -> list[tuple[Contradiction, Recalled]]:
-    """Current memories the message contradicts, best retrieval match first."""
+    """Current memories the message contradicts, best retrieval match first.
+
+    ``candidates``: results of a search for the message already made (the context's), so no
+    second search is needed; without them the memories are searched here.
+    """
     if not states_something(message):
         return []
+    if candidates is None:
+        candidates = memory.recall(message, CANDIDATES, kind="memory")
     found = []
-    for result in memory.recall(message, CANDIDATES, kind="memory"):
-        if not result.current:
+    for result in candidates:
+        if result.kind != "memory" or not result.current:
             continue
         found_one = contradiction(message, result.id, result.text)
         if found_one is not None:
