@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,14 +55,21 @@ def make_settings(home: Path, **overrides: object) -> Settings:
 
 @contextmanager
 def rest_app(
-    home: Path, embedder: Embedder, chat_model: ChatModel | None = None, **settings: object
+    home: Path,
+    embedder: Embedder,
+    chat_model: ChatModel | None = None,
+    prepare: Callable[[UserRegistry], None] | None = None,
+    **settings: object,
 ) -> Iterator[RestApp]:
+    """The app with users alice and bob; ``prepare(registry)`` runs before it starts."""
     config = make_settings(home, **settings)
     registry = UserRegistry(config.server_home)
     tokens = {}
     for name in ("alice", "bob"):
         registry.add(name)
         tokens[name] = registry.create_token(name)
+    if prepare is not None:
+        prepare(registry)
     app = create_app(config, chat_model=chat_model, users=registry, embedder=embedder, mcp=False)
     with TestClient(app) as client:
         yield RestApp(client, tokens, home)

@@ -86,3 +86,25 @@ def test_erasure_needs_the_exact_confirmation_and_erases_nothing_without_it(api:
     partial = api.post("/api/erase", json={"all": False, "confirm": "erase everything"})
     assert partial.status_code == 422 and partial.json()["error"]["param"] == "all"
     assert api.get("/api/memories").json()["total"] == 1
+
+
+def test_the_export_of_an_encrypted_vault_is_encrypted_unless_asked_plain(
+    tmp_path: Path, embedder
+) -> None:
+    from pasi.privacy.export import write_unsealed
+    from pasi.vault.sqlite import open_vault
+
+    def encrypt(registry) -> None:
+        open_vault(registry.require("alice").vault, "correct horse battery", encrypt=True).close()
+
+    with rest_app(tmp_path, embedder, prepare=encrypt, passphrase="correct horse battery") as api:
+        api.post("/api/memories", json={"text": "I was born in Porto"})
+        sealed = api.get("/api/export")
+        assert sealed.status_code == 200 and b"Porto" not in sealed.content
+        assert sealed.headers["content-disposition"].endswith('.jsonl.sealed"')
+        path = tmp_path / "export.sealed"
+        path.write_bytes(sealed.content)
+        write_unsealed(path, "correct horse battery", tmp_path / "export.jsonl", None)  # type: ignore[arg-type]
+        assert "I was born in Porto" in (tmp_path / "export.jsonl").read_text()
+        plain = api.get("/api/export", params={"plaintext": True})
+        assert "I was born in Porto" in plain.text

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
@@ -20,6 +20,7 @@ from pasi.server.rest.schemas import ERRORS
 router = APIRouter(prefix="/api", tags=["export"], route_class=PasiRoute, responses=ERRORS)
 
 EXPORT_MEDIA_TYPE = "application/x-ndjson"
+SEALED_MEDIA_TYPE = "application/octet-stream"
 ERASE_PHRASE = "erase everything"
 
 
@@ -35,25 +36,38 @@ class EraseOut(BaseModel):
 @router.get(
     "/export",
     response_class=FileResponse,
-    responses={200: {"content": {EXPORT_MEDIA_TYPE: {}}, "description": "The export file."}},
-)
-def export(user: CurrentUser) -> FileResponse:
-    """Everything in the vault as one JSON Lines file, the same as `pasi export`.
+    responses={200: {"content": {EXPORT_MEDIA_TYPE: {}, SEALED_MEDIA_TYPE: {}},
+                     "description": "The export file."}},
+)  # fmt: skip
+def export(
+    user: CurrentUser,
+    plaintext: bool = Query(False, description="Export an encrypted vault without encrypting."),
+) -> FileResponse:
+    """Everything in the vault as one JSON Lines file, the same as `pasi export`: encrypted
+    under the vault's passphrase when the vault is encrypted, unless ``plaintext``.
 
     Written to a temporary file first (one consistent read), sent, then deleted.
     """
     pasi = user.pasi
+    sealed = bool(getattr(pasi.vault, "encrypted", False)) and not plaintext
     fd, temp = tempfile.mkstemp(prefix="pasi-export-", suffix=".jsonl")
     os.close(fd)
     path = Path(temp)
     try:
-        export_to_path(pasi.vault, path, pasi.clock)
+        if sealed:
+            from pasi.privacy.export import sealed_export_to_path
+
+            sealed_export_to_path(pasi.vault, path, pasi.clock)
+        else:
+            export_to_path(pasi.vault, path, pasi.clock)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    name = f"pasi-export-{user.name}-{pasi.clock():%Y%m%d-%H%M%S}.jsonl"
+    name = f"pasi-export-{user.name}-{pasi.clock():%Y%m%d-%H%M%S}.jsonl" + (
+        ".sealed" if sealed else ""
+    )
     return FileResponse(
-        path, media_type=EXPORT_MEDIA_TYPE, filename=name,
+        path, media_type=SEALED_MEDIA_TYPE if sealed else EXPORT_MEDIA_TYPE, filename=name,
         background=BackgroundTask(path.unlink, missing_ok=True),
     )  # fmt: skip
 
