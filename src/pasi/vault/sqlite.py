@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ from pasi.vault.migrations import check_version, migrate
 
 DB_FILE = "vault.db"
 CACHE_KIB = 64 * 1024
+KEY_CHECKS = 3
 # The vaults open in this process, by directory: how path-only callers find a vault's key.
 _OPEN: weakref.WeakValueDictionary[Path, SQLiteVault] = weakref.WeakValueDictionary()
 
@@ -70,8 +72,21 @@ def check_key(path: Path, key: VaultKey) -> None:
 
     ``immutable=1`` keeps SQLite away from the ``-wal`` and ``-shm`` files (a reader there
     would mark the shared-memory index); page 1 is always in the main file, so the check
-    holds whatever the WAL contains.
+    holds whatever the WAL contains. Without locks, a read can meet page 1 half rewritten by
+    another process's checkpoint, so a failure is tried again before it counts.
     """
+    for attempt in range(KEY_CHECKS):
+        if _page_one_decrypts(path, key):
+            return
+        if attempt + 1 < KEY_CHECKS:
+            time.sleep(0.05)
+    raise VaultPassphraseError(
+        f"wrong passphrase for the encrypted vault {path.parent}, or its database is "
+        "damaged; nothing was changed"
+    )
+
+
+def _page_one_decrypts(path: Path, key: VaultKey) -> bool:
     try:
         probe = connect_encrypted(f"file:{path}?mode=ro&immutable=1", key, uri=True)
     except sqlite3.Error as error:
@@ -79,12 +94,10 @@ def check_key(path: Path, key: VaultKey) -> None:
     try:
         probe.execute("PRAGMA user_version").fetchone()
     except sqlite3.DatabaseError:
-        raise VaultPassphraseError(
-            f"wrong passphrase for the encrypted vault {path.parent}, or its database is "
-            "damaged; nothing was changed"
-        ) from None
+        return False
     finally:
         probe.close()
+    return True
 
 
 def _prepare_directory(directory: Path) -> None:
