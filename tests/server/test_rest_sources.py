@@ -131,3 +131,24 @@ def test_several_files_in_one_upload_are_read_in_one_job(api: RestApp) -> None:
     job = wait_for_job(api, api.post("/api/ingest", files=files).json()["id"])
     assert job["files"] == ["garden.md", "list.txt"]
     assert job["counts"]["added"] == 2 and job["done"] == job["total"] == 2
+
+
+CARD = b"""BEGIN:VCARD
+VERSION:3.0
+FN:Anna Berg
+EMAIL:anna@example.org
+END:VCARD
+"""
+
+
+def test_a_record_read_from_a_file_can_be_shown_with_its_file(api: RestApp) -> None:
+    started = api.post("/api/ingest", files={"files": ("friends.vcf", CARD, "text/vcard")})
+    assert wait_for_job(api, started.json()["id"])["status"] == "done"
+    [source] = api.get("/api/sources").json()["sources"]
+    assert source["items"] == 1
+    state = api.client.app.state
+    vault = state.sessions.session(state.users.require("alice")).pasi.vault
+    [item_id] = [row[0] for row in vault.read().execute("SELECT id FROM items")]
+    item = api.get(f"/api/items/{item_id}").json()
+    assert "Anna Berg" in item["description"] and item["source"] == source["uri"]
+    assert api.get(f"/api/items/{item_id}", user="bob").status_code == 404
