@@ -35,3 +35,11 @@ def test_a_pause_shorter_than_the_hangover_does_not_split_the_utterance() -> Non
 def test_quiet_background_noise_is_not_speech() -> None:
     noise = Audio((np.random.default_rng(1).normal(0, 60, RATE * 2)).astype(np.int16))
     assert changes(noise, EnergyVAD()) == []
+
+
+def test_a_noisy_room_is_measured_first_and_not_taken_for_speech() -> None:
+    rng = np.random.default_rng(2)
+    room = Audio((rng.normal(0, 250, RATE * 3)).astype(np.int16))  # about -42 dBFS
+    vad = EnergyVAD()
+    assert changes(room, vad) == []
+    assert changes(Audio.join([tone(0.5, level=8000), Audio.silence(0.5)]), vad)[0][0] == "start"

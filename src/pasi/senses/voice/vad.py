@@ -1,14 +1,16 @@
 """End of speech from energy: a frame is voiced when it is loud enough above the noise floor;
 speech starts after a few voiced frames in a row and ends after a hangover of quiet ones.
 
-webrtcvad does not install as a wheel here; an energy detector is enough for a close
-microphone or clean WAV input, and its two times (start and hangover) are what the latency
-benchmark and barge-in depend on, so they are settings of the detector, not magic numbers.
+An energy detector needs nothing installed and is enough for a close microphone or clean WAV
+input; its two times (start and hangover) are what the latency benchmark and barge-in depend
+on, so they are fields of the detector, not magic numbers. The noise floor is measured on the
+first 200 ms (so a noisy room is not taken for speech), then follows the level: down at once,
+up slowly, and very slowly while someone speaks.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -31,11 +33,12 @@ class EnergyVAD:
     min_db: float = -50.0  # never call anything quieter than this speech
     start_frames: int = START_FRAMES
     hangover_frames: int = HANGOVER_FRAMES
-    noise_db: float = -70.0
+    calibration_frames: int = 10
+    noise_db: float = -90.0
     speaking: bool = False
+    _seen: int = 0
     _run: int = 0
     _quiet: int = 0
-    _levels: list[float] = field(default_factory=list)
 
     @property
     def hangover_seconds(self) -> float:
@@ -43,10 +46,13 @@ class EnergyVAD:
 
     def voiced(self, frame: np.ndarray) -> bool:
         level = frame_dbfs(frame)
+        self._seen += 1
+        if self._seen <= self.calibration_frames:
+            self.noise_db = level if self._seen == 1 else min(self.noise_db, level)
+            return False
         loud = level > max(self.noise_db + self.threshold_db, self.min_db)
-        if not loud:  # track the floor slowly upwards and quickly downwards
-            rate = 0.05 if level > self.noise_db else 0.5
-            self.noise_db += rate * (level - self.noise_db)
+        rate = 0.5 if level < self.noise_db else (0.002 if loud else 0.05)
+        self.noise_db += rate * (level - self.noise_db)
         return loud
 
     def update(self, frame: np.ndarray) -> str | None:
