@@ -12,7 +12,7 @@ from pasi.ingest.sync import Syncer
 from pasi.memory.learning import Learner
 from pasi.memory.sensitive import answer_consent
 from pasi.memory.store import MemoryStore, Turn
-from pasi.models.chat import ChatRequest, ScriptedModel
+from pasi.models.chat import ChatRequest, Message, ScriptedModel
 from pasi.privacy.gateway import PrivacyGateway, VaultNames
 from pasi.vault import items as it
 
@@ -67,3 +67,16 @@ def test_a_remote_fast_model_learns_from_safe_turns_only(
     texts = [m.text for m in store.list()]
     assert "The user said: I play the cello with Anna Berg on Sundays." in texts
     assert not any("diabetes" in t or "4471" in t for t in texts)  # left for a local model
+
+
+def test_chat_speakers_and_contacts_added_mid_conversation_are_masked(store: MemoryStore) -> None:
+    store.record_turns([Turn("See you at the regatta!", speaker="Kofi Boateng", occurred_at=SAID)])
+    cloud = ScriptedModel(lambda _: "ok", local=False)
+    gateway = PrivacyGateway(cloud, names=VaultNames(store.vault))
+    gateway.complete(ChatRequest([Message("user", "What did Kofi say about Lena?")]))
+    with store.vault.write() as conn:
+        it.insert_entity(conn, "Lena Park", [], {})
+    gateway.complete(ChatRequest([Message("user", "What did Kofi say about Lena?")]))
+    first, second = (r.messages[-1].content for r in cloud.requests)
+    assert first == "What did <PERSON_1> say about Lena?"
+    assert second == "What did <PERSON_1> say about <PERSON_2>?"

@@ -25,7 +25,7 @@ from typing import Any
 from pasi.models.chat import ChatModel, ChatRequest, Chunk, Completion, Message, ToolCall, ToolSpec
 from pasi.privacy.audit import AuditLog
 from pasi.privacy.detect import PiiDetector
-from pasi.privacy.names import KnownNames, load_known_names
+from pasi.privacy.names import KnownNames, load_known_names, new_speakers
 from pasi.privacy.pseudonyms import Pseudonyms, StreamRestorer
 from pasi.vault.sqlite import SQLiteVault
 
@@ -37,15 +37,24 @@ PLACEHOLDER_NOTE = (
 
 
 class VaultNames:
-    """The people a vault knows, re-read for each request so a new contact is covered at once."""
+    """The people a vault knows, read for each request so a new contact is covered at once.
+
+    Entities are few and read whole; speakers are read as new units arrive (a speaker whose
+    turns were erased stays known: masking one name too many is the safe side).
+    """
 
     def __init__(self, vault: SQLiteVault) -> None:
         self.vault = vault
         self._lock = threading.Lock()
+        self._speakers: set[str] = set()
+        self._after = 0
 
     def __call__(self) -> KnownNames:
         with self._lock:
-            return load_known_names(self.vault.read())
+            conn = self.vault.read()
+            found, self._after = new_speakers(conn, self._after)
+            self._speakers |= found
+            return load_known_names(conn, self._speakers)
 
 
 class PrivacyGateway:
