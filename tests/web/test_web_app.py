@@ -205,3 +205,12 @@ def test_a_reminder_due_while_the_app_is_open_is_shown(page: Page, web_server: W
     expect(region.locator(".notification-title")).to_have_text("water the basil")
     region.get_by_role("button", name=re.compile("^Dismiss")).click()
     expect(region).to_be_hidden()
+
+
+def test_a_notice_beside_the_answer_is_shown_quietly(page: Page, web_server: WebServer) -> None:
+    open_app(page, web_server)
+    page.get_by_label("Message", exact=True).fill("I voted for Labour in the election")
+    page.get_by_role("button", name="Send").click()
+    notice = page.locator(".message.notice")
+    expect(notice.get_by_role("note")).to_contain_text("politic")
+    expect(page.locator(".message.assistant").last).to_have_attribute("aria-busy", "false")
