@@ -59,22 +59,50 @@ def test_read_only_queries_open_the_encrypted_file_with_its_key(tmp_path: Path) 
     store.vault.close()
 
 
+_WRITER = """
+import sys
+from pasi.vault.sqlite import open_vault
+vault = open_vault(sys.argv[1], sys.argv[2], encrypt=True)
+with vault.write() as conn:
+    conn.execute("INSERT INTO memories (text, kind, recorded_at) VALUES ('PIN 2468', 'fact', 't')")
+vault.files.write_text("charter.toml", "values = ['honesty']")
+print("ready", flush=True)
+sys.stdin.readline()
+vault.close()
+"""
+
+
 @pytest.mark.parametrize("passphrase", [None, "wrong passphrase"])
+@pytest.mark.parametrize("open_in", ["this process", "another process"])
 def test_a_missing_or_wrong_passphrase_names_the_vault_and_changes_no_byte(
-    tmp_path: Path, passphrase: str | None
+    tmp_path: Path, passphrase: str | None, open_in: str
 ) -> None:
     directory = tmp_path / "v"
-    writer = _store(directory, encrypt=True)
-    writer.remember("The user's PIN is 2468")
-    writer.vault.files.write_text("charter.toml", "values = ['honesty']")
-    # the vault stays open in this process, so its -wal and -shm files exist too
-    before = file_bytes(directory)
-    assert {"vault.db", "vault.db-wal", "vault.db-shm", "charter.toml"} <= set(before)
-    expected = VaultLockedError if passphrase is None else VaultPassphraseError
-    with pytest.raises(expected, match=str(directory)):
-        open_vault(directory, passphrase)
-    assert file_bytes(directory) == before
-    writer.vault.close()
+    writer = None
+    if open_in == "this process":
+        store = _store(directory, encrypt=True)
+        store.remember("The user's PIN is 2468")
+        store.vault.files.write_text("charter.toml", "values = ['honesty']")
+        writer_vault = store.vault
+    else:
+        writer = subprocess.Popen(
+            [sys.executable, "-c", _WRITER, str(directory), PASSPHRASE],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "ready"
+    try:
+        # the vault stays open, so its -wal and -shm files exist too
+        before = file_bytes(directory)
+        assert {"vault.db", "vault.db-wal", "vault.db-shm", "charter.toml"} <= set(before)
+        expected = VaultLockedError if passphrase is None else VaultPassphraseError
+        with pytest.raises(expected, match=str(directory)):
+            open_vault(directory, passphrase)
+        assert file_bytes(directory) == before
+    finally:
+        if writer is None:
+            writer_vault.close()
+        else:
+            writer.communicate("done\n", timeout=30)
 
 
 def test_creating_an_encrypted_vault_needs_a_passphrase_and_a_new_directory(

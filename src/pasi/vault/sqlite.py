@@ -52,7 +52,11 @@ def vault_key(directory: Path, passphrase: str | None) -> VaultKey | None:
     a wrong one is found here, before any connection that could change a file is opened.
     """
     path = directory / DB_FILE
-    if not is_encrypted(path):
+    opened = _OPEN.get(directory.resolve())
+    # Already open here: ask that vault rather than open and close the file, which would drop
+    # the POSIX locks SQLite holds on it for this process.
+    encrypted = opened.encrypted if opened is not None else is_encrypted(path)
+    if not encrypted:
         return None
     if passphrase is None:
         passphrase = saved_passphrase(directory)
@@ -62,6 +66,13 @@ def vault_key(directory: Path, passphrase: str | None) -> VaultKey | None:
             "all); give its passphrase: set PASI_PASSPHRASE, save it with `pasi vault keyring`, "
             "or run pasi in a terminal to be asked"
         )
+    if opened is not None and opened.key is not None:
+        key = VaultKey.from_passphrase(passphrase, opened.key.salt)
+        if key != opened.key:
+            raise VaultPassphraseError(
+                f"wrong passphrase for the encrypted vault {directory}; nothing was changed"
+            )
+        return key
     key = VaultKey.from_passphrase(passphrase, read_salt(path))
     check_key(path, key)
     return key
