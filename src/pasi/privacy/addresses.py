@@ -21,7 +21,8 @@ _EN_FULL = (
     r"Street|Avenue|Road|Boulevard|Lane|Drive|Court|Way|Place|Terrace|Square|Close|Crescent|"
     r"Gardens|Parkway|Highway|Row|Walk|Hill|Mews"
 )
-_EN_ABBR = r"St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Sq|Pkwy|Hwy"  # may end in a dot; a full word's is a full stop
+# An abbreviation may end in its own dot; after a full word a dot is the sentence's full stop.
+_EN_ABBR = r"St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Sq|Pkwy|Hwy"
 _EN_STREET = rf"(?i:(?:{_EN_FULL})\b|(?:{_EN_ABBR})\b\.?)"
 _DE_SUFFIX = r"straße|strasse|str\.|weg|gasse|platz|allee|ring|damm|ufer|chaussee|pfad|steig"
 _DE_WORD = r"Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee"
