@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pasi.errors import ConfigError, InputError, PasiError
 from pasi.senses.voice.loop import Responder
@@ -11,8 +11,24 @@ from pasi.senses.voice.stt import OpenAISTT, PocketSphinxSTT, SpeechToText, spec
 from pasi.senses.voice.tts import EspeakTTS, OpenAITTS, TextToSpeech
 
 if TYPE_CHECKING:
-    from pasi.app import Pasi
+    from pasi.agent.assistant import Assistant
     from pasi.config import Settings
+    from pasi.memory.store import MemoryStore
+    from pasi.models.chat import ChatModel
+
+
+class Host(Protocol):
+    """What the voice loop needs of :class:`pasi.app.Pasi` (senses may not import the app)."""
+
+    memory: MemoryStore
+
+    @property
+    def chat_model(self) -> ChatModel | None: ...
+
+    @property
+    def learner(self) -> Any: ...
+
+    def assistant(self, *, learner: Any = None) -> Assistant: ...
 
 
 def _provider(url: str, settings: Settings):  # -> openai_compat.Provider
@@ -43,7 +59,7 @@ def make_tts(settings: Settings, spec: str | None = None) -> TextToSpeech:
     raise ConfigError(f"invalid tts '{text}': use espeak-ng or openai-compatible:URL#MODEL[#VOICE]")
 
 
-def pasi_responder(pasi: Pasi) -> Responder:
+def pasi_responder(pasi: Host) -> Responder:
     """Each utterance is a turn of the assistant, recorded like a typed one; with no chat
     model, the offline agent answers from memory."""
     if pasi.chat_model is None:
