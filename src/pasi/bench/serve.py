@@ -140,17 +140,23 @@ async def _load(
         deadline = time.monotonic() + duration
         sampler = asyncio.create_task(_sample_rss(pid, deadline))
         await asyncio.gather(
-            *(_client(client, index, deadline, think, tally) for index in range(clients))
+            *(_client(client, i, clients, deadline, think, tally) for i in range(clients))
         )
         peak = await sampler
     return tally, peak
 
 
 async def _client(
-    client: httpx.AsyncClient, index: int, deadline: float, think: float, tally: _Tally
+    client: httpx.AsyncClient,
+    index: int,
+    clients: int,
+    deadline: float,
+    think: float,
+    tally: _Tally,
 ) -> None:
     faker = MemoryFaker(index + 1)
     turn = 0
+    await asyncio.sleep(think * index / clients)  # spread out, or all would ask at once forever
     while time.monotonic() < deadline:
         message = faker.question() if turn % 2 == 0 else faker.memory().text
         await _one_turn(client, message, tally)
