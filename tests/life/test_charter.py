@@ -126,3 +126,9 @@ def test_an_edit_made_outside_pasi_is_seen_on_the_next_load(tmp_path: Path) -> N
         path.read_text().replace("daily_budget_minutes = 60", "daily_budget_minutes = 5")
     )
     assert load_charter(tmp_path).daily_budget_minutes == 5
+
+
+def test_text_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
+    load_charter(tmp_path)
+    with pytest.raises(CharterError, match=r"goals.*UTF-8"):
+        set_charter_field(tmp_path, "goals", "bad \udc80 text")

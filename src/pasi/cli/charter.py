@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
-from typing import Any
 
 import typer
 
@@ -45,30 +44,12 @@ def show(
 
     charter = load_charter(state(ctx).pasi().vault.directory)
     if as_json:
-        print_json(_charter_json(charter))
+        print_json(charter.to_json())
         return
     console().print(f"[bold]{charter.path}[/bold]\n")
     console().print(
         charter.path.read_text(encoding="utf-8"), markup=False, highlight=False, soft_wrap=True
     )
-
-
-def _charter_json(charter: Any) -> dict[str, Any]:
-    def clock(value: Any) -> str | None:
-        return value.strftime("%H:%M") if value else None
-
-    return {
-        "path": str(charter.path),
-        "timezone": charter.timezone.key,
-        "quiet_start": clock(charter.quiet_start),
-        "quiet_end": clock(charter.quiet_end),
-        "daily_budget_minutes": charter.daily_budget_minutes,
-        "morning_brief": clock(charter.morning_brief),
-        "goals": charter.goals.strip(),
-        "values": charter.values.strip(),
-        "never": list(charter.never),
-        "people": list(charter.people),
-    }
 
 
 @charter_app.command("edit")

@@ -167,6 +167,25 @@ class Charter:
             end = datetime.combine(local.date() + timedelta(days=1), self.quiet_end, self.timezone)
         return end.astimezone(at.tzinfo)
 
+    def to_json(self) -> dict[str, Any]:
+        """The fields as ``pasi charter --json`` and ``GET /api/charter`` show them."""
+
+        def clock(value: time | None) -> str | None:
+            return value.strftime("%H:%M") if value else None
+
+        return {
+            "path": str(self.path),
+            "timezone": self.timezone.key,
+            "quiet_start": clock(self.quiet_start),
+            "quiet_end": clock(self.quiet_end),
+            "daily_budget_minutes": self.daily_budget_minutes,
+            "morning_brief": clock(self.morning_brief),
+            "goals": self.goals.strip(),
+            "values": self.values.strip(),
+            "never": list(self.never),
+            "people": list(self.people),
+        }
+
     def context_text(self) -> str:
         """The charter as the model reads it in every context."""
         lines = []
@@ -257,6 +276,10 @@ def _parse(path: Path) -> Charter:
 
 
 def _coerce(field: str, value: str) -> Any:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise CharterError(f"charter field '{field}': the value is not valid UTF-8 text") from None
     kind = CharterFile.model_fields[field].annotation
     if kind is int:
         try:

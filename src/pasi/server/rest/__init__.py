@@ -24,5 +24,6 @@ def routers() -> list[APIRouter]:
         _router("pasi.server.rest.settings"),
         _router("pasi.server.actions"),
         _router("pasi.server.notifications"),
+        _router("pasi.server.charter"),
         _router("pasi.server.voice"),
     ]
