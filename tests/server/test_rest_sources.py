@@ -152,3 +152,13 @@ def test_a_record_read_from_a_file_can_be_shown_with_its_file(api: RestApp) -> N
     item = api.get(f"/api/items/{item_id}").json()
     assert "Anna Berg" in item["description"] and item["source"] == source["uri"]
     assert api.get(f"/api/items/{item_id}", user="bob").status_code == 404
+
+
+def test_a_running_ingest_finishes_before_the_server_closes_the_vault(
+    tmp_path: Path, embedder
+) -> None:
+    with rest_app(tmp_path, embedder) as api:
+        job_id = api.post("/api/ingest", files={"files": ("garden.md", NOTES, "text/markdown")})
+        board = api.client.app.state.ingest_jobs
+    job = board.get("alice", job_id.json()["id"])
+    assert job.status == "done" and job.counts["added"] == 1

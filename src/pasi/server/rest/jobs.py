@@ -7,17 +7,19 @@ what they stored is in the vault, so a restart loses only the progress report.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 
 from pasi.clock import system_clock
 
@@ -81,6 +83,10 @@ class JobBoard:
             jobs = [j for j in reversed(self._jobs.values()) if j.user == user]
         return jobs[:limit]
 
+    def close(self) -> None:
+        """Wait for the job in progress (queued ones are dropped): the vault closes after."""
+        self._worker.shutdown(wait=True, cancel_futures=True)
+
     @staticmethod
     def _run(job: IngestJob, pasi: Pasi, run: Callable) -> None:
         from pasi.ingest.sync import Syncer
@@ -119,6 +125,17 @@ def job_board(request: Request) -> JobBoard:
         if board is None:
             board = state.ingest_jobs = JobBoard()
     return board
+
+
+@asynccontextmanager
+async def jobs_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Let a running ingest finish before the server closes the users' vaults."""
+    try:
+        yield
+    finally:
+        board = getattr(app.state, "ingest_jobs", None)
+        if board is not None:
+            await asyncio.to_thread(board.close)
 
 
 def uploads_dir(pasi: Pasi) -> Path:
