@@ -211,3 +211,24 @@ def test_the_salt_in_the_file_header_is_the_one_the_key_was_stretched_over(
         assert vault.key is not None
         assert read_salt(vault.path) == vault.key.salt
         assert VaultKey.from_passphrase(PASSPHRASE, vault.key.salt) == vault.key
+
+
+def test_the_assistant_queries_and_recalls_on_an_encrypted_vault(tmp_path: Path) -> None:
+    """query_data opens its own read-only connection: on an encrypted vault it needs the key."""
+    from agent.test_data_questions import _analyst, _write_calendar
+    from pasi.agent.assistant import Assistant
+    from pasi.ingest.sync import Syncer
+    from pasi.models.chat import ScriptedModel
+
+    store = _store(tmp_path / "v", encrypt=True)
+    calendar = _write_calendar(tmp_path / "calendar.ics")
+    assert not Syncer(store, max_bytes=10_000_000).ingest([calendar]).failed
+    store.remember("Anna and I discussed redesigning her garden", subject="Anna")
+    answer = Assistant(store, ScriptedModel(_analyst), clock=store.clock).ask(
+        "How many times did I meet Anna last quarter and what did we discuss?"
+    )
+    counted, recalled = answer.tool_calls
+    assert counted.ok and counted.content.splitlines()[1].startswith("3 | ")
+    assert recalled.ok and "garden" in recalled.content
+    store.vault.close()
+    assert b"Anna" not in (tmp_path / "v" / DB_FILE).read_bytes()
