@@ -65,3 +65,14 @@ def test_names_that_leave_the_vault_or_are_not_vault_files_are_refused(
     with open_vault(tmp_path / "v") as vault, pytest.raises(InputError):
         vault.files.write_text(name, "x")
     assert not (tmp_path / "outside.txt").exists()
+
+
+def test_a_new_vault_directory_is_private_to_its_owner(tmp_path: Path) -> None:
+    with open_vault(tmp_path / "new" / "vault"):
+        pass
+    assert (tmp_path / "new" / "vault").stat().st_mode & 0o777 == 0o700
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    with open_vault(shared):
+        pass
+    assert shared.stat().st_mode & 0o777 == 0o755  # a directory the user chose keeps its mode

@@ -115,7 +115,8 @@ def _prepare_directory(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise VaultError(f"the vault path {directory} exists but is not a directory")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        # A new vault directory is private to its owner (an existing one keeps its mode).
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as error:
         raise VaultNotWritableError(
             f"cannot create the vault directory {directory}: {error.strerror}"
