@@ -81,23 +81,23 @@ class _Discard:
 
 
 def _measure(events: list[VoiceEvent], delivered: list[float]) -> dict[str, list[float]]:
-    def wall_of(at: float) -> float:
-        return delivered[min(len(delivered) - 1, max(0, round(at / FRAME_SECONDS) - 1))]
-
+    """Audio-clock times mapped to the wall clock of an ideal microphone: the input's time t
+    happened at ``start + t``, whether or not the loop was keeping up then."""
+    start = delivered[0] - FRAME_SECONDS  # frame 0 is delivered when its 20 ms are recorded
     latency, stops, missed = [], [], 0
     for index, event in enumerate(events):
         if event.kind == "speech_end":
             first = next((e for e in events[index:] if e.kind in ("first_audio", "speech_start")),
                          None)  # fmt: skip
             if first is not None and first.kind == "first_audio":
-                latency.append(first.wall - wall_of(event.at))
+                latency.append(first.wall - (start + event.at))
             else:
                 missed += 1
         if event.kind == "barge_in":
             onset = max(e.at for e in events[:index] if e.kind == "speech_start")
             stopped = next((e for e in events[index:] if e.kind == "playback_stopped"), None)
             if stopped is not None:
-                stops.append(stopped.wall - (wall_of(onset) - FRAME_SECONDS))
+                stops.append(stopped.wall - (start + onset))
     return {"latency": latency, "barge_in_stop": stops, "missed": [float(missed)]}
 
 

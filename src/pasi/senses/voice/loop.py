@@ -32,6 +32,7 @@ from pasi.senses.voice.vad import EnergyVAD
 
 Responder = Callable[[str], Iterator[str]]  # the user's words -> the reply, piece by piece
 SILENCE = np.zeros(FRAME, dtype=np.int16)
+PREROLL_FRAMES = 2  # quiet frames before the voice given to the recogniser with it
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class VoiceLoop:
         self.player = _Player()
         self._lock = threading.Lock()
         self._frame_index = 0
-        self._recent: deque[np.ndarray] = deque(maxlen=self.vad.start_frames)
+        self._recent: deque[np.ndarray] = deque(maxlen=self.vad.start_frames + PREROLL_FRAMES)
         self._recognition: Recognition | None = None
         self._reply: _Reply | None = None
         self._pressed = False
@@ -154,11 +155,11 @@ class VoiceLoop:
 
     def _listen(self, frame: np.ndarray) -> None:
         change = self._gate(frame)
+        self._recent.append(frame)
         if change == "start":
             self._speech_started()
         elif self._recognition is not None:
             self._recognition.feed(frame)
-        self._recent.append(frame)
         if change == "end":
             self._speech_ended()
 
@@ -171,8 +172,9 @@ class VoiceLoop:
         return change
 
     def _speech_started(self) -> None:
-        onset = self.now - (len(self._recent) if self.talk_key is None else 0) * FRAME_SECONDS
-        self._log("speech_start", at=max(onset, 0.0))
+        # the voice began with the first of the detector's run of voiced frames
+        voiced = self.vad.start_frames - 1 if self.talk_key is None else 0
+        self._log("speech_start", at=max(self.now - voiced * FRAME_SECONDS, 0.0))
         if self.player.playing or self._busy():
             self._log("barge_in")
             if self._reply is not None:
@@ -182,9 +184,9 @@ class VoiceLoop:
                 self.player.playing = False
                 self._log("playback_stopped")
         self._recognition = begin(self.stt)
-        if self.talk_key is None:  # the frames that made the detector sure are speech too
-            for earlier in self._recent:
-                self._recognition.feed(earlier)
+        # the frames that made the detector sure are speech too, and one or two before them
+        for earlier in self._recent if self.talk_key is None else [self._recent[-1]]:
+            self._recognition.feed(earlier)
         self._recent.clear()
 
     def _speech_ended(self) -> None:
