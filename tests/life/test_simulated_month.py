@@ -11,16 +11,21 @@ written out by hand below rather than computed by the code under test.
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from life_clock import ZONE, ManualClock, write_charter
 
 from pasi.agent.assistant import Assistant
 from pasi.agent.events import Notice
-from pasi.life.channels import Notification
+from pasi.life.channels import Notification, WebhookChannel
 from pasi.life.deliveries import Delivery, deliveries
 from pasi.life.goals import Goals
 from pasi.life.jobs import next_due
@@ -48,6 +53,27 @@ class Expected:
     late: bool = False
     deferred: bool = False
     due: datetime | None = None  # when it was due, if not ``at``
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A real HTTP server on 127.0.0.1 that keeps every JSON body posted to it."""
+    received: list[dict[str, Any]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/pasi", received
+    server.shutdown()
+    server.server_close()
 
 
 class Collected:
@@ -144,7 +170,7 @@ def _in_order(entries: list[Expected]) -> list[Expected]:
     return sorted(entries, key=lambda e: (e.at, e.due or e.at))
 
 
-def test_a_simulated_month(tmp_path: Path) -> None:
+def test_a_simulated_month(tmp_path: Path, webhook: tuple[str, list[dict[str, Any]]]) -> None:
     vault_dir = tmp_path / "vault"
     clock = ManualClock(berlin(FIRST_DAY, 12).astimezone(UTC))
     vault = SQLiteVault(vault_dir)
@@ -157,8 +183,8 @@ def test_a_simulated_month(tmp_path: Path) -> None:
     reminders.add("pay rent", "April 1 at 9")
     goal = goals.add("Run a half marathon", why="to be fit at 40", milestones=["15 km"],
                      check_in="every Sunday at 19:00", due="April 28")  # fmt: skip
-    phone = Collected(clock)
-    scheduler = build_scheduler(vault, [phone], clock=clock)
+    phone, hook = Collected(clock), WebhookChannel(webhook[0])
+    scheduler = build_scheduler(vault, [phone, hook], clock=clock)
 
     # Week 1, and an evening of chatting that goes past the 20-minute budget.
     run_until(scheduler, vault, clock, berlin(date(2024, 3, 20), 20).astimezone(UTC))
@@ -176,7 +202,7 @@ def test_a_simulated_month(tmp_path: Path) -> None:
     vault.close()
     clock.set(SWITCHED_OFF[1].replace(tzinfo=BERLIN).astimezone(UTC))
     vault = SQLiteVault(vault_dir)  # a new process: new vault connection, new scheduler
-    scheduler = build_scheduler(vault, [phone], clock=clock)
+    scheduler = build_scheduler(vault, [phone, hook], clock=clock)
     scheduler.run_due()
 
     # Across the change to summer time, more progress, to the end of the month.
@@ -186,12 +212,15 @@ def test_a_simulated_month(tmp_path: Path) -> None:
     run_until(scheduler, vault, clock, berlin(LAST_DAY, 12).astimezone(UTC))
 
     log = deliveries(vault)
-    assert _in_order(_logged(log)) == _in_order(expected_month())
-    assert len([d for d in log if d.outcome == "delivered"]) == 74
+    phone_log = [d for d in log if d.channel in ("phone", None)]
+    assert _in_order(_logged(phone_log)) == _in_order(expected_month())
+    posted = [(d.title, d.late) for d in log if d.channel == "webhook"]
+    assert [(n["title"], n["late"]) for n in webhook[1]] == posted  # the real HTTP server's view
+    assert len([d for d in log if d.outcome == "delivered"]) == 2 * 74  # phone and webhook
     assert len([d for d in log if d.outcome == "suppressed"]) == 5
-    assert {d.channel for d in log if d.outcome == "delivered"} == {"phone"}
+    assert {d.channel for d in log if d.outcome == "delivered"} == {"phone", "webhook"}
     assert [(at, n.title) for at, n in phone.got] == [
-        (d.at, d.title) for d in log if d.outcome == "delivered"
+        (d.at, d.title) for d in phone_log if d.outcome == "delivered"
     ]
 
     # The same local hour on both sides of the change: 08:00 is 07:00 UTC, then 06:00 UTC.

@@ -15,7 +15,7 @@ import sys
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Protocol, TextIO
+from typing import Any, Protocol, TextIO
 
 from pasi.clock import to_iso
 from pasi.errors import DeliveryError
@@ -111,12 +111,15 @@ class WebhookChannel:
             raise DeliveryError(f"the webhook URL '{url}' must start with http:// or https://")
         self.url = url
         self.timeout = timeout
+        self._client: Any = None  # one client for every delivery: its TLS set-up costs ~0.1 s
 
     def deliver(self, notification: Notification) -> None:
         import httpx
 
+        if self._client is None:
+            self._client = httpx.Client(timeout=self.timeout)
         try:
-            response = httpx.post(self.url, json=notification.as_json(), timeout=self.timeout)
+            response = self._client.post(self.url, json=notification.as_json())
         except httpx.HTTPError as error:
             raise DeliveryError(f"the webhook {self.url} failed: {error}") from None
         if response.status_code >= 400:
