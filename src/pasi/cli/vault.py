@@ -7,6 +7,8 @@ conversion must be the only process holding the database, and erasing needs no p
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -14,6 +16,9 @@ from pasi.cli.common import state
 from pasi.cli.render import err_console, print_json
 from pasi.cli.unlock import current_passphrase, is_encrypted_vault, new_passphrase, vault_dir
 from pasi.errors import InputError, VaultLockedError
+
+if TYPE_CHECKING:
+    from pasi.vault.cipher import VaultKey
 
 vault_app = typer.Typer(
     help="Encryption at rest: encrypt, decrypt or re-key the vault; its passphrase in the keyring.",
@@ -72,7 +77,8 @@ def _keyring_needed(wanted: bool) -> None:
         )
 
 
-def _old_key(directory, passphrase: str | None):  # -> VaultKey | None
+def _old_key(directory: Path, passphrase: str | None) -> VaultKey | None:
+    """The current key, checked against the vault before anything is converted."""
     from pasi.vault.sqlite import vault_key
 
     return vault_key(directory, passphrase)
