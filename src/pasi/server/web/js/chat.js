@@ -6,6 +6,8 @@ import { renderMarkdown } from "./markdown.js";
 import { field, h, uid } from "./ui.js";
 
 const KIND_NAMES = { memory: "memory", episode: "turn", item: "record" };
+const SOURCE_CHARS = 200; // the whole text is in the source's dialog
+const shorten = (text) => (text.length > SOURCE_CHARS ? `${text.slice(0, SOURCE_CHARS).trimEnd()}…` : text);
 let view = null; // the chat keeps its DOM (and a running answer) while other views are shown
 
 function bubble(role, content) {
@@ -39,7 +41,7 @@ function sourcesList(citations) {
             },
             h("span", { class: "tag" }, `[${c.tag}]`),
             " ",
-            h("span", { class: "source-text" }, c.text ?? `this ${KIND_NAMES[c.kind] || c.kind} no longer exists`),
+            h("span", { class: "source-text" }, c.text == null ? `this ${KIND_NAMES[c.kind] || c.kind} no longer exists` : shorten(c.text)),
           ),
           c.source ? h("span", { class: "meta" }, ` · ${c.source}`) : null,
         ),
