@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pasi.bench.safety import run_safety
 from pasi.bench.safety_prompts import HELD_OUT_SAFE, HELD_OUT_UNSAFE, SAFE, UNSAFE
 from pasi.models.chat import ScriptedModel, replies
@@ -45,3 +47,27 @@ def test_the_cli_prints_the_figures_as_json() -> None:
     shown = CliRunner().invoke(app, ["bench", "safety", "--json"], catch_exceptions=False)
     assert shown.exit_code == 0, shown.output
     assert json.loads(shown.stdout)["held_out"]["safe_prompts"] == len(HELD_OUT_SAFE)
+
+
+def test_the_cli_scores_a_guard_model_given_by_spec(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The spec is resolved like any model's; a scripted stand-in answers for the guard."""
+    import json
+
+    from typer.testing import CliRunner
+
+    import pasi.models.registry as registry
+    from pasi.cli.main import app
+
+    built: list[str] = []
+
+    def build(spec: object, settings: object) -> ScriptedModel:
+        built.append(str(spec))
+        return ScriptedModel(replies("safe"))
+
+    monkeypatch.setattr(registry, "build_model", build)
+    argv = ["bench", "safety", "--guard", "ollama:llama-guard3:1b", "--json"]
+    shown = CliRunner().invoke(app, argv, catch_exceptions=False)
+    assert shown.exit_code == 0, shown.output
+    result = json.loads(shown.stdout)
+    assert built == ["ollama:llama-guard3:1b"] and result["classifier"] == "LlamaGuardClassifier"
+    assert result["recall"] == 0.0 and result["over_refusal"] == 0.0

@@ -241,10 +241,22 @@ def injection(
 
 @bench_app.command()
 def safety(
+    ctx: typer.Context,
+    guard: str | None = typer.Option(
+        None, "--guard", metavar="SPEC",
+        help="Score this Llama Guard model (a model spec) instead of the local rules.",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
-    """Precision and recall of the local content rules on pasi's labelled prompts."""
-    _show(_harness("safety", "run_safety")(), as_json, "content policy (local rules)")
+    """Precision and recall of the content policy on pasi's labelled prompts."""
+    from pasi.safety.policy import make_classifier
+
+    classifier = None
+    if guard:
+        settings = state(ctx).settings().model_copy(update={"safety_model": guard})
+        classifier = make_classifier(settings)
+    result = _harness("safety", "run_safety")(classifier)
+    _show(result, as_json, f"content policy ({guard or 'local rules'})")
 
 
 @bench_app.command()
