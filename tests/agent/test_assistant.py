@@ -104,6 +104,13 @@ def test_the_model_gets_the_context_and_the_tools(store: MemoryStore) -> None:
         "query_data",
         "remember",
         "forget",
+        "add_goal",
+        "record_goal_progress",
+        "list_goals",
+        "close_goal",
+        "add_reminder",
+        "list_reminders",
+        "complete_reminder",
     }
 
 
