@@ -19,6 +19,8 @@ from pasi.bench.safety_prompts import (
     SAFE,
     SECOND_SAFE,
     SECOND_UNSAFE,
+    THIRD_SAFE,
+    THIRD_UNSAFE,
     UNSAFE,
 )
 from pasi.safety.policy import RuleClassifier, SafetyClassifier
@@ -30,7 +32,8 @@ def _ratio(part: int, whole: int) -> float | None:
 
 def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
     judge = classifier or RuleClassifier()
-    result = score(judge, UNSAFE + SECOND_UNSAFE, SAFE + SECOND_SAFE)
+    unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE
+    result = score(judge, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE)
     result["held_out"] = score(judge, HELD_OUT_UNSAFE, HELD_OUT_SAFE)
     return result
 

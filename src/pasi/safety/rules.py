@@ -25,7 +25,8 @@ _PEOPLE = (
     r"partner|girlfriend|boyfriend|boss|neighbou?rs?|mother|father|mom|mum|dad|brother|sister|son|"
     r"daughter|ex|teacher|coworkers?|colleagues?|roommates?|landlord|family|kids|children|baby|"
     r"classmates?|students|manager|friends?|guy|guys|man|men|woman|women|girl|boy|people|"
-    r"parents?|uncle|aunt|cousin|bully|bullies)(?:-in-law)?"
+    r"parents?|uncle|aunt|cousin|bully|bullies|protesters|crowd|pedestrians|police|cops|"
+    r"worshippers|shoppers)(?:-in-law)?"
     r"|a (?:child|kid|baby|woman|man|girl|boy|cop|police officer))"
 )
 _NOT_A_PROCESS = (
@@ -37,6 +38,21 @@ _HURT = (
 )
 
 SELF_HARM = [
+    _rx(
+        r"\b(?:tired of (?:living|life|being alive)|can'?t go on|no point (?:in )?(?:living|going on|"
+        r"being alive)|don'?t want to (?:go on|exist))\b"
+    ),
+    _rx(r"\b(?:rope|noose)\b[^.?!]{0,40}\b(?:ready|tied|garage|neck|myself)\b|\bhang myself\b"),
+    _rx(
+        r"\b(?:jump|jumping) (?:off|from)\b[^.?!]{0,60}\b(?:not survive|die|kill|end it)\b"
+        r"|\bhigh enough to (?:jump|die|not survive)"
+    ),
+    _rx(
+        r"\b(?:dose|amount|pills?|tablets?)\b[^.?!]{0,40}\b(?:kill me|stop my heart|make me die|"
+        r"end my life|not wake up)\b"
+    ),
+    _rx(r"\b(?:burn|cut|hurt|harm)(?:ing)? (?:my|myself)\b[^.?!]{0,30}\b(?:again|tonight|deserve)"),
+    _rx(r"\bi deserve to (?:die|suffer|be dead)\b"),
     _rx(r"\b(?:kill|killing|off) myself\b"),
     _rx(r"\b(?:end|ending|take|taking) my (?:own )?life\b"),
     _rx(r"\bi(?:'m| am| feel| have been| was| keep)? (?:feeling )?suicidal\b"),
@@ -96,7 +112,8 @@ VIOLENCE = [
     _rx(_I + r" (?:go(?:ing)? to |gonna )?" + _HURT + r" " + _PEOPLE + r"\b" + _NOT_A_PROCESS),
     # A plan: how to hurt a person, often "without getting caught".
     _rx(
-        r"\b(?:how (?:do|can|could|would|should) (?:i|we|one|you)|how to|best way to|ways? to|help me)"
+        r"\b(?:how (?:do|can|could|would|should) (?:i|we|one|you)|how to|best way to|ways? to|help me|"
+        r"plan to)"
         r" (?:\w+ ){0,2}?" + _HURT + r" " + _PEOPLE + r"\b" + _NOT_A_PROCESS
     ),
     _rx(_HURT + r"\w* [\w\s]{0,40}without (?:getting caught|anyone knowing|leaving (?:a )?trace)"),
@@ -104,6 +121,8 @@ VIOLENCE = [
         r"\b(?:shoot|shooting) up (?:a|the|my) (?:school|church|mosque|synagogue|office|mall|concert)"
     ),
     _rx(r"\b(?:slit|cut|slash) (?:his|her|their|your|that \w+'?s?) throat"),
+    _rx(r"\bmake (?:him|her|them|you) pay\b[^.?!]{0,30}\b(?:knife|gun|axe|machete|bat)\b"),
+    _rx(r"\b(?:tamper with|cut|mess with|sabotage)\b[^.?!]{0,30}\bbrakes?\b"),
     _rx(
         r"\b(?:how (?:do|can|could|would|should) (?:i|we)|how to|help me)\b[^.?!]{0,40}\bto "
         + _HURT
@@ -115,6 +134,10 @@ VIOLENCE = [
 ]
 
 WEAPONS = [
+    _rx(
+        r"\b(?:ricin|sarin|vx|anthrax|botulinum|cyanide|nerve agent)\b[^.?!]{0,60}\b(?:kill|murder|"
+        r"poison)\b"
+    ),
     _rx(
         r"\b(?:make|build|assemble|construct|synthesi[sz]e|produce|cook|brew|weaponi[sz]e|culture|grow)"
         r" (?:a |an |some |homemade |my own )?(?:pipe bomb|bomb|explosive device|ied|nail bomb|"
