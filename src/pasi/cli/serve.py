@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 users_app = typer.Typer(
     help="Users of `pasi serve`, each with their own vault.", no_args_is_help=True
 )
+GRACE_SECONDS = 5  # open chat streams get this long to finish when the server stops
+
 tokens_app = typer.Typer(help="Bearer tokens for `pasi serve`.", no_args_is_help=True)
 
 
@@ -108,7 +110,10 @@ def _run(
     if browser_token is not None:
         lines.append(f"Open in your browser: {base}/#token={browser_token[1]}")
     app = create_app(settings, users=registry)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False,
+        timeout_graceful_shutdown=GRACE_SECONDS,
+    )  # fmt: skip
     with _stop_signals():
         _announcing_server(config, lines).run()
 
