@@ -27,12 +27,19 @@ def _fill(directory: Path, data: Path) -> None:
     write_csv(data / "expenses.csv")
     (data / "broken.ics").write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:nonsense\n")
     Syncer(store, max_bytes=10_000_000).ingest([data])
-    store.record_turns([Turn("I want to run a marathon", speaker="me")])
+    (turn,) = store.record_turns([Turn("I ran 10 km today", speaker="me")])
     store.remember("The user trains for a marathon")
     with store.vault.write() as conn:
-        conn.execute(
+        goal = conn.execute(
             "INSERT INTO goals (title, why, created_at) VALUES ('Run a marathon', 'health', ?)",
             (NOW.isoformat(),),
+        ).lastrowid
+        progress = conn.execute(
+            "INSERT INTO goal_progress (goal_id, note, at) VALUES (?, 'ran 10 km', ?)",
+            (goal, NOW.isoformat()),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO goal_evidence (progress_id, episode_id) VALUES (?, ?)", (progress, turn)
         )
         conn.execute(
             "INSERT INTO reminders (text, due, created_at) VALUES ('Buy running shoes', ?, ?)",
@@ -70,7 +77,8 @@ def _export_and_restore(source: Path, target: Path, export: Path) -> None:
 def test_every_table_round_trips_through_export_and_import(tmp_path: Path) -> None:
     _fill(tmp_path / "a", tmp_path / "data")
     original = _tables(tmp_path / "a")
-    for table in ("items", "entity_links", "sync_errors", "goals", "reminders", "audit"):
+    for table in ("items", "entity_links", "sync_errors", "goals", "goal_progress",
+                  "goal_evidence", "reminders", "audit"):  # fmt: skip
         assert original[table], f"the test vault should hold {table}"
     _export_and_restore(tmp_path / "a", tmp_path / "b", tmp_path / "export.jsonl")
     assert _tables(tmp_path / "b") == original
@@ -109,6 +117,12 @@ def test_rows_imported_into_a_used_vault_follow_the_new_ids(tmp_path: Path) -> N
     assert read(tmp_path / "b", item_sql) == read(tmp_path / "a", item_sql)
     goals = read(tmp_path / "b", "SELECT title FROM goals")
     assert goals == [("Learn Welsh",), ("Run a marathon",)]
+    evidence = (
+        "SELECT g.title, p.note, e.text FROM goal_evidence v"
+        " JOIN goal_progress p ON p.id = v.progress_id JOIN goals g ON g.id = p.goal_id"
+        " JOIN episodes e ON e.id = v.episode_id"
+    )
+    assert read(tmp_path / "b", evidence) == read(tmp_path / "a", evidence) != []
 
 
 def test_the_index_and_sqlite_internals_are_not_exported(tmp_path: Path) -> None:

@@ -2,9 +2,12 @@
 
 A table that is empty when the import starts gets its rows back with their ids. Into a table
 that already holds rows, a row equal to an existing one (all columns but ``id``) is skipped, and
-a new one gets a new id; the columns listed in ``REFERENCES`` follow the new ids of what they
-point to. Tables whose rows hold ids in a form this cannot follow (JSON lists) are restored only
-into an empty table. Before anything is written, every table and column must exist in the vault.
+a new one gets a new id. Either way, every column the schema declares a foreign key (sources,
+episodes, memories, entities, or another row table) follows the new id of what it points to,
+and a row whose reference was not imported is skipped rather than pointed at the wrong record.
+Tables whose rows hold ids the schema cannot describe (in JSON, or of several tables) are
+restored only into an empty table. Before anything is written, every table and column of the
+export must exist in the vault.
 """
 
 from __future__ import annotations
@@ -19,17 +22,21 @@ from pasi.errors import ImportFormatError
 from pasi.ingest.export_jsonl import BYTES_KEY, ExportData
 from pasi.vault import items as it
 
-# table -> column -> what it points to: a typed record kind or another row table.
-REFERENCES: dict[str, dict[str, str]] = {
-    "items": {"source_id": "source"},
-    "entity_links": {"entity_id": "entity", "source_id": "source", "item_id": "items"},
-    "answers": {
-        "source_id": "source",
-        "question_episode_id": "episode",
-        "answer_episode_id": "episode",
-    },
-}
-ONLY_INTO_EMPTY = {"extraction_jobs"}  # episode_ids is a JSON list of ids
+# Referenced tables whose records are typed export records, by the kind that names them.
+TYPED_TABLES = {"sources": "source", "episodes": "episode", "memories": "memory",
+                "entities": "entity"}  # fmt: skip
+# episode_ids is a JSON list; ref_id is a goal's or a reminder's id depending on kind.
+ONLY_INTO_EMPTY = {"extraction_jobs", "scheduled_jobs"}
+
+
+def references(conn: sqlite3.Connection, table: str) -> dict[str, str]:
+    """Column -> the kind (typed record) or row table it points to, from the schema's keys."""
+    found = {}
+    for row in conn.execute(f'PRAGMA foreign_key_list("{table}")'):
+        target, column, to = row[2], row[3], row[4]
+        if to in (None, "id"):
+            found[column] = TYPED_TABLES.get(target, target)
+    return found
 
 
 def check_tables(conn: sqlite3.Connection, data: ExportData) -> None:
@@ -59,6 +66,7 @@ class RowRestorer:
         self.ids = ids
         self.empty: dict[str, bool] = {}
         self.columns: dict[str, list[str]] = {}
+        self.references: dict[str, dict[str, str]] = {}
 
     def place(self, conn: sqlite3.Connection, record: dict[str, Any]) -> bool:
         """Write one row; False when it was skipped (already present, or not restorable)."""
@@ -66,7 +74,11 @@ class RowRestorer:
         if table not in self.empty:
             self.empty[table] = conn.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is None
             self.columns[table] = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            self.references[table] = references(conn, table)
+            self.ids.setdefault(table, {})  # rows pointing at a skipped one are skipped too
         values = self._followed(table, _decoded(record["values"]))
+        if values is None:
+            return False
         old_id = values.get("id")
         if self.empty[table]:
             new_id = self._insert(conn, table, values)
@@ -82,28 +94,39 @@ class RowRestorer:
         self._remember(table, old_id, new_id if "id" in values else None)
         return new_id is not None
 
-    def _followed(self, table: str, values: dict[str, Any]) -> dict[str, Any]:
-        for column, target in REFERENCES.get(table, {}).items():
-            if values.get(column) is not None:
-                values[column] = self.ids.get(target, {}).get(values[column], values[column])
+    def _followed(self, table: str, values: dict[str, Any]) -> dict[str, Any] | None:
+        """The values with references rewritten to new ids; None when one was not imported."""
+        for column, target in self.references[table].items():
+            old = values.get(column)
+            if old is None or target not in self.ids:
+                continue  # null, or a table the export does not carry: left as it is
+            new = self.ids[target].get(old)
+            if new is None:
+                return None
+            values[column] = new
         return values
 
     def _existing(self, conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> Any:
         compared = {k: v for k, v in values.items() if k != "id"}
         where = " AND ".join(f'"{k}" IS ?' for k in compared) or "1"
-        key = "id" if "id" in self.columns[table] else "rowid"
+        key = "id" if "id" in self.columns[table] else "1"  # WITHOUT ROWID tables have no rowid
         row = conn.execute(
             f'SELECT {key} FROM "{table}" WHERE {where} LIMIT 1', list(compared.values())
         ).fetchone()
         return None if row is None else row[0]
 
     def _insert(self, conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> int | None:
-        """None when a unique key already holds the row (e.g. a sync error for the same path)."""
+        """None when a unique key already holds the row (e.g. a sync error for the same path), or
+        when a foreign key points at a record this vault lacks (the import goes on without it)."""
         names = ", ".join(f'"{k}"' for k in values)
         marks = ", ".join("?" * len(values))
-        cursor = conn.execute(
-            f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})', list(values.values())
-        )
+        try:
+            cursor = conn.execute(
+                f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})',
+                list(values.values()),
+            )
+        except sqlite3.IntegrityError:  # a reference this vault cannot satisfy: the row is skipped
+            return None
         return int(cursor.lastrowid) if cursor.rowcount else None  # type: ignore[arg-type]
 
     def _remember(self, table: str, old_id: Any, new_id: Any) -> None:
