@@ -16,8 +16,8 @@ from pathlib import Path
 import llama_cpp.server.app  # noqa: F401  (installed by the test setup: fail, never skip)
 import pytest
 from live_server import RunningServer
-from models.scripted_http import closed_port
 
+from models.scripted_http import closed_port
 from pasi.config import Settings
 
 START_TIMEOUT = 60.0
