@@ -210,6 +210,11 @@ def export(
     vault = state(ctx).pasi().vault
     if vault.encrypted and not plaintext:
         if file == "-":
+            if sys.stdout.isatty():
+                raise InputError(
+                    "the export of an encrypted vault is encrypted binary data: give a FILE, "
+                    "pipe it, or add --plaintext"
+                )
             write_sealed_export(vault, sys.stdout.buffer)
             sys.stdout.buffer.flush()
             return
