@@ -100,6 +100,7 @@ class UserRegistry:
             )
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.executescript(_SCHEMA)
+            (home / USERS_DB).chmod(0o600)  # hashes only, but nobody else's business
         except (OSError, sqlite3.DatabaseError) as error:
             raise VaultError(f"cannot open the server's user list in {home}: {error}") from None
         self._lock = threading.Lock()
