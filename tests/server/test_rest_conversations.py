@@ -108,3 +108,21 @@ def test_the_export_of_an_encrypted_vault_is_encrypted_unless_asked_plain(
         assert "I was born in Porto" in (tmp_path / "export.jsonl").read_text()
         plain = api.get("/api/export", params={"plaintext": True})
         assert "I was born in Porto" in plain.text
+
+
+def test_erase_everything_does_what_settings_say_it_can(api: RestApp) -> None:
+    """Erasure needs the server to release the open vault: settings say whether it can."""
+    api.post("/api/memories", json={"text": "I was born in Porto"})
+    api.post("/api/memories", user="bob", json={"text": "Bob keeps this"})
+    available = api.get("/api/settings").json()["erase_available"]
+    response = api.post("/api/erase", json={"all": True, "confirm": "erase everything"})
+    if not available:
+        assert response.status_code == 501
+        assert "not available" in response.json()["error"]["message"]
+        assert api.get("/api/memories").json()["total"] == 1
+        return
+    assert response.status_code == 200 and response.json()["erased"] >= 1
+    assert api.get("/api/memories").json()["total"] == 0
+    assert api.get("/api/conversations").json()["total"] == 0
+    assert api.get("/api/memories", user="bob").json()["total"] == 1
+    assert api.post("/api/memories", json={"text": "A fresh start"}).status_code == 201

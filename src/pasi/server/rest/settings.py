@@ -12,7 +12,7 @@ import tomllib
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from pasi.config import Settings
@@ -55,6 +55,7 @@ class SettingsOut(BaseModel):
     context_tokens: int
     recall_k: int
     upload_max_bytes: int = Field(description="Largest file the web app may upload.")
+    erase_available: bool = Field(description="Whether POST /api/erase works on this server.")
 
 
 class TestModelIn(BaseModel):
@@ -136,7 +137,7 @@ def _tier(tier: str, setting: str, text: str, settings: Settings) -> TierOut:
 
 
 @router.get("/settings", response_model=SettingsOut)
-def read_settings(user: CurrentUser) -> SettingsOut:
+def read_settings(user: CurrentUser, request: Request) -> SettingsOut:
     """The model backends and limits in effect for this user (never a key or password)."""
     s = user.pasi.settings
     (fast_setting, fast), (strong_setting, strong) = tier_settings(s)
@@ -159,6 +160,7 @@ def read_settings(user: CurrentUser) -> SettingsOut:
         model_api_key_set=s.model_api_key is not None, model_timeout=s.model_timeout,
         model_retries=s.model_retries, context_tokens=s.context_tokens, recall_k=s.recall_k,
         upload_max_bytes=upload_limit(s),
+        erase_available=callable(getattr(request.app.state.sessions, "release", None)),
     )  # fmt: skip
 
 

@@ -101,7 +101,7 @@ function profileSection(profile, onAuthError) {
       : h("p", { class: "muted" }, "Nothing yet."));
 }
 
-function dataSection(onAuthError, onSignOut) {
+function dataSection(onAuthError, onSignOut, eraseAvailable) {
   const status = statusLine();
   const exportButton = h("button", { type: "button" }, "Download export");
   exportButton.addEventListener("click", async () => {
@@ -118,7 +118,7 @@ function dataSection(onAuthError, onSignOut) {
     h("h2", { id: "data-title" }, "Your data"),
     h("p", {}, "Everything pasi holds, as one open JSON Lines file you can read or import elsewhere."),
     h("div", { class: "actions" }, exportButton, signOut), status,
-    eraseForm(onAuthError));
+    eraseAvailable ? eraseForm(onAuthError) : null);
 }
 
 function eraseForm(onAuthError) {
@@ -159,7 +159,7 @@ export async function settingsView(main, onAuthError, onSignOut) {
         h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings)),
         h("p", { class: "hint" }, "Settings are changed in the config file or with PASI_ variables (docs/configuration.md).")),
       profileSection(profile, onAuthError),
-      dataSection(onAuthError, onSignOut));
+      dataSection(onAuthError, onSignOut, settings.erase_available));
   } catch (error) {
     if (error instanceof AuthError) return onAuthError(error);
     showError(body, error);
