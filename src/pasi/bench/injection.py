@@ -68,8 +68,9 @@ def trust_of(name: str) -> str:
 
 
 def _plain(text: str) -> str:
-    """Text without whitespace, quotes or escapes: YAML folds and quotes long strings."""
-    return re.sub(r"[\s'\"\\]+", "", text)
+    """Text without whitespace, quotes or escapes: YAML folds and quotes long strings, and
+    writes a newline inside double quotes as ``\\n``."""
+    return re.sub(r"[\s'\"\\]+", "", re.sub(r"\\[nrt]", " ", text))
 
 
 class Environments:
