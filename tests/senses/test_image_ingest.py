@@ -184,3 +184,25 @@ def test_the_caption_request_carries_the_image_as_a_data_url_on_the_openai_http_
 def test_an_image_part_is_a_base64_data_url() -> None:
     part = ImagePart(b"\x89PNG..", "image/png")
     assert part.data_url() == "data:image/png;base64," + base64.b64encode(b"\x89PNG..").decode()
+
+
+def test_the_query_tool_finds_photos_by_place_and_time(
+    lexical_store: MemoryStore, tmp_path: Path
+) -> None:
+    from pasi.models.chat import ToolCall
+    from pasi.tools.registry import ToolContext, default_tools
+
+    folder = tmp_path / "phone"
+    write(folder, "berlin.jpg", photo(taken="2024:05:01 14:03:00", offset="+02:00", gps=BERLIN))
+    write(folder, "lisbon.jpg", photo(taken="2024:07:20 18:30:00", offset="+01:00",
+                                      gps=(38.7223, -9.1393)))  # fmt: skip
+    write(folder, "scan.png", photo(("Invoice 42",), fmt="PNG"))
+    assert _syncer(lexical_store).ingest([folder]).failed == []
+    sql = ("SELECT name, taken_utc, timezone FROM photos WHERE lon < 0 OR taken_utc IS NULL"
+           " ORDER BY name")  # fmt: skip
+    call = ToolCall("c1", "query_data", json.dumps({"sql": sql}))
+    result = default_tools().run(call, ToolContext(lexical_store))
+    assert result.ok, result.content
+    rows = result.content.splitlines()[1:3]
+    assert rows == ['"lisbon.jpg" | "2024-07-20T17:30:00+00:00" | "+01:00"',
+                    '"scan.png" | null | null']  # fmt: skip

@@ -72,6 +72,19 @@ FIXED_VIEWS: dict[str, dict[str, tuple[str, str]]] = {
         "organisation": ("TEXT", "company or organisation"),
         "birthday": ("TEXT", "as written in the card, usually YYYY-MM-DD"),
     },
+    "photos": {
+        "id": _ITEM_ID,
+        "source_id": _SOURCE_ID,
+        "taken_utc": ("TEXT", "when it was taken, ISO-8601 UTC; NULL when the photo does not say"),
+        "taken_local": ("TEXT", "the camera's wall-clock time, YYYY-MM-DD HH:MM:SS"),
+        "timezone": ("TEXT", "offset like +02:00, 'UTC (from GPS)' or 'assumed local'"),
+        "lat": ("REAL", "latitude in degrees, south negative; NULL without GPS"),
+        "lon": ("REAL", "longitude in degrees, west negative"),
+        "camera": ("TEXT", "camera or phone model"),
+        "caption": ("TEXT", "what a vision model saw; NULL without one"),
+        "text": ("TEXT", "text in the image, by OCR"),
+        "name": ("TEXT", "the file's name"),
+    },
 }
 # How the CSV connector's inferred types (pasi.ingest.tables) are stored and read in SQL.
 CSV_TYPES = {
@@ -84,8 +97,8 @@ CSV_TYPES = {
 _SQLITE_TYPES = {int: "INTEGER", float: "REAL", str: "TEXT"}
 
 INTRO = """\
-Answer questions about the user's calendar, emails, contacts and spreadsheets (CSV files) with \
-ONE read-only SQL SELECT (SQLite dialect) over the views below; counts, sums, date ranges and \
+Answer questions about the user's calendar, emails, contacts, photos and spreadsheets (CSV files) \
+with ONE read-only SQL SELECT (SQLite dialect) over the views below; counts, sums, date ranges and \
 lists are exact here, where recall only finds similar texts. Select the `id` column so each row \
 can be cited as [i<id>]; with an aggregate, add `group_concat(id) AS ids` to cite the rows \
 counted. Times are ISO-8601 text in UTC: compare them as strings \

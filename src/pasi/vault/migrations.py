@@ -359,9 +359,23 @@ UPDATE sources SET remote_ok = 0
 WHERE id IN (SELECT DISTINCT source_id FROM items WHERE kind = 'email' AND source_id IS NOT NULL);
 """
 
+# Photos (pasi.ingest.images) as a typed view for the query tool: when and where each was
+# taken. taken_utc is NULL for a photo without an EXIF time (its item's time is the file's).
+_PHOTOS = """
+CREATE VIEW photos AS
+SELECT i.id, i.source_id,
+       CASE WHEN json_extract(i.fields, '$.taken_at') IS NOT NULL THEN i.at END AS taken_utc,
+       json_extract(i.fields, '$.taken_local') AS taken_local,
+       json_extract(i.fields, '$.timezone') AS timezone, json_extract(i.fields, '$.lat') AS lat,
+       json_extract(i.fields, '$.lon') AS lon, json_extract(i.fields, '$.camera') AS camera,
+       json_extract(i.fields, '$.caption') AS caption, json_extract(i.fields, '$.text') AS text,
+       i.title AS name
+FROM items i WHERE i.kind = 'photo';
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT, _INGEST,
-    _LIFE_SCHEDULE, _CONSENT_AND_NOTICES, _PENDING_ACTIONS, _REMOTE_AUDIT,
+    _LIFE_SCHEDULE, _CONSENT_AND_NOTICES, _PENDING_ACTIONS, _REMOTE_AUDIT, _PHOTOS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
