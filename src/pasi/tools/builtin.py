@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pasi.memory.sensitive import classify, missing_consent, refused_sensitive
+from pasi.privacy.policy import Withholding, model_note
 from pasi.tools.quote import quote_recalled, tag
 from pasi.tools.registry import Tool, ToolContext, ToolOutput
 from pasi.vault import consent
@@ -42,9 +43,15 @@ class ForgetArgs(BaseModel):
 def _found(context: ToolContext, query: str, k: int, kind: str) -> ToolOutput:
     results = context.memory.recall(query, k, kind=kind)
     results = [r for r in results if not (kind == "episode" and r.id == context.episode_id)]
+    withheld = 0
+    if context.remote:  # a cloud model: withheld sources and sensitive memories stay out
+        results, withheld = Withholding(context.memory.vault.read()).keep(results)
+    data = {"withheld": withheld} if withheld else {}
+    note = "\n" + model_note(withheld) if withheld else ""
     if not results:
-        return ToolOutput("nothing found")
-    return ToolOutput("\n".join(quote_recalled(r) for r in results), tuple(results))
+        return ToolOutput("nothing found" + note, data=data)
+    lines = "\n".join(quote_recalled(r) for r in results)
+    return ToolOutput(lines + note, tuple(results), data=data)
 
 
 def recall(args: RecallArgs, context: ToolContext) -> ToolOutput:
