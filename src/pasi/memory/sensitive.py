@@ -14,6 +14,7 @@ import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 
 from pasi.errors import InputError
 from pasi.vault import consent, jobs
@@ -68,12 +69,17 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     ),
 }
 
-_COMPILED = {kind: [re.compile(p, re.IGNORECASE) for p in pats] for kind, pats in PATTERNS.items()}
+
+@cache
+def _compiled() -> dict[str, list[re.Pattern[str]]]:
+    """Compiled on first use: the store imports this module, and `pasi --help` should not wait."""
+    return {kind: [re.compile(p, re.IGNORECASE) for p in pats] for kind, pats in PATTERNS.items()}
 
 
 def classify(text: str) -> tuple[str, ...]:
     """The sensitive kinds ``text`` touches, in a fixed order; () for an ordinary sentence."""
-    return tuple(kind for kind in SENSITIVE_KINDS if any(p.search(text) for p in _COMPILED[kind]))
+    compiled = _compiled()
+    return tuple(kind for kind in SENSITIVE_KINDS if any(p.search(text) for p in compiled[kind]))
 
 
 def missing_consent(conn: sqlite3.Connection, kinds: Iterable[str]) -> tuple[str, ...]:
