@@ -52,3 +52,11 @@ def test_audit_of_a_vault_that_never_called_a_remote_model(pasi: Invoke) -> None
     result = pasi("audit")
     assert result.exit_code == 0 and "nothing has been sent to a remote model" in result.stdout
     assert json.loads(pasi("audit", "--json").stdout) == []
+
+
+def test_old_entries_can_be_deleted(pasi: Invoke, vault_dir: Path) -> None:
+    _calls(vault_dir)
+    result = pasi("audit", "--delete-before", "2024-03-05")
+    assert result.exit_code == 0 and "deleted 1 audit entry" in result.stdout
+    left = json.loads(pasi("audit", "--json").stdout)
+    assert [e["at"] for e in left] == ["2024-03-08T09:00:00+00:00"]

@@ -20,11 +20,18 @@ def audit(
     limit: int = typer.Option(50, "--limit", min=1, help="Show at most this many, newest first."),
     full: bool = typer.Option(False, "--full", help="Print each request's pseudonymised text."),
     as_json: bool = typer.Option(False, "--json", help="Print the entries as JSON."),
+    delete_before: str | None = typer.Option(
+        None, "--delete-before", metavar="DATE", help="Delete the entries older than DATE."
+    ),
 ) -> None:
     """List remote model calls: when, endpoint, model, digest and the pseudonymised request."""
     from pasi.privacy.audit import AuditLog
 
     pasi = state(ctx).pasi()
+    if delete_before is not None:
+        deleted = AuditLog(pasi.vault).delete_remote_calls(parse_when(delete_before))
+        console().print(f"deleted {deleted} audit entr{'y' if deleted == 1 else 'ies'}")
+        return
     entries = AuditLog(pasi.vault).entries(since=parse_when(since) if since else None, limit=limit)
     if as_json:
         print_json([entry.to_json() for entry in entries])

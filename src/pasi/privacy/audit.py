@@ -5,6 +5,8 @@ learner), and holds the request exactly as it was sent, already pseudonymised, w
 digest. The user can read precisely what a cloud provider received (``pasi audit``); the names
 and numbers behind the placeholders never reach this table either, since the mapping lives in
 memory only. Rows are written before the request goes out, so a call that fails is logged too.
+The log keeps what was sent even after the user forgets a memory that was part of it (that is
+what happened); ``pasi audit --delete-before`` removes old entries.
 """
 
 from __future__ import annotations
@@ -67,6 +69,15 @@ class AuditLog:
                 (to_iso(self.clock()), actor, REMOTE_CALL, digest(text), text, endpoint, model),
             )
             return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def delete_remote_calls(self, before: datetime) -> int:
+        """Remove the log of remote calls made before ``before``; the user's right, since it
+        holds (pseudonymised) text that ``forget`` does not reach."""
+        with self.vault.write() as conn:
+            cur = conn.execute(
+                "DELETE FROM audit WHERE action = ? AND at < ?", (REMOTE_CALL, to_iso(before))
+            )
+            return cur.rowcount
 
     def entries(
         self, *, since: datetime | None = None, action: str | None = None, limit: int = 100
