@@ -34,5 +34,5 @@ def test_locomo_budget_counts_the_evidence_inside_the_context(tmp_path: Path) ->
     assert report["questions"] == 2 and report["recall"] == 100.0
     assert report["context_tokens_mean"] <= 2000
     assert report["full_conversation_tokens_mean"] > report["context_tokens_mean"] / 2
-    tight = run_locomo_budget(data, 420, embedder=None)
-    assert tight["context_tokens_mean"] <= 420 and tight["context_turns_mean"] < 3
+    tight = run_locomo_budget(data, 500, embedder=None)  # the smallest `context_tokens` allows
+    assert tight["context_tokens_mean"] <= 500 and tight["context_turns_mean"] < 3
