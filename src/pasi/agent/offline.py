@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pasi.agent.charter_rules import ask_consent
-from pasi.life.honesty import find_contradictions, offline_objection
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
 from pasi.safety.policy import RuleClassifier, SafetyClassifier, reply_for
@@ -63,6 +61,9 @@ class OfflineAgent:
         """Record the line, then answer it from memory or acknowledge it."""
         episode_id = self.memory.record_turn(text, role="user", source_uri=self.source_uri)
         reply = self._answer(text, episode_id)
+        # imported here, after the prompt is up: `pasi chat` must start fast
+        from pasi.agent.charter_rules import ask_consent
+
         questions = ask_consent(self.memory, text, self.memory.clock())  # sensitive: asked once
         extra = "".join("\n\n" + question.text for question in questions)
         return Reply(reply.text + extra, reply.recorded, reply.found)
@@ -72,6 +73,8 @@ class OfflineAgent:
         if not verdict.safe:  # self-harm gets care and crisis lines, not search results
             return Reply(reply_for(verdict), episode_id)
         if not is_question(text):
+            from pasi.life.honesty import find_contradictions, offline_objection
+
             found = find_contradictions(self.memory, text)  # honesty over agreement
             if found:
                 return Reply(offline_objection(found), episode_id, [r for _, r in found])

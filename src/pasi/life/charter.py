@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import tomlkit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pasi.errors import CharterError
@@ -302,6 +301,8 @@ def set_charter_field(vault_dir: Path, field: str, value: str) -> Charter:
     if not path.exists():
         write_default_charter(vault_dir)
     _validate(path, _read_file(path))  # a broken file is reported, not silently rewritten
+    import tomlkit  # only here: reading needs just tomllib
+
     document = tomlkit.parse(path.read_text(encoding="utf-8"))
     document[field] = _coerce(field, value)
     _validate(path, document.unwrap())
