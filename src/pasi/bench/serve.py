@@ -49,6 +49,7 @@ def run(
     think: float = 0.0,
     memories: int = 1000,
     embedder: str = "wordllama",
+    remote: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
     say = progress or (lambda _: None)
@@ -58,7 +59,7 @@ def run(
         token = _prepare(home, memories, embedder)
         say(f"vault of {memories:,} memories ready; starting the server")
         port = _free_port()
-        process = _start_server(home, port, embedder)
+        process = _start_server(home, port, embedder, remote)
         try:
             url = f"http://127.0.0.1:{port}"
             _wait_until_up(url, process)
@@ -69,7 +70,8 @@ def run(
         finally:
             process.terminate()
             process.wait(timeout=30)
-    return _report(tally, clients, duration, think, memories, embedder, idle, peak, after)
+    report = _report(tally, clients, duration, think, memories, embedder, idle, peak, after)
+    return {**report, "upstream": "remote" if remote else "local"}
 
 
 def _prepare(home: Path, memories: int, embedder_spec: str) -> str:
@@ -91,8 +93,11 @@ def _prepare(home: Path, memories: int, embedder_spec: str) -> str:
     return token
 
 
-def serve_child(home: str, port: str, embedder: str) -> None:
-    """The server process: ``create_app`` with an instant scripted model, on 127.0.0.1."""
+def serve_child(home: str, port: str, embedder: str, where: str = "local") -> None:
+    """The server process: ``create_app`` with an instant scripted model, on 127.0.0.1.
+
+    The model says it is local (like llama.cpp or Ollama on this machine) unless ``where`` is
+    ``remote``: then every request also goes through the privacy gateway (docs/privacy.md)."""
     import uvicorn
 
     from pasi.config import Settings
@@ -103,13 +108,15 @@ def serve_child(home: str, port: str, embedder: str) -> None:
         server_home=Path(home), vault=Path(home) / "unused", model="none", embedder=embedder
     )
     model = ScriptedModel(lambda _: Completion(REPLY, finish_reason="stop"), name="instant")
+    model.local = where != "remote"  # type: ignore[attr-defined]  (pasi.models.locality)
     app = create_app(settings, chat_model=model)
     uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning", access_log=False)
 
 
-def _start_server(home: Path, port: int, embedder: str) -> subprocess.Popen[bytes]:
+def _start_server(home: Path, port: int, embedder: str, remote: bool) -> subprocess.Popen[bytes]:
     code = "import sys; from pasi.bench.serve import serve_child; serve_child(*sys.argv[1:])"
-    command = [sys.executable, "-c", code, str(home), str(port), embedder]
+    where = "remote" if remote else "local"
+    command = [sys.executable, "-c", code, str(home), str(port), embedder, where]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 

@@ -295,13 +295,16 @@ def serve_bench(
         0.0, "--think", min=0, help="Seconds each client waits between turns (0: none)."
     ),
     memories: int = typer.Option(1000, "--memories", min=1, help="Memories in the vault."),
+    remote: bool = typer.Option(
+        False, "--remote", help="The model counts as remote: the privacy gateway runs too."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """pasi serve under streaming chat clients: errors, time to first token, memory."""
     run_serve = _harness("serve", "run")
     result = run_serve(
         clients, duration, think=think, memories=memories, embedder=state(ctx).settings().embedder,
-        progress=None if as_json else _progress,
+        remote=remote, progress=None if as_json else _progress,
     )  # fmt: skip
     _show(result, as_json, "pasi serve under load")
 
