@@ -1,4 +1,4 @@
-"""The real ``pasi`` process: chat over piped stdin, its start-up time, and a SIGKILL mid-import."""
+"""The real ``pasi`` process: chat over piped stdin, its lazy start-up, and a SIGKILL mid-import."""
 
 from __future__ import annotations
 
@@ -44,12 +44,21 @@ def test_chat_over_piped_stdin_remembers_and_answers_with_sources(tmp_path: Path
     assert texts == ["My dog is called Rex.", "what is my dog called?", "who is Rex?"]
 
 
-def test_chat_reaches_its_prompt_quickly(tmp_path: Path) -> None:
-    started = time.perf_counter()
-    result = _chat(tmp_path / "fresh-vault", "/quit\n")
-    elapsed = time.perf_counter() - started
+HEAVY_MODULES = {"llama_cpp", "presidio_analyzer", "spacy", "torch", "playwright", "fastapi", "mcp"}
+
+
+def test_chat_starts_without_importing_heavy_backends(tmp_path: Path) -> None:
+    """Start-up time is measured by the benchmarks; this keeps its cause, lazy imports, true."""
+    command = [sys.executable, "-X", "importtime", "-m", "pasi", "--vault", str(tmp_path / "v")]
+    command += ["--embedder", "none", "chat"]
+    result = subprocess.run(command, input="/quit\n", capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert elapsed < 1.5, f"pasi chat took {elapsed:.2f} s to start and quit"
+    imported = {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "pasi" in imported and imported & HEAVY_MODULES == set()
 
 
 def _big_conversation(path: Path) -> Path:
