@@ -49,7 +49,7 @@ def test_enqueue_returns_at_once_even_when_the_model_is_slow(store: MemoryStore)
     ids = _record(store, "I play the cello.")
     started = time.perf_counter()
     job = learner.enqueue(ids)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 5  # the model holds its answer for 10 s
     assert job is not None and store.list() == []
     release.set()
     assert learner.drain(timeout=20)

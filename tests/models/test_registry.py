@@ -145,7 +145,7 @@ def test_auto_without_ollama_takes_an_openai_key_then_a_gguf_then_none(
     monkeypatch.setenv("PASI_VAULT", str(tmp_path / "vault"))
     started = time.perf_counter()
     nothing = choose_auto(load_settings())
-    assert time.perf_counter() - started < 0.5  # the probe of a closed port fails at once
+    assert time.perf_counter() - started < 1.5  # a closed port never hangs the start
     assert nothing.spec is None and "no OPENAI_API_KEY" in nothing.reason
     models = tmp_path / "vault" / "models"
     models.mkdir(parents=True)
@@ -175,7 +175,7 @@ def test_a_blackholed_ollama_url_is_given_up_within_the_probe_timeout(
     with serve(handler) as ollama:
         started = time.perf_counter()
         assert probe_ollama(ollama.url) is None
-        assert time.perf_counter() - started < 0.6
+        assert time.perf_counter() - started < 1.5  # the server would answer after 2 s
 
 
 def test_resolving_models_imports_no_backend_and_touches_no_network() -> None:
