@@ -59,6 +59,8 @@ LOOKALIKES = [
     "Call the office at 5 and ask for the new rota.", "Our team won 3-1 on 12/05.",
     "The recipe needs 250 g flour and 2 eggs.", "Gate B22, seat 14C.",
     "The vote passed 312 to 118.", "My postcode area has 4,500 homes.",
+    "[t{turn}] user {date} {time} in conversation: they said it was fine.",
+    "The backup ran at {date}T{time}:00+00:00 and again on {dmy}.",
 ]  # fmt: skip
 US_STATES = ["CA", "TX", "NY", "WA", "IL", "MA"]
 PHONE_REGIONS = ["US", "GB", "DE", "FR", "IN"]
@@ -225,6 +227,8 @@ def corpus(per_kind: int, lookalikes: int, seed: int = 7) -> list[Sample]:
         text = rng.choice(LOOKALIKES).format(
             order=_not_luhn(rng), version=f"{rng.randint(1, 9)}.{rng.randint(0, 20)}.{rng.randint(0, 9)}",
             date=f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", badiban=iban(rng, valid=False),
+            time=f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}", turn=rng.randint(1, 99999),
+            dmy=f"{rng.randint(1, 28):02d}.{rng.randint(1, 12):02d}.{rng.randint(1990, 2030)}",
         )  # fmt: skip
         samples.append(Sample(text))
     rng.shuffle(samples)

@@ -36,6 +36,12 @@ _IMPORT_LOCK = threading.Lock()
 # Where a phone number can be: a run of at least six digits with the separators numbers are
 # written with, a leading + or ( included.
 _DIGIT_RUN = re.compile(r"[+(]?\d(?:[\d \t().\-/]|\b(?:ext|x)\.? ?){4,40}\d")
+# Dates and times, which every quoted memory and turn carries ("2024-03-10 12:00"): blanked
+# before looking for phone numbers, or "2024-03-10 12" reads as a valid US number.
+_DATE_OR_TIME = re.compile(
+    r"\b(?<![\d./-])(?:\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})(?![\d/-]|\.\d)"
+    r"|\b\d{1,2}:\d{2}(?::\d{2})?\b"
+)
 
 
 @dataclass(frozen=True)
@@ -134,7 +140,8 @@ class PiiDetector:
 
         seen: set[tuple[int, int]] = set()
         found = []
-        for run in _DIGIT_RUN.finditer(text):
+        undated = _DATE_OR_TIME.sub(lambda m: " " * len(m.group()), text)
+        for run in _DIGIT_RUN.finditer(undated):
             if any(s.start <= run.start() and run.end() <= s.end for s in taken):
                 continue
             international = run.group().startswith("+")
