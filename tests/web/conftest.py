@@ -72,11 +72,11 @@ def _serve(app: FastAPI) -> tuple[str, uvicorn.Server, threading.Thread, socket.
 
 
 @pytest.fixture
-def start_web(tmp_path: Path, embedder) -> Iterator[Callable[[ChatModel], WebServer]]:
+def start_web(tmp_path: Path, embedder) -> Iterator[Callable[[ChatModel | None], WebServer]]:
     """Start a server whose upstream model is ``chat_model``; each stops after the test."""
     stops: list[Callable[[], None]] = []
 
-    def start(chat_model: ChatModel) -> WebServer:
+    def start(chat_model: ChatModel | None) -> WebServer:
         home = tmp_path / f"server-{len(stops)}"
         settings = Settings(
             vault=home / "vault", server_home=home / "server", model="none",

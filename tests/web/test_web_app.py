@@ -214,3 +214,15 @@ def test_a_notice_beside_the_answer_is_shown_quietly(page: Page, web_server: Web
     notice = page.locator(".message.notice")
     expect(notice.get_by_role("note")).to_contain_text("politic")
     expect(page.locator(".message.assistant").last).to_have_attribute("aria-busy", "false")
+
+
+def test_without_any_model_the_chat_answers_from_memory_with_sources(page: Page, start_web) -> None:
+    server = start_web(None)  # model "none": pasi's offline mode answers
+    memory = server.pasi().memory.remember("My passport is in the blue folder")
+    page.goto(f"{server.url}/#token={server.token}")
+    page.get_by_label("Message", exact=True).fill("Where is my passport?")
+    page.get_by_role("button", name="Send").click()
+    answer = page.locator(".message.assistant").last
+    expect(answer).to_contain_text("blue folder")
+    sources = answer.get_by_role("region", name="Sources")
+    expect(sources.get_by_role("button").first).to_contain_text(f"[m{memory.id}]")
