@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import tempfile
+from pathlib import Path
 
 import typer
 
@@ -40,16 +42,15 @@ def show(
     """Show the charter (written with defaults on first use)."""
     if ctx.invoked_subcommand is not None:
         return
-    from pasi.life.charter import load_charter
+    from pasi.life.charter import charter_text, load_charter
 
-    charter = load_charter(state(ctx).pasi().vault.directory)
+    directory = state(ctx).pasi().vault.directory
+    charter = load_charter(directory)
     if as_json:
         print_json(charter.to_json())
         return
     console().print(f"[bold]{charter.path}[/bold]\n")
-    console().print(
-        charter.path.read_text(encoding="utf-8"), markup=False, highlight=False, soft_wrap=True
-    )
+    console().print(charter_text(directory), markup=False, highlight=False, soft_wrap=True)
 
 
 @charter_app.command("edit")
@@ -57,18 +58,39 @@ def edit(ctx: typer.Context) -> None:
     """Open the charter in $EDITOR (or $VISUAL, else vi); it is checked when you close it."""
     from pasi.life.charter import charter_path, load_charter, write_default_charter
 
-    directory = state(ctx).pasi().vault.directory
+    pasi = state(ctx).pasi()
+    directory = pasi.vault.directory
     path = charter_path(directory)
-    if not path.exists():
-        write_default_charter(directory)
+    write_default_charter(directory)
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    if pasi.vault.encrypted:
+        _edit_sealed(directory, editor)
+    else:
+        _run_editor(editor, path)
+    load_charter(directory)  # a mistake is reported now, naming the field; the file is kept
+    _after_change(ctx)
+    console().print(f"Charter saved: {path}")
+
+
+def _run_editor(editor: str, path: Path) -> None:
     try:
         subprocess.run([*shlex.split(editor), str(path)], check=True)
     except (OSError, subprocess.CalledProcessError) as error:
         raise InputError(f"could not run the editor '{editor}': {error}") from None
-    load_charter(directory)  # a mistake is reported now, naming the field; the file is kept
-    _after_change(ctx)
-    console().print(f"Charter saved: {path}")
+
+
+def _edit_sealed(directory: Path, editor: str) -> None:
+    """An encrypted vault's charter is edited as a plaintext copy in a private temporary
+    directory (in memory when /dev/shm exists), sealed back and the copy deleted."""
+    from pasi.life.charter import CHARTER_FILE, charter_text, write_charter_text
+
+    shm = Path("/dev/shm")
+    place = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="pasi-charter-", dir=place) as scratch:
+        copy = Path(scratch) / CHARTER_FILE  # mkdtemp makes the directory private (0700)
+        copy.write_text(charter_text(directory), encoding="utf-8")
+        _run_editor(editor, copy)
+        write_charter_text(directory, copy.read_text(encoding="utf-8"))
 
 
 @charter_app.command("set")

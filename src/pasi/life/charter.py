@@ -1,7 +1,8 @@
 """The user's charter: what pasi works for, in a file the user owns and edits.
 
 The charter lives in the vault as ``charter.toml``, plain TOML a person can read and change
-(``pasi charter edit``). pasi reads it before every answer and every delivery: quiet hours, the
+(``pasi charter edit``); in an encrypted vault it is sealed like every vault file
+(:mod:`pasi.vault.files`), since values, the never-list and people are personal. pasi reads it before every answer and every delivery: quiet hours, the
 daily chat budget and the morning brief are rules in code, the goals, values and "never" list
 go into every context. A missing file is written with defaults on first use; a malformed one is
 an error naming the file and the field, and is never overwritten.
@@ -21,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from pasi.errors import CharterError
+from pasi.vault.sqlite import vault_files
 
 CHARTER_FILE = "charter.toml"
 
@@ -201,15 +203,24 @@ def charter_path(vault_dir: Path) -> Path:
     return Path(vault_dir) / CHARTER_FILE
 
 
-def _read_file(path: Path) -> dict[str, Any]:
+def charter_text(vault_dir: Path) -> str:
+    """The charter file's text, decrypted when the vault is encrypted."""
+    path = charter_path(vault_dir)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise CharterError(f"the charter {path} is not valid TOML: {error}") from None
+        return vault_files(vault_dir).read_text(CHARTER_FILE)
     except UnicodeDecodeError:
         raise CharterError(f"the charter {path} is not UTF-8 text") from None
     except OSError as error:
         raise CharterError(f"cannot read the charter {path}: {error.strerror}") from None
+
+
+def _read_file(vault_dir: Path) -> dict[str, Any]:
+    path = charter_path(vault_dir)
+    text = charter_text(vault_dir)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise CharterError(f"the charter {path} is not valid TOML: {error}") from None
 
 
 def _validate(path: Path, data: dict[str, Any]) -> CharterFile:
@@ -225,14 +236,16 @@ def _validate(path: Path, data: dict[str, Any]) -> CharterFile:
 
 
 def write_default_charter(vault_dir: Path) -> Path:
-    path = charter_path(vault_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with path.open("x", encoding="utf-8") as file:  # never overwrite the user's charter
-            file.write(DEFAULT_CHARTER)
-    except FileExistsError:
-        pass
-    return path
+    files = vault_files(vault_dir)
+    if not files.exists(CHARTER_FILE):  # never overwrite the user's charter
+        return files.write_text(CHARTER_FILE, DEFAULT_CHARTER)
+    return charter_path(vault_dir)
+
+
+def write_charter_text(vault_dir: Path, text: str) -> Path:
+    """Replace the charter's text (atomically; sealed in an encrypted vault), unchecked: the
+    next :func:`load_charter` reports a mistake, naming the field."""
+    return vault_files(vault_dir).write_text(CHARTER_FILE, text)
 
 
 _LOADED: dict[Path, tuple[tuple[int, int, int], Charter]] = {}  # re-read when it changes
@@ -252,13 +265,14 @@ def load_charter(vault_dir: Path) -> Charter:
     cached = _LOADED.get(path)
     if cached is not None and cached[0] == version:
         return cached[1]
-    charter = _parse(path)
+    charter = _parse(vault_dir)
     _LOADED[path] = (version, charter)
     return charter
 
 
-def _parse(path: Path) -> Charter:
-    checked = _validate(path, _read_file(path))
+def _parse(vault_dir: Path) -> Charter:
+    path = charter_path(vault_dir)
+    checked = _validate(path, _read_file(vault_dir))
     budget = checked.daily_budget_minutes
     return Charter(
         path=path,
@@ -300,13 +314,11 @@ def set_charter_field(vault_dir: Path, field: str, value: str) -> Charter:
     path = charter_path(vault_dir)
     if not path.exists():
         write_default_charter(vault_dir)
-    _validate(path, _read_file(path))  # a broken file is reported, not silently rewritten
+    _validate(path, _read_file(vault_dir))  # a broken file is reported, not silently rewritten
     import tomlkit  # only here: reading needs just tomllib
 
-    document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    document = tomlkit.parse(charter_text(vault_dir))
     document[field] = _coerce(field, value)
     _validate(path, document.unwrap())
-    temporary = path.with_suffix(".toml.tmp")
-    temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
-    temporary.replace(path)
+    write_charter_text(vault_dir, tomlkit.dumps(document))
     return load_charter(vault_dir)

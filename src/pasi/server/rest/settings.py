@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from pasi.config import Settings
 from pasi.errors import ConfigError, PasiError
-from pasi.life.charter import charter_path, load_charter, set_charter_field
+from pasi.life.charter import charter_text, load_charter, set_charter_field
 from pasi.models.registry import ModelSpec, build_model, parse_spec, resolve, tier_settings
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import FieldError, PasiRoute
@@ -244,7 +244,7 @@ def update_profile(user: CurrentUser, body: ProfileIn) -> ProfileOut:
 
 def _profile(name: str, pasi) -> ProfileOut:
     charter = load_charter(pasi.vault.directory)
-    raw = tomllib.loads(charter_path(pasi.vault.directory).read_text(encoding="utf-8"))
+    raw = tomllib.loads(charter_text(pasi.vault.directory))  # decrypted in an encrypted vault
     known = mem.profile_memories(pasi.vault.read(), "user", MEMORY_KINDS, PROFILE_MEMORIES)
     return ProfileOut(
         name=name, time_zone=charter.timezone.key, time_zone_setting=str(raw.get("timezone", "")),
