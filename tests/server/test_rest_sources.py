@@ -66,6 +66,7 @@ def test_a_file_over_the_limit_is_refused_with_413_and_nothing_stored(api: RestA
     response = api.post("/api/ingest", files={"files": ("big.txt", big, "text/plain")})
     assert response.status_code == 413
     assert "4,096" in response.json()["error"]["message"]
+    assert api.get("/api/sources").json()["upload_max_bytes"] == 4096  # the app warns before
     assert api.get("/api/sources").json()["sources"] == []
     assert list((api.vault_dir() / "uploads").iterdir()) == []
 

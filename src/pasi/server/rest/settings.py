@@ -22,6 +22,7 @@ from pasi.models.registry import ModelSpec, build_model, parse_spec, resolve, ti
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import FieldError, PasiRoute
 from pasi.server.rest.schemas import ERRORS, MemoryOut
+from pasi.server.rest.sources import upload_limit
 from pasi.vault import memories as mem
 from pasi.vault.records import MEMORY_KINDS
 
@@ -162,11 +163,6 @@ def read_settings(user: CurrentUser, request: Request) -> SettingsOut:
         upload_max_bytes=upload_limit(s),
         erase_available=callable(getattr(request.app.state.sessions, "release", None)),
     )  # fmt: skip
-
-
-def upload_limit(settings: Settings) -> int:
-    server_limit = getattr(settings, "server_max_request_bytes", settings.ingest_max_bytes)
-    return min(settings.ingest_max_bytes, server_limit)
 
 
 @router.post("/settings/test-model", response_model=TestModelOut)

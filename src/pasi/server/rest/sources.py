@@ -86,6 +86,7 @@ class SourcesOut(BaseModel):
     errors: list[SyncErrorOut] = Field(description="Files that could not be read, and why.")
     totals: dict[str, int] = Field(description="memories, episodes, items, conversations.")
     jobs: list[JobOut] = Field(description="This user's recent ingest and sync jobs.")
+    upload_max_bytes: int = Field(description="Largest file an upload may send.")
 
 
 @router.get("/sources", response_model=SourcesOut)
@@ -97,6 +98,7 @@ def list_sources(user: CurrentUser, board: Board) -> SourcesOut:
         errors=[SyncErrorOut(**dict(row)) for row in it.sync_errors(conn)],
         totals=browse.totals(conn),
         jobs=[JobOut.of(job) for job in board.of_user(user.name)],
+        upload_max_bytes=upload_limit(user.pasi.settings),
     )
 
 
@@ -143,6 +145,12 @@ def show_job(user: CurrentUser, board: Board, job_id: str) -> JobOut:
 def sync(user: CurrentUser, board: Board) -> JobOut:
     """Re-read every ingested folder and file (as `pasi sync`), in a background job."""
     return JobOut.of(board.start(user.name, user.pasi, "sync", [], lambda s, p: s.sync(p)))
+
+
+def upload_limit(settings) -> int:
+    """The smaller of the ingest limit and the server's request limit."""
+    server_limit = getattr(settings, "server_max_request_bytes", settings.ingest_max_bytes)
+    return min(settings.ingest_max_bytes, server_limit)
 
 
 def safe_name(name: str | None) -> str:

@@ -53,6 +53,7 @@ export async function sourcesView(main, onAuthError) {
 
   async function refresh() {
     const data = await api("/api/sources");
+    limit = data.upload_max_bytes;
     const t = data.totals;
     clear(list,
       h("p", { class: "totals" }, [
@@ -114,7 +115,6 @@ export async function sourcesView(main, onAuthError) {
   main.replaceChildren(h("section", { class: "view sources", "aria-labelledby": "sources-title" },
     h("h1", { id: "sources-title" }, "Sources"), form, h("div", { class: "actions" }, syncButton), status, list));
   try {
-    limit = (await api("/api/settings")).upload_max_bytes;
     await refresh();
   } catch (error) {
     if (error instanceof AuthError) return onAuthError(error);
