@@ -163,3 +163,22 @@ def test_a_running_ingest_finishes_before_the_server_closes_the_vault(
         board = api.client.app.state.ingest_jobs
     job = board.get("alice", job_id.json()["id"])
     assert job.status == "done" and job.counts["added"] == 1
+
+
+def test_an_uploaded_image_is_read_with_ocr_and_its_text_found(tmp_path: Path, embedder) -> None:
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (900, 160), "white")
+    font = ImageFont.load_default(size=48)
+    ImageDraw.Draw(image).text((20, 50), "Locker code 4512", fill="black", font=font)
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    with rest_app(tmp_path, embedder) as api:
+        started = api.post(
+            "/api/ingest", files={"files": ("note.png", png.getvalue(), "image/png")}
+        )
+        assert wait_for_job(api, started.json()["id"])["status"] == "done"
+        hits = api.get("/api/search", params={"q": "locker code"}).json()["hits"]
+        assert "4512" in hits[0]["text"]

@@ -94,7 +94,12 @@ class JobBoard:
         job.status = "running"
         job.done = 0
         try:
-            syncer = Syncer(pasi.memory, max_bytes=pasi.settings.ingest_max_bytes)
+            from pasi.ingest.registry import configured_connectors
+
+            connectors = configured_connectors(pasi.settings, clock=pasi.clock)
+            syncer = Syncer(
+                pasi.memory, max_bytes=pasi.settings.ingest_max_bytes, connectors=connectors
+            )
             report = run(syncer, job.progress)
         except Exception as error:  # a job must end with a reason, whatever went wrong
             job.error = f"{type(error).__name__}: {error}"
