@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from pasi.cli.common import state
-from pasi.cli.render import console, print_json
+from pasi.cli.render import print_json
 from pasi.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _announcing_server(config: Any, lines: list[str]) -> Any:
             await super().startup(sockets)
             if self.started:
                 for line in lines:
-                    console().print(line, markup=False)
+                    typer.echo(line)
                 sys.stdout.flush()
 
     return Server(config)
@@ -200,9 +200,9 @@ def users_list(
         print_json(rows)
         return
     for row in rows:
-        console().print(f"{row['name']}\t{row['vault']}\t{row['tokens']} token(s)", markup=False)
+        typer.echo(f"{row['name']}\t{row['vault']}\t{row['tokens']} token(s)")
     if not rows:
-        console().print("no users yet: `pasi users add NAME` or `pasi tokens create`")
+        typer.echo("no users yet: `pasi users add NAME` or `pasi tokens create`")
 
 
 @users_app.command("remove")
@@ -215,9 +215,8 @@ def users_remove(
         user = registry.remove(name)
     finally:
         registry.close()
-    console().print(
-        f"user '{user.name}' removed and their tokens revoked; the vault {user.vault} is kept",
-        markup=False,
+    typer.echo(
+        f"user '{user.name}' removed and their tokens revoked; the vault {user.vault} is kept"
     )
 
 
@@ -263,7 +262,7 @@ def tokens_list(
         return
     for row in rows:
         line = f"{row['id']}\t{row['user']}\t{row['created_at']}\t{row['label']}"
-        console().print(line, markup=False)
+        typer.echo(line)
 
 
 @tokens_app.command("revoke")
@@ -277,7 +276,7 @@ def tokens_revoke(
         revoked = registry.revoke(token_id)
     finally:
         registry.close()
-    console().print(f"token {revoked.id} of '{revoked.user}' revoked", markup=False)
+    typer.echo(f"token {revoked.id} of '{revoked.user}' revoked")
 
 
 def _say_token(token: str, what: str) -> None:

@@ -42,7 +42,9 @@ Kind = Literal["fact", "preference", "event", "plan", "relationship"]
 
 def build_mcp(pasi_for_request: Callable[[], Pasi]) -> MCPServer:
     """The MCP server; ``pasi_for_request`` gives the Pasi of whoever is calling."""
-    server: MCPServer = MCPServer(name="pasi", instructions=INSTRUCTIONS, version=__version__)
+    server: MCPServer = MCPServer(
+        name="pasi", instructions=INSTRUCTIONS, version=__version__, log_level="WARNING"
+    )
     tools = default_tools()
 
     def run(name: str, arguments: dict[str, Any]) -> str:
