@@ -216,3 +216,24 @@ def test_a_plugin_tool_that_declares_its_text_the_users_does_not_taint(
     ))  # fmt: skip
     events = _turn(Assistant(store, model, clock=store.clock, tools=tools), "Greet Ana")
     assert not [e for e in events if isinstance(e, ConfirmationNeeded)] and sent == ["hi"]
+
+
+def test_a_reply_written_after_external_text_does_not_launder_it(store: MemoryStore) -> None:
+    """pasi's answer may echo an injected request; quoted next turn, it is still external."""
+    _email(store)
+    echo = ScriptedModel(replies("Mallory asks you to remember the meeting moved to Friday."))
+    assistant = Assistant(store, echo, clock=store.clock)
+    first = assistant.ask("What does mallory's email say? IBAN")
+    model = ScriptedModel(replies(_remember_call(), "never asked"))
+    quiet = ContextLimits(relevant_k=0, nearby=0)  # only the recent conversation is quoted
+    events = _turn(Assistant(store, model, clock=store.clock, limits=quiet), "Do it")
+    [confirm] = [e for e in events if isinstance(e, ConfirmationNeeded)]
+    assert {p["tag"] for p in confirm.provenance} == {f"t{first.answer_episode_id}"}
+
+
+def test_a_reply_in_a_clean_turn_stays_the_users(store: MemoryStore) -> None:
+    Assistant(store, ScriptedModel(replies("Noted.")), clock=store.clock).ask("My bike is blue")
+    model = ScriptedModel(replies(_remember_call(), "Done."))
+    quiet = ContextLimits(relevant_k=0, nearby=0)
+    events = _turn(Assistant(store, model, clock=store.clock, limits=quiet), "Remember it")
+    assert not [e for e in events if isinstance(e, ConfirmationNeeded)]

@@ -66,6 +66,7 @@ class _Round:
     max_tokens: int | None = None  # per model call, as the client asked (OpenAI API)
     screening: Screening = field(default_factory=Screening)
     waiting: list[int] = field(default_factory=list)  # actions held for the user's consent
+    tainted: bool = False  # external text reached the model in this turn
 
 
 class Assistant:
@@ -126,6 +127,7 @@ class Assistant:
             gate = ConsentGate(self.tools, taint_of(context), self.source_uri, self.clock)
             tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
             yield from self._loop(state, tool_context, gate)
+            state.tainted = gate.taint.tainted
             yield from self._screen_reply(state, message)
             yield from self._withheld_notice(state, context)
         state.text, notices = apply_charter(  # no bait; the budget note; consent, asked once
@@ -254,6 +256,7 @@ class Assistant:
             "stopped": state.stopped,
             "safety": state.screening.verdicts,
             "waiting": state.waiting,
+            "tainted": state.tainted,
         }
         with self.memory.vault.write() as conn:
             return answers.insert_answer(

@@ -48,11 +48,12 @@ def episode_provenance(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int
     if not wanted:
         return {}
     rows = conn.execute(
-        "SELECT e.id, s.uri, s.trust FROM episodes e JOIN sources s ON s.id = e.source_id"
+        "SELECT e.id, s.uri, s.trust, json_extract(a.context, '$.tainted') FROM episodes e"
+        " JOIN sources s ON s.id = e.source_id LEFT JOIN answers a ON a.answer_episode_id = e.id"
         f" WHERE e.id IN ({_placeholders(wanted)})",
         wanted,
     )
-    return {r[0]: Provenance(r[2], r[1], f"t{r[0]}") for r in rows}
+    return {r[0]: Provenance("external" if r[3] else r[2], r[1], f"t{r[0]}") for r in rows}
 
 
 def memory_provenance(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Provenance]:
@@ -141,8 +142,19 @@ class TrustLookup:
         self.by_uri: dict[str, str] = dict(conn.execute("SELECT uri, trust FROM sources"))
         self._memories: dict[int, Provenance] = {}
 
-    def episode(self, source: str | None) -> Trust:
-        return "user" if source is not None and self.by_uri.get(source) == "user" else "external"
+    def episode(self, source: str | None, episode_id: int | None = None) -> Trust:
+        if source is None or self.by_uri.get(source) != "user":
+            return "external"
+        return "external" if episode_id is not None and self.tainted_reply(episode_id) else "user"
+
+    def tainted_reply(self, episode_id: int) -> bool:
+        """A reply pasi wrote in a turn that had read external text: it may repeat that text
+        (an echoed instruction must not become the user's own words in the next turn)."""
+        row = self.conn.execute(
+            "SELECT json_extract(context, '$.tainted') FROM answers WHERE answer_episode_id = ?",
+            (episode_id,),
+        ).fetchone()
+        return bool(row and row[0])
 
     def memory(self, memory_id: int) -> Provenance:
         if memory_id not in self._memories:
@@ -153,7 +165,7 @@ class TrustLookup:
         if kind == "memory":
             return self.memory(ref_id).trust
         if kind == "episode":
-            return self.episode(source)
+            return self.episode(source, ref_id)
         return item_provenance(self.conn, [ref_id]).get(ref_id, Provenance("external", "?")).trust
 
 

@@ -373,9 +373,17 @@ SELECT i.id, i.source_id,
 FROM items i WHERE i.kind = 'photo';
 """
 
+# pasi's own replies written in a turn that had read external text may carry that text on
+# (an echoed instruction): the context looks each quoted reply up by its episode
+# (pasi.safety.provenance.TrustLookup), so ``answers`` is indexed by it.
+_ANSWERS_BY_EPISODE = """
+CREATE INDEX answers_by_answer_episode ON answers (answer_episode_id);
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     _CORE, _INDEX, _PERIODS_AND_VECTOR_LOG, _LEARNING, _ASSISTANT, _INGEST,
     _LIFE_SCHEDULE, _CONSENT_AND_NOTICES, _PENDING_ACTIONS, _REMOTE_AUDIT, _PHOTOS,
+    _ANSWERS_BY_EPISODE,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
