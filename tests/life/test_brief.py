@@ -209,3 +209,67 @@ def test_rhythm_and_birthday_parsing() -> None:
     assert parse_birthday("--0312") == (3, 12)
     assert parse_birthday("19900312T000000") == (3, 12)
     assert parse_birthday("soon") is None
+
+
+def test_a_remote_model_is_not_sent_lines_from_withheld_sources_or_sensitive_memories(
+    life_vault: SQLiteVault,
+) -> None:
+    from pasi.vault.memories import NewMemory
+
+    store = MemoryStore(life_vault, None, fixed_clock(NOW))
+    # Ben matters because of a health memory now, not the charter; Anna's rhythm is email.
+    set_charter_field(life_vault.directory, "people", "Anna Berg; Dev Patel")
+    store.remember_many(
+        [NewMemory("Ben Okafor is my oncologist", kind="relationship", sensitivity="health")]
+    )
+    turn = store.record_turn("Remind me to collect the chemo prescription at five")
+    store.remember_many(
+        [NewMemory("The user has chemotherapy", sensitivity="health", evidence=(turn,))]
+    )
+    reminders = Reminders(life_vault, "Europe/Berlin", fixed_clock(NOW))
+    reminders.add("collect the prescription", "today at 17:00", episode_id=turn)
+    reminders.add("call mum", "today at 18:00")
+
+    def faithful(request: ChatRequest) -> str:
+        tags = re.findall(r"\[[^\]]+\]", request.messages[-1].content)
+        return "Good morning. Here is your day: " + " ".join(tags)
+
+    cloud = ScriptedModel(faithful, local=False)
+    brief = write_brief(life_vault, NOW, model=cloud)
+
+    assert len(cloud.requests) == 1
+    sent = "\n".join(message.content for message in cloud.requests[0].messages)
+    held = [
+        line for line in brief.lines
+        if "Anna Berg for" in line.text or "Ben Okafor for" in line.text
+        or "prescription" in line.text
+    ]  # fmt: skip
+    assert len(held) == 3
+    for line in held:
+        assert line.text not in sent and f"[{line.cite}]" not in sent
+        assert line.render() in brief.text  # still in the brief, composed on this machine
+    assert "call mum" in sent and "Sunday planning" in sent and "Anna Berg's birthday" in sent
+    assert brief.model == "scripted" and brief.text.startswith("Good morning")
+    assert "Kept on this machine" in brief.text
+
+    local = ScriptedModel(faithful)
+    write_brief(life_vault, NOW, model=local)
+    assert all(line.text in local.requests[0].messages[-1].content for line in held)
+
+
+def test_a_remote_model_gets_no_request_when_every_line_is_withheld(
+    vault: SQLiteVault, tmp_path: Path
+) -> None:
+    store = MemoryStore(vault, None, fixed_clock(NOW))
+    data = tmp_path / "mail"
+    data.mkdir()
+    _mbox(data / "mail.mbox")
+    Syncer(store, max_bytes=10**7).ingest([data])
+    set_charter_field(vault.directory, "timezone", "Europe/Berlin")
+    set_charter_field(vault.directory, "people", "Anna Berg")
+
+    cloud = ScriptedModel(lambda _request: "unused", local=False)
+    brief = write_brief(vault, NOW, model=cloud)
+    assert [line.section for line in brief.lines] == ["people"]
+    assert cloud.requests == [] and brief.model is None
+    assert brief.text.startswith("Your brief for") and "Anna Berg" in brief.text

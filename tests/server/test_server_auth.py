@@ -76,3 +76,12 @@ def test_bobs_embeddings_and_models_work_on_his_own_session(server: RunningServe
         response = client.post("/v1/embeddings", json={"input": "hello"})
     assert response.status_code == 200
     assert server.users.authenticate(bob).name == "bob"  # type: ignore[union-attr]
+
+
+def test_a_released_vault_is_opened_afresh_on_the_next_request(server: RunningServer) -> None:
+    token = server.token("alice")
+    first = server.pasi("alice")
+    server.app.state.sessions.release(server.users.require("alice").vault)
+    with server.http(token) as client:
+        assert client.get("/v1/models").status_code == 200
+    assert server.pasi("alice") is not first

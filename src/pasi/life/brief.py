@@ -4,6 +4,9 @@ Every line is composed from the vault without a model and cites where it comes f
 ``[i42]``, a memory ``[m3]``, ``[reminder 4]``, ``[goal 2]``, with the source's name). A model,
 when there is one, only rewrites those lines into prose: its rewrite is used when it keeps
 every citation, otherwise the composed brief is shown, so a model cannot drop or invent one.
+A remote model is sent only the lines that may leave the machine (pasi.privacy.policy's rule:
+nothing from a source with ``remote_ok = 0``, nothing from a sensitive memory or its turns);
+the others stay as composed, under their own heading after the model's prose.
 
 The morning brief is a ``brief`` job on the scheduler, daily at the charter's
 ``morning_brief`` time, created only when the user sets that time.
@@ -25,7 +28,14 @@ from pasi.life.engagement import strip_bait
 from pasi.life.people import Overdue, birthdays_between, overdue_people
 from pasi.life.when import When, next_occurrence
 from pasi.models.chat import ChatModel, ChatRequest, Message
+from pasi.models.locality import is_local
 from pasi.vault.sqlite import SQLiteVault
+from pasi.vault.withheld import (
+    withheld_episode_ids,
+    withheld_item_ids,
+    withheld_memory_ids,
+    withheld_source_ids,
+)
 
 BIRTHDAYS_AHEAD = 7  # days
 DAILY = "RRULE:FREQ=DAILY"
@@ -34,6 +44,7 @@ REWRITE_PROMPT = """\
 Rewrite the lines of the user's daily brief below as a short, plain brief in the second \
 person. Keep every citation in square brackets exactly as written, next to what it supports. \
 Add nothing that is not in the lines, and do not end with a question or an offer."""
+KEPT_LOCAL_TITLE = "Kept on this machine (not sent to the cloud model)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +53,9 @@ class BriefLine:
     text: str
     cite: str  # the tag inside the brackets, e.g. "i42", "m3", "reminder 4"
     source: str | None = None
+    # What the line was derived from, as ("item" | "memory" | "episode" | "source", id): a
+    # remote model is sent the line only when none of it is withheld.
+    basis: tuple[tuple[str, int], ...] = ()
 
     def render(self) -> str:
         where = f" ({self.source})" if self.source else ""
@@ -60,7 +74,10 @@ class Brief:
             "day": self.day.isoformat(),
             "text": self.text,
             "model": self.model,
-            "lines": [l.__dict__ for l in self.lines],  # noqa: E741
+            "lines": [
+                {"section": l.section, "text": l.text, "cite": l.cite, "source": l.source}
+                for l in self.lines  # noqa: E741
+            ],
         }
 
 
@@ -98,7 +115,8 @@ def calendar_lines(conn: sqlite3.Connection, charter: Charter, day: date) -> lis
         when = charter.local(at).strftime("%H:%M") if timed else "all day"  # type: ignore[arg-type]
         place = f" at {row['location']}" if row["location"] else ""
         text = f"{when} {row['summary']}{place}"
-        lines.append(BriefLine("calendar", text, f"i{row['id']}", row["uri"]))
+        basis = (("item", row["id"]),)
+        lines.append(BriefLine("calendar", text, f"i{row['id']}", row["uri"], basis))
     return lines
 
 
@@ -106,7 +124,7 @@ def reminder_lines(conn: sqlite3.Connection, charter: Charter, day: date) -> lis
     """Reminders due by the end of the day, and those sent but not yet done."""
     _, end = _day_bounds(charter, day)
     rows = conn.execute(
-        "SELECT r.id, r.text, r.status, coalesce(j.deferred_to, j.next_at) AS next_at"
+        "SELECT r.id, r.text, r.status, r.episode_id, coalesce(j.deferred_to, j.next_at) AS next_at"
         " FROM reminders r LEFT JOIN scheduled_jobs j"
         "   ON j.kind = 'reminder' AND j.ref_id = r.id AND j.status = 'active'"
         " WHERE r.status != 'done' ORDER BY next_at IS NULL, next_at, r.id"
@@ -120,7 +138,8 @@ def reminder_lines(conn: sqlite3.Connection, charter: Charter, day: date) -> lis
             text = f"{charter.local(due):%H:%M} {row['text']}"
         else:
             continue
-        lines.append(BriefLine("reminders", text, f"reminder {row['id']}", "reminders"))
+        said = (("episode", row["episode_id"]),) if row["episode_id"] is not None else ()
+        lines.append(BriefLine("reminders", text, f"reminder {row['id']}", "reminders", said))
     return lines
 
 
@@ -147,15 +166,26 @@ def people_lines(conn: sqlite3.Connection, charter: Charter, now: datetime) -> l
     for birthday in birthdays_between(conn, today, today + timedelta(days=BIRTHDAYS_AHEAD)):
         when = "today" if birthday.on == today else f"on {birthday.on:%A %d %B}"
         text = f"{birthday.name}'s birthday is {when}"
-        lines.append(BriefLine("birthdays", text, f"i{birthday.item_id}", birthday.source))
+        basis = (("item", birthday.item_id),)
+        lines.append(BriefLine("birthdays", text, f"i{birthday.item_id}", birthday.source, basis))
     for late in overdue_people(conn, charter, now):
         text = (
             f"You have not been in touch with {late.person.name} for {late.days_since} days "
             f"(usually every {round(late.usual_days)})"
         )
         cite = _last_contact_tag(late)
-        lines.append(BriefLine("people", text, cite, late.last_source))
+        lines.append(BriefLine("people", text, cite, late.last_source, _people_basis(late)))
     return lines
+
+
+def _people_basis(late: Overdue) -> tuple[tuple[str, int], ...]:
+    """The rhythm's every source, the last contact, and the memory saying the person matters."""
+    basis = [("source", source_id) for source_id in sorted(late.contact_sources)]
+    if late.last_item_id is not None:
+        basis.append(("item", late.last_item_id))
+    if late.person.memory_id is not None:
+        basis.append(("memory", late.person.memory_id))
+    return tuple(basis)
 
 
 def _last_contact_tag(late: Overdue) -> str:
@@ -187,6 +217,21 @@ def render(day: date, lines: list[BriefLine]) -> str:
     return "\n\n".join(parts)
 
 
+def remote_safe(conn: sqlite3.Connection, lines: list[BriefLine]) -> list[BriefLine]:
+    """The lines a remote model may see: none derived from anything the policy withholds."""
+    wanted: dict[str, list[int]] = {"item": [], "memory": [], "episode": [], "source": []}
+    for line in lines:
+        for kind, ref in line.basis:
+            wanted[kind].append(ref)
+    held = {
+        "item": withheld_item_ids(conn, wanted["item"]),
+        "memory": withheld_memory_ids(conn, wanted["memory"]),
+        "episode": withheld_episode_ids(conn, wanted["episode"]),
+        "source": withheld_source_ids(conn) if wanted["source"] else set(),
+    }
+    return [line for line in lines if not any(ref in held[kind] for kind, ref in line.basis)]
+
+
 def _rewrite(model: ChatModel, composed: str, lines: list[BriefLine]) -> str | None:
     """The model's prose, or None when it lost a citation (the composed brief is kept)."""
     request = ChatRequest(
@@ -205,10 +250,19 @@ def write_brief(
     day = charter.local_day(now)
     lines = compose(vault, charter, now)
     brief = Brief(day, lines, render(day, lines))
-    if model is not None and lines:
-        rewritten = _rewrite(model, brief.text, lines)
-        if rewritten is not None:
-            brief.text, brief.model = rewritten, model.name
+    if model is None or not lines:
+        return brief
+    shared = lines if is_local(model) else remote_safe(vault.read(), lines)
+    if not shared:
+        return brief  # everything stays on the machine: the composed brief
+    rewritten = _rewrite(model, brief.text if shared == lines else render(day, shared), shared)
+    if rewritten is None:
+        return brief
+    kept = [line for line in lines if line not in shared]
+    if kept:
+        listed = "\n".join(f"  - {line.render()}" for line in kept)
+        rewritten = f"{rewritten}\n\n{KEPT_LOCAL_TITLE}:\n{listed}"
+    brief.text, brief.model = rewritten, model.name
     return brief
 
 

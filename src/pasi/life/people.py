@@ -42,6 +42,7 @@ class Overdue:
     last_item_id: int | None  # the last contact, for the citation (None: a chat line)
     last_source: str | None
     last_day: date | None = None
+    contact_sources: frozenset[int] = frozenset()  # every source the rhythm was read from
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def people_who_matter(conn: sqlite3.Connection, charter: Charter) -> list[Person
 
 def _contacts(conn: sqlite3.Connection, entity_id: int, now: datetime) -> list[sqlite3.Row]:
     return conn.execute(
-        "SELECT l.at, l.item_id, s.uri FROM entity_links l JOIN sources s ON s.id = l.source_id"
+        "SELECT l.at, l.item_id, l.source_id, s.uri FROM entity_links l JOIN sources s ON s.id = l.source_id"
         " WHERE l.entity_id = ? AND l.role != 'contact' AND l.at IS NOT NULL AND l.at <= ?"
         " ORDER BY l.at",
         (entity_id, to_iso(now)),
@@ -112,7 +113,10 @@ def overdue_people(conn: sqlite3.Connection, charter: Charter, now: datetime) ->
         since = (today - max(days)).days
         if since > usual * SLACK:
             last = rows[-1]
-            found.append(Overdue(person, since, usual, last["item_id"], last["uri"], max(days)))
+            sources = frozenset(row["source_id"] for row in rows)
+            found.append(
+                Overdue(person, since, usual, last["item_id"], last["uri"], max(days), sources)
+            )
     return sorted(found, key=lambda o: o.days_since / max(o.usual_days, 1), reverse=True)
 
 

@@ -248,6 +248,14 @@ class UserSessions:
             self._embedder_ready = True
         return self._embedder
 
+    def release(self, vault: Path) -> None:
+        """Close the vault at ``vault`` and forget it (before erasing it): the next request of
+        a user bound to it opens it afresh."""
+        wanted = Path(vault).resolve()
+        with self._lock:
+            for directory in [d for d in self._opened if d.resolve() == wanted]:
+                self._opened.pop(directory).close()
+
     def close(self) -> None:
         with self._lock:
             for pasi in self._opened.values():
