@@ -239,16 +239,10 @@ def test_repeating_reminders_follow_the_user_to_a_new_time_zone(
 
 
 def test_the_thread_ends_when_its_vault_is_closed_under_it(tmp_path: Path) -> None:
-    import time
-
     vault = SQLiteVault(tmp_path / "vault")
     write_charter(vault.directory)
     scheduler = build_scheduler(vault, [])
     scheduler.start()
     vault.close()  # the server released the vault (the user erased it)
-    scheduler.wake()
-    deadline = time.monotonic() + 30
-    while scheduler.running and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not scheduler.running
+    assert not scheduler.running  # stopped before the connections closed, never mid-statement
     scheduler.stop()

@@ -91,3 +91,16 @@ def test_readers_see_committed_writes_from_the_writer(tmp_path: Path) -> None:
         assert reader.execute("SELECT COUNT(*) FROM goals").fetchone()[0] == 1
         assert vault.data_version() != before
         assert vault.integrity_check() == "ok"
+
+
+def test_closing_runs_the_stops_first_and_refuses_later_use(tmp_path: Path) -> None:
+    vault = SQLiteVault(tmp_path / "v")
+    order: list[str] = []
+    vault.before_close(lambda: order.append("thread stopped"))
+    vault.close()
+    vault.close()  # twice is harmless
+    assert order == ["thread stopped"]
+    with pytest.raises(sqlite3.ProgrammingError, match="is closed"):
+        vault.read()
+    with pytest.raises(sqlite3.ProgrammingError, match="is closed"), vault.write():
+        pass

@@ -193,6 +193,7 @@ class Scheduler:
             return
         self._stopping = False
         self._thread = threading.Thread(target=self._loop, name="pasi-scheduler", daemon=True)
+        self.vault.before_close(self.stop)  # closing the vault ends this thread first
         self._thread.start()
 
     @property
@@ -206,7 +207,7 @@ class Scheduler:
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()
-        if self._thread is not None:
+        if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=30)
             self._thread = None
 

@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -161,6 +161,8 @@ class SQLiteVault:
         self._write_lock = threading.RLock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
+        self._closed = False
+        self._before_close: list[Callable[[], object]] = []
         self.generation = 0  # bumped on every commit made through this object
         _OPEN[directory.resolve()] = self
 
@@ -168,6 +170,7 @@ class SQLiteVault:
     def write(self) -> Iterator[sqlite3.Connection]:
         """One transaction on the single writer connection; rolled back on any error."""
         with self._write_lock:
+            self._check_open()
             conn = self._writer
             if conn.in_transaction:  # nested use joins the outer transaction
                 yield conn
@@ -183,6 +186,7 @@ class SQLiteVault:
 
     def read(self) -> sqlite3.Connection:
         """A read-only connection for the calling thread (WAL readers never block the writer)."""
+        self._check_open()
         if self._write_lock._is_owned():  # type: ignore[attr-defined]  # inside write(): see own changes
             return self._writer
         conn = getattr(self._local, "conn", None)
@@ -216,13 +220,33 @@ class SQLiteVault:
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.directory.glob(DB_FILE + "*") if p.is_file())
 
+    def before_close(self, stop: Callable[[], object]) -> None:
+        """Run ``stop`` when the vault closes, before its connections do.
+
+        A background thread (the scheduler, the learner) registers its stop here, so closing
+        the vault under it (a server releasing an erased user's vault) ends the thread first
+        instead of pulling a connection out from under a running statement, which crashes
+        the process.
+        """
+        self._before_close.append(stop)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise sqlite3.ProgrammingError(f"the vault {self.directory} is closed")
+
     def close(self) -> None:
-        if _OPEN.get(self.directory.resolve()) is self:
-            del _OPEN[self.directory.resolve()]
-        for conn in self._readers:
-            conn.close()
-        self._readers.clear()
-        self._writer.close()
+        if self._closed:
+            return
+        for stop in reversed(self._before_close):
+            stop()
+        with self._write_lock:  # waits for a write in flight on another thread
+            self._closed = True
+            if _OPEN.get(self.directory.resolve()) is self:
+                del _OPEN[self.directory.resolve()]
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+            self._writer.close()
 
     def __enter__(self) -> SQLiteVault:
         return self
