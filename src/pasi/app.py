@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from pasi.clock import Clock, system_clock
@@ -13,9 +14,11 @@ from pasi.vault.sqlite import SQLiteVault, open_vault
 
 if TYPE_CHECKING:
     from pasi.agent.assistant import Assistant, Learner
+    from pasi.ingest.registry import Connectors
     from pasi.memory.learning import Learner as BackgroundLearner
     from pasi.models.chat import ChatModel
     from pasi.models.registry import Models
+    from pasi.models.vision import Captioner
     from pasi.safety.policy import SafetyClassifier
 
 
@@ -46,6 +49,7 @@ class Pasi:
         self._models: Models | None = None
         self._safety: SafetyClassifier | None = None
         self._gateways: dict[tuple[int, str], ChatModel] = {}
+        self._captioner: tuple[Captioner | None] | None = None  # (None,): no vision model
 
     @property
     def chat_model(self) -> ChatModel | None:
@@ -89,6 +93,28 @@ class Pasi:
         return Assistant(
             self.memory, model, learner=learner, clock=self.clock, limits=limits,
             safety=self.safety,
+        )  # fmt: skip
+
+    def captioner(self) -> Captioner | None:
+        """The image captioner (setting ``vision_model``), built once; a remote one behind the
+        privacy gateway, so every image sent out is audited (actor ``vision``)."""
+        if self._captioner is None:
+            from pasi.models.vision import make_captioner
+
+            private = partial(self._private, actor="vision")
+            self._captioner = (make_captioner(self.settings, private=private),)
+        return self._captioner[0]
+
+    def connectors(self) -> Connectors:
+        """The connectors ``pasi ingest``/``sync`` and uploads read files with: photos are
+        captioned by :meth:`captioner`, never by a remote model for a keep-local source."""
+        from pasi.ingest.kept_local import KeptLocal
+        from pasi.ingest.registry import default_connectors
+
+        return default_connectors(
+            max_bytes=self.settings.ingest_max_bytes, clock=self.clock,
+            captioner=self.captioner(), ocr_languages=self.settings.ocr_languages,
+            keep_local=KeptLocal(self.vault),
         )  # fmt: skip
 
     @property

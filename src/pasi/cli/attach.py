@@ -45,12 +45,11 @@ def turn(pasi: Pasi, assistant: Assistant, line: str, pending: list[Attachment])
     """The turn for ``line``, with the pending images (emptied) when there are any."""
     if not pending:
         return assistant.turn(line)
-    from pasi.models.vision import make_captioner
     from pasi.senses.vision import image_turn, vision_notice
 
     attachments = list(pending)
     pending.clear()
-    captioner = make_captioner(pasi.settings)
+    captioner = pasi.captioner()  # a remote vision model only through the privacy gateway
     notice = vision_notice(captioner)
     if notice:
         sys.stderr.write(f"[{notice}]\n")

@@ -30,11 +30,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _syncer(ctx: typer.Context) -> Syncer:
-    from pasi.ingest.registry import configured_connectors
     from pasi.ingest.sync import Syncer
 
     pasi = state(ctx).pasi()
-    connectors = configured_connectors(pasi.settings, clock=pasi.clock)
+    connectors = pasi.connectors()  # a remote vision model only through the privacy gateway
     return Syncer(pasi.memory, max_bytes=pasi.settings.ingest_max_bytes, connectors=connectors)
 
 

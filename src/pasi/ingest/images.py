@@ -6,12 +6,16 @@ Time is handled honestly. EXIF ``DateTimeOriginal`` is a wall-clock time without
 present; otherwise the machine's local zone is assumed and the item says so
 (``timezone: "assumed local"``). GPS position is kept as decimal degrees on the ``photo`` item
 and written into the episode text, so "the photo from the beach in Lisbon" can be found.
+
+A photo from a source kept on this machine (``remote_ok = 0``, pasi.ingest.kept_local) is
+never sent to a remote vision model: it is stored without a caption, and its ``photo`` item
+says why (``caption_skipped``).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -19,6 +23,7 @@ from typing import Any
 
 from pasi.ingest.document import Chunk, Document, IngestError, Item, Remembered, file_uri
 from pasi.models.chat import ImagePart
+from pasi.models.locality import is_local
 from pasi.models.vision import Captioner
 
 IMAGE_SUFFIXES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
@@ -64,6 +69,7 @@ class Sight:
     text: str = ""  # OCR
     caption: str = ""  # from the vision model, when there is one
     captioned_by: str | None = None
+    caption_skipped: str | None = None  # why there is no caption though a model was configured
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -92,6 +98,7 @@ class Sight:
             "text": self.text,
             "caption": self.caption or None,
             "captioned_by": self.captioned_by,
+            "caption_skipped": self.caption_skipped,
         }
 
 
@@ -259,9 +266,15 @@ class ImageConnector:
 
     name = "image"
 
-    def __init__(self, captioner: Captioner | None = None, ocr_languages: str = "eng") -> None:
+    def __init__(
+        self,
+        captioner: Captioner | None = None,
+        ocr_languages: str = "eng",
+        keep_local: Callable[[Path], bool] | None = None,
+    ) -> None:
         self.captioner = captioner
         self.ocr_languages = ocr_languages
+        self.keep_local = keep_local  # pasi.ingest.kept_local.KeptLocal on the vault
 
     def matches(self, path: Path) -> bool:
         return path.suffix.lower() in IMAGE_SUFFIXES
@@ -271,8 +284,19 @@ class ImageConnector:
             data = path.read_bytes()
         except OSError as error:
             raise IngestError(f"cannot read {path}: {error.strerror}") from None
-        sight = look(data, str(path), captioner=self.captioner, ocr_languages=self.ocr_languages)
+        captioner, skipped = self.captioner, None
+        if captioner is not None and not is_local(captioner) and self._kept_local(path):
+            captioner = None
+            skipped = (
+                f"not sent to the remote vision model {self.captioner.name}: the source is kept "
+                "on this machine (remote_ok = 0)"
+            )
+        sight = look(data, str(path), captioner=captioner, ocr_languages=self.ocr_languages)
+        sight.caption_skipped = skipped
         yield image_document(path, sight)
+
+    def _kept_local(self, path: Path) -> bool:
+        return self.keep_local is not None and self.keep_local(path)
 
 
 def image_document(path: Path, sight: Sight) -> Document:

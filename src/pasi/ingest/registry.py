@@ -7,6 +7,7 @@ that sniff content (a WhatsApp export is a ``.txt``) register before the generic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +17,11 @@ from pasi.ingest.document import Connector
 
 if TYPE_CHECKING:
     from pasi.config import Settings
+    from pasi.models.chat import ChatModel
     from pasi.models.vision import Captioner
+
+KeepLocal = Callable[[Path], bool]  # True: the file's data must not reach a remote model
+Private = Callable[["ChatModel"], "ChatModel | None"]  # wraps a remote model (the gateway)
 
 
 @dataclass
@@ -47,6 +52,7 @@ def register_builtins(
     clock: Clock,
     captioner: Captioner | None = None,
     ocr_languages: str = "eng",
+    keep_local: KeepLocal | None = None,
 ) -> None:
     from pasi.ingest.chats import ChatGptConnector, TelegramConnector, WhatsAppConnector
     from pasi.ingest.ics import IcsConnector
@@ -64,7 +70,7 @@ def register_builtins(
         WhatsAppConnector(), ChatGptConnector(), TelegramConnector(),
         MarkdownConnector(), TextConnector(), PdfConnector(), DocxConnector(max_bytes),
         HtmlConnector(), MboxConnector(), EmlConnector(), IcsConnector(clock),
-        VcardConnector(), CsvConnector(), ImageConnector(captioner, ocr_languages),
+        VcardConnector(), CsvConnector(), ImageConnector(captioner, ocr_languages, keep_local),
     )  # fmt: skip
 
 
@@ -74,18 +80,31 @@ def default_connectors(
     clock: Clock = system_clock,
     captioner: Captioner | None = None,
     ocr_languages: str = "eng",
+    keep_local: KeepLocal | None = None,
 ) -> Connectors:
     registry = Connectors()
     register_builtins(registry, max_bytes=max_bytes, clock=clock, captioner=captioner,
-                      ocr_languages=ocr_languages)  # fmt: skip
+                      ocr_languages=ocr_languages, keep_local=keep_local)  # fmt: skip
     return registry
 
 
-def configured_connectors(settings: Settings, *, clock: Clock = system_clock) -> Connectors:
+def configured_connectors(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    private: Private | None = None,
+    keep_local: KeepLocal | None = None,
+) -> Connectors:
     """The built-in connectors as the settings configure them: the image connector captions
-    with ``vision_model`` when one is set and reads text in ``ocr_languages``."""
+    with ``vision_model`` when one is set and reads text in ``ocr_languages``.
+
+    A remote ``vision_model`` needs ``private`` (the privacy gateway, which this layer cannot
+    import) and is not sent photos for which ``keep_local`` says yes: ``Pasi.connectors()``
+    passes both, and is what callers with a vault use.
+    """
     from pasi.models.vision import make_captioner
 
     return default_connectors(max_bytes=settings.ingest_max_bytes, clock=clock,
-                              captioner=make_captioner(settings),
-                              ocr_languages=settings.ocr_languages)  # fmt: skip
+                              captioner=make_captioner(settings, private=private),
+                              ocr_languages=settings.ocr_languages,
+                              keep_local=keep_local)  # fmt: skip

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pasi.clock import to_iso
 from pasi.ingest.document import Chunk, Document, file_uri, split_long
+from pasi.ingest.kept_local import kept_local
 from pasi.ingest.people import People
 from pasi.memory.store import MemoryStore, Turn
 from pasi.vault import episodes as ep
@@ -79,6 +80,7 @@ def write_documents(
     turns = _turns(documents)
     now = store.clock()
     with store.vault.write() as conn:
+        remote_ok = remote_ok and not kept_local(conn, path)  # a new file in a keep-local folder
         source_id = ep.ensure_source(conn, kind="file", uri=uri, now=now, title=title, trust=trust,
                                      remote_ok=remote_ok)  # fmt: skip
         if not remote_ok:  # marked private since the last sync; the reverse is the user's call

@@ -94,9 +94,7 @@ class JobBoard:
         job.status = "running"
         job.done = 0
         try:
-            from pasi.ingest.registry import configured_connectors
-
-            connectors = configured_connectors(pasi.settings, clock=pasi.clock)
+            connectors = pasi.connectors()  # a remote vision model only through the gateway
             syncer = Syncer(
                 pasi.memory, max_bytes=pasi.settings.ingest_max_bytes, connectors=connectors
             )
