@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import Invoke
+from cli_support import Invoke
 from pasi.clock import fixed_clock
 from pasi.models.chat import ChatRequest, Message, ScriptedModel
 from pasi.privacy.audit import AuditLog

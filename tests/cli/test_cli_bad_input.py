@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import Invoke, assert_one_error_line, snapshot, write_conversation
+from cli_support import Invoke, assert_one_error_line, snapshot, write_conversation
 from pasi.cli.main import app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Invoke, assert_one_error_line
+from cli_support import Invoke, assert_one_error_line
 from locomo_files import write_locomo
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import Invoke
+from cli_support import Invoke
 from models.scripted_http import Reply, Seen, chunk, serve
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_cli_bench import _locomo
 
-from conftest import Invoke
+from cli_support import Invoke
 
 
 def test_bench_turn_prints_latency_percentiles(pasi: Invoke) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from cli_support import Invoke
 
 
 def test_charter_is_written_on_first_use_shown_and_set(pasi: Invoke, vault_dir: Path) -> None:

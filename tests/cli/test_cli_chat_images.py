@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from cli_support import Invoke
 from pasi.app import Pasi
 from pasi.models.chat import ScriptedModel
 from pasi.models.registry import Models

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Invoke, assert_one_error_line, snapshot, write_conversation
+from cli_support import Invoke, assert_one_error_line, snapshot, write_conversation
 from pasi.app import Pasi
 
 

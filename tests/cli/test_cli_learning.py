@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke, assert_one_error_line, write_conversation
+from cli_support import Invoke, assert_one_error_line, write_conversation
 from pasi.app import Pasi
 from pasi.models.chat import ChatRequest, ScriptedModel
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Invoke, snapshot
+from cli_support import Invoke, snapshot
 
 
 def _ingested(pasi: Invoke, tmp_path: Path) -> Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from conftest import Invoke, assert_one_error_line
+from cli_support import Invoke, assert_one_error_line
 from models.scripted_http import closed_port
 
 START_TIMEOUT = 60.0

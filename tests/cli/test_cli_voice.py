@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Invoke
+from cli_support import Invoke
 from pasi.senses.voice import read_wav
 from senses.speech import conversation, wav
 

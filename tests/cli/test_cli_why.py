@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import Invoke, assert_one_error_line
+from cli_support import Invoke, assert_one_error_line
 from pasi.app import Pasi
 from pasi.models.chat import Completion, ScriptedModel, ToolCall, replies
 from pasi.models.registry import Models
