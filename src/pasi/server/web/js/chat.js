@@ -4,6 +4,7 @@ import { AuthError, api, chatStream } from "./api.js";
 import { openDetail } from "./detail.js";
 import { renderMarkdown } from "./markdown.js";
 import { field, h, uid } from "./ui.js";
+import { talkButton } from "./voice.js";
 
 const KIND_NAMES = { memory: "memory", episode: "turn", item: "record" };
 const SOURCE_CHARS = 200; // the whole text is in the source's dialog
@@ -141,11 +142,24 @@ function build(onAuthError) {
   const input = h("textarea", { name: "message", rows: 2, required: true, placeholder: "Ask or tell pasi something" });
   const sendButton = h("button", { type: "submit", class: "primary" }, "Send");
   const state = { log, sendButton, busy: false };
+  const spoken = ({ transcript, reply, audioUrl }) => {
+    log.append(bubble("user", transcript));
+    const answer = bubble("assistant", reply);
+    answer.append(h("audio", { controls: true, src: audioUrl, "aria-label": "pasi's reply, spoken" }));
+    log.append(answer);
+    answer.querySelector("audio").play().catch(() => {}); // autoplay may be refused: the controls stay
+    answer.scrollIntoView({ block: "end" });
+  };
+  const talkFailed = (error) => {
+    if (error instanceof AuthError) return onAuthError(error);
+    log.append(h("li", { class: "message notice" }, h("p", { role: "alert" }, error.message)));
+  };
   const form = h(
     "form",
     { class: "composer", "aria-label": "Message pasi" },
     field("Message", input),
     sendButton,
+    talkButton(spoken, talkFailed),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
