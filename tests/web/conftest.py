@@ -1,74 +1,17 @@
-"""A real pasi server (uvicorn on 127.0.0.1) and real headless Chromium for the web app tests.
-
-The upstream model is a ScriptedModel that answers by citing the first memory its context
-shows, so an answer's sources are real rows of the user's vault. Screenshots go to
-``$PASI_TEST_ARTIFACTS`` or ``test-artifacts/`` at the repository root.
-"""
+"""Fixtures for the web app tests: real pasi servers (uvicorn on 127.0.0.1) and real headless
+Chromium (Debian's, through Playwright). Helpers live in web_server.py."""
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
+from web_server import CHROMIUM, CHROMIUM_ARGS, WebServer, citing_reply, serve
 
 from pasi.config import Settings
-from pasi.models.chat import ChatModel, ChatRequest, ScriptedModel
+from pasi.models.chat import ChatModel, ScriptedModel
 from pasi.server.app import create_app
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def artifacts_dir() -> Path:
-    folder = Path(os.environ.get("PASI_TEST_ARTIFACTS") or ROOT / "test-artifacts")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def citing_reply(request: ChatRequest) -> str:
-    """Answer with the first memory the context's data offers, cited by its tag, in Markdown."""
-    found = re.search(r'^\[(m\d+)\] memory[^"]*"(.*)"$', request.messages[0].content, re.MULTILINE)
-    if not found:
-        return "I do not know that yet."
-    return f"From what you told me: **{found.group(2)}** [{found.group(1)}]."
-
-
-@dataclass
-class WebServer:
-    url: str
-    app: FastAPI
-    token: str
-
-    def pasi(self, name: str = "alice"):
-        state = self.app.state
-        return state.sessions.session(state.users.require(name)).pasi
-
-
-def _serve(app: FastAPI) -> tuple[str, uvicorn.Server, threading.Thread, socket.socket]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the pasi server did not start")
-        time.sleep(0.01)
-    return f"http://127.0.0.1:{sock.getsockname()[1]}", server, thread, sock
 
 
 @pytest.fixture
@@ -85,7 +28,7 @@ def start_web(tmp_path: Path, embedder) -> Iterator[Callable[[ChatModel | None],
         app = create_app(settings, chat_model=chat_model, embedder=embedder, mcp=False)
         app.state.users.add("alice")
         token = app.state.users.create_token("alice")
-        url, server, thread, sock = _serve(app)
+        url, server, thread, sock = serve(app)
 
         def stop() -> None:
             server.should_exit = True

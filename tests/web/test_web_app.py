@@ -6,8 +6,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
-
-from conftest import WebServer, artifacts_dir
+from web_server import WebServer, artifacts_dir
 
 
 def open_app(page: Page, server: WebServer, view: str = "") -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from web_server import WebServer
 
-from conftest import WebServer
 from pasi.ingest.sync import Syncer
 from pasi.models.chat import ChatModel, ChatRequest, Completion, ScriptedModel, ToolCall
 

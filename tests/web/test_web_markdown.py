@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Page
-
-from conftest import WebServer
+from web_server import WebServer
 
 HOSTILE = """# Plan
 <img src=x onerror="window.owned=1"> <script>window.owned=2</script>

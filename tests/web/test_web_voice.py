@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from web_server import CHROMIUM, CHROMIUM_ARGS, WebServer
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, WebServer
 from pasi.models.chat import ChatModel, ScriptedModel
 from senses.speech import conversation
 
