@@ -17,7 +17,8 @@ from pydantic import BaseModel, Field
 
 from pasi.agent.events import Answer, TextDelta, ToolFinished, ToolStarted
 from pasi.server.auth import CurrentUser
-from pasi.server.errors import describe
+from pasi.server.errors import FieldError, describe
+from pasi.server.images import MAX_IMAGES, GivenImage, image_turn, read_images
 from pasi.server.sse import SSE_RESPONSE, event_stream, sse_line
 from pasi.server.threads import TurnThreads
 from pasi.server.turns import OfflineAnswer, TurnEvent, citations_json, run_turn
@@ -28,18 +29,32 @@ router = APIRouter(tags=["chat"])
 
 
 class ChatIn(BaseModel):
-    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, pattern=r"\S")
+    message: str = Field(default="", max_length=MAX_MESSAGE_CHARS)
+    images: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_IMAGES,
+        description="Images attached to the message, as data URLs (data:image/png;base64,...).",
+    )
 
 
 @router.post("/api/chat", response_class=StreamingResponse, responses=SSE_RESPONSE)
 async def chat(body: ChatIn, user: CurrentUser, request: Request) -> StreamingResponse:
     """One turn with the user's assistant, streamed as server-sent events."""
+    if not body.message.strip() and not body.images:
+        raise FieldError("write a message or attach an image", "message")
     threads: TurnThreads = request.app.state.threads
-    events = threads.iterate(lambda: run_turn(user.pasi, body.message.strip()))
-    return event_stream(_lines(events))
+    message = body.message.strip()
+    if not body.images:
+        return event_stream(_lines(threads.iterate(lambda: run_turn(user.pasi, message))))
+    given = [GivenImage(url, f"images.{i}") for i, url in enumerate(body.images)]
+    read = await threads.call(lambda: read_images(user.pasi, message, given))  # before the stream
+    events = threads.iterate(lambda: image_turn(user.pasi, read))
+    return event_stream(_lines(events, read.notice))
 
 
-async def _lines(events: AsyncIterator[TurnEvent]) -> AsyncIterator[str]:
+async def _lines(events: AsyncIterator[TurnEvent], notice: str | None = None) -> AsyncIterator[str]:
+    if notice:
+        yield sse_line({"type": "notice", "text": notice})
     try:
         async for event in events:
             data = event_json(event)

@@ -24,6 +24,7 @@ from pasi.errors import ConfigError, NotFoundError
 from pasi.models.chat import Message
 from pasi.server.auth import CurrentUser
 from pasi.server.errors import FieldError, describe, error_body
+from pasi.server.images import GivenImage, check_count, image_turn, read_images
 from pasi.server.sse import SSE_RESPONSE, event_stream, sse_line
 from pasi.server.threads import TurnThreads
 from pasi.server.turns import OfflineAnswer, TurnEvent, citations_json, run_turn
@@ -37,11 +38,21 @@ MAX_EMBED_INPUTS = 2048
 router = APIRouter(prefix="/v1", tags=["openai"])
 
 
+class ImageURLIn(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    url: str = Field(description="A data URL (data:image/png;base64,...); web URLs are refused.")
+    detail: str | None = None
+
+
 class TextPart(BaseModel):
+    """A content part: ``text`` is read, and ``image_url`` (a data URL) on the last message."""
+
     model_config = ConfigDict(extra="allow")
 
     type: str
     text: str | None = None
+    image_url: ImageURLIn | str | None = None
 
 
 class ChatMessageIn(BaseModel):
@@ -51,9 +62,21 @@ class ChatMessageIn(BaseModel):
     content: str | list[TextPart] | None = None
 
     def text(self) -> str:
-        if isinstance(self.content, list):  # images and other parts are not read
+        if isinstance(self.content, list):  # other parts (audio, files) are not read
             return "\n".join(p.text for p in self.content if p.type == "text" and p.text)
         return self.content or ""
+
+    def images(self, index: int) -> list[GivenImage]:
+        """The ``image_url`` parts, each named as ``messages.I.content.J.image_url``."""
+        if not isinstance(self.content, list):
+            return []
+        found = []
+        for j, part in enumerate(self.content):
+            url = part.image_url
+            if part.type == "image_url" and url is not None:
+                url = url if isinstance(url, str) else url.url
+                found.append(GivenImage(url, f"messages.{index}.content.{j}.image_url"))
+        return found
 
 
 class StreamOptions(BaseModel):
@@ -106,9 +129,16 @@ async def chat_completions(body: ChatCompletionIn, user: CurrentUser, request: R
     """A chat completion from the user's assistant; ``stream: true`` sends OpenAI chunks."""
     message, history = split_messages(body.messages)
     threads: TurnThreads = request.app.state.threads
+    images = body.messages[-1].images(len(body.messages) - 1)
     limit = body.max_completion_tokens or body.max_tokens
-    events = threads.iterate(lambda: run_turn(user.pasi, message, history, limit))
-    reply = _Reply(body.model, message, history)
+    if images:  # read before the response starts: a bad image is a 422 naming its part
+        check_count(images, f"messages.{len(body.messages) - 1}.content")
+        read = await threads.call(lambda: read_images(user.pasi, message, images))
+        events = threads.iterate(lambda: image_turn(user.pasi, read, history, limit))
+        reply = _Reply(body.model, read.text, history, read.notice)
+    else:
+        events = threads.iterate(lambda: run_turn(user.pasi, message, history, limit))
+        reply = _Reply(body.model, message, history)
     if body.stream:
         usage = body.stream_options is not None and body.stream_options.include_usage
         return event_stream(reply.chunks(events, include_usage=usage))
@@ -118,9 +148,10 @@ async def chat_completions(body: ChatCompletionIn, user: CurrentUser, request: R
 def split_messages(messages: list[ChatMessageIn]) -> tuple[str, list[Message]]:
     """The new turn (the last message, which must be the user's) and the history before it."""
     last = messages[-1]
-    if last.role != "user" or not last.text().strip():
+    if last.role != "user" or not (last.text().strip() or last.images(0)):
         raise FieldError(
-            "the last message must be the user's, with text: it is the new turn", "messages"
+            "the last message must be the user's, with text or an image: it is the new turn",
+            "messages",
         )
     history = []
     for given in messages[:-1]:
@@ -136,8 +167,11 @@ def split_messages(messages: list[ChatMessageIn]) -> tuple[str, list[Message]]:
 class _Reply:
     """One completion's identity (id, time, model) and its two shapes: whole or chunked."""
 
-    def __init__(self, model: str, message: str, history: list[Message]) -> None:
+    def __init__(
+        self, model: str, message: str, history: list[Message], notice: str | None = None
+    ) -> None:
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
+        self.notice = notice  # e.g. that the images were read without a vision model
         self.created = int(time.time())
         self.model = model
         self.prompt_tokens = estimate_tokens(message) + sum(
@@ -163,7 +197,7 @@ class _Reply:
                 }
             ],
             "usage": self._usage(answer.text),
-            "pasi": _extension(answer),
+            "pasi": _extension(answer, self.notice),
         }
 
     async def chunks(
@@ -177,7 +211,9 @@ class _Reply:
                     written.append(event.text)
                     yield sse_line(self._chunk({"content": event.text}))
                 elif isinstance(event, Answer | OfflineAnswer):
-                    yield sse_line(self._chunk({}, finish="stop", pasi=_extension(event)))
+                    yield sse_line(
+                        self._chunk({}, finish="stop", pasi=_extension(event, self.notice))
+                    )
         except Exception as error:  # the stream has started: the error is its last chunk
             message, status = describe(error)
             yield sse_line(error_body(message, status))
@@ -217,10 +253,11 @@ class _Reply:
         }
 
 
-def _extension(answer: Answer | OfflineAnswer) -> dict[str, Any]:
+def _extension(answer: Answer | OfflineAnswer, notice: str | None = None) -> dict[str, Any]:
     """pasi's own fields next to OpenAI's: where the answer came from (clients ignore them)."""
     answer_id = answer.answer_id if isinstance(answer, Answer) else None
-    return {"answer_id": answer_id, "model": answer.model, "citations": citations_json(answer)}
+    found = {"answer_id": answer_id, "model": answer.model, "citations": citations_json(answer)}
+    return found | ({"notice": notice} if notice else {})
 
 
 @router.post("/embeddings")
