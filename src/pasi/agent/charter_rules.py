@@ -46,13 +46,27 @@ def apply_charter(
     answer = "".join(text)
     kept = strip_bait(answer, message)
     pieces = text if kept == answer.rstrip() or kept == answer else [kept]
-    notices = []
-    minutes = chat_minutes(turn_times_today(memory, source_uri, charter, now), charter, now)
-    if budget_reached(charter, minutes):  # a write only then: most turns write nothing here
-        with memory.vault.write() as conn:
-            if consent.note_once(conn, charter.local_day(now).isoformat(), "budget", now):
-                notices.append(Notice(budget_note(charter, minutes), "budget"))
+    notices = _budget_notice(memory, charter, now, source_uri)
     return pieces, notices + ask_consent(memory, message, now)
+
+
+def _budget_notice(
+    memory: MemoryStore, charter: Charter, now: datetime, source_uri: str
+) -> list[Notice]:
+    """The day's budget note when it is due. Once given (or with no budget), a turn reads one
+    row and neither counts the day's turns nor opens a write."""
+    day = charter.local_day(now).isoformat()
+    if charter.daily_budget_minutes is None:
+        return []
+    if consent.was_noted(memory.vault.read(), day, "budget"):
+        return []
+    minutes = chat_minutes(turn_times_today(memory, source_uri, charter, now), charter, now)
+    if not budget_reached(charter, minutes):
+        return []
+    with memory.vault.write() as conn:  # a write only then: most turns write nothing here
+        if consent.note_once(conn, day, "budget", now):
+            return [Notice(budget_note(charter, minutes), "budget")]
+    return []
 
 
 def ask_consent(memory: MemoryStore, message: str, now: datetime) -> list[Notice]:

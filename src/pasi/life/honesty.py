@@ -127,30 +127,48 @@ def _values_differ(said: str, recorded: str) -> bool:
     return bool(said_words) and bool(recorded_words) and not (said_words & recorded_words)
 
 
+@dataclass(frozen=True)
+class _Analysis:
+    """What the checks need of a text, worked out once: a message is compared with up to
+    thirty records per turn, and each record only once."""
+
+    text: str
+    claims: dict[str, tuple[str, str]]
+    content: set[str]
+    facts: set[str]  # numbers and months
+    negated: bool
+
+
+def _analyse(text: str) -> _Analysis:
+    return _Analysis(
+        text, claims(text), _content(text), _dates_and_numbers(text), bool(_NEGATION.search(text))
+    )
+
+
 def contradiction(message: str, memory_id: int, record: str) -> Contradiction | None:
     """Whether ``message`` contradicts the memory ``record``, and how."""
-    said, recorded = claims(message), claims(record)
-    for key, (value, phrase) in said.items():
+    return _contradiction(_analyse(message), memory_id, record)
+
+
+def _contradiction(said: _Analysis, memory_id: int, record: str) -> Contradiction | None:
+    recorded = claims(record)
+    for key, (value, phrase) in said.claims.items():
         if key in recorded and _values_differ(value, recorded[key][0]):
             reason = f'the message says "{phrase.strip()}", the record says "{record}"'
             return Contradiction(memory_id, record, phrase.strip(), reason)
-    shared = _content(message) & _content(record)
-    said_facts, recorded_facts = _dates_and_numbers(message), _dates_and_numbers(record)
-    if (
-        len(shared) >= 2
-        and said_facts
-        and recorded_facts
-        and _incompatible(said_facts, recorded_facts)
-    ):
-        reason = (
-            f'the message gives {", ".join(sorted(said_facts))} where the record says "{record}"'
-        )
-        return Contradiction(memory_id, record, message.strip(), reason)
-    if _NEGATION.search(message) and not _NEGATION.search(record):
-        wanted = _content(record)
-        if len(wanted) >= 2 and len(wanted & _content(message)) >= 0.75 * len(wanted):
+    record_content = _content(record)
+    shared = said.content & record_content
+    if len(shared) >= 2 and said.facts:
+        recorded_facts = _dates_and_numbers(record)
+        if recorded_facts and _incompatible(said.facts, recorded_facts):
+            given = ", ".join(sorted(said.facts))
+            reason = f'the message gives {given} where the record says "{record}"'
+            return Contradiction(memory_id, record, said.text.strip(), reason)
+    if said.negated and not _NEGATION.search(record):
+        wanted = record_content
+        if len(wanted) >= 2 and len(wanted & said.content) >= 0.75 * len(wanted):
             reason = f'the message denies what the record says: "{record}"'
-            return Contradiction(memory_id, record, message.strip(), reason)
+            return Contradiction(memory_id, record, said.text.strip(), reason)
     return None
 
 
@@ -163,10 +181,16 @@ def states_something(message: str) -> bool:
     An open question ("when is my appointment?") asserts nothing; a statement, or a yes/no
     question with a premise ("my appointment is at 4, right?"), may.
     """
+    return not _open_question(message) and _asserts(_analyse(message))
+
+
+def _open_question(message: str) -> bool:
     words = _words(message)
-    if not words or words[0] in _WH:
-        return False
-    return bool(claims(message) or _NUMBER.search(message) or _NEGATION.search(message))
+    return not words or words[0] in _WH
+
+
+def _asserts(said: _Analysis) -> bool:
+    return bool(said.claims or _NUMBER.search(said.text) or said.negated)
 
 
 def find_contradictions(
@@ -181,7 +205,10 @@ def find_contradictions(
     ``candidates``: results of a search for the message already made (the context's), so no
     second search is needed; without them the memories are searched here.
     """
-    if not states_something(message):
+    if _open_question(message):  # most questions end here, before any analysis
+        return []
+    said = _analyse(message)  # once, not once per candidate
+    if not _asserts(said):
         return []
     if candidates is None:
         candidates = memory.recall(message, CANDIDATES, kind="memory")
@@ -189,7 +216,7 @@ def find_contradictions(
     for result in candidates:
         if result.kind != "memory" or not result.current:
             continue
-        found_one = contradiction(message, result.id, result.text)
+        found_one = _contradiction(said, result.id, result.text)
         if found_one is not None:
             found.append((found_one, result))
         if len(found) >= limit:

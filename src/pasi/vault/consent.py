@@ -77,3 +77,9 @@ def note_once(conn: sqlite3.Connection, day: str, kind: str, now: datetime) -> b
         "INSERT OR IGNORE INTO notices (day, kind, at) VALUES (?, ?, ?)", (day, kind, to_iso(now))
     )
     return cursor.rowcount == 1
+
+
+def was_noted(conn: sqlite3.Connection, day: str, kind: str) -> bool:
+    """Whether ``kind`` was noted on ``day``: a read, so a turn after the note writes nothing."""
+    row = conn.execute("SELECT 1 FROM notices WHERE day = ? AND kind = ?", (day, kind))
+    return row.fetchone() is not None
