@@ -225,3 +225,16 @@ def test_without_any_model_the_chat_answers_from_memory_with_sources(page: Page,
     expect(answer).to_contain_text("blue folder")
     sources = answer.get_by_role("region", name="Sources")
     expect(sources.get_by_role("button").first).to_contain_text(f"[m{memory.id}]")
+
+
+def test_erasing_everything_from_settings_leaves_an_empty_vault(
+    page: Page, web_server: WebServer
+) -> None:
+    web_server.pasi().memory.remember("My locker code is 4512")
+    open_app(page, web_server, "Settings")
+    page.locator("summary", has_text="Erase everything").click()
+    page.get_by_label("Type “erase everything” to confirm").fill("erase everything")
+    page.get_by_role("button", name="Erase everything").click()
+    expect(page.get_by_text(re.compile("pasi starts again with an empty vault"))).to_be_visible()
+    page.get_by_role("link", name="Memories").click()
+    expect(page.get_by_text("No memories yet", exact=False)).to_be_visible()
