@@ -94,7 +94,9 @@ class Indexer:
         episodes: Sequence[Episode],
         session_turns: dict[str, list[Episode]],
     ) -> None:
-        """Index new episodes; ``session_turns`` holds every turn of their sessions in order."""
+        """Index new episodes; ``session_turns`` holds their sessions' turns in order: all of
+        them, or the tail from ``2 * NEIGHBOURS`` turns before the first new one (the turns whose
+        context a new turn changes, and their neighbours)."""
         sessions = Sessions(session_turns)
         own = self._embed([episode_text(e) for e in episodes])
         embeddings = self._session_embeddings(conn, session_turns)
@@ -144,12 +146,11 @@ class Indexer:
     def _session_embeddings(
         self, conn: sqlite3.Connection, session_turns: dict[str, list[Episode]]
     ) -> dict[int, np.ndarray]:
+        """The own embeddings of the turns given (a session's tail may stand for all of it)."""
         if self.embedder is None:
             return {}
-        found: dict[int, np.ndarray] = {}
-        for key in session_turns:
-            found.update(search.session_embeddings(conn, key))
-        return found
+        ids = [turn.id for turns in session_turns.values() for turn in turns]
+        return search.episode_embeddings(conn, ids)
 
     @staticmethod
     def _context(conn: sqlite3.Connection, sessions: Sessions, episode_id: int) -> str:

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from pasi.clock import Clock, system_clock
 from pasi.errors import InputError, NotFoundError
-from pasi.memory.indexer import Indexer, session_key
+from pasi.memory.indexer import NEIGHBOURS, Indexer, session_key
 from pasi.memory.retrieval import Recalled, Retriever
 from pasi.memory.sensitive import classify
 from pasi.memory.text import check_statement
@@ -107,8 +107,10 @@ class MemoryStore:
             episodes = [added[i] for i in ids if i is not None]
             sessions: dict[str, list[Episode]] = {}
             for e in episodes:  # one query per session, not per turn: O(n) not O(n^2)
-                if session_key(e) not in sessions:
-                    sessions[session_key(e)] = ep.session_episodes(conn, e.source_id, e.session)
+                if session_key(e) not in sessions:  # new turns come last: only the tail counts
+                    sessions[session_key(e)] = ep.session_tail(
+                        conn, e.source_id, e.session, e.position, 2 * NEIGHBOURS
+                    )
             self.indexer.index_episodes(conn, episodes, sessions)
         return ids
 

@@ -108,6 +108,21 @@ def session_episodes(conn: sqlite3.Connection, source_id: int, session: str) -> 
     return [Episode.from_row(r) for r in rows]
 
 
+def session_tail(
+    conn: sqlite3.Connection, source_id: int, session: str, from_position: int, before: int
+) -> list[Episode]:
+    """The turns of a session from ``from_position`` on, after the ``before`` turns preceding
+    it, in order: what indexing a turn appended to a long session needs of it."""
+    rows = conn.execute(
+        "SELECT * FROM (SELECT * FROM episodes WHERE source_id = ? AND session = ?"
+        " AND position < ? ORDER BY position DESC LIMIT ?)"
+        " UNION ALL SELECT * FROM episodes WHERE source_id = ? AND session = ? AND position >= ?"
+        " ORDER BY position",
+        (source_id, session, from_position, before, source_id, session, from_position),
+    )
+    return [Episode.from_row(r) for r in rows]
+
+
 def recent_episodes(conn: sqlite3.Connection, source_id: int, limit: int) -> list[Episode]:
     rows = conn.execute(
         "SELECT * FROM episodes WHERE source_id = ? ORDER BY position DESC LIMIT ?",

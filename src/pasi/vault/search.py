@@ -89,14 +89,23 @@ def set_context(
     conn.execute("INSERT INTO search_vector_log (unit_id) VALUES (?)", (unit_id,))
 
 
-def session_embeddings(conn: sqlite3.Connection, session: str) -> dict[int, np.ndarray]:
-    """Own embeddings of the episode units of a session, by episode id."""
-    rows = conn.execute(
-        "SELECT ref_id, COALESCE(embedding, vector) FROM search_units"
-        " WHERE session = ? AND kind = 'episode' AND vector IS NOT NULL",
-        (session,),
-    )
-    return {r[0]: np.frombuffer(r[1], dtype=np.float32) for r in rows}
+def episode_embeddings(
+    conn: sqlite3.Connection, episode_ids: Iterable[int]
+) -> dict[int, np.ndarray]:
+    """Own embeddings of some episodes' units, by episode id: of the turns around a new one,
+    not of its whole session."""
+    wanted = list(dict.fromkeys(episode_ids))
+    found: dict[int, np.ndarray] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = conn.execute(
+            "SELECT ref_id, COALESCE(embedding, vector) FROM search_units"
+            f" WHERE kind = 'episode' AND ref_id IN ({','.join('?' * len(chunk))})"
+            " AND vector IS NOT NULL",
+            chunk,
+        )
+        found.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in rows)
+    return found
 
 
 def remove_unit(conn: sqlite3.Connection, kind: str, ref_id: int) -> None:
