@@ -191,6 +191,7 @@ class ContextAssembler:
         self._trust = TrustLookup(self.memory.vault.read())
         self._withholding = Withholding(self.memory.vault.read()) if self.remote else None
         found = self.memory.recall(message, self.limits.relevant_k, at=now)  # one search, two uses
+        self._trust.read_memories(r.id for r in found if r.kind == "memory")
         self._add_charter(context)
         self._add_contradictions(context, message, seen, found)
         self._add_profile(context, seen)
@@ -246,6 +247,7 @@ class ContextAssembler:
         cap = int(self.limits.profile_share * self.limits.tokens)
         conn = self.memory.vault.read()
         found = mem.profile_memories(conn, "user", PROFILE_KINDS, self.limits.profile_items)
+        self._trust.read_memories(memory.id for memory in found)
         for memory in found:
             self._add(context, self._memory_item(memory, "profile"), seen, cap)
 

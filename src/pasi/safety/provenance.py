@@ -156,6 +156,12 @@ class TrustLookup:
         ).fetchone()
         return bool(row and row[0])
 
+    def read_memories(self, memory_ids: Iterable[int]) -> None:
+        """Look up many memories' provenance in one query (a context quotes dozens)."""
+        missing = [i for i in memory_ids if i not in self._memories]
+        if missing:
+            self._memories.update(memory_provenance(self.conn, missing))
+
     def memory(self, memory_id: int) -> Provenance:
         if memory_id not in self._memories:
             self._memories.update(memory_provenance(self.conn, [memory_id]))
