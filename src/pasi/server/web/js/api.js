@@ -131,11 +131,11 @@ export async function readEvents(response, onEvent) {
 }
 
 /** POST /api/chat and call onEvent for each server-sent event as it arrives. */
-export async function chatStream(message, onEvent, signal) {
+export async function chatStream(message, onEvent, signal, images = []) {
   const response = await fetch("/api/chat", {
     method: "POST",
     headers: headers({ "Content-Type": "application/json", Accept: "text/event-stream" }),
-    body: JSON.stringify({ message }),
+    body: JSON.stringify(images.length ? { message, images } : { message }),
     signal,
   });
   if (!response.ok) throw await failure(response);

@@ -1,6 +1,7 @@
 // Chat: the answer streams in as the model writes it, rendered as Markdown, with its sources.
 
 import { AuthError, api, chatStream } from "./api.js";
+import { imagePicker, thumbnails } from "./attach.js";
 import { openDetail } from "./detail.js";
 import { renderMarkdown } from "./markdown.js";
 import { field, h, uid } from "./ui.js";
@@ -79,10 +80,12 @@ function confirmCard(event) {
   );
 }
 
-async function send(state, text) {
+async function send(state, text, images = []) {
   state.busy = true;
   state.sendButton.disabled = true;
-  state.log.append(bubble("user", text));
+  const asked = bubble("user", text);
+  if (images.length) asked.append(thumbnails(images));
+  state.log.append(asked);
   const answer = bubble("assistant", "");
   answer.setAttribute("aria-busy", "true");
   state.log.setAttribute("aria-busy", "true"); // announce the answer once, not every word
@@ -93,6 +96,7 @@ async function send(state, text) {
   answer.scrollIntoView({ block: "end" });
   let streamed = "";
   try {
+    const sent = images.map((image) => image.url);
     await chatStream(text, (event) => {
       if (event.type === "delta") {
         streamed += event.text;
@@ -111,7 +115,7 @@ async function send(state, text) {
         answer.append(h("p", { class: "error-text", role: "alert" }, event.message));
       }
       answer.scrollIntoView({ block: "end" });
-    });
+    }, undefined, sent);
   } catch (error) {
     if (error instanceof AuthError) throw error;
     answer.append(h("p", { class: "error-text", role: "alert" }, error.message));
@@ -154,19 +158,25 @@ function build(onAuthError) {
     if (error instanceof AuthError) return onAuthError(error);
     log.append(h("li", { class: "message notice" }, h("p", { role: "alert" }, error.message)));
   };
+  const picker = imagePicker(
+    (count) => { input.required = count === 0; }, // an image alone is a message too
+    (message) => log.append(h("li", { class: "message notice" }, h("p", { role: "alert" }, message))),
+  );
   const form = h(
     "form",
     { class: "composer", "aria-label": "Message pasi" },
+    picker.shown,
     field("Message", input),
     sendButton,
+    ...picker.controls,
     talkButton(spoken, talkFailed),
   );
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text || state.busy) return;
+    if ((!text && !picker.count()) || state.busy) return;
     input.value = "";
-    send(state, text).catch(onAuthError);
+    send(state, text, picker.take()).catch(onAuthError);
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
