@@ -258,6 +258,7 @@ def load_charter(vault_dir: Path) -> Charter:
     (its inode, modification time or size): an edit in any process is seen at once.
     """
     path = charter_path(vault_dir)
+    vault_files(vault_dir)  # cached or not, an encrypted vault not open here stays unreadable
     if not path.exists():
         write_default_charter(vault_dir)
     stat = path.stat()
