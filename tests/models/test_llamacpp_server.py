@@ -4,10 +4,6 @@ driven through pasi's OpenAI-compatible backend and the real ``openai`` SDK."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +11,9 @@ import jsonschema
 import llama_cpp.server.app  # noqa: F401  (installed by the test setup: fail, never skip)
 import numpy as np
 import pytest
-from scripted_http import closed_port
 
+from models.llamacpp_server import llamacpp_server
+from models.scripted_http import closed_port
 from pasi.config import load_settings
 from pasi.errors import ModelTimeoutError, ModelUnreachableError
 from pasi.models.chat import ChatRequest, Message
@@ -30,45 +27,12 @@ SCHEMA = {
     "additionalProperties": False,
 }
 HELLO = ChatRequest([Message("user", "hello")], max_tokens=12)
-START_TIMEOUT = 60.0
 
 
 @pytest.fixture(scope="module")
 def server_url(tiny_gguf: Path) -> Iterator[str]:
-    """The real server as a subprocess on 127.0.0.1; its start-up time is printed with -s."""
-    port = closed_port()
-    command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_gguf),
-        "--host", "127.0.0.1", "--port", str(port), "--model_alias", "tiny",
-        "--n_ctx", "512", "--embedding", "true",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        started = time.perf_counter()
-        _wait_until_up(url, process)
-        print(f"llama_cpp.server answered after {time.perf_counter() - started:.2f} s")
+    with llamacpp_server(tiny_gguf, n_ctx=512, embedding=True) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited: {process.stderr.read().decode()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("llama_cpp.server did not start")
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,6 @@ streamed or whole, is exactly what pasi recorded as its reply and what came from
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,45 +13,14 @@ import llama_cpp.server.app  # noqa: F401  (installed by the test setup: fail, n
 import pytest
 from live_server import RunningServer
 
-from models.scripted_http import closed_port
+from models.llamacpp_server import llamacpp_server
 from pasi.config import Settings
-
-START_TIMEOUT = 60.0
 
 
 @pytest.fixture(scope="module")
 def llama_url(tiny_gguf: Path) -> Iterator[str]:
-    port = closed_port()
-    command = [
-        sys.executable, "-m", "llama_cpp.server", "--model", str(tiny_gguf),
-        "--host", "127.0.0.1", "--port", str(port), "--model_alias", "tiny", "--n_ctx", "2048",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        _wait_until_up(url, process)
+    with llamacpp_server(tiny_gguf, n_ctx=2048) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            assert process.stderr is not None
-            raise RuntimeError(f"llama_cpp.server exited: {process.stderr.read()[-2000:]!r}")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("llama_cpp.server did not start")
 
 
 @pytest.fixture
