@@ -30,15 +30,6 @@ QUESTION = (
     "and she lives at Hauptstraße 5, 10115 Berlin."
 )
 SECRETS = ("Anna", "Berg", "anna.berg@example.com", "1234567", "Hauptstraße")
-EMAIL = """\
-From: Jonas Weber <jonas@example.org>
-To: me@example.net
-Subject: the locker
-Date: Tue, 05 Mar 2024 10:00:00 +0000
-Message-ID: <locker-1@example.org>
-
-The locker code for the sailing club is 4471, keep it quiet.
-"""
 
 
 def _pasi(tmp_path: Path, url: str) -> Pasi:
@@ -154,12 +145,11 @@ def test_tool_calls_run_with_real_names_and_their_results_go_back_pseudonymised(
 
 
 def test_withheld_sources_and_sensitive_memories_never_reach_a_remote_model(
-    tmp_path: Path,
+    tmp_path: Path, locker_email: Path
 ) -> None:
-    (tmp_path / "locker.eml").write_text(EMAIL)
     with serve(lambda _: _stream("I cannot see that.")) as server:
         pasi = _pasi(tmp_path, server.url)
-        Syncer(pasi.memory, max_bytes=1 << 20).ingest([tmp_path / "locker.eml"])
+        Syncer(pasi.memory, max_bytes=1 << 20).ingest([locker_email])
         source = pasi.vault.read().execute("SELECT remote_ok FROM sources WHERE kind = 'file'")
         assert source.fetchone()[0] == 0  # email is kept off cloud models by default
         locker = "The user's locker at the sailing club holds insulin"
@@ -173,15 +163,14 @@ def test_withheld_sources_and_sensitive_memories_never_reach_a_remote_model(
     assert answer.text.endswith(withheld_note(2))  # the email and the health memory
 
 
-def test_a_local_model_sees_everything_unpseudonymised(tmp_path: Path) -> None:
-    (tmp_path / "locker.eml").write_text(EMAIL)
+def test_a_local_model_sees_everything_unpseudonymised(tmp_path: Path, locker_email: Path) -> None:
     with serve(lambda _: _stream("It is 4471.")) as server:
         settings = Settings(
             vault=tmp_path / "vault", embedder="none",
             model=f"openai-compatible:{server.url}/v1#local-model",
         )  # fmt: skip
         pasi = Pasi(settings, clock=fixed_clock(NOW))
-        Syncer(pasi.memory, max_bytes=1 << 20).ingest([tmp_path / "locker.eml"])
+        Syncer(pasi.memory, max_bytes=1 << 20).ingest([locker_email])
         assert not isinstance(pasi.chat_model, PrivacyGateway)
         answer = pasi.assistant().ask("What is the locker code at the sailing club, Jonas?")
         audited = AuditLog(pasi.vault).entries()

@@ -17,15 +17,6 @@ from pasi.privacy.gateway import PrivacyGateway, VaultNames
 from pasi.vault import items as it
 
 SAID = datetime(2024, 3, 8, 18, 30, tzinfo=UTC)
-EMAIL = """\
-From: Jonas Weber <jonas@example.org>
-To: me@example.net
-Subject: the locker
-Date: Tue, 05 Mar 2024 10:00:00 +0000
-Message-ID: <locker-1@example.org>
-
-The locker code for the sailing club is 4471, keep it quiet.
-"""
 
 
 def echo_facts(request: ChatRequest) -> str:
@@ -40,13 +31,12 @@ def echo_facts(request: ChatRequest) -> str:
 
 
 def test_a_remote_fast_model_learns_from_safe_turns_only(
-    store: MemoryStore, tmp_path: Path
+    store: MemoryStore, locker_email: Path
 ) -> None:
     with store.vault.write() as conn:
         it.insert_entity(conn, "Anna Berg", [], {})
         answer_consent(conn, "health", True, SAID)  # the user agreed to health memories
-    (tmp_path / "locker.eml").write_text(EMAIL)
-    Syncer(store, max_bytes=1 << 20).ingest([tmp_path / "locker.eml"])
+    Syncer(store, max_bytes=1 << 20).ingest([locker_email])
     email_turns = [r[0] for r in store.vault.read().execute(
         "SELECT e.id FROM episodes e JOIN sources s ON s.id = e.source_id WHERE s.remote_ok = 0")]  # fmt: skip
     said = store.record_turns([

@@ -29,15 +29,6 @@ def lexical_store(vault: SQLiteVault) -> MemoryStore:
     return MemoryStore(vault, None, fixed_clock(NOW))
 
 
-EMAIL = """\
-From: Jonas Weber <jonas@example.org>
-To: me@example.net
-Subject: the locker
-Date: Tue, 05 Mar 2024 10:00:00 +0000
-Message-ID: <locker-1@example.org>
-
-The locker code for the sailing club is 4471, keep it quiet.
-"""
 PRIVATE_NOTE = """\
 ---
 title: Sailing club
@@ -48,12 +39,12 @@ The spare key to the sailing club boathouse is under the blue pot.
 OPEN_NOTE = "# Sailing club\n\nThe sailing club meets on Thursdays at the boathouse.\n"
 
 
-def _vault_with_private_things(store: MemoryStore, folder: Path) -> None:
-    (folder / "locker.eml").write_text(EMAIL)
+def _vault_with_private_things(store: MemoryStore, locker_email: Path) -> None:
+    folder = locker_email.parent
     (folder / "key.md").write_text(PRIVATE_NOTE)
     (folder / "club.md").write_text(OPEN_NOTE)
     report = Syncer(store, max_bytes=1 << 20).ingest(
-        [folder / "locker.eml", folder / "key.md", folder / "club.md"]
+        [locker_email, folder / "key.md", folder / "club.md"]
     )
     assert not report.failed
     store.remember_many([
@@ -67,9 +58,9 @@ def _texts(context) -> str:
 
 
 def test_email_and_private_notes_are_marked_not_for_cloud_models(
-    lexical_store: MemoryStore, tmp_path: Path
+    lexical_store: MemoryStore, locker_email: Path
 ) -> None:
-    _vault_with_private_things(lexical_store, tmp_path)
+    _vault_with_private_things(lexical_store, locker_email)
     rows = lexical_store.vault.read().execute(
         "SELECT uri, remote_ok FROM sources WHERE kind = 'file'"
     )
@@ -78,9 +69,9 @@ def test_email_and_private_notes_are_marked_not_for_cloud_models(
 
 
 def test_a_remote_context_leaves_them_out_and_counts_them(
-    lexical_store: MemoryStore, tmp_path: Path
+    lexical_store: MemoryStore, locker_email: Path
 ) -> None:
-    _vault_with_private_things(lexical_store, tmp_path)
+    _vault_with_private_things(lexical_store, locker_email)
     message = "What do you know about the sailing club?"
     clock = fixed_clock(NOW)
     local = ContextAssembler(lexical_store, clock).assemble(message)
@@ -94,9 +85,9 @@ def test_a_remote_context_leaves_them_out_and_counts_them(
 
 
 def test_recall_and_search_leave_them_out_for_a_remote_model(
-    lexical_store: MemoryStore, tmp_path: Path
+    lexical_store: MemoryStore, locker_email: Path
 ) -> None:
-    _vault_with_private_things(lexical_store, tmp_path)
+    _vault_with_private_things(lexical_store, locker_email)
     tools = default_tools()
     for name, secret in (("recall", "therapist"), ("search", "4471"), ("search", "blue pot")):
         call = ToolCall("c1", name, '{"query": "sailing club", "k": 10}')
@@ -108,9 +99,9 @@ def test_recall_and_search_leave_them_out_for_a_remote_model(
 
 
 def test_query_data_reads_no_row_of_a_withheld_source_for_a_remote_model(
-    lexical_store: MemoryStore, tmp_path: Path
+    lexical_store: MemoryStore, locker_email: Path
 ) -> None:
-    _vault_with_private_things(lexical_store, tmp_path)
+    _vault_with_private_things(lexical_store, locker_email)
     tools = default_tools()
     for sql in ("SELECT id, subject, snippet FROM emails",
                 "WITH mine AS (SELECT * FROM emails) SELECT count(*) AS n FROM mine",
