@@ -20,6 +20,7 @@ from pasi.errors import PasiError
 from pasi.ingest.document import Document, IngestError, file_uri, sha256_file
 from pasi.ingest.people import People
 from pasi.ingest.registry import Connectors, default_connectors
+from pasi.ingest.sealed import plaintext_copy, relocate, sealed_name
 from pasi.ingest.writer import write_documents
 from pasi.memory.store import MemoryStore
 from pasi.vault import episodes as ep
@@ -163,6 +164,18 @@ class Syncer:
         (report.updated if known else report.added).append(name)
 
     def _read(self, path: Path, known: _Known | None) -> tuple[str, list[Document] | None]:
+        files = getattr(self.vault, "files", None)
+        name = sealed_name(files, path)
+        if name is None:
+            return self._read_plain(path, known)
+        with plaintext_copy(files, name) as copy:  # an upload sealed in an encrypted vault
+            try:
+                digest, documents = self._read_plain(copy, known)
+            except IngestError as error:
+                raise IngestError(str(error).replace(str(copy), str(path))) from None
+            return digest, None if documents is None else relocate(documents, copy, path)
+
+    def _read_plain(self, path: Path, known: _Known | None) -> tuple[str, list[Document] | None]:
         connector = self.connectors.for_path(path)
         if connector is None:
             raise _Unsupported

@@ -1,7 +1,7 @@
 """Sources and ingest: what is connected, uploading files, and sync jobs with progress.
 
 An upload is saved under the vault's ``uploads/`` folder (a file of the same name is replaced,
-so uploading a new version updates that source) and then read by the same
+so uploading a new version updates that source; sealed in an encrypted vault) and then read by the same
 :class:`~pasi.ingest.sync.Syncer` as ``pasi ingest``, in a background job the client polls.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
+import shutil
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from pydantic import BaseModel, Field
 
 from pasi.errors import NotFoundError
+from pasi.ingest.sealed import private_folder
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import FieldError, PasiRoute, TooLargeError, UnsupportedFileError
 from pasi.server.rest.jobs import IngestJob, JobBoard, job_board, jobs_lifespan, uploads_dir
@@ -162,43 +163,39 @@ def safe_name(name: str | None) -> str:
 
 
 def _save_all(pasi, uploads: list[UploadFile], limit: int) -> list[Path]:
-    """Every upload received and checked first, then all moved into place: one refused file
-    (too large, unreadable) leaves the uploads folder as it was."""
+    """Every upload received and checked first, then all stored: one refused file (too large,
+    unreadable) leaves the uploads folder as it was. They are received in a private folder
+    (in RAM where possible) and stored through the vault's files, so an encrypted vault keeps
+    them sealed and the plaintext never lands beside it."""
     folder = uploads_dir(pasi)
     folder.mkdir(parents=True, exist_ok=True)
-    received: dict[str, Path] = {}
+    inbox = private_folder()
     try:
+        received: dict[str, Path] = {}
         for upload in uploads:
             name = safe_name(upload.filename)
-            if name in received:
-                received.pop(name).unlink(missing_ok=True)  # the same name twice: the last wins
-            received[name] = _receive(folder, name, upload, limit)
-    except BaseException:
-        for temp in received.values():
-            temp.unlink(missing_ok=True)
-        raise
-    for name, temp in received.items():
-        os.replace(temp, folder / name)
-    return [folder / name for name in received]
+            received[name] = _receive(inbox, name, upload, limit)  # the same name twice: last wins
+        files = pasi.vault.files
+        prefix = folder.relative_to(Path(pasi.vault.directory)).as_posix()
+        return [files.write_bytes(f"{prefix}/{name}", temp.read_bytes())
+                for name, temp in received.items()]  # fmt: skip
+    finally:
+        shutil.rmtree(inbox, ignore_errors=True)
 
 
-def _receive(folder: Path, name: str, upload: UploadFile, limit: int) -> Path:
-    """The upload in a hidden temporary file beside its final place, checked."""
+def _receive(inbox: Path, name: str, upload: UploadFile, limit: int) -> Path:
+    """The upload in the private inbox under its own name, checked."""
     from pasi.ingest.registry import default_connectors
 
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=Path(name).suffix, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            _copy_limited(upload, out, limit)
-        if default_connectors(max_bytes=limit).for_path(Path(temp)) is None:
-            raise UnsupportedFileError(
-                f"pasi cannot read '{upload.filename}': no connector reads this kind of file "
-                "(docs/sources.md lists the formats)"
-            )
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
+    path = inbox / name
+    with path.open("wb") as out:
+        _copy_limited(upload, out, limit)
+    if default_connectors(max_bytes=limit).for_path(path) is None:
+        raise UnsupportedFileError(
+            f"pasi cannot read '{upload.filename}': no connector reads this kind of file "
+            "(docs/sources.md lists the formats)"
+        )
+    return path
 
 
 def _copy_limited(upload: UploadFile, out, limit: int) -> None:
