@@ -17,7 +17,7 @@ from pasi.safety import actions as store
 from pasi.safety.actions import PendingAction
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import ConflictError, PasiRoute
-from pasi.server.rest.schemas import ERRORS
+from pasi.server.rest.schemas import ERRORS, Id
 
 router = APIRouter(prefix="/api", tags=["actions"], route_class=PasiRoute, responses=ERRORS)
 
@@ -69,7 +69,7 @@ def _pending(user: CurrentUser, action_id: int) -> None:
 
 
 @router.post("/actions/{action_id}/approve", response_model=ActionOut)
-def approve_action(user: CurrentUser, action_id: int) -> ActionOut:
+def approve_action(user: CurrentUser, action_id: Id) -> ActionOut:
     """Run the stored call exactly as shown; its result joins the conversation."""
     _pending(user, action_id)
     decision = approve(user.pasi.memory, action_id, clock=user.pasi.clock)
@@ -77,7 +77,7 @@ def approve_action(user: CurrentUser, action_id: int) -> ActionOut:
 
 
 @router.post("/actions/{action_id}/deny", response_model=ActionOut)
-def deny_action(user: CurrentUser, action_id: int) -> ActionOut:
+def deny_action(user: CurrentUser, action_id: Id) -> ActionOut:
     """Refuse the call: it never runs, and the refusal joins the conversation."""
     _pending(user, action_id)
     return _out(deny(user.pasi.memory, action_id, clock=user.pasi.clock).action)

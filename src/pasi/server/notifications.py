@@ -38,6 +38,7 @@ from pasi.server.users import UserSession
 
 POLL_SECONDS = 1.0  # how often an open stream looks for new deliveries
 KEEPALIVE_SECONDS = 15.0  # a comment line so proxies and browsers keep the stream open
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a larger one would fail in SQL, not as a 422
 
 
 class SchedulerPool:
@@ -144,7 +145,7 @@ def _pool(request: Request) -> SchedulerPool | None:
 def list_notifications(
     user: CurrentUser,
     request: Request,
-    after: int = Query(0, ge=0),
+    after: int = Query(0, ge=0, le=MAX_ID),
     limit: int = Query(50, ge=1, le=500),
 ) -> list[dict[str, Any]]:
     """Notifications sent to the web app after delivery ``after``, oldest first."""
@@ -156,7 +157,9 @@ def list_notifications(
 
 @router.get("/notifications/log", response_model=list[DeliveryOut])
 def delivery_log(
-    user: CurrentUser, after: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000)
+    user: CurrentUser,
+    after: int = Query(0, ge=0, le=MAX_ID),
+    limit: int = Query(100, ge=1, le=1000),
 ) -> list[dict[str, Any]]:
     """The deliveries log: every channel's outcome and every quiet-hours suppression, and why."""
     rows = deliveries(user.pasi.vault, after_id=after, limit=limit)
@@ -170,7 +173,9 @@ def delivery_log(
 async def stream_notifications(
     user: CurrentUser,
     request: Request,
-    after: int | None = Query(None, ge=0, description="Send deliveries after this id first."),
+    after: int | None = Query(
+        None, ge=0, le=MAX_ID, description="Send deliveries after this id first."
+    ),
     last_event_id: str | None = Header(None, alias="Last-Event-ID"),
 ) -> StreamingResponse:
     """Reminders, check-ins and briefs as they are delivered, as server-sent events."""
@@ -185,7 +190,7 @@ async def stream_notifications(
 
 def _resume_point(after: int | None, last_event_id: str | None) -> int | None:
     if last_event_id is not None and last_event_id.strip().isdigit():
-        return int(last_event_id.strip())
+        return min(int(last_event_id.strip()), MAX_ID)
     return after
 
 
