@@ -88,12 +88,7 @@ def search(
 ) -> SearchOut:
     """Memories and turns (chats and ingested files), best first, with where each came from."""
     found = user.pasi.memory.recall(q, k, kind=kind)
-    hits = [
-        SearchHit(kind=r.kind, id=r.id, text=r.text, score=r.score, at=r.at, speaker=r.speaker,
-                  source=r.source, current=r.current, evidence=list(r.evidence))
-        for r in found
-    ]  # fmt: skip
-    return SearchOut(query=q, hits=hits)
+    return SearchOut(query=q, hits=[SearchHit.of(r) for r in found])
 
 
 @router.get("/memories/{memory_id}", response_model=MemoryDetail)

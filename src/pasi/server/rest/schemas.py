@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Path
 from pydantic import BaseModel, Field
 
+from pasi.memory.retrieval import Recalled
 from pasi.vault.records import MEMORY_KINDS, Episode, Memory, Source
 
 MemoryKind = Literal["fact", "preference", "event", "plan", "relationship"]
@@ -34,6 +36,10 @@ ERRORS = {
 }
 
 
+# The ``of`` constructors pass a record's every field: the model keeps those it declares and
+# ignores the rest, so what the API shows is chosen here and a new column stays internal.
+
+
 class SourceOut(BaseModel):
     id: int
     kind: str
@@ -44,8 +50,7 @@ class SourceOut(BaseModel):
 
     @classmethod
     def of(cls, source: Source) -> SourceOut:
-        return cls(id=source.id, kind=source.kind, uri=source.uri, title=source.title,
-                   trust=source.trust, remote_ok=source.remote_ok)  # fmt: skip
+        return cls(**asdict(source))
 
 
 class MemoryOut(BaseModel):
@@ -66,14 +71,7 @@ class MemoryOut(BaseModel):
 
     @classmethod
     def of(cls, memory: Memory) -> MemoryOut:
-        return cls(
-            id=memory.id, text=memory.text, kind=memory.kind, subject=memory.subject,
-            valid_from=memory.valid_from, valid_to=memory.valid_to,
-            recorded_at=memory.recorded_at, confidence=memory.confidence,
-            current=memory.is_current, superseded_by=memory.superseded_by,
-            sensitivity=memory.sensitivity, source_id=memory.source_id, note=memory.note,
-            evidence=list(memory.evidence),
-        )  # fmt: skip
+        return cls(**asdict(memory), current=memory.is_current)
 
 
 class EpisodeOut(BaseModel):
@@ -93,13 +91,7 @@ class EpisodeOut(BaseModel):
 
     @classmethod
     def of(cls, episode: Episode, source: Source | None) -> EpisodeOut:
-        return cls(
-            id=episode.id, source_id=episode.source_id,
-            source=SourceOut.of(source) if source else None, session=episode.session,
-            position=episode.position, role=episode.role, speaker=episode.speaker,
-            text=episode.text, occurred_at=episode.occurred_at,
-            recorded_at=episode.recorded_at, external_id=episode.external_id,
-        )  # fmt: skip
+        return cls(**asdict(episode), source=SourceOut.of(source) if source else None)
 
 
 class MemoryPage(BaseModel):
@@ -146,6 +138,10 @@ class SearchHit(BaseModel):
     source: str | None
     current: bool
     evidence: list[int]
+
+    @classmethod
+    def of(cls, recalled: Recalled) -> SearchHit:
+        return cls(**asdict(recalled))
 
 
 class SearchOut(BaseModel):
