@@ -63,7 +63,23 @@ class SchedulerPool:
                 scheduler = build_scheduler(pasi.vault, channels, clock=pasi.clock)
                 scheduler.start()
                 self._running[pasi.vault.directory] = scheduler
+                # A vault closed under the pool (UserSessions.release before an erasure) is
+                # forgotten at once: nothing keeps the closed vault, and the user's next
+                # request starts a scheduler on the fresh one.
+                directory = pasi.vault.directory
+                pasi.vault.before_close(lambda: self._forget(directory, scheduler))
             return scheduler
+
+    def _forget(self, directory: Path, scheduler: Scheduler) -> None:
+        with self._lock:
+            if self._running.get(directory) is scheduler:
+                del self._running[directory]
+        scheduler.stop()  # the vault's own hook stops it too; stopping twice is harmless
+
+    def held(self) -> list[Path]:
+        """The vault directories that have a scheduler running now."""
+        with self._lock:
+            return list(self._running)
 
     def wake(self) -> None:
         for scheduler in list(self._running.values()):
