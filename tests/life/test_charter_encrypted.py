@@ -5,28 +5,20 @@ from __future__ import annotations
 import json
 import shlex
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
-from pasi.cli.main import app
 from pasi.vault.files import is_sealed
+from vault.crypto_helpers import Run, cli_on
 
-Run = Callable[..., Result]
 SECRET = "Marguerite and the quiet garden"
 PASSPHRASE = "correct horse"
 
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    def invoke(*args: str, **env: str) -> Result:
-        argv = ["--vault", str(tmp_path / "vault"), "--embedder", "none", *args]
-        return CliRunner(env={"COLUMNS": "200", **env}).invoke(app, argv, catch_exceptions=False)
-
-    return invoke
+    return cli_on(tmp_path / "vault")
 
 
 def _plaintext_files(directory: Path, text: str) -> list[str]:

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
 import pytest
-from click.testing import Result
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
-from typer.testing import CliRunner
 
-from pasi.cli.main import app
 from pasi.vault.cipher import is_encrypted
 from pasi.vault.sqlite import DB_FILE
-
-Run = Callable[..., Result]
+from vault.crypto_helpers import Run, cli_on
 
 
 class MemoryKeyring(KeyringBackend):
@@ -61,11 +57,7 @@ def no_keyring() -> Iterator[None]:
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    def invoke(*args: str, **env: str) -> Result:
-        argv = ["--vault", str(tmp_path / "vault"), "--embedder", "none", *args]
-        return CliRunner(env={"COLUMNS": "200", **env}).invoke(app, argv, catch_exceptions=False)
-
-    return invoke
+    return cli_on(tmp_path / "vault")
 
 
 def test_init_encrypt_then_every_command_needs_the_passphrase(run: Run, tmp_path: Path) -> None:
