@@ -44,6 +44,15 @@ def _remember_call() -> Completion:
     return _calls(("remember", '{"text": "The board meeting moved to Friday"}'))
 
 
+def _held_remember(store: MemoryStore) -> actions.PendingAction:
+    """A turn tainted by the email whose ``remember`` call waits for the user's consent."""
+    _email(store)
+    model = ScriptedModel(replies(_remember_call()))
+    _turn(Assistant(store, model, clock=store.clock), "What does mallory want? IBAN")
+    [held] = actions.list_actions(store.vault.read())
+    return held
+
+
 def test_external_text_is_marked_quoted_and_cannot_close_its_block(store: MemoryStore) -> None:
     _email(store)
     model = ScriptedModel(replies("Mallory sent an odd email."))
@@ -95,10 +104,7 @@ def test_after_external_text_a_side_effect_waits_and_the_turn_ends(store: Memory
 
 
 def test_approving_runs_the_stored_call_once_and_records_it(store: MemoryStore) -> None:
-    _email(store)
-    model = ScriptedModel(replies(_remember_call()))
-    _turn(Assistant(store, model, clock=store.clock), "What does mallory want? IBAN")
-    [held] = actions.list_actions(store.vault.read())
+    held = _held_remember(store)
     decision = approve(store, held.id, clock=store.clock)
     assert decision.result is not None and decision.result.ok
     assert [m.text for m in store.list()] == ["The board meeting moved to Friday"]
@@ -115,10 +121,7 @@ def test_approving_runs_the_stored_call_once_and_records_it(store: MemoryStore) 
 
 
 def test_denying_records_the_no_and_runs_nothing(store: MemoryStore) -> None:
-    _email(store)
-    model = ScriptedModel(replies(_remember_call()))
-    _turn(Assistant(store, model, clock=store.clock), "What does mallory want? IBAN")
-    [held] = actions.list_actions(store.vault.read())
+    held = _held_remember(store)
     decision = deny(store, held.id, clock=store.clock)
     assert decision.result is None and decision.action.status == "denied"
     assert store.list() == []

@@ -28,18 +28,24 @@ def _read_until(fd: int, wanted: bytes, seconds: float = 60) -> bytes:
     return seen
 
 
-def test_a_due_reminder_prints_in_an_interactive_chat(tmp_path: Path) -> None:
+def _vault_with_an_overdue_reminder(tmp_path: Path, text: str) -> Path:
+    """A vault whose one reminder was due long ago, with no quiet hours (tests run at any hour)."""
     vault_dir = tmp_path / "vault"
     with SQLiteVault(vault_dir) as vault:
         load_charter(vault_dir)
-        for field in ("quiet_start", "quiet_end"):  # the test may run at any hour
+        for field in ("quiet_start", "quiet_end"):
             set_charter_field(vault_dir, field, "")
-        reminder = Reminders(vault, "UTC").add("stand up and stretch", "in 1 hour")
+        reminder = Reminders(vault, "UTC").add(text, "in 1 hour")
         with vault.write() as conn:
             conn.execute(
                 "UPDATE scheduled_jobs SET next_at = '2000-01-01T00:00:00+00:00' WHERE id = ?",
                 (reminder.job_id,),
             )
+    return vault_dir
+
+
+def test_a_due_reminder_prints_in_an_interactive_chat(tmp_path: Path) -> None:
+    vault_dir = _vault_with_an_overdue_reminder(tmp_path, "stand up and stretch")
     main, child = pty.openpty()
     env = {**os.environ, "PASI_MODEL": "none", "PASI_NOTIFY_DESKTOP": "false"}
     argv = [sys.executable, "-m", "pasi", "--vault", str(vault_dir), "--embedder", "none", "chat"]
@@ -63,17 +69,7 @@ def test_a_due_reminder_prints_in_an_interactive_chat(tmp_path: Path) -> None:
 def test_the_foreground_scheduler_prints_reminders_and_stops_on_sigterm(tmp_path: Path) -> None:
     import signal
 
-    vault_dir = tmp_path / "vault"
-    with SQLiteVault(vault_dir) as vault:
-        load_charter(vault_dir)
-        for field in ("quiet_start", "quiet_end"):
-            set_charter_field(vault_dir, field, "")
-        reminder = Reminders(vault, "UTC").add("drink water", "in 1 hour")
-        with vault.write() as conn:
-            conn.execute(
-                "UPDATE scheduled_jobs SET next_at = '2000-01-01T00:00:00+00:00' WHERE id = ?",
-                (reminder.job_id,),
-            )
+    vault_dir = _vault_with_an_overdue_reminder(tmp_path, "drink water")
     env = {**os.environ, "PASI_NOTIFY_DESKTOP": "false"}
     argv = [sys.executable, "-m", "pasi", "--vault", str(vault_dir), "scheduler", "run"]
     process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
