@@ -23,6 +23,7 @@ from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import FieldError, PasiRoute
 from pasi.server.rest.schemas import ERRORS, MemoryOut
 from pasi.server.rest.sources import upload_limit
+from pasi.server.users import LOCAL_USER
 from pasi.vault import memories as mem
 from pasi.vault.records import MEMORY_KINDS
 
@@ -167,9 +168,13 @@ def read_settings(user: CurrentUser, request: Request) -> SettingsOut:
 
 @router.post("/settings/test-model", response_model=TestModelOut)
 def test_model(user: CurrentUser, body: TestModelIn) -> TestModelOut:
-    """Send one short request to a model; ``ok`` false with the backend's error when it fails."""
+    """Send one short request to a model; ``ok`` false with the backend's error when it fails.
+
+    A spec the settings do not name is tested only when its server is on this machine (a
+    loopback address), or for the server's own user ``local``: no other token holder can make
+    the server send requests to hosts of their choosing (or spend its API key)."""
     settings = user.pasi.settings
-    spec = _spec_to_test(body, settings)
+    spec = _spec_to_test(body, settings, owner=user.name == LOCAL_USER)
     if spec is None:
         return TestModelOut(ok=False, spec=None, model=None, local=None, elapsed_ms=None,
                             reply=None, error="no model is configured for this tier")  # fmt: skip
@@ -204,9 +209,10 @@ def _without_secrets(message: str, settings: Settings, spec: ModelSpec) -> str:
     return " ".join(message.split())
 
 
-def _spec_to_test(body: TestModelIn, settings: Settings) -> ModelSpec | None:
+def _spec_to_test(body: TestModelIn, settings: Settings, *, owner: bool) -> ModelSpec | None:
     """The spec to test. A llama.cpp file must be one already configured: a client may not
-    make the server load an arbitrary file from its disk."""
+    make the server load an arbitrary file from its disk. Another spec must be configured or
+    served on this machine, unless the server's owner asks."""
     (fast_setting, fast), (strong_setting, strong) = tier_settings(settings)
     if body.spec is None or not body.spec.strip():
         setting, text = (fast_setting, fast) if body.tier == "fast" else (strong_setting, strong)
@@ -222,7 +228,30 @@ def _spec_to_test(body: TestModelIn, settings: Settings) -> ModelSpec | None:
                 f"'{body.spec}' is not a configured model: the connection test loads a GGUF "
                 "file only when a setting names it", param="spec",
             )  # fmt: skip
+    elif spec is not None and not owner and not _configured_or_loopback(spec, settings):
+        raise FieldError(
+            f"'{body.spec}' is not a configured model and its server is not on this machine: "
+            "only the server's own user ('local') may test other hosts", param="spec",
+        )  # fmt: skip
     return spec
+
+
+def _configured_or_loopback(spec: ModelSpec, settings: Settings) -> bool:
+    """Named by a model setting, or its server's address is loopback (written as such: a
+    host name is not looked up, so DNS cannot point it elsewhere)."""
+    from ipaddress import ip_address
+
+    named = (settings.model, settings.fast_model, settings.strong_model)
+    if str(spec) in {str(parse_spec(t)) for t in named if t.strip().lower() != "auto"}:
+        return True
+    url = {"ollama": settings.ollama_url, "openai": "https://api.openai.com/v1"}.get(
+        spec.backend, spec.base_url or ""
+    )
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+        return host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @router.get("/profile", response_model=ProfileOut)
