@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
+import numpy as np
+
 from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
@@ -162,6 +164,8 @@ class Retriever:
             return {}
         self.vectors.refresh(conn, version)
         qv = self.embedder.embed([query.text])[0]
+        if not np.isfinite(qv).all() or not qv.any():
+            return {}  # a zero vector carries no meaning: no dense candidates, no dense score
         dense = dict(self.vectors.search(qv, self.params.candidates))
         dense.update(self.vectors.scores_for(qv, lexical_ids))
         return dense

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 @runtime_checkable
 class Embedder(Protocol):
-    """Turns texts into unit-length float32 vectors of a fixed ``dim``."""
+    """Turns texts into unit-length float32 vectors of a fixed ``dim`` (all zeros for a text
+    without meaning, such as the empty one: dense scoring takes that as no signal)."""
 
     name: str
     dim: int
@@ -56,8 +57,13 @@ class WordLlamaEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._load().embed(list(texts), norm=True, batch_size=256)
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        model = self._load()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            vectors = model.embed(list(texts), norm=True, batch_size=256)
+        # A text with no known word (the empty one) has a zero sum, which WordLlama divides by
+        # its zero norm: NaN. A zero vector instead says "no meaning" (cosine 0 with anything).
+        vectors = np.nan_to_num(np.asarray(vectors, dtype=np.float32), nan=0.0)
+        return np.ascontiguousarray(vectors)
 
 
 def make_embedder(spec: str, settings: Settings | None = None) -> Embedder | None:
