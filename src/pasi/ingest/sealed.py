@@ -23,10 +23,20 @@ from pasi.vault.files import MAGIC, VaultFiles
 SHM = Path("/dev/shm")
 
 
-def private_folder() -> Path:
-    """A new folder only this user can open (``mkdtemp`` makes it mode 700), in RAM if possible."""
-    base = SHM if SHM.is_dir() and os.access(SHM, os.W_OK | os.X_OK) else None
+def private_folder(need: int = 0) -> Path:
+    """A new folder only this user can open (``mkdtemp`` makes it mode 700): in RAM when
+    ``/dev/shm`` exists and has room for ``need`` bytes (containers often give it 64 MiB),
+    else in the system's temporary folder."""
+    base = SHM if _has_room(SHM, need) else None
     return Path(tempfile.mkdtemp(prefix="pasi-", dir=base))
+
+
+def _has_room(folder: Path, need: int) -> bool:
+    try:
+        usable = folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+        return usable and shutil.disk_usage(folder).free > need
+    except OSError:
+        return False
 
 
 def sealed_name(files: VaultFiles | None, path: Path) -> str | None:
@@ -47,7 +57,7 @@ def plaintext_copy(files: VaultFiles, name: str) -> Iterator[Path]:
     """The decrypted file in a private folder under its own name, with its modification time;
     the folder is deleted on leaving, whatever happened."""
     sealed = files.path(name)
-    folder = private_folder()
+    folder = private_folder(sealed.stat().st_size)
     try:
         copy = folder / sealed.name
         fd = os.open(copy, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

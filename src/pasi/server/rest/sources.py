@@ -169,7 +169,7 @@ def _save_all(pasi, uploads: list[UploadFile], limit: int) -> list[Path]:
     them sealed and the plaintext never lands beside it."""
     folder = uploads_dir(pasi)
     folder.mkdir(parents=True, exist_ok=True)
-    inbox = private_folder()
+    inbox = private_folder(upload_limit(pasi.settings))  # a request holds at most this much
     try:
         received: dict[str, Path] = {}
         for upload in uploads:
