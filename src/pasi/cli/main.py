@@ -21,13 +21,13 @@ from pasi.cli import audit as audit_cli
 from pasi.cli import bench, chat, io, memories, why
 from pasi.cli import charter as charter_cli
 from pasi.cli import ingest as ingest_cli
+from pasi.cli import life as life_cli
 from pasi.cli import mcp as mcp_cli
 from pasi.cli import models as models_cli
 from pasi.cli import privacy as privacy_cli
-from pasi.cli import life as life_cli
+from pasi.cli import serve as serve_cli
 from pasi.cli import vault as vault_cli
 from pasi.cli import voice as voice_cli
-from pasi.cli import serve as serve_cli
 from pasi.cli.common import State
 from pasi.errors import PasiError
 
@@ -105,10 +105,10 @@ ingest_cli.register(app)
 vault_cli.register(app)
 serve_cli.register(app)
 mcp_cli.register(app)
-app.add_typer(memories.memories_app, name="memories")
 life_cli.register(app)
 charter_cli.register(app)
 voice_cli.register(app)
+app.add_typer(memories.memories_app, name="memories")
 app.add_typer(bench.bench_app, name="bench")
 app.add_typer(actions_cli.actions_app, name="actions")
 app.add_typer(models_cli.models_app, name="models")
