@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_support import Invoke, assert_one_error_line
+
 from pasi.app import Pasi
 from pasi.models.chat import ChatRequest, Completion, ScriptedModel, ToolCall
 from pasi.models.registry import Models

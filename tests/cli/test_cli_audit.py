@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cli_support import Invoke
+
 from pasi.clock import fixed_clock
 from pasi.models.chat import ChatRequest, Message, ScriptedModel
 from pasi.privacy.audit import AuditLog

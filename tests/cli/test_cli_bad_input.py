@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from cli_support import Invoke, assert_one_error_line, snapshot, write_conversation
 from typer.testing import CliRunner
 
-from cli_support import Invoke, assert_one_error_line, snapshot, write_conversation
 from pasi.cli.main import app
 
 

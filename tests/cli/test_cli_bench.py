@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from cli_support import Invoke, assert_one_error_line
+
 from locomo_files import write_locomo
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from cli_support import Invoke
+
 from models.scripted_http import Reply, Seen, chunk, serve
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_cli_bench import _locomo
-
 from cli_support import Invoke
+from test_cli_bench import _locomo
 
 
 def test_bench_turn_prints_latency_percentiles(pasi: Invoke) -> None:

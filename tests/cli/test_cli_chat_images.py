@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from cli_support import Invoke
+
 from pasi.app import Pasi
 from pasi.models.chat import ScriptedModel
 from pasi.models.registry import Models

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from cli_support import Invoke, assert_one_error_line, snapshot, write_conversation
+
 from pasi.app import Pasi
 
 

@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from cli_support import Invoke, assert_one_error_line, write_conversation
+
 from pasi.app import Pasi
 from pasi.models.chat import ChatRequest, ScriptedModel
 

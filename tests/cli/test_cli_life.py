@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from cli_support import Invoke, assert_one_error_line
+
 from pasi.life.charter import load_charter, set_charter_field
 
 

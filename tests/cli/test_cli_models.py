@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from cli_support import Invoke, assert_one_error_line
+
 from models.scripted_http import Reply, Seen, chat_reply, closed_port, serve
 
 PAYLOAD = b"GGUF" + bytes(range(256)) * 64

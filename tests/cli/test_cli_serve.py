@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import httpx
-
 from cli_support import Invoke, assert_one_error_line
+
 from models.scripted_http import closed_port
 
 START_TIMEOUT = 60.0

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from cli_support import Invoke
+
 from pasi.senses.voice import read_wav
 from senses.speech import conversation, wav
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from cli_support import Invoke, assert_one_error_line
+
 from pasi.app import Pasi
 from pasi.models.chat import Completion, ScriptedModel, ToolCall, replies
 from pasi.models.registry import Models
