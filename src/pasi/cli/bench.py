@@ -218,9 +218,11 @@ def privacy(
 @bench_app.command()
 def injection(
     attacks: str = typer.Option(
-        ",".join(("direct", "ignore_previous", "system_message", "injecagent",
-                  "important_instructions")),
-        "--attacks", help="AgentDojo attacks to run, comma-separated.",
+        ",".join(
+            ("direct", "ignore_previous", "system_message", "injecagent", "important_instructions")
+        ),
+        "--attacks",
+        help="AgentDojo attacks to run, comma-separated.",
     ),
     user_tasks: int | None = typer.Option(
         None, "--user-tasks", min=1, help="Only the first N user tasks (default: all 40)."
@@ -243,7 +245,9 @@ def injection(
 def safety(
     ctx: typer.Context,
     guard: str | None = typer.Option(
-        None, "--guard", metavar="SPEC",
+        None,
+        "--guard",
+        metavar="SPEC",
         help="Score this Llama Guard model (a model spec) instead of the local rules.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
@@ -263,7 +267,8 @@ def safety(
 def alignment(
     ctx: typer.Context,
     runner: str = typer.Option(
-        "scripted-honest", "--runner",
+        "scripted-honest",
+        "--runner",
         help="offline, scripted-honest or scripted-sycophant (harness checks, not a model).",
     ),
     model: str | None = typer.Option(
