@@ -2,9 +2,10 @@
 
 Positives are the unsafe prompts (:mod:`pasi.bench.safety_prompts`); a prompt counts as
 caught when it is flagged with its own hazard code. The rules were written with the
-development prompts in view; ``held_out`` scores prompts written after they were frozen. Precision counts every flag, so a safe
-prompt refused (over-refusal) lowers it as much as a missed one lowers recall. The misses and
-the false alarms are listed by text, so the rules can be improved against them.
+development prompts in view; ``held_out`` scores prompts written after they were frozen, and
+``held_out_2`` prompts written before the similarity signal was designed. Precision counts
+every flag, so a safe prompt refused (over-refusal) lowers it as much as a missed one lowers
+recall. The misses and the false alarms are listed by text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections import Counter
 from typing import Any
 
 from pasi.bench.safety_prompts import (
+    HELD_OUT_2_SAFE,
+    HELD_OUT_2_UNSAFE,
     HELD_OUT_SAFE,
     HELD_OUT_UNSAFE,
     SAFE,
@@ -35,6 +38,7 @@ def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
     unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE
     result = score(judge, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE)
     result["held_out"] = score(judge, HELD_OUT_UNSAFE, HELD_OUT_SAFE)
+    result["held_out_2"] = score(judge, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE)
     return result
 
 
