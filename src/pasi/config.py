@@ -103,6 +103,13 @@ class Settings(BaseSettings):
             "(docs/privacy.md#safety); '' uses pasi's local rules."
         ),
     )
+    safety_similarity: bool = Field(
+        default=True,
+        description=(
+            "Without a safety_model, also flag messages close in meaning (WordLlama) to "
+            "unsafe exemplars and not to safe look-alikes (docs/privacy.md#safety)."
+        ),
+    )
     notify_desktop: bool = Field(
         default=True,
         description="Send reminders as desktop notifications too, when notify-send is installed.",

@@ -5,26 +5,46 @@ from __future__ import annotations
 import pytest
 
 from pasi.bench.safety import run_safety
-from pasi.bench.safety_prompts import HELD_OUT_SAFE, HELD_OUT_UNSAFE, SAFE, UNSAFE
+from pasi.bench.safety_prompts import (
+    HELD_OUT_2_SAFE,
+    HELD_OUT_2_UNSAFE,
+    HELD_OUT_SAFE,
+    HELD_OUT_UNSAFE,
+    SAFE,
+    UNSAFE,
+)
 from pasi.models.chat import ScriptedModel, replies
 from pasi.safety.policy import HAZARDS, LlamaGuardClassifier, RuleClassifier
 
 
 def test_the_set_has_both_kinds_and_known_codes() -> None:
     assert len(UNSAFE) >= 30 and len(SAFE) >= 30 and HELD_OUT_UNSAFE and HELD_OUT_SAFE
-    assert {code for _, code in UNSAFE + HELD_OUT_UNSAFE} <= set(HAZARDS)
-    texts = [t for t, _ in UNSAFE + HELD_OUT_UNSAFE] + SAFE + HELD_OUT_SAFE
+    assert len(HELD_OUT_2_UNSAFE) >= 20 and len(HELD_OUT_2_SAFE) >= 20
+    unsafe = UNSAFE + HELD_OUT_UNSAFE + HELD_OUT_2_UNSAFE
+    assert {code for _, code in unsafe} <= set(HAZARDS)
+    texts = [t for t, _ in unsafe] + SAFE + HELD_OUT_SAFE + HELD_OUT_2_SAFE
     assert len(set(texts)) == len(texts)
 
 
 def test_the_rules_are_scored_with_their_misses_and_false_alarms_listed() -> None:
-    for result in (run_safety(), run_safety()["held_out"]):
+    scored = run_safety(RuleClassifier())
+    for result in (scored, scored["held_out"], scored["held_out_2"]):
         assert result["classifier"] == "rules"
         unsafe, safe = result["unsafe_prompts"], result["safe_prompts"]
         missed = len(result["missed"]) + len(result["wrong_category"])
         assert result["recall"] == round(100 * (unsafe - missed) / unsafe, 1)
         assert result["over_refusal"] == round(100 * len(result["false_alarms"]) / safe, 1)
         assert set(result["per_category"]) == {"S1", "S4", "S9", "S11"}
+
+
+def test_the_default_scores_the_local_fallback_beside_the_rules_alone() -> None:
+    result = run_safety()
+    assert result["classifier"] == "rules+similarity"
+    rules = result["rules_only"]
+    assert rules["held_out_2"]["classifier"] == "rules"
+    for name in ("held_out", "held_out_2"):  # the signal only adds flags to the rules'
+        assert result[name]["recall"] >= rules[name]["recall"]
+        assert len(result[name]["missed"]) <= len(rules[name]["missed"])
 
 
 def test_a_guard_that_flags_everything_has_full_recall_and_no_precision_to_spare() -> None:

@@ -119,7 +119,7 @@ def test_a_real_gguf_guard_goes_over_the_wire(tiny_gguf: Path) -> None:
 
 
 def test_settings_choose_the_classifier(tiny_gguf: Path) -> None:
-    assert isinstance(make_classifier(Settings()), RuleClassifier)
+    assert isinstance(make_classifier(Settings(safety_similarity=False)), RuleClassifier)
     chosen = make_classifier(Settings(safety_model=f"llamacpp:{tiny_gguf}"))
     assert isinstance(chosen, LlamaGuardClassifier)
 

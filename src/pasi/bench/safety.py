@@ -1,4 +1,4 @@
-"""``pasi bench safety``: precision and recall of the local content rules on a labelled set.
+"""``pasi bench safety``: precision and recall of the local content policy on a labelled set.
 
 Positives are the unsafe prompts (:mod:`pasi.bench.safety_prompts`); a prompt counts as
 caught when it is flagged with its own hazard code. The rules were written with the
@@ -26,7 +26,9 @@ from pasi.bench.safety_prompts import (
     THIRD_UNSAFE,
     UNSAFE,
 )
+from pasi.models.embedder import WordLlamaEmbedder
 from pasi.safety.policy import RuleClassifier, SafetyClassifier
+from pasi.safety.similarity import local_classifier
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -34,11 +36,20 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
-    judge = classifier or RuleClassifier()
+    """Scores ``classifier``, by default the local fallback (the rules and the similarity
+    signal); ``rules_only`` holds the rules' figures on the same sets, for comparison."""
+    judge = classifier or local_classifier(WordLlamaEmbedder())
     unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE
     result = score(judge, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE)
     result["held_out"] = score(judge, HELD_OUT_UNSAFE, HELD_OUT_SAFE)
     result["held_out_2"] = score(judge, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE)
+    if classifier is None:
+        rules = RuleClassifier()
+        result["rules_only"] = {
+            "development": score(rules, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE),
+            "held_out": score(rules, HELD_OUT_UNSAFE, HELD_OUT_SAFE),
+            "held_out_2": score(rules, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE),
+        }
     return result
 
 

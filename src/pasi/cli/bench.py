@@ -248,19 +248,19 @@ def safety(
         None,
         "--guard",
         metavar="SPEC",
-        help="Score this Llama Guard model (a model spec) instead of the local rules.",
+        help="Score this Llama Guard model (a model spec) instead of the local fallback.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Precision and recall of the content policy on pasi's labelled prompts."""
     from pasi.safety.policy import make_classifier
 
-    classifier = None
-    if guard:
-        settings = state(ctx).settings().model_copy(update={"safety_model": guard})
-        classifier = make_classifier(settings)
+    settings = state(ctx).settings()
+    classifier = None  # the local fallback, scored beside the rules alone
+    if guard or not settings.safety_similarity:
+        classifier = make_classifier(settings.model_copy(update={"safety_model": guard or ""}))
     result = _harness("safety", "run_safety")(classifier)
-    _show(result, as_json, f"content policy ({guard or 'local rules'})")
+    _show(result, as_json, f"content policy ({guard or 'local fallback'})")
 
 
 @bench_app.command()

@@ -7,7 +7,9 @@ Two :class:`SafetyClassifier` implementations, one protocol:
   User/Agent message") as one user message and reads ``safe`` or ``unsafe`` + ``S1,S11``.
 - :class:`RuleClassifier` otherwise: local patterns (:mod:`pasi.safety.rules`) that catch
   self-harm, violent threats and plans, weapons of mass harm and sexual content involving
-  minors, written to let ordinary questions about medicine, security and history through.
+  minors, written to let ordinary questions about medicine, security and history through;
+  by default joined by a similarity signal over the offline embedder
+  (:mod:`pasi.safety.similarity`) that catches some of what the patterns miss.
 
 What pasi says back (:func:`reply_for`) matters as much as the verdict: self-harm is answered
 with care and crisis resources, never a cold refusal; everything else with a short, plain
@@ -184,8 +186,16 @@ def categories_of(verdicts: Sequence[Verdict]) -> list[str]:
 
 
 def make_classifier(settings: Settings) -> SafetyClassifier:
-    """Llama Guard when ``safety_model`` names one, else the local rules."""
-    fallback = RuleClassifier()
+    """Llama Guard when ``safety_model`` names one, else the local fallback: the rules, and
+    the similarity signal unless ``safety_similarity`` is off."""
+    from pasi.safety.similarity import local_classifier
+
+    embedder = None
+    if settings.safety_similarity:
+        from pasi.models.embedder import WordLlamaEmbedder
+
+        embedder = WordLlamaEmbedder()  # its exemplar thresholds are WordLlama's
+    fallback = local_classifier(embedder)
     if not settings.safety_model.strip():
         return fallback
     from pasi.models.registry import build_model, parse_spec

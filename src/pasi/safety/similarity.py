@@ -72,7 +72,12 @@ class SimilarityClassifier:
 
 @dataclass
 class CombinedClassifier:
-    """The rules, and the similarity signal for what they let through: either one flags."""
+    """The rules, and the similarity signal for the user's messages they let through.
+
+    pasi's own answers are judged by the rules alone: the exemplars are things people ask or
+    say, and a long answer about, say, the history of the atomic bomb averages into the
+    vocabulary of the hazards without meaning them.
+    """
 
     rules: SafetyClassifier
     similarity: SafetyClassifier
@@ -80,7 +85,9 @@ class CombinedClassifier:
 
     def classify(self, user: str, reply: str | None = None) -> Verdict:
         verdict = self.rules.classify(user, reply)
-        return verdict if not verdict.safe else self.similarity.classify(user, reply)
+        if not verdict.safe or reply is not None:
+            return verdict
+        return self.similarity.classify(user)
 
 
 def local_classifier(embedder: Embedder | None) -> SafetyClassifier:
