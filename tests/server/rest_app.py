@@ -14,6 +14,7 @@ from pasi.models.chat import ChatModel
 from pasi.models.embedder import Embedder
 from pasi.server.app import create_app
 from pasi.server.users import UserRegistry
+from pasi.vault.sqlite import open_vault
 
 
 @dataclass
@@ -74,3 +75,20 @@ def rest_app(
     with TestClient(app) as client:
         yield RestApp(client, tokens, home)
     registry.close()
+
+
+@contextmanager
+def encrypted_alice_app(home: Path, embedder: Embedder, passphrase: str) -> Iterator[RestApp]:
+    """The same app, with alice's vault encrypted under ``passphrase`` before it starts."""
+
+    def encrypt(registry: UserRegistry) -> None:
+        open_vault(registry.require("alice").vault, passphrase, encrypt=True).close()
+
+    with rest_app(home, embedder, prepare=encrypt, passphrase=passphrase) as app:
+        yield app
+
+
+def files_containing(directory: Path, text: str) -> list[str]:
+    """Every file below ``directory`` whose bytes hold ``text`` in plain, relative paths."""
+    found = [p for p in directory.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
+    return [str(p.relative_to(directory)) for p in found]

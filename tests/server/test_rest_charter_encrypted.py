@@ -7,26 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from pasi.server.users import UserRegistry
 from pasi.vault.files import is_sealed
-from pasi.vault.sqlite import open_vault
-from server.rest_app import RestApp, rest_app
+from server.rest_app import RestApp, encrypted_alice_app, files_containing
 
 PASSPHRASE = "server passphrase"
 
 
-def _encrypt_alices_vault(registry: UserRegistry) -> None:
-    open_vault(registry.require("alice").vault, PASSPHRASE, encrypt=True).close()
-
-
 @pytest.fixture
 def api(tmp_path: Path, embedder) -> Iterator[RestApp]:
-    with rest_app(tmp_path, embedder, prepare=_encrypt_alices_vault, passphrase=PASSPHRASE) as app:
+    with encrypted_alice_app(tmp_path, embedder, PASSPHRASE) as app:
         yield app
-
-
-def _files_containing(directory: Path, text: str) -> list[str]:
-    return [p.name for p in directory.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
 
 
 def test_charter_and_profile_on_an_encrypted_vault_are_sealed(api: RestApp) -> None:
@@ -38,8 +28,8 @@ def test_charter_and_profile_on_an_encrypted_vault_are_sealed(api: RestApp) -> N
 
     vault = api.vault_dir()
     assert is_sealed((vault / "charter.toml").read_bytes())
-    assert _files_containing(vault, "Ottilie") == []
-    assert _files_containing(vault, "Pacific/Chatham") == []
+    assert files_containing(vault, "Ottilie") == []
+    assert files_containing(vault, "Pacific/Chatham") == []
     charter = api.get("/api/charter").json()
     assert charter["values"] == "Time with Ottilie" and charter["never"] == ["nag me"]
     assert charter["timezone"] == "Pacific/Chatham"

@@ -8,10 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pasi.server.users import UserRegistry
 from pasi.vault.files import is_sealed
-from pasi.vault.sqlite import open_vault
-from server.rest_app import RestApp, rest_app
+from server.rest_app import RestApp, encrypted_alice_app, files_containing
 from server.test_rest_sources import wait_for_job
 
 PASSPHRASE = "upload passphrase"
@@ -19,19 +17,10 @@ SECRET = "Zephyrine-4417"
 NOTE = f"# Safe\n\nThe safe combination is {SECRET}, behind the painting.\n".encode()
 
 
-def _encrypt_alices_vault(registry: UserRegistry) -> None:
-    open_vault(registry.require("alice").vault, PASSPHRASE, encrypt=True).close()
-
-
 @pytest.fixture
 def api(tmp_path: Path, embedder) -> Iterator[RestApp]:
-    with rest_app(tmp_path, embedder, prepare=_encrypt_alices_vault, passphrase=PASSPHRASE) as app:
+    with encrypted_alice_app(tmp_path, embedder, PASSPHRASE) as app:
         yield app
-
-
-def _files_containing(directory: Path, text: str) -> list[str]:
-    found = [p for p in directory.rglob("*") if p.is_file() and text.encode() in p.read_bytes()]
-    return [str(p.relative_to(directory)) for p in found]
 
 
 def _vault(api: RestApp):
@@ -47,7 +36,7 @@ def test_an_upload_to_an_encrypted_vault_is_sealed_yet_searchable(api: RestApp) 
 
     vault_dir = api.vault_dir()
     assert is_sealed((vault_dir / "uploads" / "safe.md").read_bytes())
-    assert _files_containing(vault_dir, SECRET) == []
+    assert files_containing(vault_dir, SECRET) == []
     hits = api.get("/api/search", params={"q": "safe combination"}).json()["hits"]
     assert SECRET in hits[0]["text"]
     [source] = api.get("/api/sources").json()["sources"]
@@ -62,7 +51,7 @@ def test_an_upload_to_an_encrypted_vault_is_sealed_yet_searchable(api: RestApp) 
     newer = NOTE.replace(b"behind the painting", b"under the stairs")
     again = api.post("/api/ingest", files={"files": ("safe.md", newer, "text/markdown")})
     assert wait_for_job(api, again.json()["id"])["counts"]["updated"] == 1
-    assert _files_containing(vault_dir, "under the stairs") == []
+    assert files_containing(vault_dir, "under the stairs") == []
     hits = api.get("/api/search", params={"q": "under the stairs"}).json()["hits"]
     assert "under the stairs" in hits[0]["text"]
 
