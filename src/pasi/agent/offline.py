@@ -54,7 +54,7 @@ class OfflineAgent:
     ) -> None:
         self.memory = memory
         self.source_uri = source_uri
-        # With no model there is no guard model either: the local rules (pasi.safety.policy).
+        # Without a classifier given (Pasi.safety), the local rules alone (pasi.safety.policy).
         self.safety = safety if safety is not None else RuleClassifier()
 
     def respond(self, text: str) -> Reply:

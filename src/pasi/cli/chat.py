@@ -60,7 +60,8 @@ def _offline(cli: State, interactive: bool) -> None:
 
     _say(INTRO)
     _say("Type /help for help, /quit to leave.")
-    agent = OfflineAgent(cli.pasi().memory)
+    pasi = cli.pasi()
+    agent = OfflineAgent(pasi.memory, safety=pasi.safety)
     for line in _lines(interactive):
         if line.startswith("/"):
             if _command(line):

@@ -60,7 +60,7 @@ def _learner(pasi: Pasi) -> Learner:
 def _offline_turn(pasi: Pasi, message: str) -> Iterator[TurnEvent]:
     from pasi.agent.offline import OfflineAgent
 
-    reply = OfflineAgent(pasi.memory).respond(message)
+    reply = OfflineAgent(pasi.memory, safety=pasi.safety).respond(message)
     yield TextDelta(reply.text)
     yield OfflineAnswer(reply.text, reply.found)
 

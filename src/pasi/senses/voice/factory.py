@@ -28,6 +28,9 @@ class Host(Protocol):
     @property
     def learner(self) -> Any: ...
 
+    @property
+    def safety(self) -> Any: ...
+
     def assistant(self, *, learner: Any = None) -> Assistant: ...
 
 
@@ -65,7 +68,7 @@ def pasi_responder(pasi: Host) -> Responder:
     if pasi.chat_model is None:
         from pasi.agent.offline import OfflineAgent
 
-        agent = OfflineAgent(pasi.memory)
+        agent = OfflineAgent(pasi.memory, safety=pasi.safety)
 
         def offline(text: str) -> Iterator[str]:
             yield agent.respond(text).text
