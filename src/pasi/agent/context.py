@@ -192,6 +192,7 @@ class ContextAssembler:
         self._withholding = Withholding(self.memory.vault.read()) if self.remote else None
         found = self.memory.recall(message, self.limits.relevant_k, at=now)  # one search, two uses
         self._trust.read_memories(r.id for r in found if r.kind == "memory")
+        self._trust.read_replies(r.id for r in found if r.kind == "episode")
         self._add_charter(context)
         self._add_contradictions(context, message, seen, found)
         self._add_profile(context, seen)
@@ -254,6 +255,7 @@ class ContextAssembler:
     def _add_recent(self, context: Context, seen: set) -> None:
         cap = int(self.limits.recent_share * self.limits.tokens)
         turns = self.memory.recent_turns(self.limits.recent_turns + 1, self.source_uri)
+        self._trust.read_replies(turn.id for turn in turns)
         for turn in reversed(turns):  # newest first: when the cap bites, the oldest go
             if ("episode", turn.id) in seen:
                 continue

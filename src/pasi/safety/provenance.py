@@ -141,6 +141,7 @@ class TrustLookup:
         self.conn = conn
         self.by_uri: dict[str, str] = dict(conn.execute("SELECT uri, trust FROM sources"))
         self._memories: dict[int, Provenance] = {}
+        self._tainted: dict[int, bool] = {}  # by episode id: a reply from a tainted turn
 
     def episode(self, source: str | None, episode_id: int | None = None) -> Trust:
         if source is None or self.by_uri.get(source) != "user":
@@ -150,11 +151,22 @@ class TrustLookup:
     def tainted_reply(self, episode_id: int) -> bool:
         """A reply pasi wrote in a turn that had read external text: it may repeat that text
         (an echoed instruction must not become the user's own words in the next turn)."""
-        row = self.conn.execute(
-            "SELECT json_extract(context, '$.tainted') FROM answers WHERE answer_episode_id = ?",
-            (episode_id,),
-        ).fetchone()
-        return bool(row and row[0])
+        if episode_id not in self._tainted:
+            self.read_replies([episode_id])
+        return self._tainted[episode_id]
+
+    def read_replies(self, episode_ids: Iterable[int]) -> None:
+        """Look up many turns' taint in one query (a context quotes a dozen recent turns)."""
+        missing = _ids(i for i in episode_ids if i not in self._tainted)
+        if not missing:
+            return
+        rows = self.conn.execute(
+            "SELECT answer_episode_id, json_extract(context, '$.tainted') FROM answers"
+            f" WHERE answer_episode_id IN ({_placeholders(missing)})",
+            missing,
+        )
+        self._tainted.update(dict.fromkeys(missing, False))
+        self._tainted.update({episode_id: bool(tainted) for episode_id, tainted in rows})
 
     def read_memories(self, memory_ids: Iterable[int]) -> None:
         """Look up many memories' provenance in one query (a context quotes dozens)."""
