@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,7 @@ class QueryResult:
 
 def typed_views(db_path: Path | SQLiteVault) -> list[str]:
     """The views a query tool may read: the fixed ones and one ``csv_<table>`` per CSV file."""
-    with _open(db_path) as conn:
+    with closing(_open(db_path)) as conn:  # a sqlite3 connection's own `with` does not close it
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name")
         return [r[0] for r in rows]
 
