@@ -78,9 +78,8 @@ def test_how_many_times_did_i_meet_anna_combines_sql_and_recall(
                    subject="Anna")  # fmt: skip
     model = ScriptedModel(_analyst)
 
-    answer = Assistant(store, model, clock=store.clock).ask(
-        "How many times did I meet Anna last quarter and what did we discuss?"
-    )
+    question = "How many times did I meet Anna last quarter and what did we discuss?"
+    answer = Assistant(store, model, clock=store.clock).ask(question)
 
     offered = {spec.name: spec.description for spec in model.requests[0].tools}
     assert "events (5 rows):" in offered["query_data"]
@@ -105,7 +104,7 @@ def test_how_many_times_did_i_meet_anna_combines_sql_and_recall(
     assert "garden" in (cited["m1"].text or "")
 
     why = explain_last(store)
-    assert why is not None
+    assert why and (why["answer_id"], why["question"]) == (answer.answer_id, question)
     [query_call, _] = why["tool_calls"]
     assert query_call["name"] == "query_data" and query_call["arguments"]["sql"] == COUNT_SQL
     assert sorted(query_call["found"]) == sorted(f"i{i}" for i in expected)

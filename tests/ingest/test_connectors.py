@@ -114,27 +114,31 @@ def test_documents_pdf_docx_html(connectors, tmp_path) -> None:
     assert "alert" not in " ".join(c.text for c in page.chunks)
 
 
-CORRUPT = {
-    "truncated.pdf": lambda p: p.write_bytes(write_pdf(p).read_bytes()[:60]),
-    "broken.ics": lambda p: p.write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:notadate\n"),
-    "binary.md": lambda p: p.write_bytes(b"\x00\x01\x02PK\x03\x04" * 100),
-    "latin1.txt": lambda p: p.write_bytes("caf\xe9 cr\xe8me".encode("latin-1")),
-    "bomb.docx": lambda p: write_zip_bomb(p),
-    "notazip.docx": lambda p: p.write_bytes(b"hello"),
-    "bad.vcf": lambda p: p.write_text("BEGIN:VCARD\nFN:\n"),
-    "bad.csv": lambda p: p.write_text("only a header\n"),
-    "bad.mbox": lambda p: p.write_bytes(b"\x89PNG not mail"),
-    "conversations.json": lambda p: p.write_text('[{"mapping": 5, "title": "x"}]'),
-    "result.json": lambda p: p.write_text('{"messages": [1, 2'),
+CORRUPT = {  # file name: (the connector that claims it, how to write it broken)
+    "truncated.pdf": ("pdf", lambda p: p.write_bytes(write_pdf(p).read_bytes()[:60])),
+    "broken.ics": (
+        "ics",
+        lambda p: p.write_text("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART:notadate\n"),
+    ),
+    "binary.md": ("markdown", lambda p: p.write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)),
+    "latin1.txt": ("text", lambda p: p.write_bytes("caf\xe9 cr\xe8me".encode("latin-1"))),
+    "bomb.docx": ("docx", lambda p: write_zip_bomb(p)),
+    "notazip.docx": ("docx", lambda p: p.write_bytes(b"hello")),
+    "bad.vcf": ("vcard", lambda p: p.write_text("BEGIN:VCARD\nFN:\n")),
+    "bad.csv": ("csv", lambda p: p.write_text("only a header\n")),
+    "bad.mbox": ("mbox", lambda p: p.write_bytes(b"\x89PNG not mail")),
+    "conversations.json": ("chatgpt", lambda p: p.write_text('[{"mapping": 5, "title": "x"}]')),
+    "result.json": ("telegram", lambda p: p.write_text('{"messages": [1, 2')),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CORRUPT))
 def test_a_corrupted_file_raises_an_error_naming_it(connectors, tmp_path, name) -> None:
     path = tmp_path / name
-    CORRUPT[name](path)
+    claimed_by, write_broken = CORRUPT[name]
+    write_broken(path)
     connector = connectors.for_path(path)
-    assert connector is not None
+    assert connector and connector.name == claimed_by
     with pytest.raises(IngestError) as caught:
         list(connector.read(path))
     assert str(path) in str(caught.value)

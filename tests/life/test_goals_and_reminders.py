@@ -43,7 +43,9 @@ def test_progress_keeps_the_turns_that_reported_it_and_reaches_milestones(
     goals = Goals(store.vault, ZONE, ManualClock(START))
     goal = goals.add("Run a half marathon", milestones=["10 km", "15 km"])
     (turn,) = store.record_turns([Turn("ran 10 km today without stopping!")])
-    assert turn is not None
+    assert [(e.id, e.text) for e in store.recent_turns()] == [
+        (turn, "ran 10 km today without stopping!")
+    ]
     goals.record_progress(goal.id, "ran 10 km without stopping", evidence=[turn], milestone=1)
     again = goals.get(goal.id)
     assert [(p.note, p.evidence) for p in again.progress] == [

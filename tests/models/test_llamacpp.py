@@ -59,8 +59,9 @@ def test_json_schema_output_is_valid_json_of_the_schema(model: LlamaCppModel) ->
     for _ in range(3):
         value = json.loads(model.complete(request).text)
         jsonschema.validate(value, SCHEMA)
-    streamed = list(model.stream(request))[-1].completion
-    assert streamed is not None
+    chunks = list(model.stream(request))
+    streamed = chunks[-1].completion
+    assert streamed and streamed.text == "".join(c.text for c in chunks[:-1])
     jsonschema.validate(json.loads(streamed.text), SCHEMA)
 
 

@@ -54,8 +54,9 @@ def test_json_schema_output_is_constrained_by_the_server(model: OpenAICompatMode
     for _ in range(2):
         jsonschema.validate(json.loads(model.complete(request).text), SCHEMA)
     assert model.schema_mode == "json_object"  # the server refuses json_schema, takes this
-    streamed = list(model.stream(request))[-1].completion
-    assert streamed is not None
+    chunks = list(model.stream(request))
+    streamed = chunks[-1].completion
+    assert streamed and streamed.text == "".join(c.text for c in chunks[:-1])
     jsonschema.validate(json.loads(streamed.text), SCHEMA)
 
 
