@@ -72,9 +72,9 @@ class Sight:
     caption_skipped: str | None = None  # why there is no caption though a model was configured
     notes: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """One paragraph for an episode or a chat message."""
-        parts = [f"Image {self.name} ({self.width}x{self.height})"]
+    def summary(self, name: str | None = None) -> str:
+        """One paragraph for an episode or a chat message; ``name`` calls the image otherwise."""
+        parts = [f"Image {name or self.name} ({self.width}x{self.height})"]
         if self.taken:
             parts.append(f"taken {self.taken.local} ({self.taken.timezone})")
         if self.place:
@@ -304,8 +304,7 @@ def image_document(path: Path, sight: Sight) -> Document:
     and the caption as a memory whose evidence is the caption's episode."""
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     at = sight.taken.at if sight.taken else None
-    summary = sight.summary().replace(f"Image {sight.name}", f"Image {path.name}")
-    chunks = [Chunk(summary, "exif", at=at)]
+    chunks = [Chunk(sight.summary(path.name), "exif", at=at)]
     remembered = []
     if sight.caption:
         chunks.append(Chunk(f"What the image {path.name} shows: {sight.caption}", "caption", at=at))
