@@ -221,19 +221,22 @@ class Assistant:
         conn = self.memory.vault.read()
         sources = {s.id: s.uri for s in ep.list_sources(conn)}
         found = []
-        tags = [parse_tag(cited) for cited in cited_tags(text)]
+        cited_all = cited_tags(text)
+        tags = [parse_tag(cited) for cited in cited_all]
         items = it.get_items(conn, [i for kind, i in tags if kind == "item"])
-        for cited, (kind, item_id) in zip(cited_tags(text), tags, strict=True):
+        memories = mem.get_memories(conn, [i for kind, i in tags if kind == "memory"])
+        turns = ep.get_episodes(conn, [i for kind, i in tags if kind == "episode"])
+        for cited, (kind, item_id) in zip(cited_all, tags, strict=True):
             if kind == "item":
                 row = items.get(item_id)
                 text_of = it.describe_item(row) if row else None
                 found.append(Citation(cited, kind, item_id, text_of, row["uri"] if row else None))
                 continue
             if kind == "memory":
-                memory = mem.get_memory(conn, item_id)
+                memory = memories.get(item_id)
                 found.append(Citation(cited, kind, item_id, memory.text if memory else None))
                 continue
-            turn = ep.get_episodes(conn, [item_id]).get(item_id)
+            turn = turns.get(item_id)
             source = sources.get(turn.source_id) if turn else None
             found.append(Citation(cited, kind, item_id, turn.text if turn else None, source))
         return found
