@@ -16,10 +16,10 @@ from pasi.agent.actions import approve, deny
 from pasi.safety import actions as store
 from pasi.safety.actions import PendingAction
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import ConflictError, PasiRoute
+from pasi.server.rest.errors import ConflictError
 from pasi.server.rest.schemas import ERRORS, Id
 
-router = APIRouter(prefix="/api", tags=["actions"], route_class=PasiRoute, responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["actions"], responses=ERRORS)
 
 StatusFilter = Literal["pending", "approved", "denied", "all"]
 

@@ -16,11 +16,10 @@ from pasi.life.brief import sync_morning_brief, write_brief
 from pasi.life.charter import load_charter, set_charter_field
 from pasi.memory.sensitive import answer_consent
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import PasiRoute
 from pasi.server.rest.schemas import ERRORS
 from pasi.vault.consent import all_consent, held_episodes
 
-router = APIRouter(prefix="/api", tags=["charter"], route_class=PasiRoute, responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["charter"], responses=ERRORS)
 
 
 class ConsentIn(BaseModel):

@@ -34,10 +34,25 @@ class FieldError(InputError):
         self.param = param
 
 
+class ConflictError(InputError):
+    """The request is well formed but the thing it names is in the wrong state (409)."""
+
+
+class TooLargeError(InputError):
+    """An upload is larger than the server accepts (413)."""
+
+
+class UnsupportedFileError(InputError):
+    """No connector reads an uploaded file (415)."""
+
+
 INTERNAL = "pasi failed to handle this request; the server's log has the details"
 
 # Most specific first: the first class the error is an instance of gives the status.
 STATUS: tuple[tuple[type[PasiError], int], ...] = (
+    (ConflictError, 409),
+    (TooLargeError, 413),
+    (UnsupportedFileError, 415),
     (NotFoundError, 404),
     (InputError, 422),
     (ConfigError, 422),

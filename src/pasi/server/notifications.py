@@ -31,7 +31,6 @@ from pasi.life.deliveries import Delivery, deliveries, last_id
 from pasi.life.scheduler import Scheduler
 from pasi.life.service import build_scheduler, channels_for
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import PasiRoute
 from pasi.server.rest.schemas import ERRORS
 from pasi.server.sse import SSE_RESPONSE, event_stream
 from pasi.server.users import UserSession
@@ -116,7 +115,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 router = APIRouter(
-    prefix="/api", tags=["notifications"], route_class=PasiRoute, responses=ERRORS,
+    prefix="/api", tags=["notifications"], responses=ERRORS,
     lifespan=lifespan,
 )  # fmt: skip
 

@@ -22,12 +22,12 @@ from pasi.senses.voice.factory import make_stt, make_tts
 from pasi.senses.voice.stt import SpeechToText
 from pasi.senses.voice.tts import speakable, split_sentences
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import FieldError, PasiRoute, TooLargeError
+from pasi.server.rest.errors import FieldError, TooLargeError
 from pasi.server.rest.schemas import ERRORS
 from pasi.server.turns import OfflineAnswer, run_turn
 from pasi.server.users import UserSession
 
-router = APIRouter(prefix="/api", tags=["voice"], route_class=PasiRoute, responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["voice"], responses=ERRORS)
 MAX_AUDIO_BYTES = 20 * 1024 * 1024  # ten minutes of 16 kHz WAV
 _recognisers: dict[tuple[str, str], tuple[SpeechToText, threading.Lock]] = {}
 _recognisers_lock = threading.Lock()

@@ -11,12 +11,11 @@ from pydantic import BaseModel
 from pasi.clock import from_iso
 from pasi.errors import NotFoundError
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import PasiRoute
 from pasi.server.rest.schemas import ERRORS, EpisodeOut, Id, SourceOut
 from pasi.vault import browse
 from pasi.vault import episodes as ep
 
-router = APIRouter(prefix="/api", tags=["conversations"], route_class=PasiRoute, responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["conversations"], responses=ERRORS)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]

@@ -14,10 +14,10 @@ from starlette.background import BackgroundTask
 
 from pasi.privacy.export import export_to_path
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import FieldError, PasiRoute
+from pasi.server.rest.errors import FieldError
 from pasi.server.rest.schemas import ERRORS
 
-router = APIRouter(prefix="/api", tags=["export"], route_class=PasiRoute, responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["export"], responses=ERRORS)
 
 EXPORT_MEDIA_TYPE = "application/x-ndjson"
 SEALED_MEDIA_TYPE = "application/octet-stream"

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query
 from pasi.errors import NotFoundError
 from pasi.memory.sensitive import label_memories
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import ConflictError, PasiRoute
+from pasi.server.rest.errors import ConflictError
 from pasi.server.rest.schemas import (
     ERRORS,
     CorrectionIn,
@@ -39,7 +39,7 @@ from pasi.vault.records import Memory
 if TYPE_CHECKING:
     from pasi import Pasi
 
-router = APIRouter(prefix="/api", tags=["memories"], route_class=PasiRoute, responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["memories"], responses=ERRORS)
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]

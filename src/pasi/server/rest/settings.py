@@ -20,14 +20,14 @@ from pasi.errors import ConfigError, PasiError
 from pasi.life.charter import charter_text, load_charter, set_charter_field
 from pasi.models.registry import ModelSpec, build_model, parse_spec, resolve, tier_settings
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import FieldError, PasiRoute
+from pasi.server.rest.errors import FieldError
 from pasi.server.rest.schemas import ERRORS, MemoryOut
 from pasi.server.rest.sources import upload_limit
 from pasi.server.users import LOCAL_USER
 from pasi.vault import memories as mem
 from pasi.vault.records import MEMORY_KINDS
 
-router = APIRouter(prefix="/api", tags=["settings"], route_class=PasiRoute, responses=ERRORS)
+router = APIRouter(prefix="/api", tags=["settings"], responses=ERRORS)
 
 TEST_TIMEOUT = 20.0  # seconds: a connection test should answer or fail while the user waits
 TEST_PROMPT = "Reply with the single word: ok"

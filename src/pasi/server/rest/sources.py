@@ -20,14 +20,14 @@ from pydantic import BaseModel, Field
 from pasi.errors import NotFoundError
 from pasi.ingest.sealed import private_folder
 from pasi.server.auth import CurrentUser
-from pasi.server.rest.errors import FieldError, PasiRoute, TooLargeError, UnsupportedFileError
+from pasi.server.rest.errors import FieldError, TooLargeError, UnsupportedFileError
 from pasi.server.rest.jobs import IngestJob, JobBoard, job_board, jobs_lifespan, uploads_dir
 from pasi.server.rest.schemas import ERRORS
 from pasi.vault import browse
 from pasi.vault import items as it
 
 router = APIRouter(
-    prefix="/api", tags=["sources"], route_class=PasiRoute, responses=ERRORS,
+    prefix="/api", tags=["sources"], responses=ERRORS,
     lifespan=jobs_lifespan,
 )  # fmt: skip
 Board = Annotated[JobBoard, Depends(job_board)]
