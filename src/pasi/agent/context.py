@@ -275,12 +275,17 @@ class ContextAssembler:
         conn = self.memory.vault.read()
         turns = ep.get_episodes(conn, [r.id for r in relevant if r.kind == "episode"])
         sources = {s.id: s.uri for s in ep.list_sources(conn)}
-        for result in relevant:
-            if result.kind != "episode" or result.id not in turns:
-                continue
-            for near in ep.nearby_episodes(conn, turns[result.id], self.limits.nearby):
-                item = self._episode_item(near, "nearby", sources.get(near.source_id))
-                self._add(context, item, seen)
+        near = [
+            turn
+            for result in relevant
+            if result.kind == "episode" and result.id in turns
+            for turn in ep.nearby_episodes(conn, turns[result.id], self.limits.nearby)
+        ]
+        self._trust.read_replies(turn.id for turn in near)
+        for turn in near:
+            self._add(
+                context, self._episode_item(turn, "nearby", sources.get(turn.source_id)), seen
+            )
 
     def _item(self, kind: str, item_id: int, section: str, line: str, **extra: Any) -> ContextItem:
         trust = self._trust.of(kind, item_id, extra.get("source"))
