@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import json
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar, Event, vCalAddress
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ingest"))
+
+from files import write_csv
 
 from pasi.clock import fixed_clock
 from pasi.ingest.sync import Syncer
@@ -42,16 +46,6 @@ def write_calendar(path: Path, meetings: list[tuple[str, datetime, str | None]])
     return path
 
 
-def write_expenses(path: Path) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Date", "Description", "Amount", "Count"])
-        writer.writerow(["2024-01-05", "Groceries", "€42.50", "3"])
-        writer.writerow(["2024-02-11", "Train ticket", "€19.90", "1"])
-        writer.writerow(["2024-03-02", "Concert", "€65.00", "2"])
-    return path
-
-
 MEETINGS = [
     ("Coffee with Anna", datetime(2023, 10, 12, 9, 0, tzinfo=UTC), "anna@example.org"),
     ("Garden planning", datetime(2023, 11, 20, 17, 0, tzinfo=UTC), "anna@example.org"),
@@ -71,7 +65,7 @@ def ingested(lexical: MemoryStore, tmp_path: Path) -> MemoryStore:
     folder = tmp_path / "files"
     folder.mkdir()
     write_calendar(folder / "calendar.ics", MEETINGS)
-    write_expenses(folder / "expenses.csv")
+    write_csv(folder / "expenses.csv")
     report = Syncer(lexical, max_bytes=10_000_000).ingest([folder])
     assert not report.failed
     return lexical
