@@ -70,8 +70,10 @@ def _budget_notice(
 
 
 def ask_consent(memory: MemoryStore, message: str, now: datetime) -> list[Notice]:
-    """A consent question for each sensitive kind the message touches, the first time only."""
-    kinds = classify(message)
+    """A consent question for each sensitive kind the message touches, the first time only.
+    Once every such kind was asked, a turn reads and opens no write."""
+    known = memory.vault.read()
+    kinds = [kind for kind in classify(message) if consent.consent_status(known, kind) is None]
     if not kinds:
         return []
     with memory.vault.write() as conn:
