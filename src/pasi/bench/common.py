@@ -15,16 +15,22 @@ from pasi.vault.sqlite import SQLiteVault
 
 
 @contextmanager
+def scratch_vault(passphrase: str | None = None) -> Iterator[SQLiteVault]:
+    """A fresh vault in a temporary directory, removed afterwards; encrypted with a passphrase."""
+    with (
+        tempfile.TemporaryDirectory(prefix="pasi-bench-") as directory,
+        SQLiteVault(Path(directory), passphrase, encrypt=passphrase is not None) as vault,
+    ):
+        yield vault
+
+
+@contextmanager
 def scratch_store(
     embedder: Embedder | None, *, passphrase: str | None = None
 ) -> Iterator[MemoryStore]:
-    """A fresh vault in a temporary directory, removed afterwards; encrypted with a passphrase."""
-    with tempfile.TemporaryDirectory(prefix="pasi-bench-") as directory:
-        vault = SQLiteVault(Path(directory), passphrase, encrypt=passphrase is not None)
-        try:
-            yield MemoryStore(vault, embedder)
-        finally:
-            vault.close()
+    """A :class:`MemoryStore` on a :func:`scratch_vault`."""
+    with scratch_vault(passphrase) as vault:
+        yield MemoryStore(vault, embedder)
 
 
 def peak_rss_mb() -> float:

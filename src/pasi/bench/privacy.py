@@ -12,16 +12,14 @@ replaced by a placeholder, which is what privacy needs.
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
+from pasi.bench.common import scratch_vault
 from pasi.bench.privacy_corpus import PEOPLE, Sample, corpus
 from pasi.privacy.detect import KINDS, PiiDetector
 from pasi.privacy.names import load_known_names
 from pasi.vault import items as it
-from pasi.vault.sqlite import SQLiteVault
 
 DEFAULT_REGIONS = ("US", "GB", "DE", "FR", "IN")
 BLOCK_CHARS = 8000  # about a 2,000-token context, the default `context_tokens`
@@ -44,15 +42,11 @@ def run_privacy(
     phone_regions: tuple[str, ...] = DEFAULT_REGIONS,
 ) -> dict[str, Any]:  # fmt: skip
     samples = corpus(per_kind, lookalikes, seed)
-    with tempfile.TemporaryDirectory(prefix="pasi-bench-privacy-") as directory:
-        vault = SQLiteVault(Path(directory))
-        try:
-            with vault.write() as conn:
-                for name, aliases in PEOPLE:
-                    it.insert_entity(conn, name, aliases, {})
-            names = load_known_names(vault.read())
-        finally:
-            vault.close()
+    with scratch_vault() as vault:
+        with vault.write() as conn:
+            for name, aliases in PEOPLE:
+                it.insert_entity(conn, name, aliases, {})
+        names = load_known_names(vault.read())
     detector = PiiDetector(names, phone_regions)
     detector.find("warm up: anna@example.com")  # presidio's import is not part of the timing
     started = time.perf_counter()

@@ -9,14 +9,12 @@ writes the deliveries log) and reports deliveries per second.
 
 from __future__ import annotations
 
-import tempfile
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from pasi.bench.common import percentile
+from pasi.bench.common import percentile, scratch_vault
 from pasi.life import jobs
 from pasi.life.channels import WebChannel
 from pasi.life.charter import load_charter, set_charter_field
@@ -47,30 +45,26 @@ def _fill(vault: SQLiteVault, count: int, clock: _Clock) -> None:
 
 
 def _one_size(count: int, rounds: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="pasi-bench-") as directory:
-        vault = SQLiteVault(Path(directory))
-        try:
-            load_charter(vault.directory)
-            for field, value in (("timezone", "UTC"), ("quiet_start", ""), ("quiet_end", "")):
-                set_charter_field(vault.directory, field, value)
-            clock = _Clock(START)
-            _fill(vault, count, clock)
-            # Composed from the jobs alone, so the figure is the scheduler's, not the vault's.
-            composers = {"reminder": lambda conn, job, now: (job.title, job.title)}
-            scheduler = build_scheduler(vault, [WebChannel()], clock=clock, composers=composers)
-            scheduler.run_due()  # the first round syncs the charter's jobs
-            idle = []
-            for _ in range(rounds):
-                began = time.perf_counter()
-                scheduler.run_due()
-                idle.append((time.perf_counter() - began) * 1000)
-            clock.at = START + timedelta(days=1)  # the whole day falls due at once
+    with scratch_vault() as vault:
+        load_charter(vault.directory)
+        for field, value in (("timezone", "UTC"), ("quiet_start", ""), ("quiet_end", "")):
+            set_charter_field(vault.directory, field, value)
+        clock = _Clock(START)
+        _fill(vault, count, clock)
+        # Composed from the jobs alone, so the figure is the scheduler's, not the vault's.
+        composers = {"reminder": lambda conn, job, now: (job.title, job.title)}
+        scheduler = build_scheduler(vault, [WebChannel()], clock=clock, composers=composers)
+        scheduler.run_due()  # the first round syncs the charter's jobs
+        idle = []
+        for _ in range(rounds):
             began = time.perf_counter()
-            fired = len(scheduler.run_due())
-            seconds = time.perf_counter() - began
-            logged = len(deliveries(vault, limit=count + 1))
-        finally:
-            vault.close()
+            scheduler.run_due()
+            idle.append((time.perf_counter() - began) * 1000)
+        clock.at = START + timedelta(days=1)  # the whole day falls due at once
+        began = time.perf_counter()
+        fired = len(scheduler.run_due())
+        seconds = time.perf_counter() - began
+        logged = len(deliveries(vault, limit=count + 1))
     return {
         "jobs": count,
         "idle_round_ms_p50": round(percentile(idle, 50), 3),
