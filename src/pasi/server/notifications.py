@@ -32,7 +32,7 @@ from pasi.life.scheduler import Scheduler
 from pasi.life.service import build_scheduler, channels_for
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.schemas import ERRORS
-from pasi.server.sse import SSE_RESPONSE, event_stream
+from pasi.server.sse import SSE_RESPONSE, event_stream, sse_line
 from pasi.server.users import UserSession
 
 POLL_SECONDS = 1.0  # how often an open stream looks for new deliveries
@@ -210,18 +210,15 @@ def _resume_point(after: int | None, last_event_id: str | None) -> int | None:
 
 
 async def _events(user: UserSession, request: Request, after: int) -> AsyncIterator[str]:
-    import json
-
     idle = 0.0
     yield ": pasi notifications\n\n"
     while not await request.is_disconnected():
         found = await asyncio.to_thread(_web, user, after)
         for delivery in found:
             after = delivery.id
-            data = json.dumps(
-                {"type": "notification", **_notification(delivery)}, ensure_ascii=False
+            yield f"id: {delivery.id}\n" + sse_line(
+                {"type": "notification", **_notification(delivery)}
             )
-            yield f"id: {delivery.id}\ndata: {data}\n\n"
         idle = 0.0 if found else idle + POLL_SECONDS
         if idle >= KEEPALIVE_SECONDS:
             idle = 0.0
