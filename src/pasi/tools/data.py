@@ -289,6 +289,7 @@ def render(result: QueryResult, existing: set[int]) -> tuple[str, list[int]]:
     """
     lines = [" | ".join(result.columns)]
     cited: list[int] = []
+    listed = any(c.lower() == "ids" for c in result.columns)
     for row in result.rows:
         mine = [i for i in _item_ids(result.columns, row) if i in existing]
         cited += mine[:MAX_TAGS]
@@ -296,7 +297,6 @@ def render(result: QueryResult, existing: set[int]) -> tuple[str, list[int]]:
             _tags(mine) if name.lower() == "ids" else _cell(value)
             for name, value in zip(result.columns, row, strict=True)
         ]
-        listed = any(c.lower() == "ids" for c in result.columns)
         lead = _tags(mine) + " " if mine and not listed else ""
         lines.append(lead + " | ".join(cells))
     count = len(result.rows)
@@ -313,8 +313,9 @@ def query_data(args: QueryDataArgs, context: ToolContext) -> ToolOutput:
     sql = single_select(args.sql)
     conn = context.memory.vault.read()
     views = set(queryable_views(conn))
-    everything = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE name != ''")}
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    kinds = dict(conn.execute("SELECT name, type FROM sqlite_master WHERE name != ''").fetchall())
+    everything = set(kinds)
+    tables = {name for name, kind in kinds.items() if kind == "table"}
     tables |= everything - views - {"sqlite_master"}  # other views, indexes: never read
     refuse_shadowing(sql, everything)
     withholding = Withholding(conn) if context.remote else None
