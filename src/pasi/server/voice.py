@@ -4,7 +4,8 @@ The browser records while a button is held, encodes WAV (any rate, mono or stere
 and posts it as the form part ``audio``; the answer holds what pasi heard, its reply, and the
 reply spoken as a base64 WAV (16 kHz mono). The turn runs through :func:`run_turn`, so it is
 remembered like a typed one. Recognisers are built once per spec and used one request at a
-time (a pocketsphinx decoder is not thread-safe, and building one takes seconds).
+time (a pocketsphinx decoder is not thread-safe, and building one takes seconds); voices are
+built once per spec too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pasi.config import Settings
 from pasi.senses.voice.audio import Audio, from_wav_bytes
 from pasi.senses.voice.factory import make_stt, make_tts
 from pasi.senses.voice.stt import SpeechToText
-from pasi.senses.voice.tts import speakable, split_sentences
+from pasi.senses.voice.tts import TextToSpeech, speakable, split_sentences
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import FieldError, TooLargeError
 from pasi.server.rest.schemas import ERRORS
@@ -30,6 +31,7 @@ from pasi.server.users import UserSession
 router = APIRouter(prefix="/api", tags=["voice"], responses=ERRORS)
 MAX_AUDIO_BYTES = 20 * 1024 * 1024  # ten minutes of 16 kHz WAV
 _recognisers: dict[tuple[str, str], tuple[SpeechToText, threading.Lock]] = {}
+_speakers: dict[str, TextToSpeech] = {}  # a remote voice keeps its client (and connections)
 _recognisers_lock = threading.Lock()
 
 
@@ -46,6 +48,13 @@ def _recogniser(settings: Settings) -> tuple[SpeechToText, threading.Lock]:
         if key not in _recognisers:
             _recognisers[key] = (make_stt(settings), threading.Lock())
         return _recognisers[key]
+
+
+def _speaker(settings: Settings) -> TextToSpeech:
+    with _recognisers_lock:
+        if settings.tts not in _speakers:
+            _speakers[settings.tts] = make_tts(settings)
+        return _speakers[settings.tts]
 
 
 @router.post("/voice", response_model=VoiceOut)
@@ -65,7 +74,7 @@ def voice(
     if not transcript:
         raise FieldError("no words were recognised in the recording", param="audio")
     reply = _reply(user, transcript)
-    tts = make_tts(settings)
+    tts = _speaker(settings)
     sentences, rest = split_sentences(reply + "\n")
     spoken = Audio.join([tts.synthesize(s) for s in [*sentences, speakable(rest)] if s])
     encoded = base64.b64encode(spoken.wav_bytes()).decode("ascii")
