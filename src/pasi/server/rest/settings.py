@@ -18,7 +18,14 @@ from pydantic import BaseModel, Field
 from pasi.config import Settings
 from pasi.errors import ConfigError, PasiError
 from pasi.life.charter import charter_text, load_charter, set_charter_field
-from pasi.models.registry import ModelSpec, build_model, parse_spec, resolve, tier_settings
+from pasi.models.registry import (
+    OPENAI_URL,
+    ModelSpec,
+    build_model,
+    parse_spec,
+    resolve,
+    tier_settings,
+)
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import FieldError
 from pasi.server.rest.schemas import ERRORS, MemoryOut
@@ -117,10 +124,14 @@ def spec_is_local(spec: ModelSpec | None, settings: Settings) -> bool | None:
         return None
     if spec.backend == "llamacpp":
         return True
-    url = {"ollama": settings.ollama_url, "openai": "https://api.openai.com/v1"}.get(
+    return url_is_local(_server_url(spec, settings), settings.remote_hosts)
+
+
+def _server_url(spec: ModelSpec, settings: Settings) -> str:
+    """Where a server backend's requests go."""
+    return {"ollama": settings.ollama_url, "openai": OPENAI_URL}.get(
         spec.backend, spec.base_url or ""
     )
-    return url_is_local(url, settings.remote_hosts)
 
 
 def _tier(tier: str, setting: str, text: str, settings: Settings) -> TierOut:
@@ -244,11 +255,8 @@ def _configured_or_loopback(spec: ModelSpec, settings: Settings) -> bool:
     named = (settings.model, settings.fast_model, settings.strong_model)
     if str(spec) in {str(parse_spec(t)) for t in named if t.strip().lower() != "auto"}:
         return True
-    url = {"ollama": settings.ollama_url, "openai": "https://api.openai.com/v1"}.get(
-        spec.backend, spec.base_url or ""
-    )
     try:
-        host = (urlsplit(url).hostname or "").lower()
+        host = (urlsplit(_server_url(spec, settings)).hostname or "").lower()
         return host == "localhost" or ip_address(host).is_loopback
     except ValueError:
         return False
