@@ -11,7 +11,7 @@ import ipaddress
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,19 +62,18 @@ def serve(
     settings = state(ctx).settings()
     host = host or settings.server_host
     port = port or settings.server_port
-    registry = _registry(settings)
-    if not is_loopback(host) and not registry.has_tokens():
-        raise ConfigError(
-            f"refusing to bind {host}, which other machines can reach, while no user has a "
-            "token: create one first with `pasi users add NAME` or `pasi tokens create`"
-        )
-    browser_token = _browser_token(registry, settings, loopback=is_loopback(host))
-    try:
-        _run(settings, registry, host, port, browser_token)
-    finally:
-        if browser_token is not None:
-            registry.revoke(browser_token[0])
-        registry.close()
+    with _registry(settings) as registry:
+        if not is_loopback(host) and not registry.has_tokens():
+            raise ConfigError(
+                f"refusing to bind {host}, which other machines can reach, while no user has a "
+                "token: create one first with `pasi users add NAME` or `pasi tokens create`"
+            )
+        browser_token = _browser_token(registry, settings, loopback=is_loopback(host))
+        try:
+            _run(settings, registry, host, port, browser_token)
+        finally:
+            if browser_token is not None:
+                registry.revoke(browser_token[0])
 
 
 def _browser_token(
@@ -155,10 +154,11 @@ def _stop_signals() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def _registry(settings: Settings) -> UserRegistry:
+def _registry(settings: Settings) -> closing[UserRegistry]:
+    """The server's user list, closed when the ``with`` block ends."""
     from pasi.server.users import UserRegistry
 
-    return UserRegistry(settings.server_home)
+    return closing(UserRegistry(settings.server_home))
 
 
 @users_app.command("add")
@@ -173,12 +173,9 @@ def users_add(
     ),
 ) -> None:
     """Add a user with their own vault, and print their first token."""
-    registry = _registry(state(ctx).settings())
-    try:
+    with _registry(state(ctx).settings()) as registry:
         user = registry.add(name, vault)
         token = registry.create_token(name, label="created with the user")
-    finally:
-        registry.close()
     _say_token(token, f"user '{user.name}' added, vault {user.vault}")
 
 
@@ -188,14 +185,11 @@ def users_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Users, their vaults and how many tokens each holds."""
-    registry = _registry(state(ctx).settings())
-    try:
+    with _registry(state(ctx).settings()) as registry:
         rows = [
             {"name": u.name, "vault": str(u.vault), "tokens": len(registry.tokens(u.name))}
             for u in registry.list()
         ]
-    finally:
-        registry.close()
     if as_json:
         print_json(rows)
         return
@@ -210,11 +204,8 @@ def users_remove(
     ctx: typer.Context, name: str = typer.Argument(..., help="The user to remove.")
 ) -> None:
     """Remove a user and revoke their tokens; their vault directory is kept."""
-    registry = _registry(state(ctx).settings())
-    try:
+    with _registry(state(ctx).settings()) as registry:
         user = registry.remove(name)
-    finally:
-        registry.close()
     typer.echo(
         f"user '{user.name}' removed and their tokens revoked; the vault {user.vault} is kept"
     )
@@ -232,13 +223,10 @@ def tokens_create(
     from pasi.server.users import LOCAL_USER
 
     settings = state(ctx).settings()
-    registry = _registry(settings)
-    try:
+    with _registry(settings) as registry:
         if name is None or name == LOCAL_USER:
             registry.ensure_local_user(settings.vault)
         token = registry.create_token(name or LOCAL_USER, label=label)
-    finally:
-        registry.close()
     _say_token(token, f"token created for '{name or LOCAL_USER}'")
 
 
@@ -249,11 +237,8 @@ def tokens_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Tokens by id, user, label and creation time (never the tokens themselves)."""
-    registry = _registry(state(ctx).settings())
-    try:
+    with _registry(state(ctx).settings()) as registry:
         found = registry.tokens(name)
-    finally:
-        registry.close()
     rows = [
         {"id": t.id, "user": t.user, "label": t.label, "created_at": t.created_at} for t in found
     ]
@@ -271,11 +256,8 @@ def tokens_revoke(
     token_id: int = typer.Argument(..., help="The token's id (pasi tokens list)."),
 ) -> None:
     """Revoke a token: requests carrying it are refused from now on."""
-    registry = _registry(state(ctx).settings())
-    try:
+    with _registry(state(ctx).settings()) as registry:
         revoked = registry.revoke(token_id)
-    finally:
-        registry.close()
     typer.echo(f"token {revoked.id} of '{revoked.user}' revoked")
 
 
