@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import struct
+import zlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -152,6 +154,28 @@ def test_a_broken_image_is_reported_by_name_and_the_rest_is_stored(
     report = _syncer(lexical_store).ingest([tmp_path / "p"])
     assert len(report.added) == 1 and len(report.failed) == 1
     assert "broken.jpg" in report.failed[0][1] and "not an image" in report.failed[0][1]
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A well-formed PNG that declares its size and holds no pixels."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    size = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", size) + chunk(b"IDAT", zlib.compress(b""))
+            + chunk(b"IEND", b""))  # fmt: skip
+
+
+def test_an_image_too_large_to_decode_safely_is_an_ingest_error(
+    lexical_store: MemoryStore, tmp_path: Path
+) -> None:
+    write(tmp_path / "p", "huge.png", _png_header(30_000, 30_000))  # 900 megapixels
+    report = _syncer(lexical_store).ingest([tmp_path / "p"])
+    assert report.added == [] and len(report.failed) == 1
+    assert "huge.png" in report.failed[0][1] and "not an image" in report.failed[0][1]
 
 
 def test_the_caption_request_carries_the_image_as_a_data_url_on_the_openai_http_path(

@@ -111,7 +111,7 @@ def open_image(data: bytes, name: str) -> Any:
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, ValueError) as error:
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
         raise IngestError(f"{name}: not an image pasi can read ({error})") from None
     return image
 
