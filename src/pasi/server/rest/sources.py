@@ -12,7 +12,7 @@ import re
 import shutil
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile
 from pydantic import BaseModel, Field
@@ -25,6 +25,9 @@ from pasi.server.rest.jobs import IngestJob, JobBoard, job_board, jobs_lifespan,
 from pasi.server.rest.schemas import ERRORS
 from pasi.vault import browse
 from pasi.vault import items as it
+
+if TYPE_CHECKING:
+    from pasi.ingest.registry import Connectors
 
 router = APIRouter(
     prefix="/api", tags=["sources"], responses=ERRORS,
@@ -167,14 +170,18 @@ def _save_all(pasi, uploads: list[UploadFile], limit: int) -> list[Path]:
     unreadable) leaves the uploads folder as it was. They are received in a private folder
     (in RAM where possible) and stored through the vault's files, so an encrypted vault keeps
     them sealed and the plaintext never lands beside it."""
+    from pasi.ingest.registry import default_connectors
+
     folder = uploads_dir(pasi)
     folder.mkdir(parents=True, exist_ok=True)
     inbox = private_folder(upload_limit(pasi.settings))  # a request holds at most this much
     try:
         received: dict[str, Path] = {}
+        connectors = default_connectors(max_bytes=limit)
         for upload in uploads:
             name = safe_name(upload.filename)
-            received[name] = _receive(inbox, name, upload, limit)  # the same name twice: last wins
+            # the same name twice: last wins
+            received[name] = _receive(inbox, name, upload, limit, connectors)
         files = pasi.vault.files
         prefix = folder.relative_to(Path(pasi.vault.directory)).as_posix()
         return [files.write_bytes(f"{prefix}/{name}", temp.read_bytes())
@@ -183,14 +190,14 @@ def _save_all(pasi, uploads: list[UploadFile], limit: int) -> list[Path]:
         shutil.rmtree(inbox, ignore_errors=True)
 
 
-def _receive(inbox: Path, name: str, upload: UploadFile, limit: int) -> Path:
+def _receive(
+    inbox: Path, name: str, upload: UploadFile, limit: int, connectors: Connectors
+) -> Path:
     """The upload in the private inbox under its own name, checked."""
-    from pasi.ingest.registry import default_connectors
-
     path = inbox / name
     with path.open("wb") as out:
         _copy_limited(upload, out, limit)
-    if default_connectors(max_bytes=limit).for_path(path) is None:
+    if connectors.for_path(path) is None:
         raise UnsupportedFileError(
             f"pasi cannot read '{upload.filename}': no connector reads this kind of file "
             "(docs/sources.md lists the formats)"
