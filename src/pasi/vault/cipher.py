@@ -114,48 +114,20 @@ def _classes() -> tuple[type, type, type[Exception]]:
     driver = _driver()
     errors = driver.Error
 
-    class Cursor(driver.Cursor):  # type: ignore[misc,name-defined]
-        def execute(self, *args: Any) -> Any:
+    def translating(method: Any) -> Any:
+        def call(self: Any, *args: Any) -> Any:
             try:
-                return super().execute(*args)
+                return method(self, *args)
             except errors as error:
                 raise _translated(error) from error
 
-        def executemany(self, *args: Any) -> Any:
-            try:
-                return super().executemany(*args)
-            except errors as error:
-                raise _translated(error) from error
+        return call
 
-        def executescript(self, *args: Any) -> Any:
-            try:
-                return super().executescript(*args)
-            except errors as error:
-                raise _translated(error) from error
-
-        def fetchone(self) -> Any:
-            try:
-                return super().fetchone()
-            except errors as error:
-                raise _translated(error) from error
-
-        def fetchmany(self, *args: Any) -> Any:
-            try:
-                return super().fetchmany(*args)
-            except errors as error:
-                raise _translated(error) from error
-
-        def fetchall(self) -> Any:
-            try:
-                return super().fetchall()
-            except errors as error:
-                raise _translated(error) from error
-
-        def __next__(self) -> Any:
-            try:
-                return super().__next__()
-            except errors as error:
-                raise _translated(error) from error
+    # Every call that runs SQL or steps a statement raises the stdlib's classes.
+    steps = ("execute", "executemany", "executescript", "fetchone", "fetchmany", "fetchall",
+             "__next__")  # fmt: skip
+    Cursor = type("Cursor", (driver.Cursor,),
+                  {name: translating(getattr(driver.Cursor, name)) for name in steps})  # fmt: skip
 
     class Connection(driver.Connection):  # type: ignore[misc,name-defined]
         def cursor(self, factory: Any = Cursor) -> Any:
@@ -170,17 +142,8 @@ def _classes() -> tuple[type, type, type[Exception]]:
         def executescript(self, *args: Any) -> Any:
             return self.cursor().executescript(*args)
 
-        def commit(self) -> None:
-            try:
-                super().commit()
-            except errors as error:
-                raise _translated(error) from error
-
-        def rollback(self) -> None:
-            try:
-                super().rollback()
-            except errors as error:
-                raise _translated(error) from error
+        commit = translating(driver.Connection.commit)
+        rollback = translating(driver.Connection.rollback)
 
     _CLASSES = (Connection, driver.Row, errors)
     return _CLASSES
