@@ -7,7 +7,7 @@ Nothing heavy is imported at module level: ``pasi chat`` must reach its prompt q
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +32,6 @@ class State:
     flags: dict[str, Any]
     _settings: Settings | None = None
     _pasi: Pasi | None = None
-    _closers: list[Any] = field(default_factory=list)
 
     def settings(self) -> Settings:
         if self._settings is None:
