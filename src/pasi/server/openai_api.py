@@ -34,6 +34,12 @@ MODEL_ID = "pasi"
 MAX_MESSAGES = 1000
 MAX_TEXT_CHARS = 400_000
 MAX_EMBED_INPUTS = 2048
+HISTORY_ROLES = {  # as the upstream model sees them; tool traffic is the client's own
+    "system": "system",
+    "developer": "system",
+    "user": "user",
+    "assistant": "assistant",
+}
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 
@@ -147,21 +153,20 @@ async def chat_completions(body: ChatCompletionIn, user: CurrentUser, request: R
 
 def split_messages(messages: list[ChatMessageIn]) -> tuple[str, list[Message]]:
     """The new turn (the last message, which must be the user's) and the history before it."""
-    last = messages[-1]
-    if last.role != "user" or not (last.text().strip() or last.images(0)):
+    last, text = messages[-1], messages[-1].text()
+    if last.role != "user" or not (text.strip() or last.images(0)):
         raise FieldError(
             "the last message must be the user's, with text or an image: it is the new turn",
             "messages",
         )
     history = []
     for given in messages[:-1]:
-        role = {"developer": "system", "user": "user", "system": "system"}.get(given.role)
-        role = role or ("assistant" if given.role == "assistant" else None)
-        if role is not None and given.text().strip():  # tool traffic is the client's own
-            history.append(Message(role, given.text()))  # type: ignore[arg-type]
-    if sum(len(m.content) for m in history) + len(last.text()) > MAX_TEXT_CHARS:
+        role, content = HISTORY_ROLES.get(given.role), given.text()
+        if role is not None and content.strip():  # tool traffic is the client's own
+            history.append(Message(role, content))  # type: ignore[arg-type]
+    if sum(len(m.content) for m in history) + len(text) > MAX_TEXT_CHARS:
         raise FieldError(f"the messages hold more than {MAX_TEXT_CHARS:,} characters", "messages")
-    return last.text().strip(), history
+    return text.strip(), history
 
 
 class _Reply:
