@@ -17,11 +17,10 @@ import secrets
 import sqlite3
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pasi.clock import Clock, system_clock
+from pasi.clock import Clock, system_clock, to_iso
 from pasi.errors import InputError, NotFoundError, VaultError
 
 if TYPE_CHECKING:
@@ -263,5 +262,5 @@ class UserSessions:
             self._opened.clear()
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _now() -> str | None:
+    return to_iso(system_clock())
