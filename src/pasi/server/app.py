@@ -13,7 +13,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from pasi import __version__
@@ -82,22 +82,12 @@ def create_app(
 
 
 def _include_routers(app: FastAPI) -> None:
-    from pasi.server import chat_api, openai_api
+    from pasi.server import chat_api, openai_api, rest
 
     app.include_router(openai_api.router)
     app.include_router(chat_api.router)
-    for router in _rest_routers():
+    for router in rest.routers():
         app.include_router(router)
-
-
-def _rest_routers() -> list[APIRouter]:
-    try:
-        from pasi.server import rest
-    except ModuleNotFoundError as error:  # the REST API lands separately from this module
-        if error.name != "pasi.server.rest":
-            raise
-        return []
-    return rest.routers()
 
 
 def _mcp_apps() -> tuple[Any, Any]:
