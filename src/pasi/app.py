@@ -123,10 +123,8 @@ class Pasi:
         if self._safety is None:
             from pasi.safety.policy import make_classifier
 
-            self._safety = make_classifier(self.settings)
-            guard = getattr(self._safety, "model", None)  # a Llama Guard model sees messages too
-            if guard is not None:
-                self._safety.model = self._private(guard, "safety")  # type: ignore[attr-defined]
+            private = partial(self._private, actor="safety")
+            self._safety = make_classifier(self.settings, private=private)
         return self._safety
 
     @property

@@ -19,7 +19,7 @@ decline that names what pasi will not help with.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -185,9 +185,15 @@ def categories_of(verdicts: Sequence[Verdict]) -> list[str]:
     return sorted({c for v in verdicts for c in v.categories})
 
 
-def make_classifier(settings: Settings) -> SafetyClassifier:
+def make_classifier(
+    settings: Settings, *, private: Callable[[ChatModel], ChatModel | None] | None = None
+) -> SafetyClassifier:
     """Llama Guard when ``safety_model`` names one, else the local fallback: the rules, and
-    the similarity signal unless ``safety_similarity`` is off."""
+    the similarity signal unless ``safety_similarity`` is off.
+
+    ``private`` wraps the guard model (``Pasi.safety`` passes the privacy gateway, which
+    leaves a local model as it is): the guard reads every message the user sends.
+    """
     from pasi.safety.similarity import local_classifier
 
     embedder = None
@@ -203,4 +209,7 @@ def make_classifier(settings: Settings) -> SafetyClassifier:
     spec = parse_spec(settings.safety_model, "safety_model")
     if spec is None:
         return fallback
-    return LlamaGuardClassifier(build_model(spec, settings), fallback)
+    guard = build_model(spec, settings)
+    if private is not None:
+        guard = private(guard) or guard
+    return LlamaGuardClassifier(guard, fallback)
