@@ -47,14 +47,16 @@ async function failure(response) {
   return new ApiError(message, response.status, param);
 }
 
-/** A JSON request; throws AuthError on 401 and ApiError (with the server's message) otherwise. */
+/** A request with a JSON (or FormData) body and a JSON answer; throws AuthError on 401 and
+ * ApiError (with the server's message) otherwise. */
 export async function api(path, { method = "GET", body, query } = {}) {
   const url = new URL(path, location.origin);
   for (const [key, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(key, value);
   }
-  const init = { method, headers: headers(body ? { "Content-Type": "application/json" } : {}) };
-  if (body) init.body = JSON.stringify(body);
+  const json = body && !(body instanceof FormData); // a form sets its own multipart type
+  const init = { method, headers: headers(json ? { "Content-Type": "application/json" } : {}) };
+  if (body) init.body = json ? JSON.stringify(body) : body;
   const response = await fetch(url, init);
   if (!response.ok) throw await failure(response);
   return response.status === 204 ? null : response.json();

@@ -3,7 +3,7 @@
 // spoken. The browser's recorder gives WebM, which the server refuses, so samples are taken
 // from Web Audio and written as 16-bit PCM WAV here.
 
-import { AuthError, ApiError, getToken } from "./api.js";
+import { ApiError, api } from "./api.js";
 import { h } from "./ui.js";
 
 function wavBytes(chunks, rate) {
@@ -38,13 +38,7 @@ function wavBytes(chunks, rate) {
 async function send(wav) {
   const form = new FormData();
   form.append("audio", wav, "ptt.wav");
-  const token = getToken();
-  if (!token) throw new AuthError("no token");
-  const response = await fetch("/api/voice", { method: "POST", headers: { Authorization: `Bearer ${token}` }, body: form });
-  if (response.status === 401) throw new AuthError("the token was rejected");
-  const body = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(body.error?.message || `voice failed (${response.status})`, response.status);
-  return body;
+  return api("/api/voice", { method: "POST", body: form });
 }
 
 /** A hold-to-talk button; onTurn({transcript, reply, audioUrl}) or onError(error) after release. */
