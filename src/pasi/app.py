@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -50,6 +51,8 @@ class Pasi:
         self._safety: SafetyClassifier | None = None
         self._gateways: dict[tuple[int, str], ChatModel] = {}
         self._captioner: tuple[Captioner | None] | None = None  # (None,): no vision model
+        # The parts below are built on first use, maybe by two server threads at once: once.
+        self._building = threading.RLock()
 
     @property
     def chat_model(self) -> ChatModel | None:
@@ -68,16 +71,17 @@ class Pasi:
         if model is None or is_local(model):
             return model
         key = (id(model), actor)
-        if key not in self._gateways:
-            from pasi.privacy.audit import AuditLog
-            from pasi.privacy.gateway import PrivacyGateway, VaultNames
+        with self._building:
+            if key not in self._gateways:
+                from pasi.privacy.audit import AuditLog
+                from pasi.privacy.gateway import PrivacyGateway, VaultNames
 
-            self._gateways[key] = PrivacyGateway(
-                model, names=VaultNames(self.vault), audit=AuditLog(self.vault, self.clock),
-                actor=actor, phone_regions=self.settings.phone_regions,
-                per_request=actor != "chat",
-            )  # fmt: skip
-        return self._gateways[key]
+                self._gateways[key] = PrivacyGateway(
+                    model, names=VaultNames(self.vault), audit=AuditLog(self.vault, self.clock),
+                    actor=actor, phone_regions=self.settings.phone_regions,
+                    per_request=actor != "chat",
+                )  # fmt: skip
+            return self._gateways[key]
 
     def assistant(self, *, learner: Learner | None = None) -> Assistant:
         """The assistant turn on this vault, answered by :attr:`chat_model`."""
@@ -98,12 +102,13 @@ class Pasi:
     def captioner(self) -> Captioner | None:
         """The image captioner (setting ``vision_model``), built once; a remote one behind the
         privacy gateway, so every image sent out is audited (actor ``vision``)."""
-        if self._captioner is None:
-            from pasi.models.vision import make_captioner
+        with self._building:
+            if self._captioner is None:
+                from pasi.models.vision import make_captioner
 
-            private = partial(self._private, actor="vision")
-            self._captioner = (make_captioner(self.settings, private=private),)
-        return self._captioner[0]
+                private = partial(self._private, actor="vision")
+                self._captioner = (make_captioner(self.settings, private=private),)
+            return self._captioner[0]
 
     def connectors(self) -> Connectors:
         """The connectors ``pasi ingest``/``sync`` and uploads read files with: photos are
@@ -120,12 +125,13 @@ class Pasi:
     @property
     def safety(self) -> SafetyClassifier:
         """The content policy's classifier (setting ``safety_model``), built on first use."""
-        if self._safety is None:
-            from pasi.safety.policy import make_classifier
+        with self._building:
+            if self._safety is None:
+                from pasi.safety.policy import make_classifier
 
-            private = partial(self._private, actor="safety")
-            self._safety = make_classifier(self.settings, private=private)
-        return self._safety
+                private = partial(self._private, actor="safety")
+                self._safety = make_classifier(self.settings, private=private)
+            return self._safety
 
     @property
     def learner(self) -> BackgroundLearner:
@@ -134,11 +140,12 @@ class Pasi:
         Built on first use. Without a model, turns are still queued as extraction jobs, to be
         learned from once one is configured (``pasi memories reextract``).
         """
-        if self._learner is None:
-            from pasi.memory.learning import Learner
+        with self._building:
+            if self._learner is None:
+                from pasi.memory.learning import Learner
 
-            self._learner = Learner(self.memory, self.fast_model())
-        return self._learner
+                self._learner = Learner(self.memory, self.fast_model())
+            return self._learner
 
     @property
     def models(self) -> Models:
@@ -146,11 +153,12 @@ class Pasi:
 
         Resolving ``auto`` probes for Ollama, so it happens here and not when pasi starts.
         """
-        if self._models is None:
-            from pasi.models.registry import load_models
+        with self._building:
+            if self._models is None:
+                from pasi.models.registry import load_models
 
-            self._models = load_models(self.settings)
-        return self._models
+                self._models = load_models(self.settings)
+            return self._models
 
     def fast_model(self) -> ChatModel | None:
         """The fast tier (extraction, consolidation); None when no model is configured.

@@ -7,7 +7,6 @@ default conversation, queued for the learner to extract memories from.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,11 +16,9 @@ from pasi.models.chat import Message
 
 if TYPE_CHECKING:
     from pasi import Pasi
-    from pasi.memory.learning import Learner
     from pasi.memory.retrieval import Recalled
 
 OFFLINE_MODEL = "pasi-offline"
-_learner_lock = threading.Lock()  # Pasi builds its learner on first use: build it once
 
 
 @dataclass(frozen=True)
@@ -48,13 +45,8 @@ def run_turn(
     if pasi.chat_model is None:
         yield from _offline_turn(pasi, message)
         return
-    assistant = pasi.assistant(learner=_learner(pasi))
+    assistant = pasi.assistant(learner=pasi.learner)  # Pasi builds it once, whatever the threads
     yield from assistant.turn(message, history=history, max_tokens=max_tokens)
-
-
-def _learner(pasi: Pasi) -> Learner:
-    with _learner_lock:
-        return pasi.learner
 
 
 def _offline_turn(pasi: Pasi, message: str) -> Iterator[TurnEvent]:
