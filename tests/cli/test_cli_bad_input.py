@@ -129,10 +129,19 @@ def shared_tmp() -> Iterator[Path]:
 
 
 # Root ignores permission bits, so as root the CLI runs as 'nobody' after its modules are
-# loaded (the interpreter lives under /root, which 'nobody' cannot read).
+# loaded: the interpreter, and maybe the checkout (a `mktemp -d` clone is mode 700), are not
+# readable by 'nobody', so every module the command could import lazily is imported first.
 _AS_NOBODY = """
-import os, sys
-import unicodedata, typer.rich_utils, pasi.app, pasi.cli.main, pasi.cli.memories
+import importlib, os, pkgutil, sys
+import unicodedata
+import typer, pasi.cli, pasi.memory, pasi.vault
+for package in (typer, pasi.cli, pasi.memory, pasi.vault):
+    for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        if not module.name.endswith("__main__"):
+            try:
+                importlib.import_module(module.name)
+            except Exception:  # a module for another platform (typer's Windows console)
+                pass
 os.setgid(65534)
 os.setuid(65534)
 sys.argv = ["pasi", *sys.argv[1:]]
