@@ -18,6 +18,7 @@ from pasi.errors import InputError
 
 if TYPE_CHECKING:
     from pasi.app import Pasi
+    from pasi.cli.logs import LogSetup
     from pasi.config import Settings
     from pasi.models.embedder import Embedder
 
@@ -30,6 +31,7 @@ class State:
     """Global flags of one invocation, and the assistant opened on first use."""
 
     flags: dict[str, Any]
+    logs: LogSetup | None = None  # the invocation's logging (pasi.cli.logs), told the vault
     _settings: Settings | None = None
     _pasi: Pasi | None = None
 
@@ -38,6 +40,8 @@ class State:
             from pasi.config import load_settings
 
             self._settings = load_settings(**self.flags)
+            if self.logs is not None:
+                self.logs.attach(self._settings.vault)
         return self._settings
 
     def embedder(self) -> Embedder | None:
@@ -57,6 +61,9 @@ class State:
         if self._pasi is not None:
             self._pasi.close()
             self._pasi = None
+        if self.logs is not None:
+            self.logs.close()
+            self.logs = None
 
 
 def state(ctx: typer.Context) -> State:

@@ -29,6 +29,7 @@ from pasi.cli import serve as serve_cli
 from pasi.cli import vault as vault_cli
 from pasi.cli import voice as voice_cli
 from pasi.cli.common import State
+from pasi.cli.logs import start_logging
 from pasi.errors import PasiError
 
 
@@ -87,12 +88,16 @@ def main(
         help="Embedder: 'wordllama' or 'none'.",
         show_default=False,
     ),
+    verbose: bool = typer.Option(
+        False, "--verbose", help="Also print log records (model requests, warnings) on stderr."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """pasi: a personal AI memory that runs on your machine."""
-    ctx.obj = State({"vault": Path(vault) if vault else None, "embedder": embedder})
+    flags = {"vault": Path(vault) if vault else None, "embedder": embedder}
+    ctx.obj = State(flags, logs=start_logging(verbose=verbose))
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -22,9 +22,11 @@ from pasi.vault.cipher import VaultKey
 
 MAGIC = b"PASI-FILE\x01"
 NONCE_BYTES = 12
-# Not vault files: the database and its journals, and downloaded model weights (public data).
+# Not vault files: the database and its journals, downloaded model weights (public data), and
+# the log file (plain text appended to by the CLI's logging: pasi.cli.logs).
 _NOT_FILES = ("vault.db", "vault.db-wal", "vault.db-shm", "vault.db-journal")
 MODELS_DIR = "models"
+LOGS_DIR = "logs"
 
 
 def is_sealed(data: bytes) -> bool:
@@ -72,7 +74,7 @@ class VaultFiles:
         parts = PurePosixPath(name).parts
         if not parts or PurePosixPath(name).is_absolute() or ".." in parts:
             raise InputError(f"a vault file name must be relative and stay in the vault: {name!r}")
-        if parts[0] == MODELS_DIR or name in _NOT_FILES:
+        if parts[0] in (MODELS_DIR, LOGS_DIR) or name in _NOT_FILES:
             raise InputError(f"{name!r} is not a vault file that pasi encrypts")
         return self.directory.joinpath(*parts)
 
@@ -121,7 +123,7 @@ class VaultFiles:
         found = []
         for path in sorted(self.directory.rglob("*")):
             relative = path.relative_to(self.directory)
-            if not path.is_file() or relative.parts[0] == MODELS_DIR:
+            if not path.is_file() or relative.parts[0] in (MODELS_DIR, LOGS_DIR):
                 continue
             if str(relative) in _NOT_FILES or path.name.startswith("."):
                 continue
