@@ -12,7 +12,7 @@ from pasi.app import Pasi
 from pasi.clock import fixed_clock
 from pasi.config import Settings
 from pasi.memory.store import MemoryStore
-from pasi.models.chat import ChatRequest, Completion, ScriptedModel, ToolCall, replies
+from pasi.models.chat import ChatRequest, Completion, ScriptedModel, ToolCall, Usage, replies
 from pasi.safety.provenance import unfence
 from pasi.vault import answers
 
@@ -147,3 +147,30 @@ def test_the_conversation_persists_across_a_restart(tmp_path: Path) -> None:
     assert '[t1] user 2024-03-10 12:00 in conversation:default: "My cat is called Miso"' in prompt
     assert "Noted: your cat is Miso." in prompt
     assert answer.citations[0].text == "My cat is called Miso"
+
+
+def test_the_turn_record_counts_model_calls_tokens_and_time(store: MemoryStore) -> None:
+    model = ScriptedModel(replies(
+        Completion("", (ToolCall("c1", "recall", '{"query": "bike"}'),), usage=Usage(300, 12)),
+        Completion("Your bike is blue.", usage=Usage(340, 6)),
+    ))  # fmt: skip
+    assistant = Assistant(store, model, clock=store.clock)
+    assistant.ask("What colour is my bike?")
+    record = answers.latest_answer(store.vault.read())
+    assert record is not None
+    shaped = record.context
+    assert (shaped["model_calls"], shaped["prompt_tokens"], shaped["completion_tokens"]) == (
+        2, 640, 18,
+    )  # fmt: skip
+    assert shaped["tokens_estimated"] is False
+    assert 0 <= shaped["model_seconds"] <= shaped["turn_seconds"]
+    assert assistant.model is model  # the meter wraps the model for one turn only
+
+
+def test_a_model_without_usage_gets_estimated_counts(store: MemoryStore) -> None:
+    assistant = Assistant(store, ScriptedModel(replies("It is blue.")), clock=store.clock)
+    assistant.ask("What colour is my bike?")
+    shaped = answers.latest_answer(store.vault.read()).context
+    assert shaped["model_calls"] == 1 and shaped["tokens_estimated"] is True
+    assert shaped["prompt_tokens"] >= assistant.last_context.tokens  # the system prompt at least
+    assert shaped["completion_tokens"] == 4  # "It", "is", "blue", "." (agent/tokens.py)

@@ -8,7 +8,7 @@ import pytest
 from cli_support import Invoke, assert_one_error_line
 
 from pasi.app import Pasi
-from pasi.models.chat import Completion, ScriptedModel, ToolCall, replies
+from pasi.models.chat import Completion, ScriptedModel, ToolCall, Usage, replies
 from pasi.models.registry import Models
 
 
@@ -65,3 +65,31 @@ def test_why_shows_forgotten_items_as_forgotten(pasi: Invoke, scripted: Scripted
 
 def test_why_before_any_answer_is_one_clear_error(pasi: Invoke) -> None:
     assert_one_error_line(pasi("why"), "no answer yet")
+
+
+def test_why_shows_what_the_turn_cost(pasi: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    model = ScriptedModel(replies(
+        Completion("", (ToolCall("c1", "recall", '{"query": "sister"}'),), usage=Usage(410, 9)),
+        Completion("Ana lives in Porto [m1].", usage=Usage(450, 8)),
+    ), name="scripted-test")  # fmt: skip
+    monkeypatch.setenv("PASI_MODEL", "ollama:test")
+    monkeypatch.setattr(Pasi, "models", property(lambda self: Models(None, model, "scripted")))
+    pasi("remember", "My sister Ana lives in Porto")
+    assert pasi("chat", input="Where does my sister live?\n").exit_code == 0
+    metering = json.loads(pasi("why", "--json").stdout)["metering"]
+    assert {k: metering[k] for k in ("model_calls", "prompt_tokens", "completion_tokens")} == {
+        "model_calls": 2,
+        "prompt_tokens": 860,
+        "completion_tokens": 17,
+    }
+    assert metering["tokens_estimated"] is False
+    assert 0 <= metering["model_seconds"] <= metering["turn_seconds"]
+    assert "model: 2 calls, 860 prompt + 17 completion tokens" in pasi("why").stdout
+
+
+def test_why_marks_estimated_tokens(pasi: Invoke, scripted: ScriptedModel) -> None:
+    pasi("chat", input="Where does my sister live?\n")
+    metering = json.loads(pasi("why", "--json").stdout)["metering"]
+    assert metering["model_calls"] == 2 and metering["tokens_estimated"] is True
+    assert metering["prompt_tokens"] > 0 and metering["completion_tokens"] > 0
+    assert "(estimated)" in pasi("why").stdout

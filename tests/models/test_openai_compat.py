@@ -204,3 +204,36 @@ def test_embeddings_are_normalised_and_their_dimension_learnt() -> None:
     assert vectors.dtype == np.float32 and vectors.shape == (2, 3)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0)
     assert np.allclose(vectors[0], [0.6, 0.8, 0.0])
+
+
+def test_a_stream_asks_for_its_usage_and_the_completion_carries_it() -> None:
+    usage = {"prompt_tokens": 42, "completion_tokens": 3, "total_tokens": 45}
+    last = {**chunk({}), "choices": [], "usage": usage}  # what include_usage adds, at the end
+    events = [chunk({"role": "assistant", "content": "Hi there."}), chunk({}, "stop"), last]
+
+    def handler(seen: Seen) -> Reply:
+        return Reply(events=events) if seen.body["stream"] else Reply(body=chat_reply("Hi."))
+
+    with serve(handler) as server:
+        chunks = list(_model(server.url).stream(HELLO))
+        complete = _model(server.url).complete(HELLO)  # a plain call is not asked to stream
+    final = chunks[-1].completion
+    assert final is not None and final.text == "Hi there."
+    assert (final.usage.prompt_tokens, final.usage.completion_tokens) == (42, 3)
+    assert server.seen[0].body["stream_options"] == {"include_usage": True}
+    assert "stream_options" not in server.seen[1].body and complete.usage is not None
+
+
+def test_a_server_refusing_stream_options_is_asked_again_without_them() -> None:
+    refusal = Reply(
+        status=400,
+        body={"error": {"message": "Unrecognized request argument: stream_options"}},
+    )
+    events = [chunk({"content": "Fine."}), chunk({}, "stop")]
+    with serve(_replies(refusal, Reply(events=events), Reply(events=events))) as server:
+        model = _model(server.url)
+        first = list(model.stream(HELLO))[-1].completion
+        second = list(model.stream(HELLO))[-1].completion
+    assert first is not None and first.text == "Fine." and first.usage is None
+    assert second is not None and second.text == "Fine."
+    assert [("stream_options" in s.body) for s in server.seen] == [True, False, False]

@@ -29,6 +29,7 @@ from pasi.clock import Clock, system_clock
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
 from pasi.models.chat import ChatModel, ChatRequest, Completion, Message
 from pasi.models.locality import is_local
+from pasi.models.metered import Meter, MeteredModel
 from pasi.privacy.policy import withheld_note
 from pasi.safety.policy import SafetyClassifier
 from pasi.tools.consent import ConsentGate
@@ -109,7 +110,19 @@ class Assistant:
     ) -> Iterator[Event]:
         """``history``: earlier messages of a conversation the client keeps (the OpenAI API).
         The model sees them before ``message``; only ``message`` and the reply are recorded.
-        Their system messages join pasi's own, since many chat templates allow only one."""
+        Their system messages join pasi's own, since many chat templates allow only one.
+
+        Every model call of the turn goes through a meter (``pasi why`` shows its totals)."""
+        model = self.model
+        self.model = MeteredModel(model, Meter(), self.context.count)
+        try:
+            yield from self._turn(message, history, max_tokens)
+        finally:
+            self.model = model
+
+    def _turn(
+        self, message: str, history: Sequence[Message], max_tokens: int | None
+    ) -> Iterator[Event]:
         question_id = self._record_turn(message, "user")
         context = self.context.assemble(message, exclude=[question_id])
         self.last_context = context
@@ -260,6 +273,7 @@ class Assistant:
             "safety": state.screening.verdicts,
             "waiting": state.waiting,
             "tainted": state.tainted,
+            **_metering(self.model),
         }
         with self.memory.vault.write() as conn:
             return answers.insert_answer(
@@ -271,6 +285,12 @@ class Assistant:
                 context=shaped,
                 now=self.clock(),
             )
+
+
+def _metering(model: ChatModel) -> dict[str, Any]:
+    """Model calls, tokens and seconds of the turn so far (models/metered.py)."""
+    meter = getattr(model, "meter", None)
+    return meter.to_json() if isinstance(meter, Meter) else {}
 
 
 def _call_json(result: ToolResult) -> dict[str, Any]:

@@ -53,7 +53,25 @@ def explain_last(memory: MemoryStore) -> dict[str, Any] | None:
         "citations": [_with_item(c, items) for c in cited],
         "safety": context.get("safety", []),  # unsafe verdicts: stage, categories, by
         "waiting": context.get("waiting", []),  # actions held for the user's consent
+        "metering": _metering(context),
     }
+
+
+METERED = (
+    "model_calls",
+    "prompt_tokens",
+    "completion_tokens",
+    "tokens_estimated",
+    "model_seconds",
+    "turn_seconds",
+)
+
+
+def _metering(context: dict[str, Any]) -> dict[str, Any] | None:
+    """What the turn cost (pasi.models.metered); None for answers recorded before it was kept."""
+    if "model_calls" not in context:
+        return None
+    return {key: context.get(key) for key in METERED}
 
 
 def _with_item(citation: dict[str, Any], items: dict[int, Any]) -> dict[str, Any]:

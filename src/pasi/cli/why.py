@@ -49,6 +49,8 @@ def _show(found: dict[str, Any]) -> None:
         f"context: {len(found['items'])} items, ~{found['tokens']} of {found['budget']} tokens",
         markup=False,
     )
+    if found.get("metering"):
+        out.print(_cost(found["metering"]), markup=False)
     table = Table(title="context", title_justify="left")
     for column in ("tag", "section", "source", "when", "text"):
         table.add_column(column, overflow="fold")
@@ -66,3 +68,15 @@ def _show(found: dict[str, Any]) -> None:
         out.print(f"tool {call['name']}({args}): {outcome}{extra}", markup=False)
     if found["stopped"]:
         out.print(f"the tool loop stopped after {found['rounds']} rounds", markup=False)
+
+
+def _cost(metering: dict[str, Any]) -> str:
+    """``model: 2 calls, 812 prompt + 35 completion tokens, 3.1 s of a 3.4 s turn``."""
+    calls = metering["model_calls"]
+    about = "~" if metering["tokens_estimated"] else ""
+    return (
+        f"model: {calls} call{'' if calls == 1 else 's'}, "
+        f"{about}{metering['prompt_tokens']} prompt + {about}{metering['completion_tokens']} "
+        f"completion tokens{' (estimated)' if about else ''}, "
+        f"{metering['model_seconds']:.1f} s of a {metering['turn_seconds']:.1f} s turn"
+    )

@@ -9,8 +9,10 @@ start-up that ``pasi chat`` without a remote model should not pay. The SDK retri
 Servers differ in JSON-schema support, so the adapter steps down when a schema request is
 refused (400/422) or its reply does not validate (the server ignored it): ``json_schema`` →
 ``json_object`` with the schema (what llama.cpp's server constrains decoding to) →
-instructions in the prompt, and keeps the step that worked. Every reply is checked against the
-schema (models/structured.py): repaired, retried, or reported, never passed on unchecked.
+instructions in the prompt, and keeps the step that worked. Streams ask for their token usage
+(``stream_options``, for pasi.models.metered) unless the server refuses it. Every reply is
+checked against the schema (models/structured.py): repaired, retried, or reported, never
+passed on unchecked.
 """
 
 from __future__ import annotations
@@ -110,6 +112,15 @@ def _refused_format(error: Exception, params: dict[str, Any]) -> bool:
     return error.status_code in (400, 422) or "response_format" in str(error.message)
 
 
+def _refused_stream_options(error: Exception, params: dict[str, Any]) -> bool:
+    """Did an older server reject ``stream_options`` (asked for the stream's token usage)?"""
+    import openai
+
+    if "stream_options" not in params or not isinstance(error, openai.APIStatusError):
+        return False
+    return error.status_code in (400, 422, 500) and "stream_options" in str(error.message)
+
+
 def _reason(error: Exception) -> str:
     cause = error.__cause__ or error.__context__
     return str(cause or error) or type(cause or error).__name__
@@ -135,6 +146,7 @@ class OpenAICompatModel:
         self.provider = provider
         self.name = f"{label}:{model}"
         self.schema_mode = SCHEMA_MODES[0]
+        self.stream_usage = True  # ask streams for their token usage, until a server refuses
         self.remote_hosts = remote_hosts
         self._local: bool | None = None
 
@@ -196,7 +208,9 @@ class OpenAICompatModel:
             try:
                 return self.provider.client().chat.completions.create(**params)
             except openai.OpenAIError as error:
-                if not (_refused_format(error, params) and self._step_down()):
+                if _refused_stream_options(error, params):
+                    self.stream_usage = False
+                elif not (_refused_format(error, params) and self._step_down()):
                     raise self.provider.translate(error, self.model) from None
 
     def _step_down(self) -> bool:
@@ -210,6 +224,8 @@ class OpenAICompatModel:
     def _params(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
         messages = list(request.messages)
         params: dict[str, Any] = {"model": self.model, "stream": stream, **sampling(request)}
+        if stream and self.stream_usage:  # the usage then arrives in the stream's last event
+            params["stream_options"] = {"include_usage": True}
         if request.tools:
             params["tools"] = wire_tools(request.tools)
         schema = request.json_schema
