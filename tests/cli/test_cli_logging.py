@@ -91,16 +91,23 @@ def test_basic_config_stray_handlers_and_warnings_all_land_in_the_file(
     assert "a library warning" in logged and "HTTP Request: POST" in logged
     assert "DeprecationWarning: a deprecated call" in logged
     assert library.handlers == []
+    silent = logging.getLogger("pasi_test_library_that_stops_propagating")
+    silent.addHandler(logging.StreamHandler(sys.stderr))
+    silent.propagate = False
+    silent.error("no handler of its own")  # Python's last resort would print it on stderr
+    assert capfd.readouterr() == ("", "")
+    assert "no handler of its own" in quiet.read_text(encoding="utf-8")
 
 
 def test_close_puts_logging_back_as_it_was(tmp_path: Path) -> None:
     root = logging.getLogger()
-    before = (list(root.handlers), root.level, logging.getLoggerClass())
+    before = (list(root.handlers), root.level, logging.getLoggerClass(), logging.lastResort)
     setup = start_logging(verbose=True)
     setup.attach(tmp_path)
     assert root.level == logging.INFO and len(root.handlers) >= 2
     setup.close()
-    assert (list(root.handlers), root.level, logging.getLoggerClass()) == before
+    after = (list(root.handlers), root.level, logging.getLoggerClass(), logging.lastResort)
+    assert after == before
 
 
 def test_no_log_file_is_made_before_the_vault_exists(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ So each CLI invocation owns the logging setup: the root logger gets the vault's 
 (``VAULT/logs/pasi.log``, 1 MB, three old files kept) and, with ``pasi --verbose``, stderr.
 With the root configured, later ``basicConfig`` calls do nothing; loggers created later drop
 console handlers they attach (their records reach the root instead); console handlers already
-attached are removed. uvicorn's loggers keep theirs: they are ``pasi serve``'s console.
+attached are removed; Python's last resort for records no handler takes is the file, not
+stderr. uvicorn's loggers keep theirs: they are ``pasi serve``'s console.
 ``close()`` undoes all of it, so tests invoking the CLI in-process leave logging as it was.
 """
 
@@ -49,10 +50,14 @@ def _kept(name: str) -> bool:
 
 
 class QuietLogger(logging.Logger):
-    """A logger that, while pasi's setup is active, refuses console handlers (see module doc)."""
+    """A logger that, while pasi's setup is active, refuses console handlers (see module doc).
+
+    Only loggers created after start-up are of this class: those of libraries imported lazily.
+    """
 
     def addHandler(self, handler: logging.Handler) -> None:
         if _active is not None and _is_console(handler) and not _kept(self.name):
+            self.propagate = True  # its records reach the root's handlers instead
             return
         super().addHandler(handler)
 
@@ -96,6 +101,7 @@ class LogSetup:
     console: logging.Handler | None
     root_level: int
     logger_class: type[logging.Logger]
+    last_resort: logging.Handler | None
     removed: list[tuple[logging.Logger, logging.Handler]] = field(default_factory=list)
 
     def attach(self, vault: Path) -> None:
@@ -116,6 +122,7 @@ class LogSetup:
             logger.addHandler(handler)
         root.setLevel(self.root_level)
         logging.setLoggerClass(self.logger_class)
+        logging.lastResort = self.last_resort
         logging.captureWarnings(False)
 
 
@@ -126,7 +133,7 @@ def start_logging(*, verbose: bool = False) -> LogSetup:
     if _active is not None:
         _active.close()
     root = logging.getLogger()
-    setup = LogSetup(VaultLogFile(), None, root.level, logging.getLoggerClass())
+    setup = LogSetup(VaultLogFile(), None, root.level, logging.getLoggerClass(), logging.lastResort)
     setup.removed = _remove_console_handlers()
     if verbose:
         setup.console = logging.StreamHandler(sys.stderr)
@@ -135,6 +142,7 @@ def start_logging(*, verbose: bool = False) -> LogSetup:
     root.addHandler(setup.file)
     root.setLevel(logging.INFO)
     logging.setLoggerClass(QuietLogger)
+    logging.lastResort = setup.file  # a logger that stops propagating: the file, not stderr
     logging.captureWarnings(True)
     _active = setup
     return setup
