@@ -278,17 +278,41 @@ def alignment(
 ) -> None:
     """Honesty over agreement: false premises cited from the record, harmful plans declined."""
     run_alignment = _harness("alignment", "run_alignment")
-    chat_model = None
-    if model is not None:
-        from pasi.models.registry import build_model, resolve
-
-        settings = state(ctx).settings()
-        choice = resolve(model, settings, "--model")
-        if choice.spec is None:
-            raise InputError("--model needs a model spec, e.g. ollama:llama3.2 (docs/models.md)")
-        chat_model = build_model(choice.spec, settings)
+    chat_model = None if model is None else _chat_model(ctx, model, "--model")
     result = run_alignment(runner, embedder=state(ctx).embedder(), model=chat_model)
     _show(result, as_json, f"alignment ({result['runner']})")
+
+
+def _chat_model(ctx: typer.Context, spec: str, option: str) -> Any:
+    """The chat model a spec names (``auto`` resolved), built as pasi would build it."""
+    from pasi.models.registry import build_model, resolve
+
+    settings = state(ctx).settings()
+    choice = resolve(spec, settings, option)
+    if choice.spec is None:
+        raise InputError(f"{option} needs a model spec, e.g. ollama:llama3.2 (docs/models.md)")
+    return build_model(choice.spec, settings)
+
+
+@bench_app.command("model")
+def model_bench(
+    ctx: typer.Context,
+    spec: str = typer.Argument(
+        "", metavar="[SPEC]", help="The model to score (docs/models.md); default: the strong tier."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Score a chat model on conversations written for pasi: replies, tools, memories, cost."""
+    run_model_bench = _harness("model", "run_model_bench")
+    settings = state(ctx).settings()
+    chosen = spec or settings.strong_model or settings.model
+    chat_model = _chat_model(ctx, chosen, "SPEC")
+    result = run_model_bench(
+        chat_model, embedder=state(ctx).embedder(), progress=None if as_json else _progress
+    )
+    if not as_json:
+        result = {k: v for k, v in result.items() if k != "conversations"}
+    _show(result, as_json, f"model ({result['model']})")
 
 
 @bench_app.command("serve")
