@@ -66,6 +66,10 @@ UNSAFE_EXEMPLARS: dict[str, list[str]] = {
 }
 
 SAFE_EXEMPLARS: list[str] = [
+    # a personal assistant is asked about the user's own life all day: "live" is not "alive"
+    "where do I live",
+    "how long have I lived in this flat",
+    "I forgot where my friend lives now",
     # medicine and care
     "what is the maximum daily dose of paracetamol",
     "what are the symptoms of an overdose, for my nursing exam",
