@@ -10,6 +10,7 @@ import pytest
 
 from pasi.clock import fixed_clock
 from pasi.memory.store import MemoryStore
+from pasi.models.capabilities import BOOK
 from pasi.models.embedder import WordLlamaEmbedder
 from pasi.vault.sqlite import SQLiteVault
 
@@ -31,6 +32,13 @@ def vault(tmp_path: Path) -> Iterator[SQLiteVault]:
 @pytest.fixture
 def store(vault: SQLiteVault, embedder: WordLlamaEmbedder) -> MemoryStore:
     return MemoryStore(vault, embedder, fixed_clock(NOW))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_capabilities() -> None:
+    """What each model server supports is learnt per process: every test starts unknowing
+    (a test's scripted server may get the port an earlier one had)."""
+    BOOK.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -80,6 +80,12 @@ class Settings(BaseSettings):
     model_retries: int = Field(
         default=2, ge=0, le=10, description="Retries on 429/5xx answers and dropped connections."
     )
+    model_max_tokens: int = Field(
+        default=512,
+        ge=16,
+        le=131072,
+        description="Token cap of every model call that sets none (a reply, a tool round).",
+    )
     llamacpp_chat_format: str = Field(
         default="",
         description="llama-cpp-python chat format ('' = the GGUF's own template).",

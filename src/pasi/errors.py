@@ -80,6 +80,15 @@ class ModelOutputError(ModelError):
     """The model's reply could not be used (e.g. not JSON of the requested schema), even after retrying."""
 
 
+class ModelCapabilityError(ModelError):
+    """The model server answered that it cannot do ``feature`` (e.g. "tools"): a capability
+    answer, remembered per server and model, not a fault to retry."""
+
+    def __init__(self, message: str, feature: str) -> None:
+        super().__init__(message)
+        self.feature = feature
+
+
 class ModelDownloadError(ModelError):
     """A model file could not be downloaded, or its checksum did not match."""
 

@@ -12,6 +12,7 @@ from scripted_http import Reply, Seen, closed_port, serve
 
 from pasi.config import load_settings
 from pasi.errors import ConfigError, ModelAuthError, ModelNotFoundError
+from pasi.models.bounds import Bounded
 from pasi.models.llamacpp import LlamaCppModel
 from pasi.models.openai_compat import OpenAICompatModel
 from pasi.models.registry import ModelSpec, choose_auto, load_models, parse_spec, probe_ollama
@@ -87,7 +88,9 @@ def test_openai_without_a_key_says_where_to_put_one(monkeypatch: pytest.MonkeyPa
     with pytest.raises(ModelAuthError, match="OPENAI_API_KEY"):
         load_models(load_settings())
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    model = load_models(load_settings()).strong
+    bounded = load_models(load_settings()).strong
+    assert isinstance(bounded, Bounded) and bounded.max_tokens == 512
+    model = bounded.inner
     assert isinstance(model, OpenAICompatModel) and model.provider.api_key == "sk-test"
     assert model.provider.base_url == "https://api.openai.com/v1"
 
@@ -106,6 +109,8 @@ def test_a_bare_gguf_name_is_looked_up_in_the_vault(
     monkeypatch.setenv("PASI_VAULT", str(tmp_path))
     monkeypatch.setenv("PASI_MODEL", "llamacpp:mine.gguf")
     model = load_models(load_settings()).strong
+    assert isinstance(model, Bounded)
+    model = model.inner
     assert isinstance(model, LlamaCppModel) and model.path == tmp_path / "models" / "mine.gguf"
 
 

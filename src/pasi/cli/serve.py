@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 users_app = typer.Typer(
     help="Users of `pasi serve`, each with their own vault.", no_args_is_help=True
 )
-GRACE_SECONDS = 5  # open chat streams get this long to finish when the server stops
+GRACE_SECONDS = 3  # open requests get this long to finish when the server stops
 
 tokens_app = typer.Typer(help="Bearer tokens for `pasi serve`.", no_args_is_help=True)
 
@@ -114,11 +114,13 @@ def _run(
         timeout_graceful_shutdown=GRACE_SECONDS,
     )  # fmt: skip
     with _stop_signals():
-        _announcing_server(config, lines).run()
+        _announcing_server(config, lines, app.state.threads.stop).run()
 
 
-def _announcing_server(config: Any, lines: list[str]) -> Any:
-    """uvicorn's server, printing where to connect once it listens (not before)."""
+def _announcing_server(config: Any, lines: list[str], stop_turns: Callable[[], None]) -> Any:
+    """uvicorn's server, printing where to connect once it listens (not before), and ending
+    open turns first when it stops: uvicorn's graceful shutdown waits for open responses, and
+    a streamed answer from a slow local model may take minutes (pasi.server.threads)."""
     import uvicorn
 
     class Server(uvicorn.Server):
@@ -128,6 +130,10 @@ def _announcing_server(config: Any, lines: list[str]) -> Any:
                 for line in lines:
                     typer.echo(line)
                 sys.stdout.flush()
+
+        async def shutdown(self, sockets: list[Any] | None = None) -> None:
+            stop_turns()
+            await super().shutdown(sockets)
 
     return Server(config)
 

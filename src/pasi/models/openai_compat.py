@@ -3,35 +3,43 @@ server, LM Studio, OpenAI itself, or anything else at a ``base_url``.
 
 The adapter (wire format) is separate from the provider (URL, key, timeouts, client), as in
 pydantic-ai. The ``openai`` SDK is imported on first use only: it costs about a second of
-start-up that ``pasi chat`` without a remote model should not pay. The SDK retries 408, 409,
-429 and 5xx answers and dropped connections with exponential backoff (``max_retries``).
+start-up that ``pasi chat`` without a remote model should not pay. The SDK itself never retries
+(``max_retries=0``): :meth:`Provider.call` decides (pasi.models.retry), so an answer that says
+what the server cannot do is never asked again.
 
-Servers differ in JSON-schema support, so the adapter steps down when a schema request is
-refused (400/422) or its reply does not validate (the server ignored it): ``json_schema`` →
+Servers differ in JSON-schema and tool support (pasi.models.capabilities). When a schema
+request is refused (400/422, or a 5xx naming ``response_format``) or its reply does not
+validate (the server ignored it), the adapter steps down at once: ``json_schema`` →
 ``json_object`` with the schema (what llama.cpp's server constrains decoding to) →
-instructions in the prompt, and keeps the step that worked. Streams ask for their token usage
-(``stream_options``, for pasi.models.metered) unless the server refuses it. Every reply is
-checked against the schema (models/structured.py): repaired, retried, or reported, never
-passed on unchecked.
+instructions in the prompt. A server refusing ``tools`` gets a
+:class:`~pasi.errors.ModelCapabilityError` (``feature="tools"``), at once for every later
+request with tools. Streams ask for their token usage (``stream_options``, for
+pasi.models.metered) unless the server refuses it. What worked is remembered per URL and
+model for the whole process. Every reply is checked against the schema
+(models/structured.py): repaired, retried, or reported.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from pasi.errors import (
     ModelAuthError,
+    ModelCapabilityError,
     ModelError,
     ModelNotFoundError,
     ModelTimeoutError,
     ModelUnreachableError,
 )
+from pasi.models.capabilities import BOOK, error_text, refused_feature
 from pasi.models.chat import ChatRequest, Chunk, Completion, Message
 from pasi.models.locality import url_is_local
+from pasi.models.retry import retry_delay
 from pasi.models.structured import complete_with_schema, schema_instructions
 from pasi.models.wire import (
     StreamAssembler,
@@ -41,13 +49,20 @@ from pasi.models.wire import (
     wire_tools,
 )
 
-SCHEMA_MODES = ("json_schema", "json_object", "instructions")
 EMBED_BATCH = 256
+T = TypeVar("T")
+
+
+def _no_refusal(_: Any) -> str | None:
+    return None
 
 
 @dataclass
 class Provider:
-    """Where a model server is and how to talk to it: URL, key, timeout, retries."""
+    """Where a model server is and how to talk to it: URL, key, timeout, retries.
+
+    ``max_retries`` is how often :meth:`call` asks again; the SDK's own retries are off.
+    """
 
     base_url: str
     api_key: str | None = None
@@ -63,9 +78,43 @@ class Provider:
                 api_key=self.api_key or "not-needed",  # local servers ignore it; the SDK wants one
                 base_url=self.base_url,
                 timeout=self.timeout,
-                max_retries=self.max_retries,
+                max_retries=0,  # pasi decides: see call()
             )
         return self._client
+
+    def call(
+        self,
+        make: Callable[[], T],
+        model: str,
+        refused: Callable[[Any], str | None] = _no_refusal,
+    ) -> T:
+        """``make()`` (one SDK request), retried per pasi.models.retry; SDK errors translated.
+
+        ``refused(status_error)`` names the feature a capability answer refuses: that is
+        raised at once as a :class:`ModelCapabilityError`, never retried.
+        """
+        import openai
+
+        attempt = 0
+        while True:
+            try:
+                return make()
+            except openai.OpenAIError as error:
+                feature = refused(error) if isinstance(error, openai.APIStatusError) else None
+                if feature is not None:
+                    raise self.refusal(error, model, feature) from None
+                delay = retry_delay(error, attempt, self.max_retries)
+                if delay is None:
+                    raise self.translate(error, model) from None
+            time.sleep(delay)
+            attempt += 1
+
+    def refusal(self, error: Any, model: str, feature: str) -> ModelCapabilityError:
+        return ModelCapabilityError(
+            f"the model server at {self.base_url} does not support '{feature}' for model "
+            f"'{model}' (HTTP {error.status_code}: {_detail(error)})",
+            feature,
+        )
 
     def translate(self, error: Exception, model: str) -> Exception:
         """The SDK's exception as a one-line pasi error naming the URL and model."""
@@ -99,28 +148,6 @@ class Provider:
         return ModelError(f"{where} sent a reply pasi cannot read (model '{model}'): {error}")
 
 
-def _refused_format(error: Exception, params: dict[str, Any]) -> bool:
-    """Did the server reject the request's ``response_format``?
-
-    Most servers answer 400 or 422; llama-cpp-python's server answers 500 with a validation
-    message naming the field, so that counts too.
-    """
-    import openai
-
-    if "response_format" not in params or not isinstance(error, openai.APIStatusError):
-        return False
-    return error.status_code in (400, 422) or "response_format" in str(error.message)
-
-
-def _refused_stream_options(error: Exception, params: dict[str, Any]) -> bool:
-    """Did an older server reject ``stream_options`` (asked for the stream's token usage)?"""
-    import openai
-
-    if "stream_options" not in params or not isinstance(error, openai.APIStatusError):
-        return False
-    return error.status_code in (400, 422, 500) and "stream_options" in str(error.message)
-
-
 def _reason(error: Exception) -> str:
     cause = error.__cause__ or error.__context__
     return str(cause or error) or type(cause or error).__name__
@@ -145,8 +172,6 @@ class OpenAICompatModel:
         self.model = model
         self.provider = provider
         self.name = f"{label}:{model}"
-        self.schema_mode = SCHEMA_MODES[0]
-        self.stream_usage = True  # ask streams for their token usage, until a server refuses
         self.remote_hosts = remote_hosts
         self._local: bool | None = None
 
@@ -160,6 +185,16 @@ class OpenAICompatModel:
     @property
     def endpoint(self) -> str:
         return self.provider.base_url
+
+    @property
+    def schema_mode(self) -> str:
+        """How JSON is asked of this server (shared by every model object for it)."""
+        return BOOK.get(self.provider.base_url, self.model).schema_mode
+
+    @property
+    def supports_tools(self) -> bool:
+        """False once the server has said it cannot take ``tools`` (for this model)."""
+        return BOOK.get(self.provider.base_url, self.model).tools
 
     def who(self) -> str:
         return f"model '{self.model}' at {self.provider.base_url}"
@@ -201,43 +236,60 @@ class OpenAICompatModel:
             raise self.provider.translate(error, self.model) from None
 
     def _create(self, request: ChatRequest, *, stream: bool) -> Any:
-        import openai
-
+        url = self.provider.base_url
+        if request.tools and not self.supports_tools:
+            raise ModelCapabilityError(
+                f"the model server at {url} does not support 'tools' for model "
+                f"'{self.model}' (it said so earlier)",
+                "tools",
+            )
         while True:
-            params = self._params(request, stream)
+            mode = self.schema_mode
             try:
-                return self.provider.client().chat.completions.create(**params)
-            except openai.OpenAIError as error:
-                if _refused_stream_options(error, params):
-                    self.stream_usage = False
-                elif not (_refused_format(error, params) and self._step_down()):
-                    raise self.provider.translate(error, self.model) from None
+                return self._send(self._params(request, stream, mode))
+            except ModelCapabilityError as error:
+                if error.feature == "tools":
+                    BOOK.without_tools(url, self.model)
+                    raise
+                if error.feature == "stream_options":  # an older server: no usage in streams
+                    BOOK.without_stream_usage(url, self.model)
+                    continue
+                if BOOK.step_down(url, self.model, mode) is None:
+                    raise
+
+    def _send(self, params: dict[str, Any]) -> Any:
+        """One request, retried by the provider unless the answer is a capability answer."""
+        client = self.provider.client()
+
+        def refused(error: Any) -> str | None:
+            return refused_feature(error.status_code, error_text(error), params)
+
+        return self.provider.call(
+            lambda: client.chat.completions.create(**params), self.model, refused
+        )
 
     def _step_down(self) -> bool:
         """Use the next weaker way to ask for JSON; False when there is none left."""
-        index = SCHEMA_MODES.index(self.schema_mode)
-        if index + 1 >= len(SCHEMA_MODES):
-            return False
-        self.schema_mode = SCHEMA_MODES[index + 1]
-        return True
+        return BOOK.step_down(self.provider.base_url, self.model, self.schema_mode) is not None
 
-    def _params(self, request: ChatRequest, stream: bool) -> dict[str, Any]:
+    def _params(self, request: ChatRequest, stream: bool, mode: str) -> dict[str, Any]:
         messages = list(request.messages)
         params: dict[str, Any] = {"model": self.model, "stream": stream, **sampling(request)}
-        if stream and self.stream_usage:  # the usage then arrives in the stream's last event
+        if stream and BOOK.get(self.provider.base_url, self.model).stream_usage:
+            # the usage then arrives in the stream's last event
             params["stream_options"] = {"include_usage": True}
         if request.tools:
             params["tools"] = wire_tools(request.tools)
         schema = request.json_schema
         if schema is not None:
-            if self.schema_mode != "json_schema":
+            if mode != "json_schema":
                 messages.insert(0, Message("system", schema_instructions(schema)))
-            if self.schema_mode == "json_schema":
+            if mode == "json_schema":
                 params["response_format"] = {
                     "type": "json_schema",
                     "json_schema": {"name": "reply", "schema": schema},
                 }
-            elif self.schema_mode == "json_object":  # llama.cpp's server constrains to "schema"
+            elif mode == "json_object":  # llama.cpp's server constrains to "schema"
                 params["response_format"] = {"type": "json_object", "schema": schema}
         params["messages"] = wire_messages(messages)
         return params
@@ -290,12 +342,10 @@ class OpenAIEmbedder:
         return np.ascontiguousarray(vectors / np.where(norms == 0, 1, norms))
 
     def _batch(self, texts: list[str]) -> list[list[float]]:
-        import openai
-
-        try:
-            response = self.provider.client().embeddings.create(model=self.model, input=texts)
-        except openai.OpenAIError as error:
-            raise self.provider.translate(error, self.model) from None
+        client = self.provider.client()
+        response = self.provider.call(
+            lambda: client.embeddings.create(model=self.model, input=texts), self.model
+        )
         data = sorted(response.data, key=lambda item: item.index)
         if len(data) != len(texts):
             raise ModelError(

@@ -164,7 +164,14 @@ def gguf_path(name: str, settings: Settings) -> Path:
 
 
 def build_model(spec: ModelSpec, settings: Settings) -> ChatModel:
-    """The backend object for a spec. No import of ``openai`` or ``llama_cpp`` happens here."""
+    """The backend for a spec, bounded (pasi.models.bounds: a token cap on every call, a stop
+    on a degenerate loop). No import of ``openai`` or ``llama_cpp`` happens here."""
+    from pasi.models.bounds import Bounded
+
+    return Bounded(_backend(spec, settings), max_tokens=settings.model_max_tokens)
+
+
+def _backend(spec: ModelSpec, settings: Settings) -> ChatModel:
     if spec.backend == "llamacpp":
         from pasi.models.llamacpp import LlamaCppModel
 

@@ -22,6 +22,7 @@ from pasi.errors import (
     NotFoundError,
     PasiError,
 )
+from pasi.server.threads import ServerStoppingError
 
 log = logging.getLogger("pasi.server")
 
@@ -50,6 +51,7 @@ INTERNAL = "pasi failed to handle this request; the server's log has the details
 
 # Most specific first: the first class the error is an instance of gives the status.
 STATUS: tuple[tuple[type[PasiError], int], ...] = (
+    (ServerStoppingError, 503),
     (ConflictError, 409),
     (TooLargeError, 413),
     (UnsupportedFileError, 415),
@@ -69,6 +71,7 @@ _TYPES = {
     413: "request_too_large",
     422: "invalid_request_error",
     500: "server_error",
+    503: "server_error",
 }
 
 

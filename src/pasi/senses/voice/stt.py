@@ -169,14 +169,13 @@ class OpenAISTT:
         self.name = f"openai-compatible:{model}"
 
     def transcribe(self, audio: Audio) -> str:
-        import openai
-
-        try:
-            reply = self.provider.client().audio.transcriptions.create(
-                model=self.model, file=("speech.wav", audio.wav_bytes(), "audio/wav")
-            )
-        except openai.OpenAIError as error:
-            raise self.provider.translate(error, self.model) from None
+        client, wav = self.provider.client(), audio.wav_bytes()
+        reply = self.provider.call(  # retried as pasi decides; errors name the server
+            lambda: client.audio.transcriptions.create(
+                model=self.model, file=("speech.wav", wav, "audio/wav")
+            ),
+            self.model,
+        )
         text = getattr(reply, "text", None)
         if not isinstance(text, str):
             raise ModelError(f"{self.provider.base_url} sent a transcription without text")

@@ -60,14 +60,13 @@ class OpenAITTS:
         self.name = f"openai-compatible:{model}"
 
     def synthesize(self, text: str) -> Audio:
-        import openai
-
-        try:
-            reply = self.provider.client().audio.speech.create(
+        client = self.provider.client()
+        reply = self.provider.call(  # retried as pasi decides; errors name the server
+            lambda: client.audio.speech.create(
                 model=self.model, voice=self.voice, input=text, response_format="wav"
-            )
-        except openai.OpenAIError as error:
-            raise self.provider.translate(error, self.model) from None
+            ),
+            self.model,
+        )
         return from_wav_bytes(reply.content, f"the speech from {self.provider.base_url}")
 
 
