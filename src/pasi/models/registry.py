@@ -164,12 +164,12 @@ def gguf_path(name: str, settings: Settings) -> Path:
 
 
 def build_model(spec: ModelSpec, settings: Settings) -> ChatModel:
-    """The backend object for a spec. No import of ``openai`` or ``llama_cpp`` happens here."""
+    """The backend object for a spec. No import of ``openai`` or ``xllamacpp`` happens here."""
     if spec.backend == "llamacpp":
         from pasi.models.llamacpp import LlamaCppModel
 
         path = _existing_gguf(spec.name, settings)
-        return LlamaCppModel(path, chat_format=settings.llamacpp_chat_format or None)
+        return LlamaCppModel(path)
     from pasi.models.openai_compat import OpenAICompatModel
 
     return OpenAICompatModel(
