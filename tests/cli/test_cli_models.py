@@ -73,7 +73,7 @@ def test_pull_keeps_a_file_only_when_its_checksum_matches(pasi: Invoke, vault_di
         result = pasi("models", "pull", "m", "--url", url, "--sha256", right.upper())
     assert result.exit_code == 0, result.output
     assert (folder / "m.gguf").read_bytes() == PAYLOAD
-    assert list(folder.iterdir()) == [folder / "m.gguf"]
+    assert sorted(folder.iterdir()) == [folder / "m.gguf", folder / "m.gguf.sha256"]  # a stamp
     assert 'model = "llamacpp:m.gguf"' in result.stdout
 
 
