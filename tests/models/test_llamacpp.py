@@ -123,3 +123,27 @@ def test_a_missing_or_broken_file_is_named(tmp_path: Path) -> None:
     broken.write_bytes(b"not a model at all")
     with pytest.raises(ModelError, match=r"broken\.gguf"):
         LlamaCppModel(broken).complete(HELLO)
+
+
+def test_a_stable_prefix_is_evaluated_once(model: LlamaCppModel) -> None:
+    """cache_prompt: the second turn reuses the first one's evaluated instructions."""
+    instructions = Message("system", "You are pasi. " + "Be brief. " * 12)
+    server = model._server.get()
+    usages = []
+    for question in ("hello", "what is my dog called?"):
+        request = ChatRequest([instructions, Message("user", question)], max_tokens=2)
+        usages.append(server.handle_chat_completions(model.body(request))["usage"])
+    first, second = usages
+    assert second["prompt_tokens_details"]["cached_tokens"] > first["prompt_tokens"] * 0.6
+
+
+def test_two_requests_at_once_both_get_their_answers(model: LlamaCppModel) -> None:
+    results: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(model.complete(HELLO))) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(results) == 2 and all(getattr(r, "usage", None) for r in results)
