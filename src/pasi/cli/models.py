@@ -1,6 +1,6 @@
 """``pasi models``: which models pasi uses, a quick test of one, and downloading a GGUF.
 
-Model code is imported inside each command: the ``openai`` SDK and ``llama_cpp`` are heavy,
+Model code is imported inside each command: the ``openai`` SDK and ``xllamacpp`` are heavy,
 and ``pasi --help`` should not pay for them.
 """
 
