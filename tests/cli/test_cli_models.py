@@ -29,6 +29,7 @@ def test_list_shows_each_tier_the_auto_choice_files_and_catalogue(
         {"file": str(vault_dir / "models" / "mine.gguf"), "bytes": len(PAYLOAD)}
     ]
     assert data["catalogue"] and all(len(e["name"]) > 3 for e in data["catalogue"])
+    assert all(e["source"].startswith("PyPI: ") for e in data["catalogue"])
     table = pasi("models", "list")
     assert "strong" in table.stdout and "mine.gguf" in table.stdout
 
