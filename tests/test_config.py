@@ -44,6 +44,16 @@ def test_bad_values_name_the_setting(tmp_path: Path, monkeypatch: pytest.MonkeyP
         load_settings()
 
 
+def test_a_retired_setting_says_why_it_went(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('llamacpp_chat_format = "chatml-function-calling"\n')
+    monkeypatch.setenv("PASI_CONFIG", str(config))
+    with pytest.raises(ConfigError, match=r"'llamacpp_chat_format' is gone: .*chat template"):
+        load_settings()
+
+
 def test_a_broken_config_file_is_reported_with_its_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -86,10 +86,6 @@ class Settings(BaseSettings):
         le=131072,
         description="Token cap of every model call that sets none (a reply, a tool round).",
     )
-    llamacpp_chat_format: str = Field(
-        default="",
-        description="llama-cpp-python chat format ('' = the GGUF's own template).",
-    )
     recall_k: int = Field(default=5, ge=1, le=200, description="Default number of results.")
     ingest_max_bytes: int = Field(
         default=256 * 1024 * 1024,
@@ -177,6 +173,13 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, toml)
 
 
+# Settings that no longer exist, and why: a config file that still names one gets this answer.
+RETIRED = {
+    "llamacpp_chat_format": "llama.cpp now always uses the GGUF's own chat template, which "
+    "also carries tool calls",
+}
+
+
 def load_settings(**flags: Any) -> Settings:
     """Build settings, turning pydantic's errors into one readable line."""
     given = {key: value for key, value in flags.items() if value is not None}
@@ -185,6 +188,11 @@ def load_settings(**flags: Any) -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "settings"
+        if field in RETIRED:
+            raise ConfigError(
+                f"the setting '{field}' is gone: {RETIRED[field]}; delete it from "
+                f"{config_file_path()}"
+            ) from None
         raise ConfigError(
             f"invalid setting '{field}': {first['msg']} (check {config_file_path()}, "
             f"PASI_{field.upper()} and your flags)"

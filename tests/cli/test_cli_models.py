@@ -29,6 +29,7 @@ def test_list_shows_each_tier_the_auto_choice_files_and_catalogue(
         {"file": str(vault_dir / "models" / "mine.gguf"), "bytes": len(PAYLOAD)}
     ]
     assert data["catalogue"] and all(len(e["name"]) > 3 for e in data["catalogue"])
+    assert all(e["source"].startswith("PyPI: ") for e in data["catalogue"])
     table = pasi("models", "list")
     assert "strong" in table.stdout and "mine.gguf" in table.stdout
 
@@ -73,7 +74,7 @@ def test_pull_keeps_a_file_only_when_its_checksum_matches(pasi: Invoke, vault_di
         result = pasi("models", "pull", "m", "--url", url, "--sha256", right.upper())
     assert result.exit_code == 0, result.output
     assert (folder / "m.gguf").read_bytes() == PAYLOAD
-    assert list(folder.iterdir()) == [folder / "m.gguf"]
+    assert sorted(folder.iterdir()) == [folder / "m.gguf", folder / "m.gguf.sha256"]  # a stamp
     assert 'model = "llamacpp:m.gguf"' in result.stdout
 
 

@@ -44,7 +44,7 @@ def test_chat_over_piped_stdin_remembers_and_answers_with_sources(tmp_path: Path
     assert texts == ["My dog is called Rex.", "what is my dog called?", "who is Rex?"]
 
 
-HEAVY_MODULES = {"llama_cpp", "presidio_analyzer", "spacy", "torch", "playwright", "fastapi", "mcp"}
+HEAVY_MODULES = {"xllamacpp", "presidio_analyzer", "spacy", "torch", "playwright", "fastapi", "mcp"}
 
 
 def test_chat_starts_without_importing_heavy_backends(tmp_path: Path) -> None:

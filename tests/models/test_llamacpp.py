@@ -1,14 +1,16 @@
-"""The in-process llama.cpp backend on a tiny random-weight GGUF: the real runtime, no download."""
+"""The in-process llama.cpp backend (xllamacpp) on a tiny random-weight GGUF: the real runtime,
+no download. tests/models/test_real_llamacpp.py runs it on real weights."""
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import jsonschema
-import llama_cpp  # noqa: F401  (the test setup installs it; a missing runtime must fail, not skip)
 import numpy as np
 import pytest
+import xllamacpp  # noqa: F401  (the test setup installs it; a missing runtime must fail, not skip)
 
 from pasi.errors import ModelError, ModelNotFoundError
 from pasi.models.chat import ChatRequest, Message, ToolSpec
@@ -48,10 +50,11 @@ def test_streaming_yields_the_text_then_the_same_completion(model: LlamaCppModel
 
 
 def test_closing_a_stream_stops_generation_and_frees_the_model(model: LlamaCppModel) -> None:
-    stream = model.stream(ChatRequest([Message("user", "count")], max_tokens=200))
+    stream = model.stream(ChatRequest([Message("user", "count")], max_tokens=2000))
     next(stream)
-    stream.close()
-    assert model.complete(HELLO).text is not None  # the lock was released
+    stream.close()  # llama.cpp stops at its next token: the worker thread ends at once
+    assert not [t for t in threading.enumerate() if t.name == "pasi-llamacpp-stream"]
+    assert model.complete(HELLO).usage is not None  # the slot is free for the next request
 
 
 def test_json_schema_output_is_valid_json_of_the_schema(model: LlamaCppModel) -> None:
@@ -65,17 +68,9 @@ def test_json_schema_output_is_valid_json_of_the_schema(model: LlamaCppModel) ->
     jsonschema.validate(json.loads(streamed.text), SCHEMA)
 
 
-def test_tools_with_the_models_own_template_are_refused_clearly(model: LlamaCppModel) -> None:
-    tool = ToolSpec("recall", "search memory", {"type": "object", "properties": {}})
-    with pytest.raises(ModelError, match="chatml-function-calling") as caught:
-        model.complete(ChatRequest([Message("user", "hi")], tools=[tool]))
-    assert str(model.path) in str(caught.value)
-
-
-def test_tools_are_accepted_with_a_tool_calling_chat_format(tiny_gguf: Path) -> None:
-    """Calls that come back are valid; llama-cpp-python 0.3.36 often returns the bare
-    ``functions.NAME:`` prefix as text instead (docs/models.md), so none may come back."""
-    model = LlamaCppModel(tiny_gguf, n_ctx=512, chat_format="chatml-function-calling", seed=3)
+def test_tools_go_to_llamacpp_and_calls_that_come_back_are_valid(model: LlamaCppModel) -> None:
+    """The GGUF's own template drives tool calls (llama.cpp's parsers); random weights may
+    answer in text instead, so only the calls that do come back are checked."""
     parameters = {
         "type": "object",
         "properties": {"query": {"enum": ["dog", "tea"]}},
@@ -84,10 +79,32 @@ def test_tools_are_accepted_with_a_tool_calling_chat_format(tiny_gguf: Path) -> 
     }
     tool = ToolSpec("recall", "search memory", parameters)
     request = ChatRequest([Message("user", "what is my dog called?")], tools=[tool], max_tokens=24)
+    body = model.body(request)
+    assert body["tools"][0]["function"]["name"] == "recall" and body["tool_choice"] == "auto"
     completion = model.complete(request)
-    for call in completion.tool_calls:  # random weights may answer in text instead
+    assert completion.finish_reason in ("stop", "length", "tool_calls")
+    for call in completion.tool_calls:
         assert call.name == "recall"
         jsonschema.validate(call.parsed_arguments(), parameters)
+
+
+def test_a_request_without_a_cap_gets_the_models_default_cap(tiny_gguf: Path) -> None:
+    model = LlamaCppModel(tiny_gguf, n_ctx=512, max_tokens=5, temperature=0.0)
+    body = model.body(ChatRequest([Message("user", "hello")]))
+    assert body["max_tokens"] == 5 and body["temperature"] == 0.0 and body["cache_prompt"]
+    completion = model.complete(ChatRequest([Message("user", "hello")]))
+    assert completion.usage is not None and completion.usage.completion_tokens <= 5
+
+
+def test_a_prompt_longer_than_the_context_is_refused_naming_the_model(
+    model: LlamaCppModel,
+) -> None:
+    request = ChatRequest([Message("user", "hello " * 600)], max_tokens=4)
+    with pytest.raises(ModelError, match="exceeds the available context size") as caught:
+        model.complete(request)
+    assert str(model.path) in str(caught.value)
+    with pytest.raises(ModelError, match="exceeds the available context size"):
+        list(model.stream(request))
 
 
 def test_embeddings_are_unit_vectors_one_per_text(tiny_gguf: Path) -> None:
@@ -106,3 +123,27 @@ def test_a_missing_or_broken_file_is_named(tmp_path: Path) -> None:
     broken.write_bytes(b"not a model at all")
     with pytest.raises(ModelError, match=r"broken\.gguf"):
         LlamaCppModel(broken).complete(HELLO)
+
+
+def test_a_stable_prefix_is_evaluated_once(model: LlamaCppModel) -> None:
+    """cache_prompt: the second turn reuses the first one's evaluated instructions."""
+    instructions = Message("system", "You are pasi. " + "Be brief. " * 12)
+    server = model._server.get()
+    usages = []
+    for question in ("hello", "what is my dog called?"):
+        request = ChatRequest([instructions, Message("user", question)], max_tokens=2)
+        usages.append(server.handle_chat_completions(model.body(request))["usage"])
+    first, second = usages
+    assert second["prompt_tokens_details"]["cached_tokens"] > first["prompt_tokens"] * 0.6
+
+
+def test_two_requests_at_once_both_get_their_answers(model: LlamaCppModel) -> None:
+    results: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(model.complete(HELLO))) for _ in range(2)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(results) == 2 and all(getattr(r, "usage", None) for r in results)

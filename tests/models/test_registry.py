@@ -191,7 +191,7 @@ def test_resolving_models_imports_no_backend_and_touches_no_network() -> None:
         "m = load_models(load_settings(model='ollama:llama3.2', fast_model='openai:x',"
         " openai_api_key='sk'))\n"
         "assert (m.fast.name, m.strong.name) == ('openai:x', 'ollama:llama3.2')\n"
-        "heavy = [n for n in ('openai', 'llama_cpp', 'httpx') if n in sys.modules]\n"
+        "heavy = [n for n in ('openai', 'xllamacpp', 'httpx') if n in sys.modules]\n"
         "assert not heavy, heavy\n"
     )
     result = subprocess.run(

@@ -17,7 +17,7 @@ N_EMBD = 64
 N_LAYERS = 2
 N_HEADS = 4
 N_FF = 128
-N_CTX = 512
+N_CTX = 4096  # the most llama.cpp will give it: it caps a context at the trained length
 SEED = 1234
 
 # A plain role-tagged format: every piece is spelt with ordinary tokens, so any chat works.

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import llama_cpp.server.app  # noqa: F401  (installed by the test setup: fail, never skip)
 import pytest
+import xllamacpp  # noqa: F401  (installed by the test setup: fail, never skip)
 from live_server import RunningServer
 
 from models.llamacpp_server import llamacpp_server

@@ -1,6 +1,6 @@
 """``pasi models``: which models pasi uses, a quick test of one, and downloading a GGUF.
 
-Model code is imported inside each command: the ``openai`` SDK and ``llama_cpp`` are heavy,
+Model code is imported inside each command: the ``openai`` SDK and ``xllamacpp`` are heavy,
 and ``pasi --help`` should not pay for them.
 """
 
@@ -44,7 +44,13 @@ def list_models(
     folder = models_dir(settings)
     files = [{"file": str(p), "bytes": p.stat().st_size} for p in local_ggufs(folder)]
     catalogue = [
-        {"name": e.name, "bytes": e.size, "about": e.about, "pulled": (folder / e.file).is_file()}
+        {
+            "name": e.name,
+            "bytes": e.size,
+            "about": e.about,
+            "source": e.source,
+            "pulled": (folder / e.file).is_file(),
+        }
         for e in CATALOGUE
     ]
     if as_json:
@@ -123,23 +129,43 @@ def pull(
     sha256: str | None = typer.Option(None, "--sha256", help="Its SHA-256, required with --url."),
 ) -> None:
     """Download a GGUF into the vault's models folder, verifying its checksum."""
-    from pasi.models.download import check_sha256, download, find_entry
     from pasi.models.registry import models_dir
 
-    if url is not None:
-        if sha256 is None:
-            raise InputError("--url needs --sha256: pasi keeps only files it can verify")
-        file_name, digest = _file_name(name), check_sha256(sha256)
-    else:
-        entry = find_entry(name)
-        url, file_name, digest = entry.url, entry.file, entry.sha256
-    dest = models_dir(state(ctx).settings()) / file_name
+    folder = models_dir(state(ctx).settings())
+    dest = _pull_catalogue(name, folder) if url is None else _pull_url(name, url, sha256, folder)
+    if dest is not None:
+        console().print(
+            f'downloaded {dest}; use it with model = "llamacpp:{dest.name}"', markup=False
+        )
+
+
+def _pull_catalogue(name: str, folder: Path) -> Path | None:
+    from pasi.models.download import fetch_catalogue_model, find_entry, is_verified
+
+    entry = find_entry(name)
+    dest = folder / entry.file
+    if is_verified(dest, entry.sha256, entry.size):
+        console().print(f"already there: {dest}", markup=False)
+        return None
+    err_console().print(f"fetching {entry.file} from {entry.source}", markup=False)
+    with _ProgressBar(entry.file) as advance:
+        return fetch_catalogue_model(name, folder, progress=advance)
+
+
+def _pull_url(name: str, url: str, sha256: str | None, folder: Path) -> Path | None:
+    from pasi.models.download import check_sha256, download, stamp
+
+    if sha256 is None:
+        raise InputError("--url needs --sha256: pasi keeps only files it can verify")
+    file_name, digest = _file_name(name), check_sha256(sha256)
+    dest = folder / file_name
     if dest.is_file():
         console().print(f"already there: {dest}", markup=False)
-        return
+        return None
     with _ProgressBar(file_name) as advance:
         download(url, dest, digest, progress=advance)
-    console().print(f'downloaded {dest}; use it with model = "llamacpp:{file_name}"', markup=False)
+    stamp(dest, digest)
+    return dest
 
 
 def _file_name(name: str) -> str:

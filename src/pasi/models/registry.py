@@ -165,7 +165,7 @@ def gguf_path(name: str, settings: Settings) -> Path:
 
 def build_model(spec: ModelSpec, settings: Settings) -> ChatModel:
     """The backend for a spec, bounded (pasi.models.bounds: a token cap on every call, a stop
-    on a degenerate loop). No import of ``openai`` or ``llama_cpp`` happens here."""
+    on a degenerate loop). No import of ``openai`` or ``xllamacpp`` happens here."""
     from pasi.models.bounds import Bounded
 
     return Bounded(_backend(spec, settings), max_tokens=settings.model_max_tokens)
@@ -176,7 +176,7 @@ def _backend(spec: ModelSpec, settings: Settings) -> ChatModel:
         from pasi.models.llamacpp import LlamaCppModel
 
         path = _existing_gguf(spec.name, settings)
-        return LlamaCppModel(path, chat_format=settings.llamacpp_chat_format or None)
+        return LlamaCppModel(path)
     from pasi.models.openai_compat import OpenAICompatModel
 
     return OpenAICompatModel(

@@ -1,10 +1,10 @@
 """The OpenAI chat wire format, spoken by both backends.
 
-The ``openai`` SDK and ``llama-cpp-python`` both take messages and tools as OpenAI-style dicts
-and return OpenAI-style completions and stream chunks, so the translation to and from pasi's
-dataclasses is written once, here. Tool calls in a stream arrive as fragments keyed by
-``index`` (the id and name first, then the arguments a few characters at a time);
-:class:`StreamAssembler` joins them into whole :class:`ToolCall` objects.
+The ``openai`` SDK and llama.cpp's server (in process, models/llamacpp.py) both take messages
+and tools as OpenAI-style dicts and return OpenAI-style completions and stream chunks, so the
+translation to and from pasi's dataclasses is written once, here. Tool calls in a stream arrive
+as fragments keyed by ``index`` (the id and name first, then the arguments a few characters at
+a time); :class:`StreamAssembler` joins them into whole :class:`ToolCall` objects.
 """
 
 from __future__ import annotations
