@@ -12,6 +12,7 @@ import pytest
 from pasi.clock import fixed_clock
 from pasi.memory.store import MemoryStore
 from pasi.models.capabilities import BOOK
+from pasi.models.chat import ChatModel
 from pasi.models.embedder import WordLlamaEmbedder
 from pasi.vault.sqlite import SQLiteVault
 
@@ -94,3 +95,25 @@ def qwen_gguf() -> Path:
 def smollm2_gguf() -> Path:
     """SmolLM2-135M-Instruct Q4_1 (98 MB): a real, tiny and weak instruct model."""
     return _real_model("smollm2-135m-instruct")
+
+
+def _real_chat(path: Path) -> ChatModel:
+    """A real model built as ``model = "llamacpp:PATH"`` builds it, at temperature 0."""
+    from pasi.config import Settings
+    from pasi.models.registry import build_model, parse_spec
+
+    settings = Settings(model="none", embedder="none", model_temperature=0.0)
+    spec = parse_spec(f"llamacpp:{path}")
+    assert spec is not None
+    return build_model(spec, settings)
+
+
+@pytest.fixture(scope="session")
+def qwen_chat(qwen_gguf: Path) -> ChatModel:
+    """Qwen2.5-Coder-0.5B-Instruct in process (llama.cpp), shared by the real-model tier."""
+    return _real_chat(qwen_gguf)
+
+
+@pytest.fixture(scope="session")
+def smollm2_chat(smollm2_gguf: Path) -> ChatModel:
+    return _real_chat(smollm2_gguf)

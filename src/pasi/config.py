@@ -86,6 +86,13 @@ class Settings(BaseSettings):
         le=131072,
         description="Token cap of every model call that sets none (a reply, a tool round).",
     )
+    model_temperature: float | None = Field(
+        default=None,
+        ge=0,
+        le=2,
+        description="Sampling temperature of model calls that set none (unset: the backend's "
+        "default); 0 makes a local model's answers repeatable.",
+    )
     recall_k: int = Field(default=5, ge=1, le=200, description="Default number of results.")
     ingest_max_bytes: int = Field(
         default=256 * 1024 * 1024,

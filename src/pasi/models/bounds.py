@@ -31,10 +31,17 @@ class Bounded:
     Other attributes (``endpoint``, ``who()``, ``schema_mode``...) are the inner model's.
     """
 
-    def __init__(self, inner: ChatModel, max_tokens: int = DEFAULT_MAX_TOKENS) -> None:
+    def __init__(
+        self,
+        inner: ChatModel,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
+        temperature: float | None = None,
+    ) -> None:
+        """``temperature``: for calls that set none (None: the backend's own default)."""
         self.inner = inner
         self.name = inner.name
         self.max_tokens = max_tokens
+        self.temperature = temperature
 
     @property
     def local(self) -> bool:
@@ -82,9 +89,11 @@ class Bounded:
             _close(inner)
 
     def _capped(self, request: ChatRequest) -> ChatRequest:
-        if request.max_tokens is not None:
-            return request
-        return replace(request, max_tokens=self.max_tokens)
+        if request.max_tokens is None:
+            request = replace(request, max_tokens=self.max_tokens)
+        if request.temperature is None and self.temperature is not None:
+            request = replace(request, temperature=self.temperature)
+        return request
 
 
 def _close(stream: Iterator[Chunk]) -> None:

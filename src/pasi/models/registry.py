@@ -165,10 +165,14 @@ def gguf_path(name: str, settings: Settings) -> Path:
 
 def build_model(spec: ModelSpec, settings: Settings) -> ChatModel:
     """The backend for a spec, bounded (pasi.models.bounds: a token cap on every call, a stop
-    on a degenerate loop). No import of ``openai`` or ``xllamacpp`` happens here."""
+    on a degenerate loop, the temperature setting). No import of ``openai`` or ``xllamacpp`` happens here."""
     from pasi.models.bounds import Bounded
 
-    return Bounded(_backend(spec, settings), max_tokens=settings.model_max_tokens)
+    return Bounded(
+        _backend(spec, settings),
+        max_tokens=settings.model_max_tokens,
+        temperature=settings.model_temperature,
+    )
 
 
 def _backend(spec: ModelSpec, settings: Settings) -> ChatModel:
