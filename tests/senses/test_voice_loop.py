@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from speech import conversation, spoken
 
+from pasi.agent.context import user_words
 from pasi.app import Pasi
 from pasi.clock import fixed_clock
 from pasi.config import Settings
@@ -46,7 +47,7 @@ def sphinx() -> PocketSphinxSTT:
 
 @pytest.fixture
 def pasi(tmp_path: Path) -> Iterator[Pasi]:
-    model = ScriptedModel(lambda r: LONG_REPLY if "remind" in r.messages[-1].content
+    model = ScriptedModel(lambda r: LONG_REPLY if "remind" in user_words(r.messages[-1].content)
                           else "Today you have a dentist appointment at five.")  # fmt: skip
     settings = Settings(vault=tmp_path / "vault", embedder="none", model="none")
     clock = fixed_clock(datetime(2024, 6, 1, 9, 0, tzinfo=UTC))

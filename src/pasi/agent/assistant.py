@@ -109,7 +109,8 @@ class Assistant:
     ) -> Iterator[Event]:
         """``history``: earlier messages of a conversation the client keeps (the OpenAI API).
         The model sees them before ``message``; only ``message`` and the reply are recorded.
-        Their system messages join pasi's own, since many chat templates allow only one."""
+        Their system messages join pasi's own, since many chat templates allow only one. The
+        volatile context rides in the last user message (:meth:`Context.user_message`)."""
         question_id = self._record_turn(message, "user")
         context = self.context.assemble(message, exclude=[question_id])
         self.last_context = context
@@ -117,7 +118,9 @@ class Assistant:
             [context.system_prompt()] + [m.content for m in history if m.role == "system"]
         )
         earlier = [m for m in history if m.role != "system"]
-        state = _Round([Message("system", system), *earlier, Message("user", message)])
+        state = _Round(
+            [Message("system", system), *earlier, Message("user", context.user_message())]
+        )
         state.max_tokens = max_tokens
         refusal = screen_message(self.safety, message, state.screening)
         if refusal is not None:  # the model never sees it; pasi answers with care
