@@ -164,7 +164,7 @@ def user_words(content: str) -> str:
     """The user's own words in a user message that :meth:`Context.user_message` wrote (for
     scripted models and benchmarks that answer the message, not the context)."""
     if content.startswith(CONTEXT_OPEN) and CONTEXT_CLOSE in content:
-        return content.rsplit(CONTEXT_CLOSE, 1)[1].removeprefix(" ")
+        return content.split(CONTEXT_CLOSE, 1)[1].removeprefix(" ")  # quoted items cannot hold it
     return content
 
 
