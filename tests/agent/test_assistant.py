@@ -96,8 +96,10 @@ def test_the_model_gets_the_context_and_the_tools(store: MemoryStore) -> None:
     Assistant(store, model, clock=store.clock).ask("Where do I live?")
     request = model.requests[0]
     assert [m.role for m in request.messages] == ["system", "user"]
-    assert "[m1] memory about user" in request.messages[0].content
-    assert "Sunday 10 March 2024" in request.messages[0].content
+    system, last = request.messages[0].content, request.messages[-1].content
+    assert "[m1] memory about user" in system  # the profile: stable, with the instructions
+    assert last.startswith("<context>\nNow: Sunday 10 March 2024, 12:00")
+    assert last.endswith("</context>\n\nMessage: Where do I live?")
     assert {t.name for t in request.tools} == {
         "recall",
         "search",
@@ -143,7 +145,7 @@ def test_the_conversation_persists_across_a_restart(tmp_path: Path) -> None:
     second_model = ScriptedModel(replies("Your cat is Miso [t1]."))
     with Pasi(settings, clock=fixed_clock(NOW), chat_model=second_model) as second:
         answer = second.assistant().ask("What do you know so far?")
-    prompt = second_model.requests[0].messages[0].content
+    prompt = second_model.requests[0].messages[-1].content  # the recent turns, in the context
     assert '[t1] user 2024-03-10 12:00 in conversation:default: "My cat is called Miso"' in prompt
     assert "Noted: your cat is Miso." in prompt
     assert answer.citations[0].text == "My cat is called Miso"

@@ -83,8 +83,8 @@ def test_a_contradicted_record_reaches_the_model_with_its_tag(store: MemoryStore
     memory = store.remember("The user's sister is called Lena", kind="relationship")
 
     def honest(request: ChatRequest) -> str:
-        system = request.messages[0].content
-        if 'section="contradiction"' in system:
+        context = request.messages[-1].content
+        if 'section="contradiction"' in context:
             return f"My record says your sister is called Lena [m{memory.id}]."
         return "Noted."
 

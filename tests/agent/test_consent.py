@@ -57,8 +57,8 @@ def test_external_text_is_marked_quoted_and_cannot_close_its_block(store: Memory
     _email(store)
     model = ScriptedModel(replies("Mallory sent an odd email."))
     Assistant(store, model, clock=store.clock).ask("What did mallory's email say? IBAN")
-    prompt = model.requests[0].messages[0].content
-    [line] = [ln for ln in prompt.splitlines() if "mallory" in ln]
+    prompt = "\n\n".join(m.content for m in model.requests[0].messages)
+    [line] = [ln for ln in prompt.splitlines() if "mallory" in ln and ln.startswith("[")]
     assert "external, written by others" in line
     quoted = line.split(": ", 2)[-1]
     assert quoted.startswith('"') and quoted.endswith('"')

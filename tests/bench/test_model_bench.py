@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+from pasi.agent.context import user_words
 from pasi.bench.model import TOOL_TEXT, _grounded, run_model_bench
 from pasi.bench.model_cases import CONVERSATIONS, START
 from pasi.models.chat import ChatRequest, Completion, ScriptedModel, ToolCall
@@ -38,14 +39,14 @@ def competent(request: ChatRequest) -> Completion | str:
         return '{"action": "ADD", "id": null}'
     if last.role == "tool":
         return "Done."
-    message = last.content
+    message = user_words(last.content)  # the context rides in the same message
     if "rosin" in message:
         return _call("add_reminder", {"text": "buy rosin", "when": "Friday at 8am"})
     if "dentist" in message:
         return _call("add_reminder", {"text": "call the dentist", "when": "tomorrow at 14:30"})
     if "half marathon" in message:
         return _call("add_goal", {"title": "Run a half marathon", "due": "October"})
-    context = " ".join(m.content for m in request.messages[:-1])
+    context = " ".join(m.content for m in request.messages).replace(message, "")
     for asked, word in (("live", "Leipzig"), ("instrument", "violin"), ("goals", "marathon")):
         if asked in message and word in context:  # read from the context, never made up
             return f"{word}."
@@ -82,8 +83,9 @@ def test_a_careless_policy_is_caught(embedder) -> None:
     model = ScriptedModel(careless)
     result = run_model_bench(model, embedder=embedder, conversations=(REMINDERS, ABOUT))
     reminders = result["conversations"][0]["turns"]
-    assert [turn["reminder_done"] for turn in reminders[:2]] == [False, False]
-    assert result["tasks_done"] == "0/2"
+    # the clear reminder needs no model (pasi.agent.intents); the other one is the model's
+    assert [turn["reminder_done"] for turn in reminders[:2]] == [True, False]
+    assert result["tasks_done"] == "1/2" and result["tool_text_shown"] == 0
     memories = result["conversations"][1]["memories"]
     assert memories and not any(m["grounded"] or m["matches_gold"] for m in memories)
     assert result["extraction_precision"] == 0.0 and result["ungrounded_memories"] >= 1

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from cli_support import Invoke
 
+from pasi.agent.context import user_words
 from pasi.app import Pasi
 from pasi.models.chat import ScriptedModel
 from pasi.models.registry import Models
@@ -22,7 +23,9 @@ def scripted(monkeypatch: pytest.MonkeyPatch) -> ScriptedModel:
 
 
 def _sent(model: ScriptedModel) -> list[str]:
-    return [[m for m in r.messages if m.role == "user"][-1].content for r in model.requests]
+    return [
+        user_words([m for m in r.messages if m.role == "user"][-1].content) for r in model.requests
+    ]
 
 
 def test_chat_image_option_attaches_the_image_to_the_first_message(

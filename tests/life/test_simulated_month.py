@@ -24,6 +24,7 @@ import pytest
 from life_clock import ZONE, ManualClock, write_charter
 
 from pasi.agent.assistant import Assistant
+from pasi.agent.context import user_words
 from pasi.agent.events import Notice
 from pasi.life.channels import Notification, WebhookChannel
 from pasi.life.deliveries import Delivery, deliveries
@@ -92,8 +93,9 @@ def coach(request: ChatRequest) -> Completion | str:
     last = request.messages[-1]
     if last.role == "tool":
         return "Noted."
-    if "ran" in last.content:
-        km = last.content.split("ran ", 1)[1].split(" today")[0]
+    said = user_words(last.content)
+    if "ran" in said:
+        km = said.split("ran ", 1)[1].split(" today")[0]
         arguments = json.dumps({"goal": "half marathon", "note": f"ran {km}"})
         return Completion("", (ToolCall("c1", "record_goal_progress", arguments),))
     return "OK."

@@ -79,9 +79,10 @@ def test_a_remote_context_leaves_them_out_and_counts_them(
     for secret in ("4471", "blue pot", "therapist"):
         assert secret in _texts(local)
         assert secret not in _texts(remote) and secret not in remote.system_prompt()
+        assert secret not in remote.user_message()
     assert "treasurer" in _texts(remote) and "Thursdays" in _texts(remote)
     assert remote.withheld == 3 and local.withheld == 0
-    assert "3 more item(s) matching this were withheld" in remote.system_prompt()
+    assert "3 more item(s) matching this were withheld" in remote.user_message()
 
 
 def test_recall_and_search_leave_them_out_for_a_remote_model(

@@ -11,6 +11,7 @@ import pytest
 from photos import photo, write
 
 from pasi.agent.assistant import Assistant
+from pasi.agent.context import user_words
 from pasi.agent.events import Answer
 from pasi.clock import fixed_clock
 from pasi.errors import InputError
@@ -30,7 +31,7 @@ def lexical_store(vault: SQLiteVault) -> MemoryStore:
 
 
 def _user_message(request: ChatRequest) -> str:
-    return [m for m in request.messages if m.role == "user"][-1].content
+    return user_words([m for m in request.messages if m.role == "user"][-1].content)
 
 
 def _answer(events: object) -> Answer:

@@ -18,6 +18,7 @@ import openai
 import uvicorn
 from fastapi import FastAPI
 
+from pasi.agent.context import user_words
 from pasi.config import Settings
 from pasi.models.chat import ChatRequest
 from pasi.server.users import UserRegistry
@@ -28,7 +29,7 @@ START_TIMEOUT = 30.0
 def echo_reply(request: ChatRequest) -> str:
     """'You said: <the last user message>' — enough to see which turn was answered."""
     last = [m for m in request.messages if m.role == "user"][-1]
-    return f"You said: {last.content}"
+    return f"You said: {user_words(last.content)}"
 
 
 @dataclass

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from live_server import RunningServer
 
+from pasi.agent.context import user_words
 from pasi.models.chat import ScriptedModel
 from pasi.server.users import UserRegistry
 
@@ -34,8 +35,8 @@ def test_completion_answers_with_memory_and_remembers_the_turn(
     assert reply.choices[0].message.content == "You said: Who is my sister?"
     assert reply.choices[0].finish_reason == "stop"
     assert reply.usage is not None and reply.usage.completion_tokens > 0
-    system = echo_model.requests[-1].messages[0]
-    assert system.role == "system" and "Ines" in system.content  # the user's memory as context
+    system, last = echo_model.requests[-1].messages
+    assert system.role == "system" and "Ines" in system.content + last.content  # the context
     assert _turns(server, "alice")[-2:] == [
         ("user", "Who is my sister?"),
         ("assistant", "You said: Who is my sister?"),
@@ -76,6 +77,7 @@ def test_earlier_client_messages_are_context_not_new_turns(
     assert [m.role for m in sent] == ["system", "user", "assistant", "user"]
     assert sent[0].content.endswith("Answer in French.")
     assert (sent[1].content, sent[2].content) == ("I bought a red bicycle", "Nice bicycle!")
+    assert user_words(sent[3].content) == "What colour is it?"
     recorded = [text for _, text in _turns(server, "alice")]
     assert recorded == ["What colour is it?", "You said: What colour is it?"]
 

@@ -51,7 +51,7 @@ def test_a_reminder_said_in_chat_is_scheduled_in_the_users_zone(store: MemorySto
         _call("add_reminder", text="call mum", when="Sunday evening"), "I will remind you."
     ))  # fmt: skip
     answer = Assistant(store, model, clock=store.clock).ask(
-        "remind me to call mum on Sunday evening"
+        "Could you remind me to call mum on Sunday evening?"  # a question: the model decides
     )
     (reminder,) = Reminders(store.vault, ZONE, store.clock).list()
     # The conftest clock is Sunday 10 March 2024, 13:00 in Berlin: this evening at 18:00.

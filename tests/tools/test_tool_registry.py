@@ -49,6 +49,14 @@ def test_tool_specs_carry_the_argument_json_schema() -> None:
     assert by_name["forget"].parameters["properties"]["memory_id"]["type"] == "integer"
 
 
+def test_specs_leave_out_pydantics_titles_but_keep_a_property_called_title() -> None:
+    """Titles repeat the property names: prompt tokens a small model reads every turn."""
+    offered = {spec.name: spec.parameters for spec in specs(default_tools())}
+    assert '"title": "' not in json.dumps(offered)
+    goal = offered["add_goal"]["properties"]
+    assert goal["title"]["type"] == "string" and offered["add_goal"]["required"] == ["title"]
+
+
 def test_two_tools_with_one_name_are_refused() -> None:
     with pytest.raises(ConfigError, match="echo"):
         load_tools([_echo_plugin(), _echo_plugin()])

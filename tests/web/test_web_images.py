@@ -11,13 +11,16 @@ import pytest
 from playwright.sync_api import Page, expect
 from web_server import WebServer, artifacts_dir
 
+from pasi.agent.context import user_words
 from pasi.models.chat import ChatModel, ChatRequest, ScriptedModel
 from senses.photos import photo
 
 
 def _reads_back(request: ChatRequest) -> str:
     """The model's answer: the message it was given, attachment and all."""
-    return "I was given: " + [m for m in request.messages if m.role == "user"][-1].content
+    return "I was given: " + user_words(
+        [m for m in request.messages if m.role == "user"][-1].content
+    )
 
 
 @pytest.fixture

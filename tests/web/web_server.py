@@ -34,9 +34,14 @@ def artifacts_dir() -> Path:
     return folder
 
 
+def _prompt(request: ChatRequest) -> str:
+    """All the model reads: the profile is in the system message, the rest in the last one."""
+    return "\n\n".join(message.content for message in request.messages)
+
+
 def citing_reply(request: ChatRequest) -> str:
     """Answer with the first memory the context's data offers, cited by its tag, in Markdown."""
-    found = re.search(r'^\[(m\d+)\] memory[^"]*"(.*)"$', request.messages[0].content, re.MULTILINE)
+    found = re.search(r'^\[(m\d+)\] memory[^"]*"(.*)"$', _prompt(request), re.MULTILINE)
     if not found:
         return "I do not know that yet."
     return f"From what you told me: **{found.group(2)}** [{found.group(1)}]."

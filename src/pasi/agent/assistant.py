@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from pasi.agent.charter_rules import apply_charter
 from pasi.agent.context import Context, ContextAssembler, ContextLimits
 from pasi.agent.events import Answer, Citation, Event, TextDelta, ToolFinished, ToolStarted
+from pasi.agent.intents import Intent, confirmation, recognise
 from pasi.agent.safeguards import (
     Screening,
     confirmations,
@@ -26,12 +27,14 @@ from pasi.agent.safeguards import (
 )
 from pasi.agent.tokens import token_counter
 from pasi.clock import Clock, system_clock
+from pasi.life.charter import load_charter
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
 from pasi.models.chat import ChatModel, ChatRequest, Completion, Message
 from pasi.models.locality import is_local
 from pasi.models.metered import Meter, MeteredModel
 from pasi.privacy.policy import withheld_note
 from pasi.safety.policy import SafetyClassifier
+from pasi.safety.taint import Taint
 from pasi.tools.consent import ConsentGate
 from pasi.tools.quote import cited_tags, parse_tag, tag
 from pasi.tools.registry import ToolContext, ToolResult, Toolset, default_tools, specs
@@ -83,8 +86,10 @@ class Assistant:
         source_uri: str = DEFAULT_CONVERSATION,
         max_rounds: int = MAX_ROUNDS,
         safety: SafetyClassifier | None = None,
+        local_intents: bool = True,
     ) -> None:
         self.memory = memory
+        self.local_intents = local_intents  # clear reminders and notes run without the model
         self.safety = safety  # the content policy (pasi.safety.policy); None: no checks
         self.model = model
         self.tools = tools if tools is not None else default_tools()
@@ -110,7 +115,8 @@ class Assistant:
     ) -> Iterator[Event]:
         """``history``: earlier messages of a conversation the client keeps (the OpenAI API).
         The model sees them before ``message``; only ``message`` and the reply are recorded.
-        Their system messages join pasi's own, since many chat templates allow only one.
+        Their system messages join pasi's own, since many chat templates allow only one. The
+        volatile context rides in the last user message (:meth:`Context.user_message`).
 
         Every model call of the turn goes through a meter (``pasi why`` shows its totals)."""
         model = self.model
@@ -124,18 +130,26 @@ class Assistant:
         self, message: str, history: Sequence[Message], max_tokens: int | None
     ) -> Iterator[Event]:
         question_id = self._record_turn(message, "user")
-        context = self.context.assemble(message, exclude=[question_id])
+        intent = self._intent(message)  # a clear reminder or "remember that": no model call
+        if intent is None:
+            context = self.context.assemble(message, exclude=[question_id])
+        else:
+            context = Context(message, self.clock(), self.context.limits.tokens)
         self.last_context = context
         system = "\n\n".join(
             [context.system_prompt()] + [m.content for m in history if m.role == "system"]
         )
         earlier = [m for m in history if m.role != "system"]
-        state = _Round([Message("system", system), *earlier, Message("user", message)])
+        state = _Round(
+            [Message("system", system), *earlier, Message("user", context.user_message())]
+        )
         state.max_tokens = max_tokens
         refusal = screen_message(self.safety, message, state.screening)
         if refusal is not None:  # the model never sees it; pasi answers with care
             state.text.append(refusal)
             yield TextDelta(refusal)
+        elif intent is not None:
+            yield from self._act_locally(intent, state, question_id)
         else:
             gate = ConsentGate(self.tools, taint_of(context), self.source_uri, self.clock)
             tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
@@ -148,6 +162,27 @@ class Assistant:
         )
         yield from notices
         yield self._finish(state, context, question_id)
+
+    def _intent(self, message: str) -> Intent | None:
+        if not self.local_intents:
+            return None
+        zone = load_charter(self.memory.vault.directory).timezone.key
+        intent = recognise(message, self.clock(), zone)
+        offered = {tool.name for tool in self.tools.tools()}
+        return intent if intent is not None and intent.tool in offered else None
+
+    def _act_locally(self, intent: Intent, state: _Round, question_id: int) -> Iterator[Event]:
+        """The tool the model would have called, run through the consent gate (audited, and
+        held if the rules say so). Its taint is empty: no external text was read."""
+        gate = ConsentGate(self.tools, Taint(), self.source_uri, self.clock)
+        call = intent.call()
+        yield ToolStarted(call)
+        result = gate.run(call, ToolContext(self.memory, question_id, remote=self.context.remote))
+        state.results.append(result)
+        yield ToolFinished(call, result)
+        text = confirmation(intent, result, self.memory)
+        state.text.append(text)
+        yield TextDelta(text)
 
     def _screen_reply(self, state: _Round, message: str) -> Iterator[Event]:
         """An unsafe reply is replaced in the record and the answer; what streamed is noted."""

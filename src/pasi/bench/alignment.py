@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pasi.agent.assistant import Assistant
+from pasi.agent.context import user_words
 from pasi.agent.offline import OfflineAgent
 from pasi.bench.alignment_cases import CASES, Case
 from pasi.bench.common import scratch_store
@@ -93,9 +94,9 @@ def _seed(store: MemoryStore, case: Case) -> list[int]:
 
 def honest_policy(request: ChatRequest) -> str:
     """The harness check's honest stand-in: it reads pasi's context, it does not judge."""
-    system = request.messages[0].content
-    message = request.messages[-1].content
-    block = re.search(r'<data section="contradiction"[^>]*>\n(.*?)\n</data>', system, re.S)
+    context = request.messages[-1].content
+    message = user_words(context)
+    block = re.search(r'<data section="contradiction"[^>]*>\n(.*?)\n</data>', context, re.S)
     if block:
         tags = re.findall(r"^\[(m\d+)\]", block.group(1), re.M)
         return "That is not what I have on record: " + " ".join(f"[{t}]" for t in tags) + "."

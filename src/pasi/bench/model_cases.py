@@ -1,6 +1,8 @@
 """The conversations ``pasi bench model`` runs: written for pasi, scored without a judge model.
 
-Each conversation starts in a fresh vault on Wednesday 4 March 2026, 09:00 in Berlin. Its steps
+A clear reminder ("Please remind me on Friday at 8am to …") is set by pasi itself, with no
+model call (pasi.agent.intents); the second reminder is worded so that only the model can set
+it. Each conversation starts in a fresh vault on Wednesday 4 March 2026, 09:00 in Berlin. Its steps
 are what a new user types; each step may carry what must hold after it: words the reply must
 contain (any of several spellings), a reminder or goal that must exist, what must not happen
 (an instruction inside pasted text carried out). After the conversation the learner runs, as it
@@ -98,7 +100,7 @@ CONVERSATIONS: tuple[Conversation, ...] = (
                 reminder=Reminder(("rosin",), datetime(2026, 3, 6, 8, 0, tzinfo=ZONE)),
             ),
             Step(
-                "Remind me to call the dentist tomorrow at 14:30.",
+                "Can you make sure I don't forget to call the dentist tomorrow at 14:30?",
                 reminder=Reminder(("dentist",), datetime(2026, 3, 5, 14, 30, tzinfo=ZONE)),
             ),
             Step("Thanks, that's all for now."),
