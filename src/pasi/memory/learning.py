@@ -23,10 +23,11 @@ from pasi.memory.extract import extract
 from pasi.memory.remote import turns_for_remote
 from pasi.memory.sensitive import gate_turns, label_memories
 from pasi.memory.store import MemoryStore
+from pasi.memory.vetting import Held, Vetted, vet
 from pasi.models.chat import ChatModel
 from pasi.models.locality import is_local
 from pasi.vault import episodes as ep
-from pasi.vault import jobs
+from pasi.vault import held, jobs
 from pasi.vault import memories as mem
 from pasi.vault.jobs import Job
 
@@ -44,6 +45,7 @@ class LearnReport:
     added: int = 0
     superseded: int = 0
     unchanged: int = 0
+    held: int = 0  # candidates not stored: ungrounded or no person as subject (pending)
     errors: list[str] = field(default_factory=list)
 
 
@@ -54,6 +56,18 @@ class _Chunk:
     error: str | None = None
     raw: str | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def _new_held(item: Held) -> held.NewHeld:
+    c = item.candidate
+    return held.NewHeld(c.text, c.kind, c.subject, c.confidence, c.evidence, item.reason)
+
+
+def _vet_notes(vetted: Vetted) -> list[str]:
+    notes = [f"held, not stored: {h.candidate.text!r} ({h.reason})" for h in vetted.held]
+    if vetted.made_locally:
+        notes.append(f"{vetted.made_locally} statement(s) the model missed were kept locally")
+    return notes
 
 
 class Learner:
@@ -229,12 +243,14 @@ class Learner:
                 return _Chunk(notes=["kept off the cloud model: a local model can learn them"])
         try:
             extraction = extract(model, turns)
+            vetted = vet(extraction.candidates, turns)
             outcome = consolidate(
-                self.store, extraction.candidates, model=model, source_id=turns[0].source_id
+                self.store, vetted.kept, model=model, source_id=turns[0].source_id
             )
             with self.store.vault.write() as conn:
                 new = outcome.added + [created for _, created in outcome.superseded]
                 label_memories(conn, [(m.id, m.text) for m in mem.get_memories(conn, new).values()])
+                held.add_held(conn, [_new_held(h) for h in vetted.held], model.name, self._now())
         except ExtractionError as error:
             return _Chunk(str(error), error.raw_output)
         except Exception as error:  # a model server down, a timeout: recorded, retried later
@@ -242,7 +258,8 @@ class Learner:
         report.added += len(outcome.added)
         report.superseded += len(outcome.superseded)
         report.unchanged += len(outcome.unchanged)
-        return _Chunk(raw=extraction.raw_output, notes=extraction.notes)
+        report.held += len(vetted.held)
+        return _Chunk(raw=extraction.raw_output, notes=extraction.notes + _vet_notes(vetted))
 
     # -- re-running ----------------------------------------------------------------------------
 
@@ -281,6 +298,10 @@ class Learner:
     def pending(self) -> list[Job]:
         """Jobs not yet learned from: waiting, running, or failed with their error."""
         return jobs.list_jobs(self.store.vault.read(), ("pending", "running", "failed"))
+
+    def held_memories(self) -> list[held.HeldMemory]:
+        """Candidates extraction proposed but did not store, each with the reason."""
+        return held.list_held(self.store.vault.read())
 
     def _open_jobs(self) -> int:
         counts = jobs.count_by_status(self.store.vault.read())
