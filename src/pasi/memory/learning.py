@@ -1,8 +1,9 @@
 """Learning in the background: turns are queued as extraction jobs and learned from later.
 
 ``enqueue`` only writes a pending job (milliseconds) and wakes a daemon worker, so a chat turn
-never waits for a model. The worker waits a moment for more turns (one model call per batch
-is cheaper than one per turn), then extracts, consolidates and marks each job done or failed.
+never waits for a model. The worker waits for a pause in the conversation (one model call per
+batch is cheaper than one per turn, and a local model busy extracting would delay the next
+reply), then extracts, consolidates and marks each job done or failed.
 A failed job keeps the model's raw output and the error (``pasi memories pending``) and is
 run again by ``pasi memories reextract --failed-only``; the turns themselves are always kept.
 """
@@ -34,7 +35,9 @@ from pasi.vault.jobs import Job
 log = logging.getLogger(__name__)
 
 BATCH_TURNS = 24  # turns per model call: enough context, short enough for a small model
-BATCH_SECONDS = 2.0  # how long the worker waits for more turns before asking the model
+# The worker asks the model only after the conversation has paused this long: a local model
+# serves one request at a time, so extracting while the user types would delay the next reply.
+BATCH_SECONDS = 20.0
 STALE_AFTER = timedelta(minutes=30)  # a job "running" this long belongs to a dead process
 
 
@@ -90,6 +93,7 @@ class Learner:
         self.batch_seconds = batch_seconds
         self._cond = threading.Condition()
         self._queued = 0  # turns enqueued since the worker last started a run
+        self._last_enqueue = 0.0
         self._busy = False
         self._hurry = False
         self._stopping = False
@@ -108,6 +112,7 @@ class Learner:
         if self.model is not None and self.background:
             with self._cond:
                 self._queued += len(ids)
+                self._last_enqueue = time.monotonic()
                 self._start_worker()
                 self._cond.notify_all()
         return job_id
@@ -169,10 +174,10 @@ class Learner:
                     self._cond.notify_all()
 
     def _gather(self) -> None:
-        """Wait (lock held, released while waiting) for a full batch, the time limit or drain."""
-        deadline = time.monotonic() + self.batch_seconds
+        """Wait (lock held, released while waiting) for a full batch, a pause of
+        ``batch_seconds`` since the last turn, or drain."""
         while self._queued < self.batch_turns and not self._hurry and not self._stopping:
-            left = deadline - time.monotonic()
+            left = self._last_enqueue + self.batch_seconds - time.monotonic()
             if left <= 0:
                 return
             self._cond.wait(left)
