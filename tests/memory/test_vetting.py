@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 from pasi.memory.consolidate import DECISION_SCHEMA
 from pasi.memory.learning import Learner
+from pasi.memory.names import is_person
+from pasi.memory.statements import is_statement, third_person
 from pasi.memory.store import MemoryStore, Turn
 from pasi.models.chat import ChatRequest, ScriptedModel
 from pasi.vault import consent
@@ -161,3 +163,22 @@ def test_a_held_memory_goes_with_its_turn(store: MemoryStore) -> None:
     [held] = learner.held_memories()
     store.erase_episodes(set(held.evidence))
     assert learner.held_memories() == []
+
+
+def test_statements_are_told_from_requests_and_small_talk_and_put_in_the_third_person() -> None:
+    assert third_person("I don't like coffee, I prefer green tea.") == (
+        "The user does not like coffee, the user prefers green tea."
+    )
+    assert third_person("I've been to Japan twice") == "The user has been to Japan twice."
+    assert third_person("I study law") == "The user studies law."
+    for request in ("Please remind me on Friday at 8am to buy rosin.", "Can you help me?",
+                    "thanks, that's great", "What time is it", "ok"):  # fmt: skip
+        assert not is_statement(request), request
+    assert is_statement("Jonas left Trondheim, he lives in Bergen.")
+
+
+def test_a_person_is_a_name_from_the_turns_or_a_relative_never_a_verb() -> None:
+    turns = ["Please remind me on Friday at 8am to buy rosin.", "Jonas lives in Bergen."]
+    assert is_person("Jonas", turns) and is_person("the user's sister", turns)
+    assert not is_person("Buy", turns) and not is_person("Remind", turns)
+    assert not is_person("Friday", turns) and not is_person("rosin", turns)
