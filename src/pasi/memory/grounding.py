@@ -33,6 +33,12 @@ _TIME = re.compile(
     r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s*m\b\.?|\b(\d{1,2}):(\d{2})\b", re.IGNORECASE
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTH_RE = "|".join(_MONTHS)
+_DAY_MONTH = re.compile(
+    rf"\b(?:({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    rf"({_MONTH_RE}))\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*")
 
@@ -60,6 +66,10 @@ def ungrounded(text: str, subject: str, cited: Sequence[Episode]) -> list[str]:
         if not _iso_grounded(match, evidence):
             missing.append(match.group(0))
     rest = _ISO_DATE.sub(" ", rest)
+    for match in _DAY_MONTH.finditer(rest):
+        if not _day_month_grounded(match, evidence):
+            missing.append(match.group(0))
+    rest = _DAY_MONTH.sub(lambda m: m.group(1) or m.group(4), rest)  # the month is a word
     missing += [n for n in _NUMBER.findall(rest) if not _number_grounded(n, evidence)]
     named = _CAPITALISED.findall(rest) + ([subject] if subject != "user" else [])
     missing += [w for w in dict.fromkeys(named) if not _word_grounded(w, evidence)]
@@ -138,10 +148,18 @@ def _plain(number: str) -> str:
 
 
 def _number_grounded(number: str, evidence: _Evidence) -> bool:
+    """Said in the turns, or the year of a day the turns point to."""
     if _plain(number) in evidence.numbers:
         return True
-    value = int(number) if number.isdigit() else -1
-    return value in {d.day for d in evidence.dates} | {d.year for d in evidence.dates}
+    return number.isdigit() and int(number) in {d.year for d in evidence.dates}
+
+
+def _day_month_grounded(match: re.Match[str], evidence: _Evidence) -> bool:
+    """ "March 6" / "6th of March": said in the turns, or a day they point to."""
+    month = _MONTHS.index((match.group(1) or match.group(4)).lower()) + 1
+    day = int(match.group(2) or match.group(3))
+    said = str(day) in evidence.numbers and _MONTHS[month - 1] in evidence.stems
+    return said or any((d.month, d.day) == (month, day) for d in evidence.dates)
 
 
 def _iso_grounded(match: re.Match[str], evidence: _Evidence) -> bool:
