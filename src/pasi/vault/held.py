@@ -56,10 +56,13 @@ class HeldMemory:
 def add_held(
     conn: sqlite3.Connection, held: Sequence[NewHeld], model: str | None, now: datetime
 ) -> None:
-    """Keep candidates; the row goes when its first evidence turn is erased (ON DELETE)."""
+    """Keep candidates, once each (a re-extraction holds the same again); the row goes when
+    its first evidence turn is erased (ON DELETE CASCADE)."""
     conn.executemany(
         "INSERT INTO held_memories (episode_id, evidence, text, kind, subject, confidence,"
-        " reason, model, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " reason, model, created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9"
+        " WHERE NOT EXISTS (SELECT 1 FROM held_memories WHERE evidence = ?2 AND text = ?3"
+        " AND subject = ?5)",
         [
             (
                 min(h.evidence) if h.evidence else None,
