@@ -26,7 +26,8 @@ _NOT_STATEMENT = re.compile(
     r"search|look up|set|add|create|schedule|book|send|call|text|email|write|make|give|list|"
     r"hi|hello|hey|thanks|thank|ok|okay|cool|great|nice|sure|yes|no|yeah|yep|bye|good "
     r"(?:morning|night|evening|afternoon)|lol|haha|i'?m (?:fine|good|ok|okay|great|well)|"
-    r"i (?:see|agree|think so|guess)|i wonder|i need you|i want you|i'?d like you)\b",
+    r"i (?:see|agree|think so|guess)|i wonder|i need you|i want you|i'?d like you|"
+    r"i'?m not sure|i (?:don'?t|do not) know|i (?:want|would like|'d like) to know)\b",
     re.IGNORECASE,
 )
 _REQUEST_INSIDE = re.compile(r"\b(?:remind me|can you|could you|would you|please)\b", re.I)
