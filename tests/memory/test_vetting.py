@@ -183,3 +183,17 @@ def test_a_person_is_a_name_from_the_turns_or_a_relative_never_a_verb() -> None:
     assert is_person("Jonas", turns) and is_person("the user's sister", turns)
     assert not is_person("Buy", turns) and not is_person("Remind", turns)
     assert not is_person("Friday", turns) and not is_person("rosin", turns)
+
+
+def test_a_model_citing_every_turn_does_not_hide_the_statements_it_skipped(
+    store: MemoryStore,
+) -> None:
+    _learn(
+        store,
+        ["I don't like coffee.", "My sister Ana lives in Porto."],
+        _memory("My sister Ana lives in Porto", [0, 1], subject="Ana"),
+    )
+    assert sorted(m.text for m in store.list()) == [
+        "The user does not like coffee.",  # made locally: turn 0 only cited, not used
+        "The user's sister Ana lives in Porto.",  # the model's words, in the third person
+    ]

@@ -21,10 +21,12 @@ from pasi.memory.extract import OWNER, Candidate, speaker_label
 from pasi.memory.grounding import reason, ungrounded
 from pasi.memory.names import is_name, is_person
 from pasi.memory.statements import local_candidates, third_person
+from pasi.memory.text import terms
 from pasi.vault.records import Episode
 
 _ABOUT_OWNER = re.compile(r"\b(?:the user|user's|I|my|me)\b")
-_FIRST_PERSON_START = re.compile(r"^(?:I|My|I'm|I’m|I've|I'll)\b")
+_FIRST_PERSON = re.compile(r"\b(?:I|[Mm]y|me|I'm|I’m|I've|I'll)\b")
+_OWNER_TERMS = set(terms("the user"))
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,14 @@ def vet(candidates: Sequence[Candidate], turns: Sequence[Episode]) -> Vetted:
     """Split candidates into those to store and those held; add the statements none cites."""
     out = Vetted()
     for candidate in candidates:
-        checked, why = _check_subject(_in_third_person(candidate), turns)
+        checked, why = _check_subject(_in_third_person(candidate, turns), turns)
         if why is None:
             checked, why = _ground(checked, turns)
         if why is None:
             out.kept.append(checked)
         else:
             out.held.append(Held(checked, why))
-    cited = {i for c in out.kept for i in c.evidence}
+    cited = {t.id for c in out.kept for t in _cited(c, turns) if _shares_words(c.text, t.text)}
     for local in local_candidates(turns, cited):
         missing = ungrounded(local.text, local.subject, _cited(local, turns))
         if missing:  # by construction rare: a word the rewriting introduced
@@ -69,10 +71,20 @@ def _cited(candidate: Candidate, turns: Sequence[Episode]) -> list[Episode]:
     return [t for t in turns if t.id in candidate.evidence]
 
 
-def _in_third_person(candidate: Candidate) -> Candidate:
-    """A model's "I moved to Lisbon" about the user is stored as "The user moved to Lisbon"."""
-    if candidate.subject == OWNER and _FIRST_PERSON_START.match(candidate.text):
-        return replace(candidate, text=third_person(candidate.text))
+def _shares_words(text: str, turn_text: str) -> bool:
+    """Small models cite every turn of the batch: a turn counts as cited only if it says some
+    of the memory's words, so a statement they skipped is still made locally."""
+    return bool((set(terms(text)) - _OWNER_TERMS) & set(terms(turn_text)))
+
+
+def _in_third_person(candidate: Candidate, turns: Sequence[Episode]) -> Candidate:
+    """The owner's words as the model copied them ("My sister Ana lives in Porto") are stored
+    in the third person ("The user's sister Ana lives in Porto")."""
+    cited = _cited(candidate, turns)
+    by_owner = bool(cited) and all(speaker_label(t) == OWNER for t in cited)
+    text = candidate.text
+    if by_owner and _FIRST_PERSON.search(text) and "the user" not in text.lower():
+        return replace(candidate, text=third_person(text))
     return candidate
 
 
