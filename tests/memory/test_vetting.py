@@ -97,6 +97,14 @@ def test_a_verb_as_subject_is_repaired_to_the_user(store: MemoryStore) -> None:
     assert memory.subject == "user" and "'Buy' is not a person" in (memory.note or "")
 
 
+def test_a_request_copied_as_a_memory_is_held(store: MemoryStore) -> None:
+    text = "Please remind me on Friday at 8am to buy rosin."
+    learner = _learn(store, [text], _memory(text, [0]))
+    [held] = learner.held_memories()
+    assert held.reason == "a question, request or small talk, not a statement"
+    assert store.list() == []
+
+
 def test_a_verb_as_subject_of_a_memory_about_someone_else_is_held(store: MemoryStore) -> None:
     learner = _learn(
         store,

@@ -1,6 +1,7 @@
 """Vetting: what extraction proposed, checked before anything is stored.
 
-Three rules a user can trust (issue 12):
+Rules a user can trust (issue 12):
+- a question, request or small talk copied as a memory ("Please remind me ...") is held;
 - the subject is the user or a person, never a verb or common word ("Buy", "Remind"): a bad
   subject becomes "user" when the memory is about the user, else the candidate is held;
 - every name, place, number and date is grounded in the evidence turns (pasi.memory.grounding);
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pasi.memory.extract import OWNER, Candidate, speaker_label
 from pasi.memory.grounding import reason, ungrounded
 from pasi.memory.names import is_name, is_person
-from pasi.memory.statements import local_candidates, third_person
+from pasi.memory.statements import is_statement, local_candidates, third_person
 from pasi.memory.text import terms
 from pasi.vault.records import Episode
 
@@ -49,6 +50,8 @@ def vet(candidates: Sequence[Candidate], turns: Sequence[Episode]) -> Vetted:
     out = Vetted()
     for candidate in candidates:
         checked, why = _check_subject(_in_third_person(candidate, turns), turns)
+        if why is None and not is_statement(checked.text):
+            why = "a question, request or small talk, not a statement"
         if why is None:
             checked, why = _ground(checked, turns)
         if why is None:
