@@ -205,3 +205,15 @@ def test_a_model_citing_every_turn_does_not_hide_the_statements_it_skipped(
         "The user does not like coffee.",  # made locally: turn 0 only cited, not used
         "The user's sister Ana lives in Porto.",  # the model's words, in the third person
     ]
+
+
+def test_first_person_text_is_rewritten_even_when_an_assistant_turn_is_cited(
+    store: MemoryStore,
+) -> None:
+    ids = store.record_turns([Turn("I work as a nurse.", occurred_at=TUESDAY),
+                              Turn("Noted.", role="assistant", occurred_at=TUESDAY)])  # fmt: skip
+    reply = {"memories": [_memory("I work as a nurse", ids)]}
+    learner = Learner(store, ScriptedModel(lambda r: json.dumps(reply)), background=False)
+    learner.enqueue(ids)
+    learner.run_pending()
+    assert [m.text for m in store.list()] == ["The user works as a nurse."]

@@ -83,8 +83,8 @@ def _shares_words(text: str, turn_text: str) -> bool:
 def _in_third_person(candidate: Candidate, turns: Sequence[Episode]) -> Candidate:
     """The owner's words as the model copied them ("My sister Ana lives in Porto") are stored
     in the third person ("The user's sister Ana lives in Porto")."""
-    cited = _cited(candidate, turns)
-    by_owner = bool(cited) and all(speaker_label(t) == OWNER for t in cited)
+    said_by = {speaker_label(t) for t in _cited(candidate, turns) if t.role != "assistant"}
+    by_owner = said_by == {OWNER} or (candidate.subject == OWNER and not said_by)
     text = candidate.text
     if by_owner and _FIRST_PERSON.search(text) and "the user" not in text.lower():
         return replace(candidate, text=third_person(text))
