@@ -16,7 +16,8 @@ def _locomo(path: Path) -> Path:
     ]
     observation = {
         "session_1_observation": {
-            "Caroline": [["Caroline attended an LGBTQ support group.", "D1:1"]],
+            # grounded: a name the turn does not say ("an LGBTQ group") would be held back
+            "Caroline": [["Caroline attended a support group.", "D1:1"]],
             "Melanie": [["Melanie painted a lake sunrise.", ["D1:2"]]],
         }
     }

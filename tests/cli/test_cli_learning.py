@@ -93,3 +93,24 @@ def test_bench_locomo_reference_facts_and_extract_options(
     extracted = pasi("bench", "locomo", str(data), "--k", "1", "--extract", "--json")
     assert extracted.exit_code == 0, extracted.output
     assert json.loads(extracted.stdout)["facts"] == "model"
+
+
+def test_a_held_memory_shows_in_pending_with_its_reason(
+    pasi: Invoke, model_replies: list, tmp_path: Path
+) -> None:
+    def invents_a_place(request: ChatRequest) -> str:
+        turn_id = re.findall(r"^\[(\d+)\]", request.messages[-1].content, re.MULTILINE)[0]
+        return json.dumps({"memories": [
+            {"text": "Ana lives in Oslo", "kind": "fact", "subject": "Ana", "when": None,
+             "confidence": 0.9, "evidence": [int(turn_id)]}
+        ]})  # fmt: skip
+
+    model_replies[0] = invents_a_place
+    chat = write_conversation(tmp_path / "chat.json", [["Ana keeps bees."]])
+    assert pasi("import", str(chat)).exit_code == 0
+    assert pasi("memories", "reextract").exit_code == 0
+    [held] = json.loads(pasi("memories", "pending", "--json").stdout)
+    assert held["type"] == "held" and held["text"] == "Ana lives in Oslo"
+    assert held["reason"] == f"'Oslo' is not in turn {held['episode_ids'][0]}"
+    table = pasi("memories", "pending").stdout
+    assert "held back" in table and "'Oslo' is not in turn" in table

@@ -44,6 +44,20 @@ def test_unrelated_is_added_and_similar_without_cue_is_left_to_the_model() -> No
     assert heuristic("The user likes jasmine green tea a lot", similar).action == "ADD"
 
 
+def test_a_new_home_or_workplace_supersedes_the_old_one_without_a_model() -> None:
+    old = [Neighbour(8, "Jonas lives in Trondheim"), Neighbour(9, "Jonas works at Equinor")]
+    for text, target in [
+        ("Jonas lives in Bergen", 8),
+        ("Jonas left Trondheim", 8),
+        ("Jonas moved to Bergen in May", 8),
+        ("Jonas works at the university now", 9),
+    ]:
+        decision = decide(text, old)
+        assert (decision.action, decision.target) == ("SUPERSEDE", target), text
+    assert heuristic("Jonas lives in Trondheim with Mia", old[:1]).action != "SUPERSEDE"
+    assert heuristic("Jonas left the choir", old).action != "SUPERSEDE"
+
+
 # -- against a real store --------------------------------------------------------------------
 
 

@@ -191,23 +191,37 @@ def history(
 @memories_app.command()
 def pending(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON list instead of tables."),
 ) -> None:
-    """Turns not yet learned from: queued, running, or failed with the model's raw output."""
-    waiting = state(ctx).pasi().learner.pending()
+    """Turns not yet learned from, and memories held back from storing, each with the reason."""
+    learner = state(ctx).pasi().learner
+    waiting, held = learner.pending(), learner.held_memories()
     if as_json:
-        print_json([_job_json(j) for j in waiting])
-    elif not waiting:
+        print_json([_job_json(j) for j in waiting] + [_held_json(h) for h in held])
+        return
+    if not waiting and not held:
         console().print("nothing pending: every queued turn has been learned from", markup=False)
-    else:
+    if waiting:
         console().print(_jobs_table(waiting))
+    if held:
+        console().print(_held_table(held))
 
 
 def _job_json(job) -> dict:
     return {
-        "id": job.id, "status": job.status, "attempts": job.attempts, "model": job.model,
-        "episode_ids": list(job.episode_ids), "error": job.error, "raw_output": job.raw_output,
-        "created_at": job.created_at.isoformat(), "updated_at": job.updated_at.isoformat(),
+        "type": "job", "id": job.id, "status": job.status, "attempts": job.attempts,
+        "model": job.model, "episode_ids": list(job.episode_ids), "error": job.error,
+        "raw_output": job.raw_output, "created_at": job.created_at.isoformat(),
+        "updated_at": job.updated_at.isoformat(),
+    }  # fmt: skip
+
+
+def _held_json(item) -> dict:
+    return {
+        "type": "held", "id": item.id, "status": "held", "text": item.text, "kind": item.kind,
+        "subject": item.subject, "confidence": item.confidence, "reason": item.reason,
+        "episode_ids": list(item.evidence), "model": item.model,
+        "created_at": item.created_at.isoformat(),
     }  # fmt: skip
 
 
@@ -223,6 +237,19 @@ def _jobs_table(waiting: list):
             str(job.id), job.status, str(job.attempts), ",".join(map(str, job.episode_ids)),
             job.error or "", raw[:200] + ("…" if len(raw) > 200 else ""),
         )  # fmt: skip
+    return table
+
+
+def _held_table(held: list):
+    from rich.table import Table
+
+    table = Table(title="memories held back: not stored, for you to check")
+    for column in ("held", "about", "memory", "turns", "why"):
+        table.add_column(column, overflow="fold")
+    for item in held:
+        table.add_row(
+            str(item.id), item.subject, item.text, ",".join(map(str, item.evidence)), item.reason
+        )
     return table
 
 

@@ -25,8 +25,8 @@ from pasi.vault import items as it
 # Referenced tables whose records are typed export records, by the kind that names them.
 TYPED_TABLES = {"sources": "source", "episodes": "episode", "memories": "memory",
                 "entities": "entity"}  # fmt: skip
-# episode_ids is a JSON list; ref_id is a goal's or a reminder's id depending on kind.
-ONLY_INTO_EMPTY = {"extraction_jobs", "scheduled_jobs"}
+# episode_ids and evidence are JSON lists; ref_id is a goal's or a reminder's id depending on kind.
+ONLY_INTO_EMPTY = {"extraction_jobs", "scheduled_jobs", "held_memories"}
 
 
 def references(conn: sqlite3.Connection, table: str) -> dict[str, str]:

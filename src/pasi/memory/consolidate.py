@@ -19,6 +19,7 @@ from typing import Any, Literal
 import numpy as np
 
 from pasi.memory.extract import Candidate
+from pasi.memory.relations import replaces
 from pasi.memory.remote import memories_for_remote
 from pasi.memory.store import MemoryStore
 from pasi.memory.text import terms, words
@@ -76,8 +77,9 @@ def overlap(a: str, b: str) -> float:
 def decide(text: str, neighbours: Sequence[Neighbour]) -> Decision | None:
     """What to do with a candidate, or None when only a model can tell (similar, no cue).
 
-    Exact or near duplicates are NOOPs; a related memory plus words of change ("moved",
-    "now", "no longer") is superseded; nothing related means ADD.
+    Exact or near duplicates are NOOPs; a memory placing the subject elsewhere (lives in,
+    works at: pasi.memory.relations) is superseded, as is a related memory plus words of change
+    ("moved", "now", "no longer"); nothing related means ADD.
     """
     key = normalise(text)
     for n in neighbours:
@@ -88,6 +90,10 @@ def decide(text: str, neighbours: Sequence[Neighbour]) -> Decision | None:
             return Decision("NOOP", n.id, "near duplicate")
         if set(terms(text)) and set(terms(text)) <= set(terms(n.text)) and n.cosine >= 0.8:
             return Decision("NOOP", n.id, "says nothing the existing memory does not")
+    for n in neighbours:
+        moved = replaces(text, n.text)
+        if moved:
+            return Decision("SUPERSEDE", n.id, f"same relation, new value ({moved})")
     related = [n for n in neighbours if _related(text, n)]
     if not related:
         return Decision("ADD", reason="nothing similar")

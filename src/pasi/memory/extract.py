@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pasi.errors import ExtractionError
+from pasi.memory.names import NOT_NAMES, is_name
 from pasi.memory.text import terms
 from pasi.memory.timeref import find_time_range
 from pasi.models.chat import ChatModel, ChatRequest, Message
@@ -309,11 +310,6 @@ _RELATIVE_NAMED = re.compile(
 )
 _NAME_FIRST = re.compile(r"^([A-Z][a-z][\w-]*)(?:'s\b|’s\b|\s+(?!and\b)[a-z])")
 _OWNER_MENTION = re.compile(r"\b(?:the user|user's|I|my|me)\b")
-_NOT_NAMES = {
-    "The", "User", "My", "He", "She", "They", "We", "It", "This", "That", "There", "Her",
-    "His", "Their", "Our", "Your", "You", "Someone", "Everyone", "Nobody", "Owner", "Speaker",
-    "Today", "Yesterday", "Tomorrow", "Last", "Next", "Every", "Both", "Each", "A", "An",
-}  # fmt: skip
 
 
 def named_third_person(text: str) -> str | None:
@@ -323,15 +319,14 @@ def named_third_person(text: str) -> str | None:
     if match:
         return match.group(1)
     match = _NAME_FIRST.match(text.strip())
-    if match and match.group(1) not in _NOT_NAMES and not _OWNER_MENTION.search(text):
+    if match and match.group(1) not in NOT_NAMES and not _OWNER_MENTION.search(text):
         return match.group(1)
     return None
 
 
 def _mentioned(name: str, turns: Sequence[Episode]) -> bool:
-    """Is ``name`` written, capitalised, in these turns? ("Painted" at a sentence start is not.)"""
-    pattern = re.compile(rf"\b{re.escape(name)}\b")
-    return any(pattern.search(t.text) or t.speaker == name for t in turns)
+    """Is ``name`` a name in these turns? ("Buy" at a sentence start, "buy" elsewhere: no.)"""
+    return is_name(name, [t.text for t in turns], [t.speaker for t in turns if t.speaker])
 
 
 def attribute(

@@ -1,8 +1,9 @@
 """Learning in the background: turns are queued as extraction jobs and learned from later.
 
 ``enqueue`` only writes a pending job (milliseconds) and wakes a daemon worker, so a chat turn
-never waits for a model. The worker waits a moment for more turns (one model call per batch
-is cheaper than one per turn), then extracts, consolidates and marks each job done or failed.
+never waits for a model. The worker waits for a pause in the conversation (one model call per
+batch is cheaper than one per turn, and a local model busy extracting would delay the next
+reply), then extracts, consolidates and marks each job done or failed.
 A failed job keeps the model's raw output and the error (``pasi memories pending``) and is
 run again by ``pasi memories reextract --failed-only``; the turns themselves are always kept.
 """
@@ -23,17 +24,20 @@ from pasi.memory.extract import extract
 from pasi.memory.remote import turns_for_remote
 from pasi.memory.sensitive import gate_turns, label_memories
 from pasi.memory.store import MemoryStore
+from pasi.memory.vetting import Held, Vetted, vet
 from pasi.models.chat import ChatModel
 from pasi.models.locality import is_local
 from pasi.vault import episodes as ep
-from pasi.vault import jobs
+from pasi.vault import held, jobs
 from pasi.vault import memories as mem
 from pasi.vault.jobs import Job
 
 log = logging.getLogger(__name__)
 
 BATCH_TURNS = 24  # turns per model call: enough context, short enough for a small model
-BATCH_SECONDS = 2.0  # how long the worker waits for more turns before asking the model
+# The worker asks the model only after the conversation has paused this long: a local model
+# serves one request at a time, so extracting while the user types would delay the next reply.
+BATCH_SECONDS = 20.0
 STALE_AFTER = timedelta(minutes=30)  # a job "running" this long belongs to a dead process
 
 
@@ -44,6 +48,7 @@ class LearnReport:
     added: int = 0
     superseded: int = 0
     unchanged: int = 0
+    held: int = 0  # candidates not stored: ungrounded or no person as subject (pending)
     errors: list[str] = field(default_factory=list)
 
 
@@ -54,6 +59,18 @@ class _Chunk:
     error: str | None = None
     raw: str | None = None
     notes: list[str] = field(default_factory=list)
+
+
+def _new_held(item: Held) -> held.NewHeld:
+    c = item.candidate
+    return held.NewHeld(c.text, c.kind, c.subject, c.confidence, c.evidence, item.reason)
+
+
+def _vet_notes(vetted: Vetted) -> list[str]:
+    notes = [f"held, not stored: {h.candidate.text!r} ({h.reason})" for h in vetted.held]
+    if vetted.made_locally:
+        notes.append(f"{vetted.made_locally} statement(s) the model missed were kept locally")
+    return notes
 
 
 class Learner:
@@ -76,6 +93,7 @@ class Learner:
         self.batch_seconds = batch_seconds
         self._cond = threading.Condition()
         self._queued = 0  # turns enqueued since the worker last started a run
+        self._last_enqueue = 0.0
         self._busy = False
         self._hurry = False
         self._stopping = False
@@ -94,6 +112,7 @@ class Learner:
         if self.model is not None and self.background:
             with self._cond:
                 self._queued += len(ids)
+                self._last_enqueue = time.monotonic()
                 self._start_worker()
                 self._cond.notify_all()
         return job_id
@@ -155,10 +174,10 @@ class Learner:
                     self._cond.notify_all()
 
     def _gather(self) -> None:
-        """Wait (lock held, released while waiting) for a full batch, the time limit or drain."""
-        deadline = time.monotonic() + self.batch_seconds
+        """Wait (lock held, released while waiting) for a full batch, a pause of
+        ``batch_seconds`` since the last turn, or drain."""
         while self._queued < self.batch_turns and not self._hurry and not self._stopping:
-            left = deadline - time.monotonic()
+            left = self._last_enqueue + self.batch_seconds - time.monotonic()
             if left <= 0:
                 return
             self._cond.wait(left)
@@ -229,12 +248,14 @@ class Learner:
                 return _Chunk(notes=["kept off the cloud model: a local model can learn them"])
         try:
             extraction = extract(model, turns)
+            vetted = vet(extraction.candidates, turns)
             outcome = consolidate(
-                self.store, extraction.candidates, model=model, source_id=turns[0].source_id
+                self.store, vetted.kept, model=model, source_id=turns[0].source_id
             )
             with self.store.vault.write() as conn:
                 new = outcome.added + [created for _, created in outcome.superseded]
                 label_memories(conn, [(m.id, m.text) for m in mem.get_memories(conn, new).values()])
+                held.add_held(conn, [_new_held(h) for h in vetted.held], model.name, self._now())
         except ExtractionError as error:
             return _Chunk(str(error), error.raw_output)
         except Exception as error:  # a model server down, a timeout: recorded, retried later
@@ -242,7 +263,8 @@ class Learner:
         report.added += len(outcome.added)
         report.superseded += len(outcome.superseded)
         report.unchanged += len(outcome.unchanged)
-        return _Chunk(raw=extraction.raw_output, notes=extraction.notes)
+        report.held += len(vetted.held)
+        return _Chunk(raw=extraction.raw_output, notes=extraction.notes + _vet_notes(vetted))
 
     # -- re-running ----------------------------------------------------------------------------
 
@@ -281,6 +303,10 @@ class Learner:
     def pending(self) -> list[Job]:
         """Jobs not yet learned from: waiting, running, or failed with their error."""
         return jobs.list_jobs(self.store.vault.read(), ("pending", "running", "failed"))
+
+    def held_memories(self) -> list[held.HeldMemory]:
+        """Candidates extraction proposed but did not store, each with the reason."""
+        return held.list_held(self.store.vault.read())
 
     def _open_jobs(self) -> int:
         counts = jobs.count_by_status(self.store.vault.read())

@@ -13,6 +13,7 @@ from pasi.vault.schema_base import ASSISTANT, CORE, INDEX, INGEST, LEARNING, PER
 from pasi.vault.schema_features import (
     ANSWERS_BY_EPISODE,
     CONSENT_AND_NOTICES,
+    HELD_MEMORIES,
     LIFE_SCHEDULE,
     PENDING_ACTIONS,
     PHOTOS,
@@ -22,7 +23,7 @@ from pasi.vault.schema_features import (
 MIGRATIONS: tuple[str, ...] = (
     CORE, INDEX, PERIODS_AND_VECTOR_LOG, LEARNING, ASSISTANT, INGEST,
     LIFE_SCHEDULE, CONSENT_AND_NOTICES, PENDING_ACTIONS, REMOTE_AUDIT, PHOTOS,
-    ANSWERS_BY_EPISODE,
+    ANSWERS_BY_EPISODE, HELD_MEMORIES,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 

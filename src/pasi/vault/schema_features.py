@@ -135,3 +135,22 @@ FROM items i WHERE i.kind = 'photo';
 ANSWERS_BY_EPISODE = """
 CREATE INDEX answers_by_answer_episode ON answers (answer_episode_id);
 """
+
+# Memories extraction proposed but did not store (pasi.memory.vetting): a name, place, number or
+# date the evidence turns do not contain, or a subject that is not a person. The user sees each
+# with its reason in ``pasi memories pending``. Erasing the first evidence turn erases the row.
+HELD_MEMORIES = """
+CREATE TABLE held_memories (
+    id         INTEGER PRIMARY KEY,
+    episode_id INTEGER REFERENCES episodes(id) ON DELETE CASCADE,
+    evidence   TEXT NOT NULL DEFAULT '[]',
+    text       TEXT NOT NULL,
+    kind       TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    reason     TEXT NOT NULL,
+    model      TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX held_memories_by_episode ON held_memories (episode_id);
+"""
