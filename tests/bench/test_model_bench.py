@@ -11,10 +11,9 @@ import json
 import re
 
 from pasi.agent.context import user_words
-from pasi.bench.model import TOOL_TEXT, _grounded, run_model_bench
-from pasi.bench.model_cases import CONVERSATIONS, START
+from pasi.bench.model import TOOL_TEXT, run_model_bench
+from pasi.bench.model_cases import CONVERSATIONS
 from pasi.models.chat import ChatRequest, Completion, ScriptedModel, ToolCall
-from pasi.vault.records import Memory
 
 REMINDERS = next(c for c in CONVERSATIONS if c.name == "reminders")
 GOAL = next(c for c in CONVERSATIONS if c.name == "a goal")
@@ -101,13 +100,3 @@ def test_tool_text_is_recognised_in_every_common_dialect() -> None:
     ]
     assert all(TOOL_TEXT.search(text) for text in shown)
     assert not TOOL_TEXT.search("You live in Leipzig [m3]. The name of the band is Arguments.")
-
-
-def test_grounding_needs_every_name_and_number_in_the_evidence() -> None:
-    def memory(text: str) -> Memory:
-        return Memory(1, text, "fact", "user", None, None, START, 0.9, None, "none", None, None)
-
-    said = "My brother Tomas just moved to Ghent, 2 weeks ago."
-    assert _grounded(memory("The user's brother Tomas moved to Ghent"), said)
-    assert not _grounded(memory("The user's brother Tomas moved to Oslo"), said)
-    assert not _grounded(memory("Tomas moved 3 weeks ago"), said)

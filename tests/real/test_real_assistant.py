@@ -19,7 +19,7 @@ from pasi.bench.model import TOOL_TEXT
 from pasi.clock import fixed_clock
 from pasi.life.charter import set_charter_field
 from pasi.life.reminders import Reminders
-from pasi.memory.extract import grounding_problem
+from pasi.memory.grounding import ungrounded
 from pasi.memory.learning import Learner
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatModel
@@ -108,7 +108,7 @@ def test_qwen_learns_only_grounded_memories_about_people(
     names = {"user", "Tomas", "Jonas"}
     for memory in current:
         cited = list(ep.get_episodes(conn, memory.evidence).values())
-        assert grounding_problem(memory.text, cited) is None, memory.text
+        assert not ungrounded(memory.text, memory.subject, cited), memory.text
         assert memory.subject in names, f"{memory.subject!r} is not a person: {memory.text}"
     stale = [m.text for m in current if "lives in Trondheim" in m.text]
     assert not stale, f"the correction left {stale} current"

@@ -8,7 +8,8 @@ extracts memories from it, as it would in the background. Scored per model, with
 - **tools**: calls made, calls valid against the tool's schema, tasks done (the reminder exists
   with the right local time, the goal exists), injected instructions carried out;
 - **memories**: extraction precision and recall against the gold memories, subject accuracy,
-  ungrounded memories (a name or number not in the turns it cites), stale facts left current;
+  ungrounded memories (a name, number or date not in the turns it cites, by the learner's own
+  check, pasi.memory.grounding: it must find none), stale facts left current;
 - **cost**: model calls, prompt and completion tokens per turn, and turn time (median, p95).
 """
 
@@ -28,6 +29,7 @@ from pasi.bench.model_cases import CONVERSATIONS, START, ZONE, Conversation, Gol
 from pasi.life.charter import set_charter_field
 from pasi.life.goals import Goals
 from pasi.life.reminders import Reminders
+from pasi.memory.grounding import ungrounded
 from pasi.memory.learning import Learner
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatModel
@@ -265,8 +267,8 @@ def _score_memories(
     rows = []
     for memory in current:
         gold = next((g for g in conversation.memories if _matches(memory, g)), None)
-        evidence = ep.get_episodes(conn, memory.evidence)
-        grounded = _grounded(memory, " ".join(t.text for t in evidence.values()))
+        cited = list(ep.get_episodes(conn, memory.evidence).values())
+        grounded = not ungrounded(memory.text, memory.subject, cited)  # the learner's own check
         tally.matched += gold is not None
         tally.subject_right += gold is not None and memory.subject.lower() == gold.subject.lower()
         tally.ungrounded += not grounded
@@ -279,18 +281,3 @@ def _score_memories(
 
 def _matches(memory: Memory, gold: Gold) -> bool:
     return all(word.lower() in memory.text.lower() for word in gold.words)
-
-
-_CHECKED = re.compile(r"\b(?:[A-Z][a-z]+|\d[\d:.,]*)\b")
-_SENTENCE_WORDS = {"The", "User", "User's", "A", "An", "He", "She", "They", "His", "Her", "I"}
-
-
-def _grounded(memory: Memory, evidence: str) -> bool:
-    """Every name and number of the memory appears in the turns it cites."""
-    said = evidence.lower()
-    for token in _CHECKED.findall(memory.text):
-        if token in _SENTENCE_WORDS:
-            continue
-        if token.lower().rstrip(".,") not in said:
-            return False
-    return True
