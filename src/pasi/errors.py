@@ -80,6 +80,15 @@ class ModelOutputError(ModelError):
     """The model's reply could not be used (e.g. not JSON of the requested schema), even after retrying."""
 
 
+class ModelCapabilityError(ModelError):
+    """The model or its server does not support a feature pasi asked for (``feature``: e.g.
+    "tools", "json_schema"): a capability answer, not a fault to retry."""
+
+    def __init__(self, message: str, feature: str) -> None:
+        super().__init__(message)
+        self.feature = feature
+
+
 class ModelDownloadError(ModelError):
     """A model file could not be downloaded, or its checksum did not match."""
 

@@ -15,6 +15,7 @@ from pasi.errors import ConfigError, ModelAuthError, ModelNotFoundError
 from pasi.models.llamacpp import LlamaCppModel
 from pasi.models.openai_compat import OpenAICompatModel
 from pasi.models.registry import ModelSpec, choose_auto, load_models, parse_spec, probe_ollama
+from pasi.models.tool_text import TextToolCalls
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +88,9 @@ def test_openai_without_a_key_says_where_to_put_one(monkeypatch: pytest.MonkeyPa
     with pytest.raises(ModelAuthError, match="OPENAI_API_KEY"):
         load_models(load_settings())
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    model = load_models(load_settings()).strong
+    wrapped = load_models(load_settings()).strong
+    assert isinstance(wrapped, TextToolCalls) and wrapped.mode == "auto"
+    model = wrapped.inner
     assert isinstance(model, OpenAICompatModel) and model.provider.api_key == "sk-test"
     assert model.provider.base_url == "https://api.openai.com/v1"
 
@@ -105,7 +108,7 @@ def test_a_bare_gguf_name_is_looked_up_in_the_vault(
     (tmp_path / "models" / "mine.gguf").write_bytes(b"GGUF")
     monkeypatch.setenv("PASI_VAULT", str(tmp_path))
     monkeypatch.setenv("PASI_MODEL", "llamacpp:mine.gguf")
-    model = load_models(load_settings()).strong
+    model = load_models(load_settings()).strong.inner  # type: ignore[union-attr]
     assert isinstance(model, LlamaCppModel) and model.path == tmp_path / "models" / "mine.gguf"
 
 

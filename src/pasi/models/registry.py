@@ -164,7 +164,14 @@ def gguf_path(name: str, settings: Settings) -> Path:
 
 
 def build_model(spec: ModelSpec, settings: Settings) -> ChatModel:
-    """The backend object for a spec. No import of ``openai`` or ``llama_cpp`` happens here."""
+    """The backend for a spec, with tool calls written as text read as calls (setting
+    ``tool_mode``, pasi.models.tool_text). No import of ``openai`` or ``llama_cpp`` here."""
+    from pasi.models.tool_text import TextToolCalls
+
+    return TextToolCalls(_backend(spec, settings), settings.tool_mode)
+
+
+def _backend(spec: ModelSpec, settings: Settings) -> ChatModel:
     if spec.backend == "llamacpp":
         from pasi.models.llamacpp import LlamaCppModel
 
