@@ -25,6 +25,19 @@ from pasi.models.chat import ToolCall, ToolSpec
 
 ARGUMENT_KEYS = ("arguments", "parameters", "args")
 CALL_KEYS = frozenset({"name", "id", "type", "function", "tool", *ARGUMENT_KEYS})
+# Verbs small models use for pasi's: the close name a model most likely meant comes first.
+VERBS = {
+    "create": "add",
+    "set": "add",
+    "make": "add",
+    "new": "add",
+    "schedule": "add",
+    "get": "list",
+    "show": "list",
+    "delete": "complete",
+    "remove": "complete",
+    "finish": "complete",
+}
 NAME = re.compile(r"^[A-Za-z_][\w.\-]{0,63}$")
 # Markers that begin a call wherever they appear; fences and JSON objects are judged by shape.
 TAGGED = re.compile(
@@ -92,26 +105,28 @@ def _tagged(match: re.Match[str]) -> list[ToolCall]:
 def _shaped(
     text: str, names: frozenset[str], taken: list[tuple[int, int]]
 ) -> Iterable[tuple[int, int, list[ToolCall]]]:
-    """Fenced or bare JSON that has the call's shape, outside spans already taken."""
+    """Fenced or bare JSON that has the call's shape, outside spans already taken. JSON that
+    is not a call is passed over whole: an object inside the user's data is not a call."""
+    seen = list(taken)
     for match in FENCE.finditer(text):
-        if _inside(match.start(), taken):
+        if _inside(match.start(), seen):
             continue
+        seen.append((match.start(), match.end()))
         calls = _calls_in(_loads(match.group("body")), names, strict=True)
         if calls:
-            taken.append((match.start(), match.end()))
             yield match.start(), match.end(), calls
     decoder = json.JSONDecoder()
     for match in OBJECT_START.finditer(text):
         start = match.start()
-        if _inside(start, taken):
+        if _inside(start, seen):
             continue
         try:
             value, end = decoder.raw_decode(text, start)
         except json.JSONDecodeError:
             continue
+        seen.append((start, end))
         calls = _calls_in(value, names, strict=True)
         if calls:
-            taken.append((start, end))
             yield start, end, calls
 
 
@@ -234,6 +249,10 @@ def unknown_tool(name: str, tools: Sequence[ToolSpec]) -> str:
     if not name:
         return "the tool call names no tool; the tools are: " + ", ".join(names)
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    verb, _, rest = name.partition("_")
+    meant = f"{VERBS.get(verb.lower(), verb)}_{rest}"  # create_reminder: add_reminder
+    if meant in names:
+        close = [meant, *(c for c in close if c != meant)][:3]
     hint = f" (did you mean {' or '.join(close)}?)" if close else ""
     return f"unknown tool '{name}'{hint}; the tools are: " + ", ".join(names)
 
