@@ -44,7 +44,7 @@ def _tool_errors(request: ChatRequest) -> list[str]:
 
 
 def test_a_call_written_as_text_runs_and_is_never_shown(store: MemoryStore) -> None:
-    model = TextToolCalls(ScriptedModel(replies(QWEN_FENCED, "I will remember that [m1].")))
+    model = ScriptedModel(replies(QWEN_FENCED, "I will remember that [m1]."))  # not wrapped
     events = _run(store, model, "Remember that my sister Ana lives in Lisbon")
     assert [m.text for m in store.list()] == ["My sister Ana lives in Lisbon"]
     assert [e.result.ok for e in events if isinstance(e, ToolFinished)] == [True]

@@ -18,6 +18,7 @@ from pasi.agent.charter_rules import apply_charter
 from pasi.agent.context import Context, ContextAssembler, ContextLimits
 from pasi.agent.deadline import TurnDeadline, within
 from pasi.agent.events import Answer, Citation, Event, TextDelta, ToolFinished, ToolStarted
+from pasi.agent.fallback import deadline_note, failure_reason, memory_answer
 from pasi.agent.offline import answer_from_memory
 from pasi.agent.safeguards import (
     Screening,
@@ -252,12 +253,12 @@ class Assistant:
         self, request: ChatRequest, state: _Round, offered: Sequence[ToolSpec]
     ) -> Iterator[Event]:
         """One model call, streamed until the turn's deadline. None when it failed or ran late
-        (``state`` says why); a request without tools still never shows tool-call text."""
+        (``state`` says why). Tool-call text is never shown, even in a request without tools."""
         completion: Completion | None = None
         pieces: list[str] = []
-        chunks = self.model.stream(request)
-        if not request.tools and offered:
-            chunks = hide_calls(chunks, offered)
+        # Calls written as text are read here too, for a model not built by build_model (so not
+        # wrapped by TextToolCalls), and in the last request, which offers no tools.
+        chunks = hide_calls(self.model.stream(request), offered)
         try:
             for chunk in within(chunks, state.deadline):
                 if chunk.text:
@@ -276,33 +277,20 @@ class Assistant:
 
     def _fallback(self, state: _Round, question: str, question_id: int | None) -> Iterator[Event]:
         """The model failed, ran out of time or said nothing: the best answer pasi has, with one
-        line saying why, instead of an empty reply."""
+        line saying why, instead of an empty reply (pasi.agent.fallback)."""
         said = "".join(state.text).strip()
         if said and not state.failure:
             if state.late:
-                notice = f"\n\n[pasi stopped the model: this turn reached its {self.turn_seconds:g} s limit]"
+                notice = "\n\n" + deadline_note(self.turn_seconds)
                 state.text.append(notice)
                 yield TextDelta(notice)
             return
-        reason = self._failure_reason(state)
+        why = failure_reason(state.failure, state.late, state.plain, self.turn_seconds)
         exclude = [question_id] if question_id is not None else []
         found = answer_from_memory(self.memory, question, exclude, self.source_uri)
-        done = _done_line(state.results)
-        text = (
-            "\n\n" if said else ""
-        ) + f"[the model ({self.model.name}) {reason}; here is what I have from memory]\n"
-        text += (done + "\n" if done else "") + found
+        text = ("\n\n" if said else "") + memory_answer(self.model.name, why, state.results, found)
         state.text.append(text)
         yield TextDelta(text)
-
-    def _failure_reason(self, state: _Round) -> str:
-        if state.failure:
-            return f"failed: {state.failure}"
-        if state.late:
-            return f"gave no answer within this turn's {self.turn_seconds:g} s"
-        if state.plain:
-            return "gave no answer: it kept writing tool calls pasi could not run"
-        return "gave no answer: its reply was empty"
 
     def _finish(self, state: _Round, context: Context, question_id: int) -> Answer:
         # A model may emit NUL (a small or broken one does): the vault refuses it as text.
@@ -390,16 +378,3 @@ def _call_json(result: ToolResult) -> dict[str, Any]:
         + [tag("item", i) for i in result.data.get("items", [])],
         "data": result.data,
     }
-
-
-def _done_line(results: Sequence[ToolResult]) -> str:
-    """What the turn's tools did before the model failed, so the user is not told too little."""
-    done = [r for r in results if r.ok]
-    if not done:
-        return ""
-    parts = [
-        f"{r.call.name}: {r.content.strip().splitlines()[0][:120]}"
-        for r in done
-        if r.content.strip()
-    ]
-    return "Done this turn: " + "; ".join(parts) if parts else ""
