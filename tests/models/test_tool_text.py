@@ -105,10 +105,14 @@ def test_text_that_is_not_a_call_is_released_whole(reply: str) -> None:
     assert completion.text == reply and completion.tool_calls == ()
 
 
-def test_plain_prose_streams_before_the_reply_ends() -> None:
-    model = TextToolCalls(CharModel("Your sister lives in Lisbon."), "native")
+@pytest.mark.parametrize(
+    ("reply", "first"),
+    [("Your sister lives in Lisbon.", "Y"), ("[m1] says Lisbon.", "[m"), ("{1, 2} is a set", "{1")],
+)
+def test_plain_prose_streams_before_the_reply_ends(reply: str, first: str) -> None:
+    model = TextToolCalls(CharModel(reply), "native")
     stream = model.stream(ChatRequest([Message("user", "hi")], [RECALL]))
-    assert next(stream).text == "Y"  # not buffered: nothing in it may start a call
+    assert next(stream).text == first  # not held to the end: it cannot be a call
 
 
 def test_complete_parses_calls_too() -> None:

@@ -29,7 +29,8 @@ TOOL_MODES: tuple[str, ...] = ("auto", "native", "prompt")
 # Text that may start a call: held from there on until the reply ends.
 MARKERS = ("<tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "```", "functions.")
 OPENING = re.compile(r"\{\s*\"|\[\s*\{")  # `{"` or `[{`, mid-text: JSON that may be a call
-STARTS = ("{", "[", *MARKERS)  # a reply starting with these is held whole
+CALL_START = re.compile(r"\{\s*[\"']|\[\s*\{")  # a reply starting so is held whole
+UNDECIDED = re.compile(r"[\[{]\s*")  # a reply that may yet start so
 
 
 class CallFilter:
@@ -63,15 +64,25 @@ class CallFilter:
 
     def _safe_end(self) -> int:
         """Where the text shown may end: before a marker, or before a tail that may start one."""
-        head = self.text.lstrip()
-        if not head or (self.shown == 0 and _may_start(head)):
-            self.held = bool(head) and any(head.startswith(s) for s in STARTS)
-            return 0
+        if self.shown == 0:
+            start = self._start(self.text.lstrip())
+            if start is not None:
+                return start
         for found in (self._marker(), self._opening()):
             if found is not None:
                 self.held = True
                 return found
         return len(self.text) - _partial_tail(self.text)
+
+    def _start(self, head: str) -> int | None:
+        """At the reply's start: 0 (show nothing) while it may still be a call, and held once it
+        surely begins one; None once it surely does not (``[m1] says``, ``{1, 2}``)."""
+        if any(head.startswith(m) for m in MARKERS) or CALL_START.match(head):
+            self.held = True
+            return 0
+        if not head or any(m.startswith(head) for m in MARKERS) or UNDECIDED.fullmatch(head):
+            return 0
+        return None
 
     def _marker(self) -> int | None:
         spots = [self.text.find(m, self.shown) for m in MARKERS]
@@ -105,11 +116,6 @@ def hide_calls(chunks: Iterator[Chunk], tools: Sequence[ToolSpec]) -> Iterator[C
     if rest:
         yield Chunk(text=rest)
     yield Chunk(completion=_merged(completion or Completion(calls.text), parsed))
-
-
-def _may_start(head: str) -> bool:
-    """Could the reply, as written so far, still turn out to start with a call?"""
-    return any(head.startswith(s) or s.startswith(head) for s in STARTS)
 
 
 def _partial_tail(text: str) -> int:
