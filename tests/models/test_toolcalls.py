@@ -8,6 +8,7 @@ import pytest
 
 from pasi.models.chat import ToolCall, ToolSpec
 from pasi.models.toolcalls import check_call, parse_tool_calls, tool_prompt
+from pasi.tools.registry import default_tools, specs
 
 REMINDER = ToolSpec(
     "add_reminder",
@@ -47,6 +48,39 @@ QWEN_FENCED = (
     '```json\n{\n  "name": "remember",\n  "arguments": {\n    "text": "Ana\'s birthday is 3 May",'
     '\n    "kind": "fact",\n    "subject": "user"\n  }\n}\n```'
 )
+
+
+# More of its verbatim replies, each with what pasi should make of it against its real tools:
+# (the tool it named, the problem check_call finds or None when the call can run).
+QWEN_REPLIES = [
+    (QWEN_BARE, "add_reminder", None),  # an argument too many is ignored, as Pydantic does
+    (QWEN_FENCED, "remember", None),
+    (
+        '{"name": "recall", "arguments": {"query": "Where does my sister live?", "k": 5, '
+        '"required": ["query"]}}',
+        "recall",
+        None,
+    ),
+    (
+        '```json\n{\n  "name": "run_half_marathon",\n  "arguments": {\n    "sql": "SELECT id FROM '
+        "events WHERE name = 'Half Marathon' AND start_utc >= '2024-01-01' AND start_utc < "
+        '\'2024-04-01\'",\n    "max_rows": 50,\n    "required": ["sql"]\n  }\n}\n```',
+        "run_half_marathon",
+        "unknown tool 'run_half_marathon'",
+    ),
+    ('{"name": "list_reminders", "arguments": {"type": "object"}}', "list_reminders", None),
+]
+
+
+@pytest.mark.parametrize(("reply", "name", "problem"), QWEN_REPLIES)
+def test_real_replies_of_qwen_05b_against_pasis_tools(
+    reply: str, name: str, problem: str | None
+) -> None:
+    tools = specs(default_tools())
+    parsed = parse_tool_calls(reply, tools)
+    assert parsed.text == "" and [c.name for c in parsed.calls] == [name]
+    found = check_call(parsed.calls[0], tools).problem
+    assert found is None if problem is None else (found or "").startswith(problem)
 
 
 def _call(text: str) -> tuple[str, dict[str, object]]:

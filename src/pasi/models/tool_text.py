@@ -142,6 +142,8 @@ class TextToolCalls:
         self.local = inner.local
 
     def __getattr__(self, attribute: str) -> Any:
+        if attribute == "inner":  # not set yet (a copy being built): no endless recursion
+            raise AttributeError(attribute)
         return getattr(self.inner, attribute)  # endpoint, count_tokens... of the backend
 
     def complete(self, request: ChatRequest) -> Completion:
