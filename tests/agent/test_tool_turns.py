@@ -51,6 +51,14 @@ def test_a_call_written_as_text_runs_and_is_never_shown(store: MemoryStore) -> N
     assert _shown(events) == "I will remember that [m1]." == _answer(events).text
 
 
+def test_words_before_a_call_stay_apart_from_the_answer(store: MemoryStore) -> None:
+    store.remember("My sister Ana lives in Lisbon")
+    first = 'Let me look.<tool_call>{"name": "recall", "arguments": {"query": "Ana"}}</tool_call>'
+    model = ScriptedModel(replies(first, "Ana lives in Lisbon [m1]."))
+    events = _run(store, model, "Where does Ana live?")
+    assert _answer(events).text == "Let me look.\n\nAna lives in Lisbon [m1]." == _shown(events)
+
+
 def test_an_unknown_tool_gets_one_corrective_round(store: MemoryStore) -> None:
     wrong = '{"name": "create_reminder", "arguments": {"text": "buy rosin", "when": "Friday 8am"}}'
     right = '{"name": "add_reminder", "arguments": {"text": "buy rosin", "when": "Friday 8am"}}'

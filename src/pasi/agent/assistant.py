@@ -256,14 +256,17 @@ class Assistant:
         (``state`` says why). Tool-call text is never shown, even in a request without tools."""
         completion: Completion | None = None
         pieces: list[str] = []
+        said = "".join(state.text)  # an earlier round's words: this round's start apart from them
+        apart = "\n\n" if said.strip() and not said[-1].isspace() else ""
         # Calls written as text are read here too, for a model not built by build_model (so not
         # wrapped by TextToolCalls), and in the last request, which offers no tools.
         chunks = hide_calls(self.model.stream(request), offered)
         try:
             for chunk in within(chunks, state.deadline):
                 if chunk.text:
-                    pieces.append(chunk.text)
-                    yield TextDelta(chunk.text)
+                    text = chunk.text if pieces else apart + chunk.text
+                    pieces.append(text)
+                    yield TextDelta(text)
                 if chunk.completion is not None:
                     completion = chunk.completion
         except TurnDeadline:
