@@ -69,6 +69,12 @@ QWEN_REPLIES = [
         "unknown tool 'run_half_marathon'",
     ),
     ('{"name": "list_reminders", "arguments": {"type": "object"}}', "list_reminders", None),
+    # offered the tools by tool_prompt (prompt mode), it still wrote bare JSON, not <tool_call>
+    (
+        '{"name": "add_reminder", "arguments": {"text": "call mum", "when": "Friday 8am"}}',
+        "add_reminder",
+        None,
+    ),
 ]
 
 

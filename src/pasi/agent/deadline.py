@@ -18,6 +18,7 @@ from typing import TypeVar
 from pasi.errors import ModelTimeoutError
 
 T = TypeVar("T")
+DAY = 86400.0  # the longest single wait: a lock's timeout cannot be infinite
 
 
 class TurnDeadline(ModelTimeoutError):
@@ -36,7 +37,7 @@ def within(items: Iterator[T], deadline: float) -> Iterator[T]:
         while True:
             left = deadline - time.monotonic()
             try:
-                kind, value = box.get(timeout=max(left, 0.0)) if left > 0 else box.get_nowait()
+                kind, value = box.get(timeout=min(left, DAY)) if left > 0 else box.get_nowait()
             except queue.Empty:
                 raise TurnDeadline("the turn's time ran out") from None
             if kind == "item":
