@@ -196,3 +196,17 @@ def test_resolving_models_imports_no_backend_and_touches_no_network() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_tool_mode_reaches_every_built_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PASI_MODEL", "openai-compatible:http://127.0.0.1:9/v1#qwen")
+    monkeypatch.setenv("PASI_TOOL_MODE", "prompt")
+    model = load_models(load_settings()).strong
+    assert (
+        isinstance(model, TextToolCalls)
+        and model.prompted
+        and model.name == "openai-compatible:qwen"
+    )
+    monkeypatch.setenv("PASI_TOOL_MODE", "sometimes")
+    with pytest.raises(ConfigError, match="tool_mode"):
+        load_settings()
