@@ -75,7 +75,14 @@ QWEN_REPLIES = [
         "add_reminder",
         None,
     ),
+    (
+        '{"name": "recall", "arguments": {"query": "my sister Ana lives in Lisbon", "k": 1}}',
+        "recall",
+        None,
+    ),
 ]
+# Its verbatim answer, in prompt mode, to "Give me a JSON object with my name and age: Tom, 31".
+QWEN_USER_JSON = '{"name": "Tom", "age": 31}'
 
 
 @pytest.mark.parametrize(("reply", "name", "problem"), QWEN_REPLIES)
@@ -152,7 +159,7 @@ def test_a_fenced_call_inside_an_explanation_leaves_the_explanation() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        '{"name": "Tom", "age": 31}',
+        QWEN_USER_JSON,
         '```json\n{"name": "Tom", "age": 31}\n```',
         'Here it is: {"name": "Tom Smith", "arguments": ["a", "b"]}',
         '[{"name": "Tom", "age": 31}, {"name": "add_reminder", "arguments": {}}]',
