@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pasi.agent.assistant import Assistant
 from pasi.agent.events import Answer, Event, TextDelta, ToolFinished
 from pasi.errors import ModelUnreachableError
+from pasi.life.reminders import Reminders
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatRequest, Chunk, Completion, ScriptedModel, ToolCall, replies
 from pasi.models.tool_text import TextToolCalls
@@ -57,6 +58,33 @@ def test_words_before_a_call_stay_apart_from_the_answer(store: MemoryStore) -> N
     model = ScriptedModel(replies(first, "Ana lives in Lisbon [m1]."))
     events = _run(store, model, "Where does Ana live?")
     assert _answer(events).text == "Let me look.\n\nAna lives in Lisbon [m1]." == _shown(events)
+
+
+# Verbatim from Qwen2.5-Coder-0.5B through pasi's tool loop (llama.cpp, native tools offered):
+# after the reminder was added it repeated the call, the tool's result pasted into the text,
+# three times and a fourth cut off by the token limit. Each repeat used to add a reminder.
+QWEN_FIRST = (
+    '{"name": "add_reminder", "arguments": {"text": "Buy rosin at 8am", "when": "Friday at 8am", '
+    '"status": "done"}}'
+)
+QWEN_REPEAT = (
+    '{"name": "add_reminder", "arguments": {"text": "Buy rosin at 8am (pending, next Fri 11 Dec '
+    '2026 08:00)", "when": "Friday at 8am", "status": "done"}}'
+)
+QWEN_REPEATS = "\n".join([QWEN_REPEAT] * 3) + (
+    '\n{"name": "add_reminder", "arguments": {"text": "Buy rosin at 8am ('
+)
+
+
+def test_a_call_repeated_with_its_result_pasted_in_runs_once(store: MemoryStore) -> None:
+    inner = ScriptedModel(replies(QWEN_FIRST, QWEN_REPEATS, QWEN_REPEATS, "Done."))
+    events = _run(store, TextToolCalls(inner), "Please remind me on Friday at 8am to buy rosin")
+    reminders = Reminders(store.vault, "UTC", store.clock).list()
+    assert [r.text for r in reminders] == ["Buy rosin at 8am"]
+    assert [e.result.ok for e in events if isinstance(e, ToolFinished)] == [True] + [False] * 8
+    assert "repeats one already done" in _tool_errors(inner.requests[1])[0]
+    assert [bool(r.tools) for r in inner.requests] == [True, True, True, False]
+    assert _shown(events) == "Done." == _answer(events).text
 
 
 def test_an_unknown_tool_gets_one_corrective_round(store: MemoryStore) -> None:

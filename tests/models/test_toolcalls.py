@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pasi.models.chat import ToolCall, ToolSpec
-from pasi.models.toolcalls import check_call, parse_tool_calls, tool_prompt
+from pasi.models.toolcalls import check_call, parse_tool_calls, repeats, tool_prompt
 from pasi.tools.registry import default_tools, specs
 
 REMINDER = ToolSpec(
@@ -221,3 +221,18 @@ def test_the_tool_prompt_lists_the_tools_and_the_one_format() -> None:
     assert '<tool_call>{"name": "TOOL_NAME", "arguments": {...}}</tool_call>' in prompt
     written = '<tool_call>{"name": "forget", "arguments": {"memory_id": 3}}</tool_call>'
     assert _call(written) == ("forget", {"memory_id": 3})
+
+
+def test_a_call_cut_off_by_the_token_limit_is_taken_out_and_cannot_run() -> None:
+    cut = f'{BODY}\n{{"name": "add_reminder", "arguments": {{"text": "Buy rosin at 8am ('
+    parsed = parse_tool_calls(cut, TOOLS)
+    assert parsed.text == "" and [c.name for c in parsed.calls] == ["add_reminder"] * 2
+    assert "not JSON" in (check_call(parsed.calls[1], TOOLS).problem or "")
+
+
+def test_a_repeat_is_the_same_call_or_one_whose_text_only_grew() -> None:
+    first = ToolCall("1", "add_reminder", '{"text": "Buy rosin", "when": "Friday"}')
+    grown = ToolCall("2", "add_reminder", '{"text": "Buy rosin (pending, Fri)", "when": "Friday"}')
+    other = ToolCall("3", "add_reminder", '{"text": "Call mum", "when": "Friday"}')
+    assert repeats(grown, [first]) is first and repeats(first, [first]) is first
+    assert repeats(other, [first]) is None and repeats(first, []) is None

@@ -35,7 +35,7 @@ from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
 from pasi.models.chat import ChatModel, ChatRequest, Completion, Message, ToolCall, ToolSpec
 from pasi.models.locality import is_local
 from pasi.models.tool_text import hide_calls
-from pasi.models.toolcalls import check_call
+from pasi.models.toolcalls import check_call, repeats
 from pasi.privacy.policy import withheld_note
 from pasi.safety.policy import SafetyClassifier
 from pasi.tools.consent import ConsentGate
@@ -226,14 +226,17 @@ class Assistant:
         gate: ConsentGate,
     ) -> Iterator[Event]:
         """Run the calls that fit the offered tools; the others come back to the model with
-        what was wrong (an unknown name and the close ones, arguments against the schema)."""
+        what was wrong (an unknown name and the close ones, arguments against the schema, a call
+        that repeats one already done: small models loop so, and each repeat is a new reminder)."""
         invalid = False
         for call in calls:
             checked = check_call(call, offered)
+            ran = [r.call for r in state.results if r.ok]
+            problem = checked.problem or _repeated(checked.call, ran)
             yield ToolStarted(checked.call)
-            if checked.problem is not None:
+            if problem is not None:
                 invalid = True
-                result = error_result(checked.call, checked.problem)
+                result = error_result(checked.call, problem)
             else:
                 result = gate.run(checked.call, tool_context)
             state.results.append(result)
@@ -381,3 +384,12 @@ def _call_json(result: ToolResult) -> dict[str, Any]:
         + [tag("item", i) for i in result.data.get("items", [])],
         "data": result.data,
     }
+
+
+def _repeated(call: ToolCall, ran: Sequence[ToolCall]) -> str | None:
+    if repeats(call, ran) is None:
+        return None
+    return (
+        f"this {call.name} call repeats one already done in this turn (its result is above): "
+        "it was not run again. Do not call it again; answer the user in plain words."
+    )

@@ -48,6 +48,7 @@ TAGGED = re.compile(
     re.DOTALL,
 )
 FENCE = re.compile(r"```[ \t]*(?P<lang>[\w\-]*)[ \t]*\n?(?P<body>.*?)(?:```|$)", re.DOTALL)
+CUT_CALL = re.compile(r'\{\s*"name"\s*:\s*"[A-Za-z_][\w.\-]*"\s*,\s*"(?:arguments|parameters)"')
 OBJECT_START = re.compile(r"[\[{]\s*[\"{]")
 PYTHON_CALL = re.compile(r"^(?P<name>[A-Za-z_][\w.]*?)(?:\.call)?\((?P<args>.*)\)\s*$", re.DOTALL)
 
@@ -123,6 +124,10 @@ def _shaped(
         try:
             value, end = decoder.raw_decode(text, start)
         except json.JSONDecodeError:
+            if CUT_CALL.match(text, start):  # a call cut off by the token limit: never shown,
+                body = text[start:]  # never run (its arguments are not JSON): the model is told
+                yield start, len(text), [make_call(_guess_name(body), body)]
+                return
             continue
         seen.append((start, end))
         calls = _calls_in(value, names, strict=True)
@@ -242,6 +247,29 @@ def check_call(call: ToolCall, tools: Sequence[ToolSpec]) -> Checked:
         return Checked(call, f"invalid arguments for {call.name}: {problems}; {usage(spec)}")
     normalised = json.dumps(arguments, ensure_ascii=False)
     return Checked(ToolCall(call.id, call.name, normalised))
+
+
+def repeats(call: ToolCall, earlier: Sequence[ToolCall]) -> ToolCall | None:
+    """The earlier call ``call`` repeats: the same tool with the same arguments, or with text
+    arguments that only grew (a small model pastes the tool's result into the call it repeats:
+    "Buy rosin" becomes "Buy rosin (pending, next Fri 08:00)")."""
+    new = _arguments_of(call)
+    for before in earlier:
+        old = _arguments_of(before)
+        if before.name != call.name or new is None or old is None or set(new) != set(old):
+            continue
+        if all(
+            new[k] == v or (isinstance(v, str) and str(v) in str(new[k])) for k, v in old.items()
+        ):
+            return before
+    return None
+
+
+def _arguments_of(call: ToolCall) -> dict[str, Any] | None:
+    try:
+        return call.parsed_arguments()
+    except ValueError:
+        return None
 
 
 def unknown_tool(name: str, tools: Sequence[ToolSpec]) -> str:
