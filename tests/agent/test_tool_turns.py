@@ -83,6 +83,8 @@ def test_a_call_repeated_with_its_result_pasted_in_runs_once(store: MemoryStore)
     assert [r.text for r in reminders] == ["Buy rosin at 8am"]
     assert [e.result.ok for e in events if isinstance(e, ToolFinished)] == [True] + [False] * 8
     assert "repeats one already done" in _tool_errors(inner.requests[1])[0]
+    sent = [c.arguments for m in inner.requests[-1].messages for c in m.tool_calls]
+    assert all(isinstance(json.loads(arguments), dict) for arguments in sent)  # servers parse it
     assert [bool(r.tools) for r in inner.requests] == [True, True, True, False]
     assert _shown(events) == "Done." == _answer(events).text
 

@@ -35,7 +35,7 @@ from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
 from pasi.models.chat import ChatModel, ChatRequest, Completion, Message, ToolCall, ToolSpec
 from pasi.models.locality import is_local
 from pasi.models.tool_text import hide_calls
-from pasi.models.toolcalls import check_call, repeats
+from pasi.models.toolcalls import check_call, repeat_problem, sendable
 from pasi.privacy.policy import withheld_note
 from pasi.safety.policy import SafetyClassifier
 from pasi.tools.consent import ConsentGate
@@ -200,7 +200,8 @@ class Assistant:
                 return
             if state.rounds == self.max_rounds:
                 break  # its calls would never be reported back: do not run them
-            state.messages.append(Message("assistant", completion.text, completion.tool_calls))
+            sent = tuple(sendable(call) for call in completion.tool_calls)
+            state.messages.append(Message("assistant", completion.text, sent))
             invalid = yield from self._run_calls(
                 completion.tool_calls, offered, state, tool_context, gate
             )
@@ -232,7 +233,7 @@ class Assistant:
         for call in calls:
             checked = check_call(call, offered)
             ran = [r.call for r in state.results if r.ok]
-            problem = checked.problem or _repeated(checked.call, ran)
+            problem = checked.problem or repeat_problem(checked.call, ran)
             yield ToolStarted(checked.call)
             if problem is not None:
                 invalid = True
@@ -384,12 +385,3 @@ def _call_json(result: ToolResult) -> dict[str, Any]:
         + [tag("item", i) for i in result.data.get("items", [])],
         "data": result.data,
     }
-
-
-def _repeated(call: ToolCall, ran: Sequence[ToolCall]) -> str | None:
-    if repeats(call, ran) is None:
-        return None
-    return (
-        f"this {call.name} call repeats one already done in this turn (its result is above): "
-        "it was not run again. Do not call it again; answer the user in plain words."
-    )

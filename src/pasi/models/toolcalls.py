@@ -265,6 +265,23 @@ def repeats(call: ToolCall, earlier: Sequence[ToolCall]) -> ToolCall | None:
     return None
 
 
+def repeat_problem(call: ToolCall, earlier: Sequence[ToolCall]) -> str | None:
+    """What the model is told when ``call`` repeats one already done (None: it does not)."""
+    if repeats(call, earlier) is None:
+        return None
+    return (
+        f"this {call.name} call repeats one already done in this turn (its result is above): "
+        "it was not run again. Do not call it again; answer the user in plain words."
+    )
+
+
+def sendable(call: ToolCall) -> ToolCall:
+    """A call as a history carries it back to the model: arguments that are not a JSON object
+    (cut off, malformed) become ``{}``, since servers refuse a history with broken JSON (the
+    tool's result tells the model what was wrong)."""
+    return call if _arguments_of(call) is not None else ToolCall(call.id, call.name, "{}")
+
+
 def _arguments_of(call: ToolCall) -> dict[str, Any] | None:
     try:
         return call.parsed_arguments()
