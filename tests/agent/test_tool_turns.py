@@ -174,7 +174,7 @@ def test_the_memory_answer_says_what_the_tools_did(store: MemoryStore) -> None:
     answer = Assistant(
         store, ScriptedModel(replies(Completion("", (call,)), "")), clock=store.clock
     ).ask("Remember my bike is blue")
-    assert "Done this turn: remember: remembered as [m1]" in answer.text
+    assert "\nDone this turn: remember: remembered as [m1]\n" in answer.text
     assert [m.text for m in store.list()] == ["My bike is blue"]
 
 

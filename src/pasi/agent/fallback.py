@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from pasi.agent.offline import NOTHING
 from pasi.tools.registry import ToolResult
 
 
@@ -30,6 +31,8 @@ def memory_answer(model: str, reason: str, results: Sequence[ToolResult], found:
     """The fallback answer: the one line, what was done, and ``found`` (from memory)."""
     done = done_line(results)
     head = f"[the model ({model}) {reason}; here is what I have from memory]\n"
+    if done and found == NOTHING:  # what was done is the answer; no "tell me" after it
+        return head + done
     return head + (done + "\n" if done else "") + found
 
 

@@ -28,6 +28,7 @@ QUESTION_WORDS = frozenset(
 )
 
 ANSWERS = 3
+NOTHING = "I have nothing about that yet. Tell me, and I will remember it."
 RELEVANT = 0.25  # results scoring under this share of the best one are noise, not answers
 
 
@@ -133,7 +134,7 @@ def describe_source(result: Recalled) -> str:
 
 def _format_answer(found: list[Recalled]) -> str:
     if not found:
-        return "I have nothing about that yet. Tell me, and I will remember it."
+        return NOTHING
     lines = ["From what I have:"]
     for rank, result in enumerate(found, start=1):
         lines.append(f'  {rank}. "{result.text}" ({describe_source(result)})')
