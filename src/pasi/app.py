@@ -96,7 +96,7 @@ class Pasi:
         limits = ContextLimits(tokens=self.settings.context_tokens)
         return Assistant(
             self.memory, model, learner=learner, clock=self.clock, limits=limits,
-            safety=self.safety,
+            safety=self.safety, turn_seconds=self.settings.turn_seconds,
         )  # fmt: skip
 
     def captioner(self) -> Captioner | None:

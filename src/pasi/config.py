@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
@@ -92,6 +92,19 @@ class Settings(BaseSettings):
         le=2,
         description="Sampling temperature of model calls that set none (unset: the backend's "
         "default); 0 makes a local model's answers repeatable.",
+    )
+    tool_mode: Literal["auto", "native", "prompt"] = Field(
+        default="auto",
+        description=(
+            "How tools reach the chat model: 'native' (the API's tools), 'prompt' (described in "
+            "the system message, calls read from the text), 'auto' (native; prompt once refused)."
+        ),
+    )
+    turn_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        le=3600,
+        description="Deadline of a chat turn; then the answer so far, with a note.",
     )
     recall_k: int = Field(default=5, ge=1, le=200, description="Default number of results.")
     ingest_max_bytes: int = Field(

@@ -81,8 +81,9 @@ class ModelOutputError(ModelError):
 
 
 class ModelCapabilityError(ModelError):
-    """The model server answered that it cannot do ``feature`` (e.g. "tools"): a capability
-    answer, remembered per server and model, not a fault to retry."""
+    """The model or its server does not support a feature pasi asked for (``feature``: e.g.
+    "tools", "response_format"): a capability answer, remembered per server and model, not a
+    fault to retry."""
 
     def __init__(self, message: str, feature: str) -> None:
         super().__init__(message)

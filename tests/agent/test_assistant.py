@@ -70,7 +70,12 @@ def test_malformed_arguments_go_back_to_the_model_and_the_loop_goes_on(
 def test_a_model_that_calls_tools_forever_is_stopped_with_a_clear_message(
     store: MemoryStore,
 ) -> None:
-    model = ScriptedModel(replies(_calls(("recall", '{"query": "anything"}'))))
+    topics = iter(["bikes", "cats", "rain", "tea", "maps"])  # no call repeats an earlier one
+
+    def handler(_: ChatRequest) -> Completion:
+        return _calls(("recall", json.dumps({"query": next(topics)})))
+
+    model = ScriptedModel(handler)
     answer = Assistant(store, model, clock=store.clock, max_rounds=4).ask("loop please")
     assert answer.stopped and answer.rounds == 4
     assert len(model.requests) == 4 and len(answer.tool_calls) == 3

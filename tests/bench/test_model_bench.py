@@ -1,8 +1,8 @@
 """``pasi bench model`` scores what it claims: checked with scripted policies, not a model.
 
 A competent policy (it calls the right tool and reads the context) must score its tasks and
-answers; a careless one (it writes its tool calls as text, extracts made-up names) must be
-caught by the same scorer. Real models are scored by the real-model tier and in the docs.
+answers; a careless one (it writes its tool calls as text, extracts made-up names) must fail
+its task, and what pasi's own checks stop (tool text, ungrounded memories) must not count. Real models are scored by the real-model tier and in the docs.
 """
 
 from __future__ import annotations
@@ -85,9 +85,10 @@ def test_a_careless_policy_is_caught(embedder) -> None:
     # the clear reminder needs no model (pasi.agent.intents); the other one is the model's
     assert [turn["reminder_done"] for turn in reminders[:2]] == [True, False]
     assert result["tasks_done"] == "1/2" and result["tool_text_shown"] == 0
+    # the made-up memory is held back (pasi.memory.vetting); the user's statements are kept
     memories = result["conversations"][1]["memories"]
-    assert memories and not any(m["grounded"] or m["matches_gold"] for m in memories)
-    assert result["extraction_precision"] == 0.0 and result["ungrounded_memories"] >= 1
+    assert not any("Oslo" in m["text"] or m["subject"] == "Buy" for m in memories)
+    assert result["ungrounded_memories"] == 0 and result["extraction_recall"] == 1.0
 
 
 def test_tool_text_is_recognised_in_every_common_dialect() -> None:

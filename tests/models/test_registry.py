@@ -16,6 +16,7 @@ from pasi.models.bounds import Bounded
 from pasi.models.llamacpp import LlamaCppModel
 from pasi.models.openai_compat import OpenAICompatModel
 from pasi.models.registry import ModelSpec, choose_auto, load_models, parse_spec, probe_ollama
+from pasi.models.tool_text import TextToolCalls
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +89,9 @@ def test_openai_without_a_key_says_where_to_put_one(monkeypatch: pytest.MonkeyPa
     with pytest.raises(ModelAuthError, match="OPENAI_API_KEY"):
         load_models(load_settings())
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    bounded = load_models(load_settings()).strong
+    wrapped = load_models(load_settings()).strong
+    assert isinstance(wrapped, TextToolCalls) and wrapped.mode == "auto"
+    bounded = wrapped.inner
     assert isinstance(bounded, Bounded) and bounded.max_tokens == 512
     model = bounded.inner
     assert isinstance(model, OpenAICompatModel) and model.provider.api_key == "sk-test"
@@ -108,9 +111,7 @@ def test_a_bare_gguf_name_is_looked_up_in_the_vault(
     (tmp_path / "models" / "mine.gguf").write_bytes(b"GGUF")
     monkeypatch.setenv("PASI_VAULT", str(tmp_path))
     monkeypatch.setenv("PASI_MODEL", "llamacpp:mine.gguf")
-    model = load_models(load_settings()).strong
-    assert isinstance(model, Bounded)
-    model = model.inner
+    model = load_models(load_settings()).strong.inner.inner  # type: ignore[union-attr]
     assert isinstance(model, LlamaCppModel) and model.path == tmp_path / "models" / "mine.gguf"
 
 
@@ -198,3 +199,17 @@ def test_resolving_models_imports_no_backend_and_touches_no_network() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_tool_mode_reaches_every_built_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PASI_MODEL", "openai-compatible:http://127.0.0.1:9/v1#qwen")
+    monkeypatch.setenv("PASI_TOOL_MODE", "prompt")
+    model = load_models(load_settings()).strong
+    assert (
+        isinstance(model, TextToolCalls)
+        and model.prompted
+        and model.name == "openai-compatible:qwen"
+    )
+    monkeypatch.setenv("PASI_TOOL_MODE", "sometimes")
+    with pytest.raises(ConfigError, match="tool_mode"):
+        load_settings()

@@ -9,14 +9,18 @@ calls, the model. A learner, when one is given, then gets both episode ids to ex
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pasi.agent.charter_rules import apply_charter
 from pasi.agent.context import Context, ContextAssembler, ContextLimits
+from pasi.agent.deadline import TurnDeadline, within
 from pasi.agent.events import Answer, Citation, Event, TextDelta, ToolFinished, ToolStarted
+from pasi.agent.fallback import deadline_note, failure_reason, memory_answer
 from pasi.agent.intents import Intent, confirmation, recognise
+from pasi.agent.offline import answer_from_memory
 from pasi.agent.safeguards import (
     Screening,
     confirmations,
@@ -27,23 +31,34 @@ from pasi.agent.safeguards import (
 )
 from pasi.agent.tokens import token_counter
 from pasi.clock import Clock, system_clock
+from pasi.errors import PasiError
 from pasi.life.charter import load_charter
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
-from pasi.models.chat import ChatModel, ChatRequest, Completion, Message
+from pasi.models.chat import ChatModel, ChatRequest, Completion, Message, ToolCall, ToolSpec
 from pasi.models.locality import is_local
 from pasi.models.metered import Meter, MeteredModel
+from pasi.models.tool_text import hide_calls
+from pasi.models.toolcalls import check_call, repeat_problem, sendable
 from pasi.privacy.policy import withheld_note
 from pasi.safety.policy import SafetyClassifier
 from pasi.safety.taint import Taint
 from pasi.tools.consent import ConsentGate
 from pasi.tools.quote import cited_tags, parse_tag, tag
-from pasi.tools.registry import ToolContext, ToolResult, Toolset, default_tools, specs
+from pasi.tools.registry import (
+    ToolContext,
+    ToolResult,
+    Toolset,
+    default_tools,
+    error_result,
+    specs,
+)
 from pasi.vault import answers
 from pasi.vault import episodes as ep
 from pasi.vault import items as it
 from pasi.vault import memories as mem
 
 MAX_ROUNDS = 5
+TURN_SECONDS = 120.0
 EMPTY_REPLY = "(the model returned no text)"
 
 
@@ -71,6 +86,11 @@ class _Round:
     screening: Screening = field(default_factory=Screening)
     waiting: list[int] = field(default_factory=list)  # actions held for the user's consent
     tainted: bool = False  # external text reached the model in this turn
+    deadline: float = float("inf")  # time.monotonic() by which the turn must end
+    corrected: bool = False  # the model had its one round to correct an invalid tool call
+    plain: bool = False  # the last request: no tools, so the model must answer in words
+    late: bool = False  # the deadline stopped the model
+    failure: str | None = None  # the model raised: why, in the user's words
 
 
 class Assistant:
@@ -87,6 +107,7 @@ class Assistant:
         max_rounds: int = MAX_ROUNDS,
         safety: SafetyClassifier | None = None,
         local_intents: bool = True,
+        turn_seconds: float = TURN_SECONDS,
     ) -> None:
         self.memory = memory
         self.local_intents = local_intents  # clear reminders and notes run without the model
@@ -96,6 +117,7 @@ class Assistant:
         self.learner = learner
         self.source_uri = source_uri
         self.max_rounds = max_rounds
+        self.turn_seconds = turn_seconds  # the deadline of a turn's model calls
         self.context = ContextAssembler(
             memory, clock, limits=limits, count=token_counter(model), source_uri=source_uri,
             remote=not is_local(model),
@@ -207,29 +229,69 @@ class Assistant:
         return self.memory.record_turns([turn], source_uri=self.source_uri)[0]  # type: ignore[return-value]
 
     def _loop(self, state: _Round, tool_context: ToolContext, gate: ConsentGate) -> Iterator[Event]:
+        """The rounds, then never an empty reply: the answer from memory when the model failed."""
+        question = next((m.content for m in reversed(state.messages) if m.role == "user"), "")
+        state.deadline = time.monotonic() + self.turn_seconds
+        yield from self._rounds(state, tool_context, gate)
+        yield from self._fallback(state, question, tool_context.episode_id)
+
+    def _rounds(
+        self, state: _Round, tool_context: ToolContext, gate: ConsentGate
+    ) -> Iterator[Event]:
         offered = specs(gate, tool_context)  # per turn: query_data lists today's views
         while state.rounds < self.max_rounds:
             state.rounds += 1
-            request = ChatRequest(state.messages, offered, max_tokens=state.max_tokens)
-            completion = yield from self._stream(request, state)
-            if not completion.tool_calls:
+            tools = () if state.plain else offered
+            request = ChatRequest(state.messages, tools, max_tokens=state.max_tokens)
+            completion = yield from self._stream(request, state, offered)
+            if completion is None or state.plain or not completion.tool_calls:
                 return
             if state.rounds == self.max_rounds:
                 break  # its calls would never be reported back: do not run them
-            state.messages.append(Message("assistant", completion.text, completion.tool_calls))
-            for call in completion.tool_calls:
-                yield ToolStarted(call)
-                result = gate.run(call, tool_context)
-                state.results.append(result)
-                state.messages.append(Message("tool", gate.fenced(result), tool_call_id=call.id))
-                yield ToolFinished(call, result)
+            sent = tuple(sendable(call) for call in completion.tool_calls)
+            state.messages.append(Message("assistant", completion.text, sent))
+            invalid = yield from self._run_calls(
+                completion.tool_calls, offered, state, tool_context, gate
+            )
             if gate.held != state.waiting:  # the turn ends; the user decides
                 yield from self._await_consent(state, gate)
+                return
+            if invalid:  # one corrective round; failing again, one last request without tools
+                state.plain, state.corrected = state.corrected, True
+            if time.monotonic() >= state.deadline:
+                state.late = True
                 return
         state.stopped = True
         notice = ("\n\n" if "".join(state.text).strip() else "") + stopped_message(state.rounds)
         state.text.append(notice)
         yield TextDelta(notice)
+
+    def _run_calls(
+        self,
+        calls: Sequence[ToolCall],
+        offered: Sequence[ToolSpec],
+        state: _Round,
+        tool_context: ToolContext,
+        gate: ConsentGate,
+    ) -> Iterator[Event]:
+        """Run the calls that fit the offered tools; the others come back to the model with
+        what was wrong (an unknown name and the close ones, arguments against the schema, a call
+        that repeats one already done: small models loop so, and each repeat is a new reminder)."""
+        invalid = False
+        for call in calls:
+            checked = check_call(call, offered)
+            ran = [r.call for r in state.results if r.ok]
+            problem = checked.problem or repeat_problem(checked.call, ran)
+            yield ToolStarted(checked.call)
+            if problem is not None:
+                invalid = True
+                result = error_result(checked.call, problem)
+            else:
+                result = gate.run(checked.call, tool_context)
+            state.results.append(result)
+            state.messages.append(Message("tool", gate.fenced(result), tool_call_id=call.id))
+            yield ToolFinished(checked.call, result)
+        return invalid
 
     def _await_consent(self, state: _Round, gate: ConsentGate) -> Iterator[Event]:
         waiting = confirmations([r for r in state.results if r.data.get("pending_action")])
@@ -239,21 +301,55 @@ class Assistant:
         yield from waiting
         yield TextDelta(notice)
 
-    def _stream(self, request: ChatRequest, state: _Round) -> Iterator[Event]:
+    def _stream(
+        self, request: ChatRequest, state: _Round, offered: Sequence[ToolSpec]
+    ) -> Iterator[Event]:
+        """One model call, streamed until the turn's deadline. None when it failed or ran late
+        (``state`` says why). Tool-call text is never shown, even in a request without tools."""
         completion: Completion | None = None
         pieces: list[str] = []
-        for chunk in self.model.stream(request):
-            if chunk.text:
-                pieces.append(chunk.text)
-                yield TextDelta(chunk.text)
-            if chunk.completion is not None:
-                completion = chunk.completion
+        said = "".join(state.text)  # an earlier round's words: this round's start apart from them
+        apart = "\n\n" if said.strip() and not said[-1].isspace() else ""
+        # Calls written as text are read here too, for a model not built by build_model (so not
+        # wrapped by TextToolCalls), and in the last request, which offers no tools.
+        chunks = hide_calls(self.model.stream(request), offered)
+        try:
+            for chunk in within(chunks, state.deadline):
+                if chunk.text:
+                    text = chunk.text if pieces else apart + chunk.text
+                    pieces.append(text)
+                    yield TextDelta(text)
+                if chunk.completion is not None:
+                    completion = chunk.completion
+        except TurnDeadline:
+            state.late = True
+        except PasiError as error:  # a server down, a broken reply: the user still gets an answer
+            state.failure = str(error) or type(error).__name__
         state.text.extend(pieces)
+        if state.late or state.failure:
+            return None
         return completion or Completion("".join(pieces))
+
+    def _fallback(self, state: _Round, question: str, question_id: int | None) -> Iterator[Event]:
+        """The model failed, ran out of time or said nothing: the best answer pasi has, with one
+        line saying why, instead of an empty reply (pasi.agent.fallback)."""
+        said = "".join(state.text).strip()
+        if said and not state.failure:
+            if state.late:
+                notice = "\n\n" + deadline_note(self.turn_seconds)
+                state.text.append(notice)
+                yield TextDelta(notice)
+            return
+        why = failure_reason(state.failure, state.late, state.plain, self.turn_seconds)
+        exclude = [question_id] if question_id is not None else []
+        found = answer_from_memory(self.memory, question, exclude, self.source_uri)
+        text = ("\n\n" if said else "") + memory_answer(self.model.name, why, state.results, found)
+        state.text.append(text)
+        yield TextDelta(text)
 
     def _finish(self, state: _Round, context: Context, question_id: int) -> Answer:
         # A model may emit NUL (a small or broken one does): the vault refuses it as text.
-        text = "".join(state.text).replace("\x00", "").strip() or EMPTY_REPLY
+        text = "".join(state.text).replace("\x00", "").strip() or EMPTY_REPLY  # never, normally
         answer_id = self._record_turn(text, "assistant")
         citations = self._citations(text)
         record = self._record(state, context, citations, question_id, answer_id)

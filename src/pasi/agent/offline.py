@@ -9,6 +9,7 @@ would make later answers quote pasi instead of the user.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pasi.memory.retrieval import Recalled
@@ -27,6 +28,7 @@ QUESTION_WORDS = frozenset(
 )
 
 ANSWERS = 3
+NOTHING = "I have nothing about that yet. Tell me, and I will remember it."
 RELEVANT = 0.25  # results scoring under this share of the best one are noise, not answers
 
 
@@ -83,18 +85,38 @@ class OfflineAgent:
         return Reply(_format_answer(found), episode_id, found)
 
     def _matches(self, text: str, episode_id: int) -> list[Recalled]:
-        """Best memories and turns, minus this very line and earlier questions (not evidence)."""
-        results = self.memory.recall(text, ANSWERS + 10)
-        kept = [r for r in results if not self._is_own_question(r, episode_id)]
-        best = max((r.score for r in kept), default=0.0)
-        return [r for r in kept if r.score >= RELEVANT * best][:ANSWERS]
+        return matches(self.memory, text, [episode_id], self.source_uri)
 
-    def _is_own_question(self, result: Recalled, episode_id: int) -> bool:
+
+def matches(
+    memory: MemoryStore,
+    text: str,
+    exclude_ids: Iterable[int] = (),
+    source_uri: str = DEFAULT_CONVERSATION,
+) -> list[Recalled]:
+    """Best memories and turns for ``text``, minus the turns ``exclude_ids`` (this very line)
+    and earlier questions of the conversation (they are not evidence)."""
+    excluded = set(exclude_ids)
+
+    def own_question(result: Recalled) -> bool:
         if result.kind != "episode":
             return False
-        return result.id == episode_id or (
-            result.source == self.source_uri and is_question(result.text)
-        )
+        return result.id in excluded or (result.source == source_uri and is_question(result.text))
+
+    kept = [r for r in memory.recall(text, ANSWERS + 10) if not own_question(r)]
+    best = max((r.score for r in kept), default=0.0)
+    return [r for r in kept if r.score >= RELEVANT * best][:ANSWERS]
+
+
+def answer_from_memory(
+    memory: MemoryStore,
+    text: str,
+    exclude_ids: Iterable[int] = (),
+    source_uri: str = DEFAULT_CONVERSATION,
+) -> str:
+    """What pasi can say about ``text`` with no model: the matching memories and turns, each
+    with its date and source (the answer of the offline mode, and the assistant's fallback)."""
+    return _format_answer(matches(memory, text, exclude_ids, source_uri))
 
 
 def describe_source(result: Recalled) -> str:
@@ -112,7 +134,7 @@ def describe_source(result: Recalled) -> str:
 
 def _format_answer(found: list[Recalled]) -> str:
     if not found:
-        return "I have nothing about that yet. Tell me, and I will remember it."
+        return NOTHING
     lines = ["From what I have:"]
     for rank, result in enumerate(found, start=1):
         lines.append(f'  {rank}. "{result.text}" ({describe_source(result)})')

@@ -165,14 +165,18 @@ def gguf_path(name: str, settings: Settings) -> Path:
 
 def build_model(spec: ModelSpec, settings: Settings) -> ChatModel:
     """The backend for a spec, bounded (pasi.models.bounds: a token cap on every call, a stop
-    on a degenerate loop, the temperature setting). No import of ``openai`` or ``xllamacpp`` happens here."""
+    on a degenerate loop, the temperature setting), with tool calls written as text read as
+    calls (setting ``tool_mode``, pasi.models.tool_text). No import of ``openai`` or
+    ``xllamacpp`` happens here."""
     from pasi.models.bounds import Bounded
+    from pasi.models.tool_text import TextToolCalls
 
-    return Bounded(
+    bounded = Bounded(
         _backend(spec, settings),
         max_tokens=settings.model_max_tokens,
         temperature=settings.model_temperature,
     )
+    return TextToolCalls(bounded, settings.tool_mode)
 
 
 def _backend(spec: ModelSpec, settings: Settings) -> ChatModel:
