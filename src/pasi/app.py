@@ -97,6 +97,7 @@ class Pasi:
         return Assistant(
             self.memory, model, learner=learner, clock=self.clock, limits=limits,
             safety=self.safety, turn_seconds=self.settings.turn_seconds,
+            tool_offer=self.settings.tool_offer,
         )  # fmt: skip
 
     def captioner(self) -> Captioner | None:

@@ -100,6 +100,11 @@ class Settings(BaseSettings):
             "the system message, calls read from the text), 'auto' (native; prompt once refused)."
         ),
     )
+    tool_offer: Literal["relevant", "all"] = Field(
+        default="relevant",
+        description="Which tools a turn offers the model: 'relevant' (those the message may "
+        "need: fewer tokens, fewer stray calls from small models) or 'all'.",
+    )
     turn_seconds: float = Field(
         default=120.0,
         gt=0,

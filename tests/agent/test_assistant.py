@@ -67,7 +67,7 @@ def test_malformed_arguments_go_back_to_the_model_and_the_loop_goes_on(
     assert store.list() == []
 
 
-def test_a_model_that_calls_tools_forever_is_stopped_with_a_clear_message(
+def test_a_model_that_calls_tools_forever_gets_two_rounds_then_the_memory_answer(
     store: MemoryStore,
 ) -> None:
     topics = iter(["bikes", "cats", "rain", "tea", "maps"])  # no call repeats an earlier one
@@ -76,10 +76,10 @@ def test_a_model_that_calls_tools_forever_is_stopped_with_a_clear_message(
         return _calls(("recall", json.dumps({"query": next(topics)})))
 
     model = ScriptedModel(handler)
-    answer = Assistant(store, model, clock=store.clock, max_rounds=4).ask("loop please")
-    assert answer.stopped and answer.rounds == 4
-    assert len(model.requests) == 4 and len(answer.tool_calls) == 3
-    assert "stopped this turn" in answer.text and "4 times" in answer.text
+    answer = Assistant(store, model, clock=store.clock, max_rounds=4).ask("search for bikes")
+    assert not answer.stopped and answer.rounds == 3 and len(answer.tool_calls) == 2
+    assert [bool(r.tools) for r in model.requests] == [True, True, False]  # then words
+    assert "kept writing tool calls" in answer.text and "{" not in answer.text
     assert store.recent_turns()[-1].text == answer.text
 
 
@@ -98,7 +98,7 @@ def test_streaming_yields_text_deltas_in_order_then_the_answer(store: MemoryStor
 def test_the_model_gets_the_context_and_the_tools(store: MemoryStore) -> None:
     store.remember("I live in Lisbon")
     model = ScriptedModel(replies("You live in Lisbon [m1]."))
-    Assistant(store, model, clock=store.clock).ask("Where do I live?")
+    Assistant(store, model, clock=store.clock, tool_offer="all").ask("Where do I live?")
     request = model.requests[0]
     assert [m.role for m in request.messages] == ["system", "user"]
     system, last = request.messages[0].content, request.messages[-1].content
@@ -175,9 +175,19 @@ def test_the_turn_record_counts_model_calls_tokens_and_time(store: MemoryStore) 
 
 
 def test_a_model_without_usage_gets_estimated_counts(store: MemoryStore) -> None:
-    assistant = Assistant(store, ScriptedModel(replies("It is blue.")), clock=store.clock)
+    model = ScriptedModel(replies("It is blue."))
+    assistant = Assistant(store, model, clock=store.clock, tool_offer="all")
     assistant.ask("What colour is my bike?")
     shaped = answers.latest_answer(store.vault.read()).context
     assert shaped["model_calls"] == 1 and shaped["tokens_estimated"] is True
     assert shaped["prompt_tokens"] >= assistant.last_context.tokens  # the system prompt at least
     assert shaped["completion_tokens"] == 4  # "It", "is", "blue", "." (agent/tokens.py)
+
+
+def test_a_turn_offers_only_the_tools_its_message_may_need(store: MemoryStore) -> None:
+    model = ScriptedModel(replies("Noted.", "Done.", "Done."))
+    assistant = Assistant(store, model, clock=store.clock)
+    for message in ("I keep my bike in the shed", "What goals do I have?", "Search my notes"):
+        assistant.ask(message)
+    offered = [sorted(spec.name for spec in request.tools) for request in model.requests]
+    assert offered == [[], ["list_goals"], ["recall", "search"]]

@@ -117,7 +117,7 @@ def test_a_csv_ingested_between_turns_is_offered_on_the_next_turn(
 ) -> None:
     store = MemoryStore(vault, None, fixed_clock(NOW))
     model = ScriptedModel(lambda _: "ok")
-    assistant = Assistant(store, model, clock=store.clock)
+    assistant = Assistant(store, model, clock=store.clock, tool_offer="all")
     assistant.ask("hello")
     (tmp_path / "books.csv").write_text("Title,Pages\nDune,412\nEmma,474\n", encoding="utf-8")
     Syncer(store, max_bytes=10_000_000).ingest([tmp_path / "books.csv"])

@@ -62,7 +62,6 @@ def test_qwen_holds_a_conversation_without_raw_tool_text(
     )
     for reply in replies:
         _clean(reply)
-    assert "shed" in replies[1].lower()  # in the context: the model only has to read it
 
 
 def test_qwen_sets_the_reminder_asked_for_or_says_why_not(

@@ -9,16 +9,24 @@ calls, the model. A learner, when one is given, then gets both episode ids to ex
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pasi.agent.charter_rules import apply_charter
-from pasi.agent.context import Context, ContextAssembler, ContextLimits
+from pasi.agent.context import Context, ContextAssembler, ContextLimits, user_words
 from pasi.agent.deadline import TurnDeadline, within
 from pasi.agent.events import Answer, Citation, Event, TextDelta, ToolFinished, ToolStarted
-from pasi.agent.fallback import deadline_note, failure_reason, memory_answer
+from pasi.agent.fallback import (
+    acted,
+    copied_context,
+    deadline_note,
+    done_line,
+    failure_reason,
+    memory_answer,
+)
 from pasi.agent.intents import Intent, confirmation, recognise
 from pasi.agent.offline import answer_from_memory
 from pasi.agent.safeguards import (
@@ -30,6 +38,7 @@ from pasi.agent.safeguards import (
     waiting_notice,
 )
 from pasi.agent.tokens import token_counter
+from pasi.agent.tool_choice import distinct, relevant_tools
 from pasi.clock import Clock, system_clock
 from pasi.errors import PasiError
 from pasi.life.charter import load_charter
@@ -58,6 +67,8 @@ from pasi.vault import items as it
 from pasi.vault import memories as mem
 
 MAX_ROUNDS = 5
+TOOL_ROUNDS = 2  # rounds whose calls ran, before a request without tools asks for the answer
+_TAGS = re.compile(r"\[\w+\]")  # citation tags: a reply of tags alone says nothing
 TURN_SECONDS = 120.0
 EMPTY_REPLY = "(the model returned no text)"
 
@@ -89,6 +100,7 @@ class _Round:
     deadline: float = float("inf")  # time.monotonic() by which the turn must end
     corrected: bool = False  # the model had its one round to correct an invalid tool call
     plain: bool = False  # the last request: no tools, so the model must answer in words
+    tool_rounds: int = 0  # rounds whose tool calls ran
     late: bool = False  # the deadline stopped the model
     failure: str | None = None  # the model raised: why, in the user's words
 
@@ -105,6 +117,8 @@ class Assistant:
         limits: ContextLimits | None = None,
         source_uri: str = DEFAULT_CONVERSATION,
         max_rounds: int = MAX_ROUNDS,
+        tool_offer: str = "relevant",
+        tool_rounds: int = TOOL_ROUNDS,
         safety: SafetyClassifier | None = None,
         local_intents: bool = True,
         turn_seconds: float = TURN_SECONDS,
@@ -117,6 +131,8 @@ class Assistant:
         self.learner = learner
         self.source_uri = source_uri
         self.max_rounds = max_rounds
+        self.tool_offer = tool_offer  # "relevant": the tools the message may need (tool_choice)
+        self.tool_rounds = tool_rounds  # rounds of tool calls before the answer must be words
         self.turn_seconds = turn_seconds  # the deadline of a turn's model calls
         self.context = ContextAssembler(
             memory, clock, limits=limits, count=token_counter(model), source_uri=source_uri,
@@ -230,7 +246,8 @@ class Assistant:
 
     def _loop(self, state: _Round, tool_context: ToolContext, gate: ConsentGate) -> Iterator[Event]:
         """The rounds, then never an empty reply: the answer from memory when the model failed."""
-        question = next((m.content for m in reversed(state.messages) if m.role == "user"), "")
+        asked = next((m.content for m in reversed(state.messages) if m.role == "user"), "")
+        question = user_words(asked)  # without the context block that rides with it
         state.deadline = time.monotonic() + self.turn_seconds
         yield from self._rounds(state, tool_context, gate)
         yield from self._fallback(state, question, tool_context.episode_id)
@@ -239,25 +256,29 @@ class Assistant:
         self, state: _Round, tool_context: ToolContext, gate: ConsentGate
     ) -> Iterator[Event]:
         offered = specs(gate, tool_context)  # per turn: query_data lists today's views
+        asked = next((m.content for m in reversed(state.messages) if m.role == "user"), "")
+        needed = offered if self.tool_offer == "all" else relevant_tools(user_words(asked), offered)
         while state.rounds < self.max_rounds:
             state.rounds += 1
-            tools = () if state.plain else offered
+            tools = () if state.plain else needed
             request = ChatRequest(state.messages, tools, max_tokens=state.max_tokens)
             completion = yield from self._stream(request, state, offered)
             if completion is None or state.plain or not completion.tool_calls:
                 return
             if state.rounds == self.max_rounds:
                 break  # its calls would never be reported back: do not run them
-            sent = tuple(sendable(call) for call in completion.tool_calls)
+            calls = distinct(completion.tool_calls)  # a small model writes one call 3 times
+            sent = tuple(sendable(call) for call in calls)
             state.messages.append(Message("assistant", completion.text, sent))
-            invalid = yield from self._run_calls(
-                completion.tool_calls, offered, state, tool_context, gate
-            )
+            invalid = yield from self._run_calls(calls, offered, state, tool_context, gate)
             if gate.held != state.waiting:  # the turn ends; the user decides
                 yield from self._await_consent(state, gate)
                 return
             if invalid:  # one corrective round; failing again, one last request without tools
                 state.plain, state.corrected = state.corrected, True
+            else:  # enough tool rounds: now the answer, in words (small models chain calls)
+                state.tool_rounds += 1
+                state.plain = state.tool_rounds >= self.tool_rounds
             if time.monotonic() >= state.deadline:
                 state.late = True
                 return
@@ -334,6 +355,15 @@ class Assistant:
         """The model failed, ran out of time or said nothing: the best answer pasi has, with one
         line saying why, instead of an empty reply (pasi.agent.fallback)."""
         said = "".join(state.text).strip()
+        if said and copied_context(said):  # a small model wrote out its notes, not an answer
+            state.failure, state.text, said = "it copied its notes instead of answering", [], ""
+        if said and not any(c.isalpha() for c in _TAGS.sub("", said)):  # "[12]": no words
+            state.text, said = [], ""
+        if not said and not state.failure and not state.late and acted(state.results):
+            text = done_line(state.results)  # it did what was asked, then had nothing to add
+            state.text.append(text)
+            yield TextDelta(text)
+            return
         if said and not state.failure:
             if state.late:
                 notice = "\n\n" + deadline_note(self.turn_seconds)

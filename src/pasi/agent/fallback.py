@@ -6,7 +6,9 @@ brackets saying which model failed and why, and what the turn's tools did before
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from pasi.agent.offline import NOTHING
 from pasi.tools.registry import ToolResult
@@ -30,7 +32,9 @@ def failure_reason(failure: str | None, late: bool, plain: bool, seconds: float)
 def memory_answer(model: str, reason: str, results: Sequence[ToolResult], found: str) -> str:
     """The fallback answer: the one line, what was done, and ``found`` (from memory)."""
     done = done_line(results)
-    head = f"[the model ({model}) {reason}; here is what I have from memory]\n"
+    backend, _, where = model.partition(":")
+    shown = f"{backend}:{PurePath(where).name}" if "/" in where else model  # not a long path
+    head = f"[the model ({shown}) {reason}; here is what I have from memory]\n"
     if done and found == NOTHING:  # what was done is the answer; no "tell me" after it
         return head + done
     return head + (done + "\n" if done else "") + found
@@ -44,3 +48,19 @@ def done_line(results: Sequence[ToolResult]) -> str:
         if r.ok and r.content.strip()
     ]
     return "Done this turn: " + "; ".join(parts) if parts else ""
+
+
+# A line of pasi's own context ("[t12] user 2026-03-04 08:00 in conversation:default: ...").
+_CONTEXT_LINE = re.compile(r"^\s*\[[tmi]\d+\] \S+ \d{4}-\d\d-\d\d", re.MULTILINE)
+
+
+def copied_context(text: str) -> bool:
+    """Did the reply write out lines of its context instead of answering? (Seen with
+    Qwen2.5-Coder-0.5B: "Where is my bike?" answered with the quoted turns, one per line.)"""
+    return len(_CONTEXT_LINE.findall(text)) >= 2
+
+
+def acted(results: Sequence[ToolResult]) -> bool:
+    """Did a tool of the turn change something (a reminder set, a goal added)?"""
+    return any(r.ok and r.call.name.startswith(("add_", "record_", "close_", "complete_",
+                                                 "remember", "forget")) for r in results)  # fmt: skip

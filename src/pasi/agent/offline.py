@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
 from pasi.safety.policy import RuleClassifier, SafetyClassifier, reply_for
+from pasi.vault import episodes as ep
 
 INTRO = (
     "pasi is running without a language model: it remembers what you say and answers "
@@ -29,6 +30,7 @@ QUESTION_WORDS = frozenset(
 
 ANSWERS = 3
 NOTHING = "I have nothing about that yet. Tell me, and I will remember it."
+NOTED = "Noted: I will remember that."
 RELEVANT = 0.25  # results scoring under this share of the best one are noise, not answers
 
 
@@ -80,7 +82,7 @@ class OfflineAgent:
             found = find_contradictions(self.memory, text)  # honesty over agreement
             if found:
                 return Reply(offline_objection(found), episode_id, [r for _, r in found])
-            return Reply("Noted: I will remember that.", episode_id)
+            return Reply(NOTED, episode_id)
         found = self._matches(text, episode_id)
         return Reply(_format_answer(found), episode_id, found)
 
@@ -94,16 +96,22 @@ def matches(
     exclude_ids: Iterable[int] = (),
     source_uri: str = DEFAULT_CONVERSATION,
 ) -> list[Recalled]:
-    """Best memories and turns for ``text``, minus the turns ``exclude_ids`` (this very line)
-    and earlier questions of the conversation (they are not evidence)."""
+    """Best memories and turns for ``text``, minus the turns ``exclude_ids`` (this very line),
+    earlier questions of the conversation and the assistant's own replies (none is evidence:
+    a reply quoted back would make pasi cite itself)."""
     excluded = set(exclude_ids)
+    found = memory.recall(text, ANSWERS + 10)
+    turns = ep.get_episodes(memory.vault.read(), [r.id for r in found if r.kind == "episode"])
 
-    def own_question(result: Recalled) -> bool:
+    def not_evidence(result: Recalled) -> bool:
         if result.kind != "episode":
             return False
-        return result.id in excluded or (result.source == source_uri and is_question(result.text))
+        turn = turns.get(result.id)
+        if result.id in excluded or (turn is not None and turn.role == "assistant"):
+            return True
+        return result.source == source_uri and is_question(result.text)
 
-    kept = [r for r in memory.recall(text, ANSWERS + 10) if not own_question(r)]
+    kept = [r for r in found if not not_evidence(r)]
     best = max((r.score for r in kept), default=0.0)
     return [r for r in kept if r.score >= RELEVANT * best][:ANSWERS]
 
@@ -115,7 +123,10 @@ def answer_from_memory(
     source_uri: str = DEFAULT_CONVERSATION,
 ) -> str:
     """What pasi can say about ``text`` with no model: the matching memories and turns, each
-    with its date and source (the answer of the offline mode, and the assistant's fallback)."""
+    with its date and source (the answer of the offline mode, and the assistant's fallback);
+    a statement is acknowledged (it is recorded already)."""
+    if not is_question(text):
+        return NOTED
     return _format_answer(matches(memory, text, exclude_ids, source_uri))
 
 

@@ -28,7 +28,7 @@ from pasi.models.chat import ChatRequest, Chunk, Completion
 from pasi.models.structured import complete_with_schema
 from pasi.models.wire import StreamAssembler, completion_from_wire, wire_messages, wire_tools
 
-DEFAULT_CTX = 4096
+DEFAULT_CTX = 8192  # the tool loop grows the prompt: 4096 was exceeded by Qwen 0.5B
 DEFAULT_MAX_TOKENS = 512  # a per-call cap: a small model can otherwise ramble for minutes
 DEFAULT_TEMPERATURE = 0.2  # small models keep to the format (tool calls, JSON) when cool
 CACHE_RAM_MIB = 1024  # llama.cpp keeps earlier prompts here, so a turn's prefix is reused
@@ -49,6 +49,10 @@ def _params(path: Path, n_ctx: int, *, embedding: bool = False) -> Any:
     params = xlc.CommonParams()
     params.model.path = str(path)
     params.n_ctx = n_ctx
+    # Two slots sharing one KV cache: the learner's extraction runs in the other slot, so the
+    # chat's cached prompt prefix survives it (llama.cpp picks the slot by prompt similarity).
+    params.n_parallel = 2
+    params.kv_unified = True
     params.cpuparams.n_threads = params.cpuparams_batch.n_threads = _threads()
     params.verbosity = -1  # llama.cpp's own log lines would print into `pasi chat`
     params.use_jinja = True  # the GGUF's template: native tool calls for its model family

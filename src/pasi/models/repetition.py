@@ -15,6 +15,8 @@ LINE_REPEATS = 3  # the same line this many times in a row is a loop
 CYCLE_CHARS = 200  # a short cycle filling this many characters is a loop
 MAX_PERIOD = 40  # cycles longer than this (characters) are not looked for
 HOLD_RUN = 4  # this many characters repeating those a period before are held back
+PATTERN_MIN = 20  # lines this long, equal but for their numbers, are looked for anywhere
+_DIGITS = str.maketrans("0123456789", "##########")
 
 
 @dataclass
@@ -35,6 +37,7 @@ class RepetitionGuard:
     _line_start: int = 0
     _lines: _Lines = field(default_factory=_Lines)
     _runs: list[int] = field(default_factory=lambda: [0] * (MAX_PERIOD + 1))
+    _seen: dict[str, list[int]] = field(default_factory=dict)  # line, numbers masked: starts
 
     def feed(self, delta: str) -> None:
         """Take more text; after a loop is found, further text is ignored."""
@@ -104,6 +107,9 @@ class RepetitionGuard:
         line = "".join(self._chars[start:]).rstrip()
         if not any(c.isalnum() for c in line):  # blank lines and rules do not break a run
             return
+        self._pattern(line, start)
+        if self.cut is not None:
+            return
         run = self._lines
         if line == run.line:
             run.count += 1
@@ -113,6 +119,16 @@ class RepetitionGuard:
                 self.cut = _rstrip_to(self._chars, run.second_at)
         else:
             self._lines = _Lines(line, 1, None)
+
+    def _pattern(self, line: str, start: int) -> None:
+        """A line seen LINE_REPEATS times, anywhere, equal but for its numbers ("[t1] user ...",
+        "[t3] user ..."): a small model copying its context's format instead of answering."""
+        if len(line) < PATTERN_MIN:
+            return
+        starts = self._seen.setdefault(line.translate(_DIGITS), [])
+        starts.append(start)
+        if len(starts) >= LINE_REPEATS:
+            self.cut = _rstrip_to(self._chars, starts[1])
 
 
 def _rstrip_to(text: list[str], index: int) -> int:

@@ -31,6 +31,10 @@ MARKERS = ("<tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "```", "functions.")
 OPENING = re.compile(r"\{\s*\"|\[\s*\{")  # `{"` or `[{`, mid-text: JSON that may be a call
 CALL_START = re.compile(r"\{\s*[\"']|\[\s*\{")  # a reply starting so is held whole
 UNDECIDED = re.compile(r"[\[{]\s*")  # a reply that may yet start so
+# What is left of a call after the parser took the whole ones: never an answer to show.
+BROKEN = re.compile(
+    r"(?:```(?:json)?\s*)?(?:<tool_call>\s*)?[\[{]\s*\"(?:name|function|tool|error)\"\s*:"
+)
 
 
 class CallFilter:
@@ -58,6 +62,9 @@ class CallFilter:
         parsed = parse_tool_calls(self.text, self.tools)
         tail = [(max(s, self.shown) - self.shown, e - self.shown) for s, e in parsed.spans]
         rest = remove_spans(self.text[self.shown :], [(s, e) for s, e in tail if e > 0])
+        broken = _broken_call(rest)  # a call cut off mid-way, or a tool's result echoed back
+        if broken is not None:
+            rest = rest[:broken].rstrip()
         if not self.text[: self.shown].strip():
             rest = rest.lstrip()
         return rest.rstrip() if parsed.calls else rest, parsed
@@ -116,6 +123,23 @@ def hide_calls(chunks: Iterator[Chunk], tools: Sequence[ToolSpec]) -> Iterator[C
     if rest:
         yield Chunk(text=rest)
     yield Chunk(completion=_merged(completion or Completion(calls.text), parsed))
+
+
+def _broken_call(text: str) -> int | None:
+    """Where a call the parser could not read begins (cut off by the token limit or a loop),
+    or a tool's error echoed back as if it were the answer; None when there is none. Whole
+    JSON that is not a call (the user asked for JSON) is an answer and stays."""
+    found = BROKEN.search(text)
+    if found is None:
+        return None
+    brace = min(i for i in (text.find("{", found.start()), text.find("[", found.start())) if i >= 0)
+    if text.startswith('"error"', text.find('"', brace)):
+        return found.start()
+    try:
+        json.JSONDecoder().raw_decode(text[brace:])
+    except ValueError:
+        return found.start()
+    return None
 
 
 def _partial_tail(text: str) -> int:
