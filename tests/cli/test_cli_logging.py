@@ -81,7 +81,7 @@ def test_basic_config_stray_handlers_and_warnings_all_land_in_the_file(
     library = logging.getLogger("pasi_test_library_with_its_own_handler")
     library.addHandler(logging.StreamHandler(sys.stderr))  # what spaCy does when imported
     library.warning("a library warning")
-    logging.getLogger("httpx").info("HTTP Request: POST http://127.0.0.1/v1")
+    logging.getLogger("pasi_test_http_client").info("HTTP Request: POST http://127.0.0.1/v1")
     with warnings.catch_warnings():
         warnings.simplefilter("always")
         warnings.warn("a deprecated call", DeprecationWarning, stacklevel=1)

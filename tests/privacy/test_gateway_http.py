@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from models.scripted_http import Reply, Seen, chat_reply, chunk, serve
+from pasi.agent.context import user_words
 from pasi.app import Pasi
 from pasi.clock import fixed_clock
 from pasi.config import Settings
@@ -56,7 +57,7 @@ def _stream(*pieces: str) -> Reply:
 
 def _echo_placeholders(seen: Seen) -> Reply:
     """Answer with the placeholders of the user's message, each cut in two across chunks."""
-    asked = seen.body["messages"][-1]["content"]
+    asked = user_words(seen.body["messages"][-1]["content"])  # not the context before them
     person, email, phone, address = PLACEHOLDER.findall(asked)
     return _stream(
         f"Write to {person[:4]}", f"{person[4:]} at {email[:-3]}", f"{email[-3:]}, call ",
