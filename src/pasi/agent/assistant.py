@@ -8,13 +8,13 @@ calls, the model. A learner, when one is given, then gets both episode ids to ex
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from pasi.agent.answer_record import call_json, metering, resolve_citations
 from pasi.agent.charter_rules import apply_charter
 from pasi.agent.context import Context, ContextAssembler, ContextLimits, user_words
 from pasi.agent.deadline import TurnDeadline, within
@@ -52,7 +52,6 @@ from pasi.privacy.policy import withheld_note
 from pasi.safety.policy import SafetyClassifier
 from pasi.safety.taint import Taint
 from pasi.tools.consent import ConsentGate
-from pasi.tools.quote import cited_tags, parse_tag, tag
 from pasi.tools.registry import (
     ToolContext,
     ToolResult,
@@ -63,8 +62,6 @@ from pasi.tools.registry import (
 )
 from pasi.vault import answers
 from pasi.vault import episodes as ep
-from pasi.vault import items as it
-from pasi.vault import memories as mem
 
 MAX_ROUNDS = 5
 TOOL_ROUNDS = 2  # rounds whose calls ran, before a request without tools asks for the answer
@@ -381,7 +378,7 @@ class Assistant:
         # A model may emit NUL (a small or broken one does): the vault refuses it as text.
         text = "".join(state.text).replace("\x00", "").strip() or EMPTY_REPLY  # never, normally
         answer_id = self._record_turn(text, "assistant")
-        citations = self._citations(text)
+        citations = resolve_citations(self.memory, text)
         record = self._record(state, context, citations, question_id, answer_id)
         if self.learner is not None:
             self.learner.enqueue([question_id, answer_id])
@@ -389,31 +386,6 @@ class Assistant:
             text, self.model.name, question_id, answer_id, record, tuple(citations),
             tuple(state.results), state.rounds, state.stopped,
         )  # fmt: skip
-
-    def _citations(self, text: str) -> list[Citation]:
-        """Each cited tag resolved against the vault; unknown ones are kept, unresolved."""
-        conn = self.memory.vault.read()
-        sources = {s.id: s.uri for s in ep.list_sources(conn)}
-        found = []
-        cited_all = cited_tags(text)
-        tags = [parse_tag(cited) for cited in cited_all]
-        items = it.get_items(conn, [i for kind, i in tags if kind == "item"])
-        memories = mem.get_memories(conn, [i for kind, i in tags if kind == "memory"])
-        turns = ep.get_episodes(conn, [i for kind, i in tags if kind == "episode"])
-        for cited, (kind, item_id) in zip(cited_all, tags, strict=True):
-            if kind == "item":
-                row = items.get(item_id)
-                text_of = it.describe_item(row) if row else None
-                found.append(Citation(cited, kind, item_id, text_of, row["uri"] if row else None))
-                continue
-            if kind == "memory":
-                memory = memories.get(item_id)
-                found.append(Citation(cited, kind, item_id, memory.text if memory else None))
-                continue
-            turn = turns.get(item_id)
-            source = sources.get(turn.source_id) if turn else None
-            found.append(Citation(cited, kind, item_id, turn.text if turn else None, source))
-        return found
 
     def _record(
         self,
@@ -427,14 +399,14 @@ class Assistant:
             "budget": context.budget,
             "tokens": context.tokens,
             "items": [item.to_json() for item in context.items],
-            "tool_calls": [_call_json(result) for result in state.results],
+            "tool_calls": [call_json(result) for result in state.results],
             "citations": [c.to_json() for c in citations],
             "rounds": state.rounds,
             "stopped": state.stopped,
             "safety": state.screening.verdicts,
             "waiting": state.waiting,
             "tainted": state.tainted,
-            **_metering(self.model),
+            **metering(self.model),
         }
         with self.memory.vault.write() as conn:
             return answers.insert_answer(
@@ -446,27 +418,3 @@ class Assistant:
                 context=shaped,
                 now=self.clock(),
             )
-
-
-def _metering(model: ChatModel) -> dict[str, Any]:
-    """Model calls, tokens and seconds of the turn so far (models/metered.py)."""
-    meter = getattr(model, "meter", None)
-    return meter.to_json() if isinstance(meter, Meter) else {}
-
-
-def _call_json(result: ToolResult) -> dict[str, Any]:
-    """A tool call for ``answers``: what was asked and what came of it, by tag, not by text."""
-    try:
-        arguments: Any = json.loads(result.call.arguments or "{}")
-    except json.JSONDecodeError:
-        arguments = result.call.arguments
-    return {
-        "id": result.call.id,
-        "name": result.call.name,
-        "arguments": arguments,
-        "ok": result.ok,
-        "error": None if result.ok else result.content,
-        "found": [tag(r.kind, r.id) for r in result.found]
-        + [tag("item", i) for i in result.data.get("items", [])],
-        "data": result.data,
-    }
