@@ -217,3 +217,20 @@ def test_first_person_text_is_rewritten_even_when_an_assistant_turn_is_cited(
     learner.enqueue(ids)
     learner.run_pending()
     assert [m.text for m in store.list()] == ["The user works as a nurse."]
+
+
+def test_a_reply_no_one_can_read_still_keeps_what_the_user_stated(store: MemoryStore) -> None:
+    """A model that answers in prose, twice: the job fails (and keeps its raw output for a
+    retry), and the user's plain statement is kept, made locally."""
+    prose = "I'm sorry, as a chatbot I cannot store personal information."
+    model = ScriptedModel(lambda _: prose)
+    ids = store.record_turns([Turn("My brother Tomas moved to Ghent last year.", role="user")])
+    learner = Learner(store, model, background=False)
+    learner.enqueue(ids)
+    report = learner.run_pending()
+    assert report.failed == 1 and "1 statements kept without the model" in report.errors[0]
+    assert [(m.subject, m.text) for m in store.list()] == [
+        ("Tomas", "The user's brother Tomas moved to Ghent last year.")
+    ]
+    [job] = learner.pending()
+    assert job.status == "failed" and prose in (job.raw_output or "")

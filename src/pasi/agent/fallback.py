@@ -55,9 +55,11 @@ _CONTEXT_LINE = re.compile(r"^\s*\[[tmi]\d+\] \S+ \d{4}-\d\d-\d\d", re.MULTILINE
 
 
 def copied_context(text: str) -> bool:
-    """Did the reply write out lines of its context instead of answering? (Seen with
-    Qwen2.5-Coder-0.5B: "Where is my bike?" answered with the quoted turns, one per line.)"""
-    return len(_CONTEXT_LINE.findall(text)) >= 2
+    """Did the reply write out its context instead of answering? (Seen with Qwen2.5-Coder-0.5B:
+    "Where is my bike?" answered with the quoted turns, one per line; with SmolLM2-135M: a
+    reply that opens pasi's own ``<context>`` block.)"""
+    opened = text.lstrip().startswith(("<context>", "<data section", "</context>"))
+    return opened or len(_CONTEXT_LINE.findall(text)) >= 2
 
 
 def acted(results: Sequence[ToolResult]) -> bool:

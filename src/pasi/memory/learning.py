@@ -31,6 +31,7 @@ from pasi.vault import episodes as ep
 from pasi.vault import held, jobs
 from pasi.vault import memories as mem
 from pasi.vault.jobs import Job
+from pasi.vault.records import Episode
 
 log = logging.getLogger(__name__)
 
@@ -248,23 +249,37 @@ class Learner:
                 return _Chunk(notes=["kept off the cloud model: a local model can learn them"])
         try:
             extraction = extract(model, turns)
-            vetted = vet(extraction.candidates, turns)
-            outcome = consolidate(
-                self.store, vetted.kept, model=model, source_id=turns[0].source_id
-            )
-            with self.store.vault.write() as conn:
-                new = outcome.added + [created for _, created in outcome.superseded]
-                label_memories(conn, [(m.id, m.text) for m in mem.get_memories(conn, new).values()])
-                held.add_held(conn, [_new_held(h) for h in vetted.held], model.name, self._now())
-        except ExtractionError as error:
-            return _Chunk(str(error), error.raw_output)
+        except ExtractionError as error:  # the job fails (reextract retries it), but what the
+            try:  # user stated plainly is kept now, made locally, as a model would have
+                vetted = self._store(model, vet([], turns), turns, report)
+            except Exception as storing:
+                return _Chunk(
+                    f"{error}; then {type(storing).__name__}: {storing}", error.raw_output
+                )
+            kept = vetted.made_locally
+            return _Chunk(f"{error}; {kept} statements kept without the model", error.raw_output)
         except Exception as error:  # a model server down, a timeout: recorded, retried later
             return _Chunk(f"{type(error).__name__}: {error}")
+        try:
+            vetted = self._store(model, vet(extraction.candidates, turns), turns, report)
+        except Exception as error:
+            return _Chunk(f"{type(error).__name__}: {error}", extraction.raw_output)
+        return _Chunk(raw=extraction.raw_output, notes=extraction.notes + _vet_notes(vetted))
+
+    def _store(
+        self, model: ChatModel, vetted: Vetted, turns: list[Episode], report: LearnReport
+    ) -> Vetted:
+        """Consolidate the kept candidates, label them, keep the held ones for the user."""
+        outcome = consolidate(self.store, vetted.kept, model=model, source_id=turns[0].source_id)
+        with self.store.vault.write() as conn:
+            new = outcome.added + [created for _, created in outcome.superseded]
+            label_memories(conn, [(m.id, m.text) for m in mem.get_memories(conn, new).values()])
+            held.add_held(conn, [_new_held(h) for h in vetted.held], model.name, self._now())
         report.added += len(outcome.added)
         report.superseded += len(outcome.superseded)
         report.unchanged += len(outcome.unchanged)
         report.held += len(vetted.held)
-        return _Chunk(raw=extraction.raw_output, notes=extraction.notes + _vet_notes(vetted))
+        return vetted
 
     # -- re-running ----------------------------------------------------------------------------
 
