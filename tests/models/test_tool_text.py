@@ -216,3 +216,13 @@ def test_the_wrapper_shows_the_backend_attributes() -> None:
     model = TextToolCalls(inner)
     assert (model.name, model.local, model.requests) == ("ollama:qwen", False, inner.requests)
     assert model.mode == "auto" and not model.prompted
+
+
+def test_a_call_of_an_offered_tool_is_never_shown_even_when_it_cannot_run() -> None:
+    """Seen with Qwen2.5-Coder-0.5B in the last request (no tools): a call whose arguments hold
+    the error it was told. Whole JSON naming no tool stays an answer."""
+    reply = '{"name": "recall", "arguments": {"query": 12, "error": "invalid arguments"}'
+    shown, final = _streamed(reply)
+    assert "".join(shown) == "" and "recall" not in final.text
+    shown, final = _streamed('{"name": "Tom", "age": 31}')
+    assert "".join(shown) == '{"name": "Tom", "age": 31}'

@@ -236,3 +236,13 @@ def test_a_repeat_is_the_same_call_or_one_whose_text_only_grew() -> None:
     other = ToolCall("3", "add_reminder", '{"text": "Call mum", "when": "Friday"}')
     assert repeats(grown, [first]) is first and repeats(first, [first]) is first
     assert repeats(other, [first]) is None and repeats(first, []) is None
+
+
+def test_garbled_arguments_are_set_straight_before_they_are_checked() -> None:
+    """Seen with Qwen2.5-Coder-0.5B: the whole call again inside its arguments, and words of
+    the schema pasted among them."""
+    nested = ToolCall("1", "recall", '{"name": "recall", "arguments": {"query": "bike"}}')
+    pasted = ToolCall("2", "recall", '{"query": "bike", "required": ["query"], "type": "object"}')
+    for call in (nested, pasted):
+        checked = check_call(call, TOOLS)
+        assert checked.problem is None and json.loads(checked.call.arguments) == {"query": "bike"}

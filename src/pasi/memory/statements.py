@@ -60,13 +60,19 @@ def local_candidates(turns: Sequence[Episode], cited: Iterable[int]) -> list[Can
     speakers = [t.speaker for t in turns if t.speaker]
     found: list[Candidate] = []
     for turn in turns:
-        if turn.id in cited or speaker_label(turn) != OWNER:
+        if turn.id in cited or speaker_label(turn) != OWNER or _pasted(turn.text):
             continue
         for sentence in sentences(turn.text):
             made = _candidate(sentence, turn, texts, speakers)
             if made is not None:
                 found.append(made)
     return found
+
+
+def _pasted(text: str) -> bool:
+    """A turn that quotes others' text (a pasted email, a list of lines): its sentences are
+    not the user's statements ("From: Lena <lena@example.org>", an instruction inside it)."""
+    return text.strip().count("\n") >= 2 or "@" in text
 
 
 def sentences(text: str) -> list[str]:

@@ -63,6 +63,8 @@ class CallFilter:
         tail = [(max(s, self.shown) - self.shown, e - self.shown) for s, e in parsed.spans]
         rest = remove_spans(self.text[self.shown :], [(s, e) for s, e in tail if e > 0])
         broken = _broken_call(rest)  # a call cut off mid-way, or a tool's result echoed back
+        if broken is None and _names_a_tool(rest, self.tools):  # a call the parser refused
+            broken = 0
         if broken is not None:
             rest = rest[:broken].rstrip()
         if not self.text[: self.shown].strip():
@@ -123,6 +125,13 @@ def hide_calls(chunks: Iterator[Chunk], tools: Sequence[ToolSpec]) -> Iterator[C
     if rest:
         yield Chunk(text=rest)
     yield Chunk(completion=_merged(completion or Completion(calls.text), parsed))
+
+
+def _names_a_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
+    """Does the reply open with a call of an offered tool, as JSON ({"name": "add_reminder",
+    ...) even one the parser would not run (arguments wrong)? Never an answer to show."""
+    opening = re.match(r'\s*(?:```(?:json)?\s*)?\[?\s*\{\s*"name"\s*:\s*"([\w.-]+)"', text)
+    return opening is not None and opening.group(1) in {tool.name for tool in tools}
 
 
 def _broken_call(text: str) -> int | None:

@@ -241,12 +241,26 @@ def check_call(call: ToolCall, tools: Sequence[ToolSpec]) -> Checked:
         arguments = call.parsed_arguments()
     except ValueError as error:
         return Checked(call, f"{error}; {usage(spec)}")
-    arguments = _coerced(arguments, spec.parameters)
+    arguments = _coerced(_unwrapped(call.name, arguments, spec.parameters), spec.parameters)
     problems = _schema_problems(arguments, spec.parameters)
     if problems:
         return Checked(call, f"invalid arguments for {call.name}: {problems}; {usage(spec)}")
     normalised = json.dumps(arguments, ensure_ascii=False)
     return Checked(ToolCall(call.id, call.name, normalised))
+
+
+_SCHEMA_WORDS = frozenset({"type", "properties", "required", "additionalProperties"})
+
+
+def _unwrapped(name: str, arguments: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    """Arguments as a small model garbles them, set straight: the whole call again inside its
+    arguments ({"name": "add_goal", "arguments": {...}}), or words of the schema pasted in
+    ("required": ["query"], "type": "object"), neither of which the tool takes."""
+    inner = arguments.get("arguments")
+    if arguments.get("name") == name and isinstance(inner, dict):
+        arguments = inner
+    known = set((schema.get("properties") or {}).keys())
+    return {k: v for k, v in arguments.items() if k in known or k not in _SCHEMA_WORDS}
 
 
 def repeats(call: ToolCall, earlier: Sequence[ToolCall]) -> ToolCall | None:
