@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 
-from pasi.errors import ConfigError, ExtractionError
+from pasi.errors import ConfigError, ExtractionError, ModelOutputError
 from pasi.memory.consolidate import consolidate
 from pasi.memory.extract import extract
 from pasi.memory.remote import turns_for_remote
@@ -249,15 +249,14 @@ class Learner:
                 return _Chunk(notes=["kept off the cloud model: a local model can learn them"])
         try:
             extraction = extract(model, turns)
-        except ExtractionError as error:  # the job fails (reextract retries it), but what the
-            try:  # user stated plainly is kept now, made locally, as a model would have
+        except (ExtractionError, ModelOutputError) as error:  # unreadable: the job fails (and
+            raw = getattr(error, "raw_output", None)  # reextract retries it), but what the user
+            try:  # stated plainly is kept now, made locally, as a model would have
                 vetted = self._store(model, vet([], turns), turns, report)
             except Exception as storing:
-                return _Chunk(
-                    f"{error}; then {type(storing).__name__}: {storing}", error.raw_output
-                )
+                return _Chunk(f"{error}; then {type(storing).__name__}: {storing}", raw)
             kept = vetted.made_locally
-            return _Chunk(f"{error}; {kept} statements kept without the model", error.raw_output)
+            return _Chunk(f"{error}; {kept} statements kept without the model", raw)
         except Exception as error:  # a model server down, a timeout: recorded, retried later
             return _Chunk(f"{type(error).__name__}: {error}")
         try:
