@@ -226,3 +226,9 @@ def test_a_call_of_an_offered_tool_is_never_shown_even_when_it_cannot_run() -> N
     assert "".join(shown) == "" and "recall" not in final.text
     shown, final = _streamed('{"name": "Tom", "age": 31}')
     assert "".join(shown) == '{"name": "Tom", "age": 31}'
+
+
+def test_a_call_written_as_a_bracketed_pair_is_never_shown() -> None:
+    """Seen with Qwen2.5-Coder-0.5B asked for a goal, in the last request (no tools)."""
+    shown, final = _streamed('[recall, {"query": "sister", "k": 5}]')
+    assert "".join(shown) == "" and final.text == ""

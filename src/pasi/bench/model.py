@@ -40,9 +40,10 @@ from pasi.vault import episodes as ep
 from pasi.vault import memories as mem
 from pasi.vault.records import Memory
 
-TOOL_TEXT = re.compile(
+TOOL_TEXT = re.compile(  # the dialects of pasi.models.toolcalls, and Qwen's [add_goal, {...}]
     r"<tool_call>|</tool_call>|<\|python_tag\|>|\[TOOL_CALLS\]|\"arguments\"\s*:|"
-    r"\"parameters\"\s*:|\{\s*\"name\"\s*:\s*\"\w+\"|functions\.\w+\s*:",
+    r"\"parameters\"\s*:|\{\s*\"name\"\s*:\s*\"\w+\"|functions\.\w+\s*:|"
+    r"^\s*\[\s*\w+_\w+\s*,\s*\{",
 )
 EMPTY = ("", "(the model returned no text)")
 

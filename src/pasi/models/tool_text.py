@@ -31,6 +31,9 @@ MARKERS = ("<tool_call>", "<|python_tag|>", "[TOOL_CALLS]", "```", "functions.")
 OPENING = re.compile(r"\{\s*\"|\[\s*\{")  # `{"` or `[{`, mid-text: JSON that may be a call
 CALL_START = re.compile(r"\{\s*[\"']|\[\s*\{")  # a reply starting so is held whole
 UNDECIDED = re.compile(r"[\[{]\s*")  # a reply that may yet start so
+# "[add_g", still forming; not "[m" or "[t", the start of a citation tag ([m12], [t3])
+LISTED_OPEN = re.compile(r"\[\s*(?:[A-Za-z_]{2}[\w.-]*|[A-Za-hj-ln-su-z_])")
+LISTED_CALL = re.compile(r"\[\s*[A-Za-z_][\w.-]*\s*,")  # "[add_goal," a call as a pair
 # What is left of a call after the parser took the whole ones: never an answer to show.
 BROKEN = re.compile(
     r"(?:```(?:json)?\s*)?(?:<tool_call>\s*)?[\[{]\s*\"(?:name|function|tool|error)\"\s*:"
@@ -89,6 +92,11 @@ class CallFilter:
         if any(head.startswith(m) for m in MARKERS) or CALL_START.match(head):
             self.held = True
             return 0
+        if LISTED_CALL.match(head):  # [add_goal, {...}]: held whole, read in finish()
+            self.held = True
+            return 0
+        if LISTED_OPEN.fullmatch(head):  # "[add_g": a tag ([m12]) or such a call, not yet known
+            return 0
         if not head or any(m.startswith(head) for m in MARKERS) or UNDECIDED.fullmatch(head):
             return 0
         return None
@@ -124,14 +132,19 @@ def hide_calls(chunks: Iterator[Chunk], tools: Sequence[ToolSpec]) -> Iterator[C
     rest, parsed = calls.finish()
     if rest:
         yield Chunk(text=rest)
-    yield Chunk(completion=_merged(completion or Completion(calls.text), parsed))
+    merged = _merged(completion or Completion(calls.text), parsed)
+    if _names_a_tool(merged.text, tools) or _broken_call(merged.text) == 0:
+        merged = replace(merged, text="")  # what was hidden is not the reply either
+    yield Chunk(completion=merged)
 
 
 def _names_a_tool(text: str, tools: Sequence[ToolSpec]) -> bool:
     """Does the reply open with a call of an offered tool, as JSON ({"name": "add_reminder",
     ...) even one the parser would not run (arguments wrong)? Never an answer to show."""
     opening = re.match(r'\s*(?:```(?:json)?\s*)?\[?\s*\{\s*"name"\s*:\s*"([\w.-]+)"', text)
-    return opening is not None and opening.group(1) in {tool.name for tool in tools}
+    listed = re.match(r'\s*\[\s*"?([\w.-]+)"?\s*,\s*\{', text)  # [add_goal, {...}]
+    named = {tool.name for tool in tools}
+    return any(m is not None and m.group(1) in named for m in (opening, listed))
 
 
 def _broken_call(text: str) -> int | None:
