@@ -111,7 +111,7 @@ def test_failing_twice_the_model_is_asked_once_more_without_tools(store: MemoryS
     assert [bool(r.tools) for r in inner.requests] == [True, True, False]
     assert "invalid arguments for add_reminder" in _tool_errors(inner.requests[1])[0]
     assert "'when' is a required property" in _tool_errors(inner.requests[1])[0]
-    assert _answer(events).text == "I could not set that reminder, sorry."
+    assert _answer(events).text.startswith("I could not set that reminder, sorry.\n\n[pasi: no")
     assert not _answer(events).stopped
 
 
@@ -233,3 +233,18 @@ def test_the_deadline_keeps_what_was_written_and_closes_the_stream(store: Memory
     )
     assert _shown(events) == _answer(events).text
     assert model.closed.wait(5)  # the worker closed the backend's stream once it woke
+
+
+def test_a_reminder_asked_for_and_not_set_is_said_plainly(store: MemoryStore) -> None:
+    """Qwen2.5-Coder-1.5B answered "I will remind you to call the dentist tomorrow at 14:30."
+    and called no tool: the user must not believe a reminder exists."""
+    asked = "Can you make sure I don't forget to call the dentist tomorrow at 14:30?"
+    claim = ScriptedModel(replies("I will remind you to call the dentist tomorrow at 14:30."))
+    answer = _answer(_run(store, claim, asked))
+    assert answer.text.endswith(
+        "[pasi: no reminder was set this turn: the model did not create "
+        "one; say 'remind me <when> to <what>', or `pasi reminders add`]"
+    )
+    call = ToolCall("c1", "add_reminder", '{"text": "call the dentist", "when": "tomorrow 14:30"}')
+    done = ScriptedModel(replies(Completion("", (call,)), "Set for tomorrow at 14:30."))
+    assert _answer(_run(store, done, asked)).text == "Set for tomorrow at 14:30."

@@ -26,6 +26,7 @@ from pasi.agent.fallback import (
     done_line,
     failure_reason,
     memory_answer,
+    not_set_note,
 )
 from pasi.agent.intents import Intent, confirmation, recognise
 from pasi.agent.offline import answer_from_memory
@@ -38,7 +39,7 @@ from pasi.agent.safeguards import (
     waiting_notice,
 )
 from pasi.agent.tokens import token_counter
-from pasi.agent.tool_choice import distinct, relevant_tools
+from pasi.agent.tool_choice import distinct, relevant_tools, unmet_requests
 from pasi.clock import Clock, system_clock
 from pasi.errors import PasiError
 from pasi.life.charter import load_charter
@@ -189,6 +190,7 @@ class Assistant:
             gate = ConsentGate(self.tools, taint_of(context), self.source_uri, self.clock)
             tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
             yield from self._loop(state, tool_context, gate)
+            yield from self._unmet(state, message)
             state.tainted = gate.taint.tainted
             yield from self._screen_reply(state, message)
             yield from self._withheld_notice(state, context)
@@ -218,6 +220,17 @@ class Assistant:
         text = confirmation(intent, result, self.memory)
         state.text.append(text)
         yield TextDelta(text)
+
+    def _unmet(self, state: _Round, message: str) -> Iterator[Event]:
+        """A reminder or goal the user asked for and no tool made: said plainly, whatever the
+        model wrote ("I will remind you" with nothing set)."""
+        if state.waiting:  # held for the user's consent: the notice says so already
+            return
+        ran = [r.call.name for r in state.results if r.ok]
+        for what in unmet_requests(message, ran):
+            notice = f"\n\n{not_set_note(what)}"
+            state.text.append(notice)
+            yield TextDelta(notice)
 
     def _screen_reply(self, state: _Round, message: str) -> Iterator[Event]:
         """An unsafe reply is replaced in the record and the answer; what streamed is noted."""

@@ -66,3 +66,12 @@ def acted(results: Sequence[ToolResult]) -> bool:
     """Did a tool of the turn change something (a reminder set, a goal added)?"""
     return any(r.ok and r.call.name.startswith(("add_", "record_", "close_", "complete_",
                                                  "remember", "forget")) for r in results)  # fmt: skip
+
+
+def not_set_note(what: str) -> str:
+    """The one line saying a requested reminder or goal was not made, and how to make it."""
+    how = {
+        "reminder": "say 'remind me <when> to <what>', or `pasi reminders add`",
+        "goal": "ask again, or `pasi goals add`",
+    }[what]
+    return f"[pasi: no {what} was set this turn: the model did not create one; {how}]"

@@ -65,3 +65,25 @@ def distinct(calls: Sequence[ToolCall]) -> tuple[ToolCall, ...]:
             seen.add(key)
             kept.append(call)
     return tuple(kept)
+
+
+# Requests to create something, by the tool that creates it: when the turn ends without that
+# tool having run, the user is told so (a model may say "I will remind you" and set nothing:
+# Qwen2.5-Coder-1.5B did).
+_ASKED = {
+    "add_reminder": re.compile(
+        r"\b(?:remind me|make sure i (?:don'?t forget|remember)|don'?t let me forget|"
+        r"set (?:a|an|me a) (?:reminder|alarm))\b",
+        re.IGNORECASE,
+    ),
+    "add_goal": re.compile(r"\b(?:add|set|track|new|create)\b[^.!?]*\bgoal\b", re.IGNORECASE),
+}
+_WHAT = {"add_reminder": "reminder", "add_goal": "goal"}
+
+
+def unmet_requests(message: str, ran: Sequence[str]) -> list[str]:
+    """What the message asked pasi to create that no successful call of the turn created:
+    "reminder", "goal"."""
+    return [
+        _WHAT[tool] for tool, asked in _ASKED.items() if asked.search(message) and tool not in ran
+    ]
