@@ -100,12 +100,10 @@ def smollm2_gguf() -> Path:
 def _real_chat(path: Path) -> ChatModel:
     """A real model built as ``model = "llamacpp:PATH"`` builds it, at temperature 0."""
     from pasi.config import Settings
-    from pasi.models.registry import build_model, parse_spec
+    from pasi.models.registry import ModelSpec, build_model
 
     settings = Settings(model="none", embedder="none", model_temperature=0.0)
-    spec = parse_spec(f"llamacpp:{path}")
-    assert spec is not None
-    return build_model(spec, settings)
+    return build_model(ModelSpec("llamacpp", str(path)), settings)
 
 
 @pytest.fixture(scope="session")

@@ -162,9 +162,9 @@ def test_the_turn_record_counts_model_calls_tokens_and_time(store: MemoryStore) 
         Completion("Your bike is blue.", usage=Usage(340, 6)),
     ))  # fmt: skip
     assistant = Assistant(store, model, clock=store.clock)
-    assistant.ask("What colour is my bike?")
+    answer = assistant.ask("What colour is my bike?")
     record = answers.latest_answer(store.vault.read())
-    assert record is not None
+    assert record is not None and record.id == answer.answer_id  # this turn's row
     shaped = record.context
     assert (shaped["model_calls"], shaped["prompt_tokens"], shaped["completion_tokens"]) == (
         2, 640, 18,

@@ -57,9 +57,9 @@ def _streamed(reply: str) -> tuple[list[str], Completion]:
     model = TextToolCalls(CharModel(reply), "native")
     request = ChatRequest([Message("user", "where does my sister live?")], [RECALL])
     chunks = list(model.stream(request))
-    completion = chunks[-1].completion
-    assert completion is not None
-    return [c.text for c in chunks if c.text], completion
+    # the completion comes once, last, after every piece of text
+    assert [c.completion is not None for c in chunks] == [False] * (len(chunks) - 1) + [True]
+    return [c.text for c in chunks if c.text], chunks[-1].completion  # type: ignore[return-value]
 
 
 @pytest.mark.parametrize(
