@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pasi.agent.answer_record import call_json, metering, resolve_citations
@@ -27,11 +26,11 @@ from pasi.agent.fallback import (
     failure_reason,
     memory_answer,
     not_set_note,
+    stopped_message,
 )
-from pasi.agent.intents import Intent, confirmation, recognise
+from pasi.agent.intents import Intent, act_locally, local_intent
 from pasi.agent.offline import answer_from_memory
 from pasi.agent.safeguards import (
-    Screening,
     confirmations,
     screen_message,
     screen_reply,
@@ -40,9 +39,9 @@ from pasi.agent.safeguards import (
 )
 from pasi.agent.tokens import token_counter
 from pasi.agent.tool_choice import distinct, relevant_tools, unmet_requests
+from pasi.agent.turn_state import TurnState
 from pasi.clock import Clock, system_clock
 from pasi.errors import PasiError
-from pasi.life.charter import load_charter
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore, Turn
 from pasi.models.chat import ChatModel, ChatRequest, Completion, Message, ToolCall, ToolSpec
 from pasi.models.locality import is_local
@@ -51,11 +50,9 @@ from pasi.models.tool_text import hide_calls
 from pasi.models.toolcalls import check_call, repeat_problem, sendable
 from pasi.privacy.policy import withheld_note
 from pasi.safety.policy import SafetyClassifier
-from pasi.safety.taint import Taint
 from pasi.tools.consent import ConsentGate
 from pasi.tools.registry import (
     ToolContext,
-    ToolResult,
     Toolset,
     default_tools,
     error_result,
@@ -73,34 +70,6 @@ EMPTY_REPLY = "(the model returned no text)"
 
 class Learner(Protocol):
     def enqueue(self, episode_ids: list[int]) -> object: ...
-
-
-def stopped_message(rounds: int) -> str:
-    return (
-        f"[pasi stopped this turn: the model asked for tools {rounds} times in a row without "
-        "answering. Ask again, perhaps more precisely; `pasi why` shows the tool calls.]"
-    )
-
-
-@dataclass
-class _Round:
-    """The state of one turn as the loop runs."""
-
-    messages: list[Message]
-    text: list[str] = field(default_factory=list)
-    results: list[ToolResult] = field(default_factory=list)
-    rounds: int = 0
-    stopped: bool = False
-    max_tokens: int | None = None  # per model call, as the client asked (OpenAI API)
-    screening: Screening = field(default_factory=Screening)
-    waiting: list[int] = field(default_factory=list)  # actions held for the user's consent
-    tainted: bool = False  # external text reached the model in this turn
-    deadline: float = float("inf")  # time.monotonic() by which the turn must end
-    corrected: bool = False  # the model had its one round to correct an invalid tool call
-    plain: bool = False  # the last request: no tools, so the model must answer in words
-    tool_rounds: int = 0  # rounds whose tool calls ran
-    late: bool = False  # the deadline stopped the model
-    failure: str | None = None  # the model raised: why, in the user's words
 
 
 class Assistant:
@@ -176,7 +145,7 @@ class Assistant:
             [context.system_prompt()] + [m.content for m in history if m.role == "system"]
         )
         earlier = [m for m in history if m.role != "system"]
-        state = _Round(
+        state = TurnState(
             [Message("system", system), *earlier, Message("user", context.user_message())]
         )
         state.max_tokens = max_tokens
@@ -203,25 +172,18 @@ class Assistant:
     def _intent(self, message: str) -> Intent | None:
         if not self.local_intents:
             return None
-        zone = load_charter(self.memory.vault.directory).timezone.key
-        intent = recognise(message, self.clock(), zone)
-        offered = {tool.name for tool in self.tools.tools()}
-        return intent if intent is not None and intent.tool in offered else None
+        return local_intent(self.memory, self.tools, message, self.clock())
 
-    def _act_locally(self, intent: Intent, state: _Round, question_id: int) -> Iterator[Event]:
-        """The tool the model would have called, run through the consent gate (audited, and
-        held if the rules say so). Its taint is empty: no external text was read."""
-        gate = ConsentGate(self.tools, Taint(), self.source_uri, self.clock)
-        call = intent.call()
-        yield ToolStarted(call)
-        result = gate.run(call, ToolContext(self.memory, question_id, remote=self.context.remote))
-        state.results.append(result)
-        yield ToolFinished(call, result)
-        text = confirmation(intent, result, self.memory)
-        state.text.append(text)
-        yield TextDelta(text)
+    def _act_locally(self, intent: Intent, state: TurnState, question_id: int) -> Iterator[Event]:
+        context = ToolContext(self.memory, question_id, remote=self.context.remote)
+        for event in act_locally(intent, self.tools, context, self.source_uri, self.clock):
+            if isinstance(event, ToolFinished):
+                state.results.append(event.result)
+            elif isinstance(event, TextDelta):
+                state.text.append(event.text)
+            yield event
 
-    def _unmet(self, state: _Round, message: str) -> Iterator[Event]:
+    def _unmet(self, state: TurnState, message: str) -> Iterator[Event]:
         """A reminder or goal the user asked for and no tool made: said plainly, whatever the
         model wrote ("I will remind you" with nothing set)."""
         if state.waiting:  # held for the user's consent: the notice says so already
@@ -232,14 +194,14 @@ class Assistant:
             state.text.append(notice)
             yield TextDelta(notice)
 
-    def _screen_reply(self, state: _Round, message: str) -> Iterator[Event]:
+    def _screen_reply(self, state: TurnState, message: str) -> Iterator[Event]:
         """An unsafe reply is replaced in the record and the answer; what streamed is noted."""
         replacement = screen_reply(self.safety, message, "".join(state.text), state.screening)
         if replacement is not None:
             state.text = [replacement]
             yield TextDelta("\n\n[pasi withheld the answer above] " + replacement)
 
-    def _withheld_notice(self, state: _Round, context: Context) -> Iterator[Event]:
+    def _withheld_notice(self, state: TurnState, context: Context) -> Iterator[Event]:
         """A remote model answered without data kept off it: the user is told, not misled."""
         count = context.withheld + sum(r.data.get("withheld", 0) for r in state.results)
         if count:
@@ -254,7 +216,9 @@ class Assistant:
         turn = Turn(text, role=role, session=now.date().isoformat(), occurred_at=now)
         return self.memory.record_turns([turn], source_uri=self.source_uri)[0]  # type: ignore[return-value]
 
-    def _loop(self, state: _Round, tool_context: ToolContext, gate: ConsentGate) -> Iterator[Event]:
+    def _loop(
+        self, state: TurnState, tool_context: ToolContext, gate: ConsentGate
+    ) -> Iterator[Event]:
         """The rounds, then never an empty reply: the answer from memory when the model failed."""
         asked = next((m.content for m in reversed(state.messages) if m.role == "user"), "")
         question = user_words(asked)  # without the context block that rides with it
@@ -263,7 +227,7 @@ class Assistant:
         yield from self._fallback(state, question, tool_context.episode_id)
 
     def _rounds(
-        self, state: _Round, tool_context: ToolContext, gate: ConsentGate
+        self, state: TurnState, tool_context: ToolContext, gate: ConsentGate
     ) -> Iterator[Event]:
         offered = specs(gate, tool_context)  # per turn: query_data lists today's views
         asked = next((m.content for m in reversed(state.messages) if m.role == "user"), "")
@@ -301,7 +265,7 @@ class Assistant:
         self,
         calls: Sequence[ToolCall],
         offered: Sequence[ToolSpec],
-        state: _Round,
+        state: TurnState,
         tool_context: ToolContext,
         gate: ConsentGate,
     ) -> Iterator[Event]:
@@ -324,7 +288,7 @@ class Assistant:
             yield ToolFinished(checked.call, result)
         return invalid
 
-    def _await_consent(self, state: _Round, gate: ConsentGate) -> Iterator[Event]:
+    def _await_consent(self, state: TurnState, gate: ConsentGate) -> Iterator[Event]:
         waiting = confirmations([r for r in state.results if r.data.get("pending_action")])
         state.waiting = list(gate.held)
         notice = ("\n\n" if "".join(state.text).strip() else "") + waiting_notice(waiting)
@@ -333,7 +297,7 @@ class Assistant:
         yield TextDelta(notice)
 
     def _stream(
-        self, request: ChatRequest, state: _Round, offered: Sequence[ToolSpec]
+        self, request: ChatRequest, state: TurnState, offered: Sequence[ToolSpec]
     ) -> Iterator[Event]:
         """One model call, streamed until the turn's deadline. None when it failed or ran late
         (``state`` says why). Tool-call text is never shown, even in a request without tools."""
@@ -361,7 +325,9 @@ class Assistant:
             return None
         return completion or Completion("".join(pieces))
 
-    def _fallback(self, state: _Round, question: str, question_id: int | None) -> Iterator[Event]:
+    def _fallback(
+        self, state: TurnState, question: str, question_id: int | None
+    ) -> Iterator[Event]:
         """The model failed, ran out of time or said nothing: the best answer pasi has, with one
         line saying why, instead of an empty reply (pasi.agent.fallback)."""
         said = "".join(state.text).strip()
@@ -387,7 +353,7 @@ class Assistant:
         state.text.append(text)
         yield TextDelta(text)
 
-    def _finish(self, state: _Round, context: Context, question_id: int) -> Answer:
+    def _finish(self, state: TurnState, context: Context, question_id: int) -> Answer:
         # A model may emit NUL (a small or broken one does): the vault refuses it as text.
         text = "".join(state.text).replace("\x00", "").strip() or EMPTY_REPLY  # never, normally
         answer_id = self._record_turn(text, "assistant")
@@ -402,7 +368,7 @@ class Assistant:
 
     def _record(
         self,
-        state: _Round,
+        state: TurnState,
         context: Context,
         citations: list[Citation],
         question_id: int,

@@ -75,3 +75,10 @@ def not_set_note(what: str) -> str:
         "goal": "ask again, or `pasi goals add`",
     }[what]
     return f"[pasi: no {what} was set this turn: the model did not create one; {how}]"
+
+
+def stopped_message(rounds: int) -> str:
+    return (
+        f"[pasi stopped this turn: the model asked for tools {rounds} times in a row without "
+        "answering. Ask again, perhaps more precisely; `pasi why` shows the tool calls.]"
+    )

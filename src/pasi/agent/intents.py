@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pasi.agent.events import Event, TextDelta, ToolFinished, ToolStarted
+from pasi.clock import Clock
 from pasi.errors import InputError
 from pasi.life.charter import load_charter
 from pasi.life.reminders import Reminders
 from pasi.life.when import parse_when, split_reminder
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ToolCall
-from pasi.tools.registry import ToolResult
+from pasi.safety.taint import Taint
+from pasi.tools.consent import ConsentGate
+from pasi.tools.registry import ToolContext, ToolResult, Toolset
 
 MAX_WORDS = 30  # a longer message is rarely one plain request
 _LEAD = re.compile(
@@ -169,3 +174,25 @@ def _remember(text: str) -> Intent | None:
     if subject in ("The", "A", "An", "This", "That", "It", "There", "They", "He", "She"):
         subject = "user"
     return Intent("remember", "remember", {"text": what, "kind": kind, "subject": subject})
+
+
+def local_intent(memory: MemoryStore, tools: Toolset, message: str, now: datetime) -> Intent | None:
+    """The message's clear intent, when the toolset offers its tool (times in the charter's
+    zone); None: the model decides."""
+    zone = load_charter(memory.vault.directory).timezone.key
+    intent = recognise(message, now, zone)
+    offered = {tool.name for tool in tools.tools()}
+    return intent if intent is not None and intent.tool in offered else None
+
+
+def act_locally(
+    intent: Intent, tools: Toolset, context: ToolContext, source_uri: str, clock: Clock
+) -> Iterator[Event]:
+    """The tool the model would have called, run through the consent gate (audited, and held
+    if the rules say so), then its confirmation. Its taint is empty: no external text was read."""
+    gate = ConsentGate(tools, Taint(), source_uri, clock)
+    call = intent.call()
+    yield ToolStarted(call)
+    result = gate.run(call, context)
+    yield ToolFinished(call, result)
+    yield TextDelta(confirmation(intent, result, context.memory))
