@@ -248,3 +248,11 @@ def test_a_reminder_asked_for_and_not_set_is_said_plainly(store: MemoryStore) ->
     call = ToolCall("c1", "add_reminder", '{"text": "call the dentist", "when": "tomorrow 14:30"}')
     done = ScriptedModel(replies(Completion("", (call,)), "Set for tomorrow at 14:30."))
     assert _answer(_run(store, done, asked)).text == "Set for tomorrow at 14:30."
+
+
+def test_a_reply_replaced_after_it_streamed_is_set_apart_on_screen(store: MemoryStore) -> None:
+    """Qwen 0.5B answered a statement with "[context]": the screen showed the memory answer's
+    line glued to it. The record keeps only what stands."""
+    events = _run(store, ScriptedModel(replies("[context]")), "My sister Ana lives in Porto.")
+    assert _shown(events).startswith("[context]\n\n[the model (scripted) gave no answer")
+    assert _answer(events).text.startswith("[the model (scripted) gave no answer")

@@ -331,6 +331,7 @@ class Assistant:
         """The model failed, ran out of time or said nothing: the best answer pasi has, with one
         line saying why, instead of an empty reply (pasi.agent.fallback)."""
         said = "".join(state.text).strip()
+        shown = "\n\n" if said else ""  # streamed already: what replaces it starts apart
         if said and copied_context(said):  # a small model wrote out its notes, not an answer
             state.failure, state.text, said = "it copied its notes instead of answering", [], ""
         if said and not any(c.isalpha() for c in _TAGS.sub("", said)):  # "[12]": no words
@@ -338,7 +339,7 @@ class Assistant:
         if not said and not state.failure and not state.late and acted(state.results):
             text = done_line(state.results)  # it did what was asked, then had nothing to add
             state.text.append(text)
-            yield TextDelta(text)
+            yield TextDelta(shown + text)
             return
         if said and not state.failure:
             if state.late:
@@ -349,9 +350,9 @@ class Assistant:
         why = failure_reason(state.failure, state.late, state.plain, self.turn_seconds)
         exclude = [question_id] if question_id is not None else []
         found = answer_from_memory(self.memory, question, exclude, self.source_uri)
-        text = ("\n\n" if said else "") + memory_answer(self.model.name, why, state.results, found)
-        state.text.append(text)
-        yield TextDelta(text)
+        answer = memory_answer(self.model.name, why, state.results, found)
+        state.text.append(("\n\n" if said else "") + answer)  # the record: only what stands
+        yield TextDelta(shown + answer)
 
     def _finish(self, state: TurnState, context: Context, question_id: int) -> Answer:
         # A model may emit NUL (a small or broken one does): the vault refuses it as text.
