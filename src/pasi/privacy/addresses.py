@@ -24,7 +24,9 @@ from typing import Any
 _STOP = (
     r"(?!(?:the|a|an|to|of|in|on|at|for|and|or|up|my|our|your|his|her|their|is|was|are|were|"
     r"from|with|by|per|each|every|about|than|into|over|last|next|this|that|these|those|more|"
-    r"less|min|mins|minutes|hours|days|weeks|months|years|km|miles|times|people|items)\b)"
+    r"less|min|mins|minutes|hours|days|weeks|months|years|km|miles|times|people|items|now|then|"
+    r"today|tomorrow|yesterday|tonight|please|by|until|before|after|since|when|if|but|so|"
+    r"because|again|too|also|not|here|there|instead|as|via|asap|thanks|soon|later)\b)"
 )
 _CAP = r"[A-ZÄÖÜÉÈÅØÆŁŚŻ][\w'’\-]*(?:\.[\w'’\-]+)*"
 _ANY = rf"(?i:{_STOP}[^\W\d_][\w'’\-]*)"

@@ -74,6 +74,13 @@ _COMPANY = re.compile(
 )
 
 
+# Words the model takes into a name at the start of a sentence ("Call Margaret Okafor").
+_LEADING = re.compile(
+    r"(?i:call|meet|ask|tell|text|email|contact|dear|hi|hey|hello|thanks|thank|please|met|"
+    r"with|visit|invite|remind)\s+(?=\S)"
+)
+
+
 @dataclass(frozen=True)
 class Entity:
     start: int
@@ -142,6 +149,9 @@ def _group(match: re.Match) -> str:
 
 def _trimmed(text: str, start: int, end: int, label: str) -> Entity | None:
     """The entity without a trailing possessive or punctuation; None when it is no name."""
+    lead = _LEADING.match(text, start, end)
+    if lead and label == "PERSON":
+        start = lead.end()
     value = text[start:end]
     if value.endswith(("'s", "’s")):
         end -= 2
