@@ -42,6 +42,7 @@ _NOT_A_NAME = re.compile(r"[<>@#\d_/\\|=]")
 _PLAIN_WORDS = {
     "will", "may", "june", "april", "august", "mark", "bill", "grace", "hope", "faith", "joy",
     "dear", "hi", "hello", "thanks", "mr", "mrs", "ms", "dr", "sir", "madam", "ok", "okay",
+    "email", "e-mail", "phone", "name", "address", "birthday", "passport", "card",
 }  # fmt: skip
 
 
@@ -75,6 +76,7 @@ _COMPANY = re.compile(
 
 
 # Words the model takes into a name at the start of a sentence ("Call Margaret Okafor").
+_WORD_START = re.compile(r"(?<![\w'’])[a-zà-ÿ]")
 _LEADING = re.compile(
     r"(?i:call|meet|ask|tell|text|email|contact|dear|hi|hey|hello|thanks|thank|please|met|"
     r"with|visit|invite|remind)\s+(?=\S)"
@@ -134,13 +136,22 @@ def find_entities(text: str) -> list[Entity]:
     cued = (_trimmed(text, *m.span(_group(m)), "PERSON") for m in _CUED.finditer(text))
     found = [entity for entity in cued if entity is not None]
     for offset in range(0, len(text), CHUNK):
-        doc = nlp(text[offset : offset + CHUNK])
+        doc = nlp(_cased(text[offset : offset + CHUNK]))
         for ent in doc.ents:
             if ent.label_ == "PERSON" or ent.label_ in PLACES:
                 entity = _trimmed(text, offset + ent.start_char, offset + ent.end_char, ent.label_)
                 if entity is not None:
                     found.append(entity)
     return found
+
+
+def _cased(text: str) -> str:
+    """Text written all in lower case with each word capitalised, which the model needs to
+    see names ("xavier salvi called"); other text as it is. The length stays the same."""
+    if any(c.isupper() for c in text):
+        return text
+    cased = _WORD_START.sub(lambda m: m.group().upper(), text)
+    return cased if len(cased) == len(text) else text
 
 
 def _group(match: re.Match) -> str:
