@@ -52,9 +52,9 @@ _NUMBER = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
 _UNIT_WORD = (
     r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|Piso|Appartamento|"
     r"Wohnung|Whg|Étage|Etage|Dept|Bloco|Apto|H\.?\s?No|Piano|Scala|Interno|Puerta|Escalera|Planta|"
-    r"Bajo|Lok\.?|m\."
+    r"Bajo|Lok"
 )
-_UNIT = rf"(?i:(?:{_UNIT_WORD})\.?\s*(?:#|No\.?)?\s*\w{{1,6}}|#\s?\d{{1,5}}\w?)"
+_UNIT = rf"(?i:(?:{_UNIT_WORD})\b\.?\s*(?:#|No\.?)?\s*(?:\d\w{{0,5}}|[A-Z]\b)|#\s?\d{{1,5}}\w?)"
 _SUFFIX_DE = (
     r"straße|strasse|str\.|weg|gasse|platz|allee|(?<![aeiouy])ring|damm|ufer|chaussee|pfad|"
     r"steig|straat|laan|plein|gracht|kade|singel|dijk|vägen|gatan|gränd|torget|stigen|vej|"

@@ -59,6 +59,8 @@ _NOT_PHONE = re.compile(
     r"room|page|chapter|account|acct|id|case|ticket|serial|model|part|sku)\b"
     r"(?:\s+(?:number|no\.?|nr\.?))?)[\s:.#]*$"
 )
+# Digits that carry on a word or code ("INV-2024-00123") or the groups of an IBAN-like number.
+_PART_OF_CODE = re.compile(r"(?:[A-Za-z][\-/]?|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4})*\s?)$")
 _YEARS = re.compile(r"^(?:1[89]|20)\d\d\s*[-/]\s*(?:1[89]|20)?\d\d$")
 
 
@@ -173,7 +175,8 @@ class PiiDetector:
         for run in _DIGIT_RUN.finditer(undated):
             if any(s.start < run.end() and run.start() < s.end for s in strong):
                 continue
-            if _NOT_PHONE.search(text[max(0, run.start() - 40) : run.start()]):
+            before = text[max(0, run.start() - 40) : run.start()]
+            if _NOT_PHONE.search(before) or _PART_OF_CODE.search(before):
                 continue
             international = run.group().startswith("+")
             matched = False
@@ -200,7 +203,7 @@ def _shaped_like_phone(run: str, before: str) -> bool:
     """Digits written as a phone number is: 7 to 15 of them, in groups of two to five (the
     first may be shorter) or after a word such as "call"; never after "order", "#" or "$"."""
     digits = sum(c.isdigit() for c in run)
-    if not 7 <= digits <= 15 or _NOT_PHONE.search(before):
+    if not 7 <= digits <= 15:
         return False
     if run.startswith("+") or _PHONE_CUE.search(before):
         return True

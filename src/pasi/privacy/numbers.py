@@ -15,9 +15,10 @@ import re
 from collections.abc import Iterator
 
 # Digits grouped by single spaces or dashes: "4111 1111 1111 1111", "6011-0000-0000-0004".
-_DIGIT_GROUPS = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){11,22}(?![\w]|[.,/-]\d)")
+_DIGIT_GROUPS = re.compile(r"(?<![\w.,/+-])\d(?:[ -]?\d){11,22}(?![\w]|[.,/-]\d)")
 _IBAN = re.compile(r"(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){10,32}(?!\w)")
 _CARD_START = "23456"
+_IBAN_HEAD = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4})*\s?$")
 
 _ID_CUE = (
     r"passport|travel\s+document|driver'?s?\s+licen[cs]e|driving\s+licen[cs]e|licen[cs]e"
@@ -28,7 +29,7 @@ _ID_CUE = (
     r"|Steuer-?ID|carte\s+d'identit[ée]|permis|pasaporte|passaporto|pesel|dowód"
 )
 # A document number: letters and digits, at least four digits, maybe grouped by . - or space.
-_DOC = r"(?=[A-Z0-9.\- ]*\d(?:[A-Z.\- ]*\d){3})[A-Z0-9]+(?:[.\-/][A-Z0-9]+| \d[A-Z0-9]*){0,4}"
+_DOC = r"(?=[A-Z]*\d)(?=[A-Z0-9.\- ]*\d(?:[A-Z.\- ]*\d){3})[A-Z0-9]+(?:[.\-/][A-Z0-9]+| \d[A-Z0-9]*){0,4}"
 _ID_AFTER_CUE = re.compile(
     rf"(?i:{_ID_CUE})(?:[\w'’ ]{{0,24}}?)(?:\s*(?i:no\.?|number|nr\.?|num\.?|#|is|was|:|of))*"
     rf"\s*[:#]?\s*(?i:(?P<doc>{_DOC}))(?![\w])"
@@ -76,6 +77,8 @@ def find_cards(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _DIGIT_GROUPS.finditer(text):
         if match.group()[0] not in _CARD_START and not match.group().startswith(("1800", "2131")):
             continue
+        if _IBAN_HEAD.search(text, 0, match.start()):
+            continue  # the digits of an IBAN-like reference that failed its own check
         for end in _prefixes(text, match.start(), match.end(), " -"):
             digits = re.sub(r"\D", "", text[match.start() : end])
             if 12 <= len(digits) <= 19 and luhn_ok(digits):
@@ -88,6 +91,8 @@ def find_ibans(text: str) -> Iterator[tuple[int, int, str]]:
     for match in _IBAN.finditer(text):
         for end in _prefixes(text, match.start(), match.end(), " "):
             value = text[match.start() : end]
+            if re.match(r"\s*\d", text[end : match.end()]):
+                continue  # a cut inside the digits of an invalid number; only words may go
             if iban_ok(value):
                 yield match.start(), end, value.replace(" ", "").upper()
                 break
