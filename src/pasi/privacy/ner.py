@@ -37,6 +37,7 @@ _NOT_NER = ["tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmati
 PLACES = {"GPE", "LOC", "FAC"}
 CHUNK = 50_000  # characters per call: spaCy's memory grows with the text
 _LOCK = threading.Lock()
+_RUN_LOCK = threading.Lock()
 # What the model takes for a person but is not one: placeholders, handles, numbers.
 _NOT_A_NAME = re.compile(r"[<>@#\d_/\\|=]")
 _PLAIN_WORDS = {
@@ -136,7 +137,8 @@ def find_entities(text: str) -> list[Entity]:
     cued = (_trimmed(text, *m.span(_group(m)), "PERSON") for m in _CUED.finditer(text))
     found = [entity for entity in cued if entity is not None]
     for offset in range(0, len(text), CHUNK):
-        doc = nlp(_cased(text[offset : offset + CHUNK]))
+        with _RUN_LOCK:  # one pipeline shared by the server's threads
+            doc = nlp(_cased(text[offset : offset + CHUNK]))
         for ent in doc.ents:
             if ent.label_ == "PERSON" or ent.label_ in PLACES:
                 entity = _trimmed(text, offset + ent.start_char, offset + ent.end_char, ent.label_)
