@@ -191,9 +191,7 @@ class PiiDetector:
                         match.number, phonenumbers.PhoneNumberFormat.E164
                     )
                     found.append(Span(start, end, "PHONE", number))
-            if not matched and _shaped_like_phone(
-                run.group(), text[max(0, run.start() - 40) : run.start()]
-            ):
+            if not matched and _shaped_like_phone(run.group(), before):
                 start, end = run.start(), run.start() + len(run.group().rstrip(" -./("))
                 found.append(Span(start, end, "PHONE", _normalised("PHONE", run.group())))
         return found
@@ -201,7 +199,8 @@ class PiiDetector:
 
 def _shaped_like_phone(run: str, before: str) -> bool:
     """Digits written as a phone number is: 7 to 15 of them, in groups of two to five (the
-    first may be shorter) or after a word such as "call"; never after "order", "#" or "$"."""
+    first may be shorter), or after a word such as "call" (the caller has already left out
+    what follows "order", "#" or "$", and the digits of codes)."""
     digits = sum(c.isdigit() for c in run)
     if not 7 <= digits <= 15:
         return False
