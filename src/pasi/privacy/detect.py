@@ -61,6 +61,7 @@ _NOT_PHONE = re.compile(
 )
 # Digits that carry on a word or code ("INV-2024-00123") or the groups of an IBAN-like number.
 _PART_OF_CODE = re.compile(r"(?:[A-Za-z][\-/]?|\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4})*\s?)$")
+_EXTENSION = re.compile(r"(?i)\s*(?:x|ext\.?|extension)\s*\d{1,6}\b")
 _YEARS = re.compile(r"^(?:1[89]|20)\d\d\s*[-/]\s*(?:1[89]|20)?\d\d$")
 
 
@@ -190,16 +191,23 @@ class PiiDetector:
                     number = phonenumbers.format_number(
                         match.number, phonenumbers.PhoneNumberFormat.E164
                     )
-                    found.append(Span(start, end, "PHONE", number))
+                    found.append(Span(start, _with_extension(text, end), "PHONE", number))
             if not matched and _shaped_like_phone(run.group(), before):
                 start, end = run.start(), run.start() + len(run.group().rstrip(" -./("))
+                end = _with_extension(text, end)
                 found.append(Span(start, end, "PHONE", _normalised("PHONE", run.group())))
         return found
 
 
+def _with_extension(text: str, end: int) -> int:
+    """The end of a phone number with the extension written after it ("x157", "ext. 22")."""
+    extension = _EXTENSION.match(text, end)
+    return extension.end() if extension else end
+
+
 def _shaped_like_phone(run: str, before: str) -> bool:
     """Digits written as a phone number is: 7 to 15 of them, in groups of two to five (the
-    first may be shorter), or after a word such as "call" (the caller has already left out
+    first may be shorter), 10 or 11 unbroken, or after a word such as "call" (the caller has already left out
     what follows "order", "#" or "$", and the digits of codes)."""
     digits = sum(c.isdigit() for c in run)
     if not 7 <= digits <= 15:
@@ -207,9 +215,14 @@ def _shaped_like_phone(run: str, before: str) -> bool:
     if run.startswith("+") or _PHONE_CUE.search(before):
         return True
     groups = [g for g in re.split(r"\D+", run.split("x")[0].split("ext")[0]) if g]
-    if len(groups) < 2 or _YEARS.match(run.strip()):
+    if len(groups) == 1:  # unbroken: "0492807302", "2614597755"
+        return 10 <= digits <= 11
+    if _YEARS.match(run.strip()):
         return False
-    return all(2 <= len(g) <= 5 for g in groups[1:]) and 1 <= len(groups[0]) <= 5
+    # A trunk prefix or area code written apart may be followed by one long group:
+    # "(0116) 4960157", "05277 204056".
+    longest = 8 if run.lstrip("+").startswith(("(", "0")) else 5
+    return all(2 <= len(g) <= longest for g in groups[1:]) and 1 <= len(groups[0]) <= 5
 
 
 def _numbers(text: str) -> Iterable[Span]:
