@@ -44,13 +44,14 @@ _SUFFIXES = (
     "Shoals?|Shores?|Skyway|Springs?|Spurs?|Squares?|Station|Stravenue|Stream|Streets?|Summit|"
     "Terrace|Throughway|Trace|Track|Trafficway|Trail|Trailer|Tunnel|Turnpike|Underpass|Unions?|"
     "Valleys?|Viaduct|Views?|Villages?|Ville|Vista|Walks?|Wall|Ways?|Wells?|"
-    "Close|Rise|Vale|End|Parade|Wharf|Yard|Gate|Croft|Chase|Drove|Marg|Nagar|Ganj|Zila|Chowk|Colony"
+    "Close|Rise|Vale|End|Parade|Wharf|Yard|Gate|Croft|Chase|Drove|Rue|Marg|Nagar|Ganj|Zila|Chowk|"
+    "Colony"
 )
 _ABBR = r"St|Ave|Av|Rd|Blvd|Ln|Dr|Ct|Pl|Sq|Pkwy|Hwy|Cres|Terr?|Cir|Trl|Expy|Fwy"
 _COMMON = r"street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|court|ct|place|pl|way|terrace|crescent|close|highway|hwy"
 _NUMBER = r"\d{1,5}[A-Za-z]?(?:[-/]\d{1,4}[A-Za-z]?)?"
 _UNIT_WORD = (
-    r"Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|Piso|Appartamento|"
+    r"Apt|Apartment|Suite|Ste|Unit|Flat|Studio|Floor|Fl|Room|Rm|Bldg|Building|Piso|Appartamento|"
     r"Wohnung|Whg|Étage|Etage|Dept|Bloco|Apto|H\.?\s?No|Piano|Scala|Interno|Puerta|Escalera|Planta|"
     r"Bajo|Lok"
 )
@@ -58,7 +59,8 @@ _UNIT = rf"(?i:(?:{_UNIT_WORD})\b\.?\s*(?:#|No\.?)?\s*(?:\d\w{{0,5}}|[A-Z]\b)|#\
 _SUFFIX_DE = (
     r"straße|strasse|str\.|weg|gasse|platz|allee|(?<![aeiouy])ring|damm|ufer|chaussee|pfad|"
     r"steig|straat|laan|plein|gracht|kade|singel|dijk|vägen|gatan|gränd|torget|stigen|vej|"
-    r"gade|stræde|plads|veien|gata|allé|hof|pad|steeg|plantsoen|markt|dreef|wal|erf|park"
+    r"gade|stræde|plads|veien|gata|allé|hof|pad|steeg|plantsoen|markt|dreef|wal|erf|park|"
+    r"boulevard|baan|kade"
 )
 _DE_WORD = r"Straße|Strasse|Weg|Gasse|Platz|Allee|Ring|Damm|Ufer|Chaussee|Allé|Vej"
 _PREFIX = (
@@ -67,7 +69,7 @@ _PREFIX = (
     r"viale|piazza|piazzale|corso|largo|vicolo|strada|borgo|contrada|rua|travessa|praça|alameda|"
     r"estrada|rodovia|colônia|vila|setor|quadra|ul\.|ulica|al\.|aleja|plac|os\.|osiedle|"
     r"incrocio|rotonda|piazzetta|stretto|galleria|c\.|c/|cl\.|vía|urbanización|acceso|cañada|"
-    r"pasadizo|ruela|beco|lugar"
+    r"pasadizo|ruela|beco|lugar|bulevar|vial|viottolo|canale"
 )
 _PARTICLES = r"(?:(?:de|du|des|de la|del|de los|de las|d'|l'|dos|das|da|do)\s*)?"
 _STATE = r"(?i:[A-Z]{2,3})"
@@ -75,12 +77,12 @@ _POSTCODE = (
     r"\d{5}(?:-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}"
     r"|\d{2}-\d{3}|\d{4,5}-\d{3}|\d{4}\s?[A-Z]{2}(?![a-z])|\d{3}\s\d{2}|\d{4,8}"
 )
-_TOWN = rf"(?:{_ANY}(?:[ \-]{_ANY}){{0,2}})"
-_SEP = r"(?:,\s*|\s*\n\s*|\s+)"
+_TOWN = rf"(?:{_ANY}(?:[ \-]{_ANY}){{0,3}})"
+_SEP = r"(?:\s*,\s*|\s*\n\s*|\s+)"
 # After a street: ", Town, ST 12345", ", Town NW1 6XE", ", 10115 Town", ", Town, ACT, 2983".
 _TAIL = (
-    rf"(?:{_SEP}(?:{_TOWN},?\s+(?:{_STATE},?\s+)?(?i:{_POSTCODE})"
-    rf"|(?:[A-Z]{{1,2}}-)?(?i:{_POSTCODE}),?\s+{_TOWN}(?:\s*\([A-Z]{{2}}\))?"
+    rf"(?:{_SEP}(?:{_TOWN}(?:,?\s+|-)(?:{_STATE},?\s+)?(?i:{_POSTCODE})(?![\w])"
+    rf"|(?:[A-Z]{{1,2}}-)?(?i:{_POSTCODE})(?!\d),?\s+{_TOWN}(?:\s*\([A-Z]{{2}}\))?"
     rf"|(?:[A-Z]{{1,2}}\d[A-Z\d]?\s*\d[A-Z]{{2}})))?"
 )
 _TAIL_UNIT = rf"(?:{_SEP}{_UNIT})?"
@@ -92,7 +94,7 @@ _MILITARY = (
 
 _PATTERNS = [
     # 221B Baker Street / 391 Johnson Burg Apt. 636 / Flat 3, 12 Smith Road
-    rf"\b(?:{_UNIT},?\s+)?{_NUMBER},?\s+(?:{_CAP}\s+){{0,3}}{_CAP}\s+"
+    rf"\b(?:{_UNIT},?\s+|(?i:{_UNIT_WORD})\.?\s*)?{_NUMBER},?\s+(?:{_CAP}\s+){{0,3}}{_CAP}\s+"
     rf"(?:(?i:{_SUFFIXES})\b|(?i:{_ABBR})\b\.?)(?:\s+[NS][EW]?\b)?{_TAIL_UNIT}{_TAIL}",
     # 44 elm st apt 3 / 9 main road: any case, a common street word
     rf"\b{_NUMBER}\s+(?:{_ANY}\s+){{0,2}}{_ANY}\s+(?i:(?:{_COMMON})\b\.?){_TAIL_UNIT}{_TAIL}",
@@ -102,6 +104,11 @@ _PATTERNS = [
     rf"\b(?:{_CAP}\s+){{0,2}}[A-ZÄÖÜÅØÆa-zäöüåøæ][\w\-]{{2,}}?(?i:{_SUFFIX_DE})\s+{_NUMBER}\b"
     rf"{_TAIL_UNIT}{_TAIL}",
     rf"\b(?:{_CAP}[ \-]){{1,2}}(?:{_DE_WORD})\s+{_NUMBER}\b{_TAIL_UNIT}{_TAIL}",
+    # Annering 4, 1593 RR, Eexterveen: any compound in -ring when a postcode follows
+    rf"\b[A-ZÄÖÜ][\w\-]{{2,}}?ring\s+{_NUMBER}\b{_TAIL_UNIT}{_REQUIRED_TAIL}",
+    # rue Clémence Samson, 55722 Sainte René: a street with no number, then postcode and town
+    rf"(?<![\w])(?i:{_PREFIX})\s+{_PARTICLES}{_ANY}(?:[\s\-]+{_PARTICLES}{_ANY}){{0,3}}"
+    rf"{_REQUIRED_TAIL}",
     # 12 rue de la Paix / 3, avenue Foch / 77, Kadakia Marg
     rf"\b{_NUMBER},?\s+(?i:{_PREFIX})\s+{_PARTICLES}{_ANY}(?:\s+{_PARTICLES}{_ANY}){{0,3}}"
     rf"{_TAIL_UNIT}{_TAIL}",

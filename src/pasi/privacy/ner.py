@@ -77,6 +77,11 @@ _COMPANY = re.compile(
 
 
 # Words the model takes into a name at the start of a sentence ("Call Margaret Okafor").
+# ... and at its end, when the text was read capitalised ("Jacob Nanda Lives at ...").
+_TRAILING_VERB = re.compile(
+    r"(?i)\s+(?:said|says|asked|told|called|wrote|writes|lives|lived|works|worked|paid|sent|"
+    r"moved|is|was|and)$"
+)
 _WORD_START = re.compile(r"(?<![\w'’])[a-zà-ÿ]")
 _LEADING = re.compile(
     r"(?i:call|meet|ask|tell|text|email|contact|dear|hi|hey|hello|thanks|thank|please|met|"
@@ -165,6 +170,9 @@ def _trimmed(text: str, start: int, end: int, label: str) -> Entity | None:
     lead = _LEADING.match(text, start, end)
     if lead and label == "PERSON":
         start = lead.end()
+    trailing = _TRAILING_VERB.search(text, start, end)
+    if trailing and label == "PERSON":
+        end = trailing.start()
     value = text[start:end]
     if value.endswith(("'s", "’s")):
         end -= 2
