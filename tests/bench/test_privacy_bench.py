@@ -40,7 +40,7 @@ def test_labels_point_at_the_values_in_their_sentences() -> None:
 
 
 def test_the_bench_scores_every_type() -> None:
-    result = run_privacy(per_kind=15, lookalikes=30, seed=5)
+    result = run_privacy(per_kind=15, lookalikes=30, seed=5, faker_sentences=0)
     assert set(result["types"]) == {
         "PERSON",
         "EMAIL",
@@ -60,7 +60,25 @@ def test_the_bench_scores_every_type() -> None:
 
 def test_pasi_bench_privacy_prints_json() -> None:
     result = CliRunner().invoke(
-        app, ["bench", "privacy", "--per-type", "3", "--lookalikes", "3", "--json"]
-    )
+        app, ["bench", "privacy", "--per-type", "3", "--lookalikes", "3", "--faker-sentences",
+              "30", "--json"],
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["lookalike_sentences"] == 3
+    printed = json.loads(result.stdout)
+    assert printed["lookalike_sentences"] == 3
+    assert set(printed["faker"]) == {"dev", "heldout", "heldout_without_ner"}
+    for split in printed["faker"].values():
+        assert split["sentences"] == 30 and 0 <= split["f2"] <= 1
+
+
+def test_the_faker_splits_are_labelled_where_the_values_are_and_differ() -> None:
+    from pasi.bench.privacy_faker import SPLITS, faker_corpus
+
+    dev, heldout = faker_corpus("dev", 90), faker_corpus("heldout", 90)
+    assert dev == faker_corpus("dev", 90)  # a fixed seed: the same sentences every run
+    assert not set(SPLITS["dev"].templates) & set(SPLITS["heldout"].templates)
+    assert set(SPLITS["dev"].locales) != set(SPLITS["heldout"].locales)
+    for sample in dev + heldout:
+        for start, end, _kind in sample.spans:
+            assert sample.text[start:end].strip() == sample.text[start:end] != ""
+    assert sum(not s.spans for s in dev) == 30  # every third sentence holds no personal data

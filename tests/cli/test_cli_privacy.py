@@ -49,3 +49,34 @@ def test_preview_shows_the_text_as_a_remote_model_would_get_it(pasi: Invoke) -> 
     text = "Call +44 20 7946 0958 or mail x.y@example.org; I live at 12 Mill Lane."
     result = pasi("privacy", "preview", text)
     assert result.stdout.strip() == "Call <PHONE_1> or mail <EMAIL_1>; I live at <ADDRESS_1>."
+
+
+def test_mask_prints_one_json_line_per_input_line_with_the_spans_it_hid(
+    pasi: Invoke, tmp_path: Path
+) -> None:
+    lines = ["Call Margaret Okafor on +44 20 7946 0958", "", "Margaret Okafor paid, nothing else."]
+    result = pasi("privacy", "mask", "-", input="\n".join(lines) + "\n")
+    printed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [p["masked"] for p in printed] == [
+        "Call <PERSON_1> on <PHONE_1>",
+        "",
+        "<PERSON_1> paid, nothing else.",
+    ]
+    first = printed[0]["spans"]
+    assert [(lines[0][s["start"] : s["end"]], s["kind"]) for s in first] == [
+        ("Margaret Okafor", "PERSON"),
+        ("+44 20 7946 0958", "PHONE"),
+    ]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(json.dumps({"text": "mail x.y@example.org", "id": 3}) + "\n")
+    result = pasi("privacy", "mask", str(jsonl), "--jsonl")
+    assert json.loads(result.stdout) == {
+        "masked": "mail <EMAIL_1>",
+        "spans": [{"start": 5, "end": 20, "kind": "EMAIL"}],
+    }
+
+
+def test_mask_names_the_line_that_is_not_json(pasi: Invoke) -> None:
+    result = pasi("privacy", "mask", "--jsonl", input='{"text": "ok"}\nnot json\n')
+    assert result.exit_code != 0
+    assert "Line 2 is not JSON" in result.output

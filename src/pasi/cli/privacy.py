@@ -63,6 +63,20 @@ def preview(
     console().print(Pseudonyms(detector).mask(text_argument(text, "TEXT")), markup=False)
 
 
+@privacy_app.command("mask")
+def mask(
+    ctx: typer.Context,
+    file: str = typer.Argument("-", help="A text file, or '-' (the default) to read stdin."),
+    jsonl: bool = typer.Option(
+        False, "--jsonl", help='Each line is a JSON object {"text": ...}, not plain text.'
+    ),
+) -> None:
+    """Print each line as the privacy gateway would send it to a remote model, as JSON lines."""
+    from pasi.cli.mask import mask_lines
+
+    mask_lines(state(ctx).pasi(), file, jsonl=jsonl)
+
+
 def _mark(ctx: typer.Context, targets: list[str], *, allowed: bool, as_json: bool) -> None:
     from pasi.privacy.sources import set_remote_ok
 

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pasi.privacy.detect import KINDS, PiiDetector
+from pasi.privacy.detect import KINDS, PiiDetector, Span
 
 PLACEHOLDER = re.compile(r"<(" + "|".join(KINDS) + r")_(\d+)>")
 # A suffix of text that may be the start of a placeholder: "<", "<PER", "<PERSON_1".
@@ -53,6 +53,15 @@ class Pseudonyms:
         cached = self._masked.get(text)
         if cached is not None:
             return cached
+        masked, _ = self.mask_with_spans(text)
+        with self._lock:
+            self._masked[text] = masked
+            while len(self._masked) > MASK_CACHE:
+                self._masked.popitem(last=False)
+        return masked
+
+    def mask_with_spans(self, text: str) -> tuple[str, list[Span]]:
+        """``text`` masked, and the spans of ``text`` that placeholders replaced."""
         spans = self.detector.find(text)
         parts, last = [], 0
         for span in spans:
@@ -60,12 +69,7 @@ class Pseudonyms:
             parts += [text[last : span.start], self._placeholder(span.kind, span.key, original)]
             last = span.end
         parts.append(text[last:])
-        masked = "".join(parts)
-        with self._lock:
-            self._masked[text] = masked
-            while len(self._masked) > MASK_CACHE:
-                self._masked.popitem(last=False)
-        return masked
+        return "".join(parts), spans
 
     def _placeholder(self, kind: str, key: str, original: str) -> str:
         with self._lock:
