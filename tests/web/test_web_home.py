@@ -34,6 +34,11 @@ WIDEST = """(() => {
   }
   return widest;
 })()"""
+UNNAMED = """[...document.querySelectorAll('button, input, select, textarea, a[href], [role=img]')]
+  .filter((el) => el.getClientRects().length)
+  .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                  && !el.textContent.trim())
+  .map((el) => el.outerHTML.slice(0, 120))"""
 PAGES = ["Today", "Chat", "Memories", "People", "Goals", "Sources", "Settings"]
 
 
@@ -246,6 +251,7 @@ def _phone_width(page: Page, home: WebServer) -> None:
         shot(page, f"{name.lower()}-phone")
         wide = page.evaluate(WIDEST)
         assert wide["width"] <= 375, f"{name} is {wide} px wide at a 375 px viewport"
+        assert page.evaluate(UNNAMED) == [], name
 
 
 def _installable(page: Page, home: WebServer) -> None:
