@@ -24,6 +24,7 @@ from pasi.server.rest.schemas import ERRORS, Id, MemoryOut
 from pasi.vault import held as held_store
 from pasi.vault import memories as mem
 from pasi.vault.consent import all_consent, held_episodes
+from pasi.vault.episodes import get_episodes
 
 router = APIRouter(prefix="/api", tags=["today"], responses=ERRORS)
 
@@ -121,23 +122,19 @@ def _get_held(user: CurrentUser, held_id: int) -> held_store.HeldMemory:
 
 @router.post("/held/{held_id}/keep", response_model=MemoryOut)
 def keep_held(user: CurrentUser, held_id: Id) -> MemoryOut:
-    """The user vouches for a held memory: it is stored, resting on the turns it came from."""
+    """The user vouches for a held memory: it is stored, resting on the turns it came from
+    (those still in the vault), and is no longer held."""
     item = _get_held(user, held_id)
     store = user.pasi.memory
-    with store.vault.write() as conn:
+    with store.vault.write() as conn:  # one transaction: stored and released together
+        present = get_episodes(conn, item.evidence)
         kept = store.remember(
             item.text, kind=item.kind, subject=item.subject,
-            evidence=[e for e in item.evidence if e in _existing(conn, item.evidence)],
+            evidence=[e for e in item.evidence if e in present],
             note="kept by the user after extraction held it back",
         )  # fmt: skip
         held_store.delete_held(conn, held_id)
     return MemoryOut.of(kept)
-
-
-def _existing(conn, ids) -> set[int]:
-    from pasi.vault.episodes import get_episodes
-
-    return set(get_episodes(conn, ids))
 
 
 @router.delete("/held/{held_id}", status_code=204)
