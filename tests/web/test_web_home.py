@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from web_server import WebServer, artifacts_dir, serve
 
 from life.test_brief import CALENDAR, CONTACTS, NOW, _mbox
+from models.scripted_http import closed_port
 from pasi.clock import fixed_clock
 from pasi.config import Settings
 from pasi.ingest.sync import Syncer
@@ -47,7 +48,7 @@ def home(tmp_path: Path, embedder) -> Iterator[WebServer]:
     """A server with no model, its clock at Sunday 10 March 2024 07:30 in Berlin."""
     settings = Settings(
         vault=tmp_path / "vault", server_home=tmp_path / "server", model="none",
-        embedder="wordllama",
+        embedder="wordllama", ollama_url=f"http://127.0.0.1:{closed_port()}",
     )  # fmt: skip
     app = create_app(settings, embedder=embedder, clock=fixed_clock(NOW), mcp=False)
     app.state.users.add("alice")
@@ -234,6 +235,10 @@ def _settings(page: Page, home: WebServer) -> None:
     audit = page.get_by_role("region", name="What left this machine")
     expect(audit).to_contain_text("gpt-x")
     expect(audit).to_contain_text("https://api.example.com/v1")
+    page.get_by_text("Models your servers offer").click()
+    expect(page.get_by_role("region", name=re.compile("^ollama at"))).to_contain_text(
+        "Nothing answers there."
+    )
     page.reload()
     expect(page.get_by_label("Daily chat budget (minutes)")).to_have_value("30")
     expect(page.get_by_label("pasi must never")).to_have_value(

@@ -148,8 +148,10 @@ function choose(state, id) {
 /** Open conversation ``id`` (or the one last open, else the most recent): its turns are shown
  * and new messages join it. */
 async function open(state, id) {
+  const turn = (state.opening = (state.opening || 0) + 1); // a later open wins over this one
   if (id !== undefined && id !== state.conversation) choose(state, id); // at once: typing may start
   const items = await state.list.refresh();
+  if (turn !== state.opening) return;
   if (id === undefined) {
     const known = (wanted) => items.find((c) => c.id === wanted)?.id;
     const chosen = known(state.conversation) ?? known(Number(localStorage.getItem(CONVERSATION_KEY))) ?? items[0]?.id ?? null;

@@ -64,6 +64,34 @@ function customTest(onAuthError) {
   return form;
 }
 
+function offeredModels(onAuthError) {
+  const body = h("div", {}, h("p", { class: "muted" }, "Asking your model servers…"));
+  const panel = h("details", { class: "offered" }, h("summary", {}, "Models your servers offer"), body);
+  const server = (found) => h("section", { "aria-label": `${found.server} at ${found.url}` },
+    h("h3", {}, found.server === "ollama" ? "Ollama" : "OpenAI-compatible server", h("span", { class: "meta" }, ` ${found.url}`)),
+    !found.answered ? h("p", { class: "muted" }, "Nothing answers there.")
+      : !found.specs.length ? h("p", { class: "muted" }, "It offers no models.")
+      : h("ul", { class: "plain-list" }, found.specs.map((spec) => {
+          const result = statusLine();
+          const button = h("button", { type: "button", "aria-label": `Test ${spec}` }, "Test");
+          button.addEventListener("click", () => runTest(result, { spec }, button).catch(onAuthError));
+          return h("li", { class: "offered-model" }, h("code", {}, spec), " ", button, result);
+        })));
+  panel.addEventListener("toggle", async () => {
+    if (!panel.open || panel.dataset.loaded) return;
+    panel.dataset.loaded = "yes";
+    try {
+      const servers = await api("/api/settings/models");
+      clear(body, servers.map(server),
+        h("p", { class: "hint" }, "To use one, set fast_model or strong_model to its spec in the config file (docs/configuration.md)."));
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      showError(body, error);
+    }
+  });
+  return panel;
+}
+
 function zoneOptions() {
   const id = uid("zones");
   const zones = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
@@ -231,6 +259,7 @@ export async function settingsView(main, onAuthError, onSignOut) {
         h("h2", { id: "models-title" }, "Models"),
         h("ul", { class: "tiers" }, settings.tiers.map((t) => tierCard(t, onAuthError))),
         customTest(onAuthError),
+        offeredModels(onAuthError),
         h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings)),
         h("p", { class: "hint" }, "Settings are changed in the config file or with PASI_ variables (docs/configuration.md).")),
       profileSection(profile, onAuthError),
