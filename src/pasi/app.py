@@ -83,8 +83,11 @@ class Pasi:
                 )  # fmt: skip
             return self._gateways[key]
 
-    def assistant(self, *, learner: Learner | None = None) -> Assistant:
-        """The assistant turn on this vault, answered by :attr:`chat_model`."""
+    def assistant(
+        self, *, learner: Learner | None = None, source_uri: str | None = None
+    ) -> Assistant:
+        """The assistant turn on this vault, answered by :attr:`chat_model`; its turns are
+        recorded in the conversation ``source_uri`` (default: the default conversation)."""
         from pasi.agent.assistant import Assistant
         from pasi.agent.context import ContextLimits
 
@@ -98,6 +101,7 @@ class Pasi:
             self.memory, model, learner=learner, clock=self.clock, limits=limits,
             safety=self.safety, turn_seconds=self.settings.turn_seconds,
             tool_offer=self.settings.tool_offer,
+            **({"source_uri": source_uri} if source_uri else {}),
         )  # fmt: skip
 
     def captioner(self) -> Captioner | None:

@@ -62,6 +62,17 @@ class RunningServer:
         """The server's own Pasi for ``name`` (to look into that user's vault)."""
         return self.app.state.sessions.session(self.users.require(name)).pasi
 
+    def turns(self, name: str = "alice", limit: int = 50) -> list[Any]:
+        """The latest turns of every conversation, oldest first: each OpenAI client's chat is a
+        conversation of its own (named by its first user message)."""
+        from pasi.vault.records import Episode
+
+        rows = self.pasi(name).vault.read().execute(
+            "SELECT e.* FROM episodes e JOIN sources s ON s.id = e.source_id"
+            " WHERE s.kind = 'conversation' ORDER BY e.id DESC LIMIT ?", (limit,)
+        )  # fmt: skip
+        return [Episode.from_row(r) for r in reversed(rows.fetchall())]
+
 
 def free_socket() -> socket.socket:
     sock = socket.socket()

@@ -33,7 +33,7 @@ def _parts(text: str, *urls: str) -> list[dict[str, Any]]:
 
 
 def _turns(server: RunningServer, name: str = "alice") -> list[tuple[str, str]]:
-    return [(t.role, t.text) for t in server.pasi(name).memory.recent_turns(limit=50)]
+    return [(t.role, t.text) for t in server.turns(name)]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pasi.server.users import UserRegistry
 
 
 def _turns(server: RunningServer, name: str) -> list[tuple[str, str]]:
-    turns = server.pasi(name).memory.recent_turns(limit=50)
+    turns = server.turns(name)
     return [(t.role, t.text) for t in turns]
 
 
@@ -87,7 +87,7 @@ def test_turns_are_queued_for_learning(server: RunningServer) -> None:
         model="pasi", messages=[{"role": "user", "content": "I moved to Porto in May"}]
     )
     pasi = server.pasi("alice")
-    turn_ids = {turn.id for turn in pasi.memory.recent_turns()}
+    turn_ids = {turn.id for turn in server.turns()}
     queued = {i for job in pasi.learner.pending() for i in job.episode_ids}
     assert len(turn_ids) == 2 and queued == turn_ids
 

@@ -23,5 +23,5 @@ def test_a_streamed_answer_from_a_real_model_is_plain_text(
     )
     text = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
     assert text.strip() and not TOOL_TEXT.search(text)
-    recorded = server.pasi("alice").memory.recent_turns(limit=1)[0]
+    recorded = server.turns(limit=1)[0]
     assert recorded.role == "assistant" and recorded.text == text.strip()

@@ -38,7 +38,7 @@ def upstream(
 
 
 def _last_reply(server: RunningServer) -> str:
-    turns = server.pasi("alice").memory.recent_turns(limit=2)
+    turns = server.turns(limit=2)
     assert [t.role for t in turns] == ["user", "assistant"]
     return turns[-1].text
 

@@ -9,12 +9,12 @@ from playwright.sync_api import Page, expect
 from web_server import WebServer, artifacts_dir
 
 
-def open_app(page: Page, server: WebServer, view: str = "") -> None:
+def open_app(page: Page, server: WebServer, view: str = "Chat") -> None:
+    """Open the app from the link `pasi serve` prints (it lands on Today), then ``view``."""
     page.goto(f"{server.url}/#token={server.token}")
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
-    if view:
-        page.get_by_role("link", name=view).click()
-        expect(page.get_by_role("heading", name=view, level=1)).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=view).click()
+    expect(page.get_by_role("heading", name=view, level=1)).to_be_visible()
 
 
 def test_without_a_token_the_app_asks_for_one_and_refuses_a_wrong_one(
@@ -28,7 +28,7 @@ def test_without_a_token_the_app_asks_for_one_and_refuses_a_wrong_one(
     expect(page.get_by_role("alert")).to_have_text("That token was not accepted.")
     page.get_by_label("Access token").fill(web_server.token)
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_label("Message", exact=True)).to_be_focused()
+    expect(page.get_by_role("heading", name=re.compile("^Today"), level=1)).to_be_visible()
     assert page.evaluate("localStorage.getItem('pasi.token')") == web_server.token
     assert page.outside_requests == []  # type: ignore[attr-defined]
 
@@ -178,7 +178,7 @@ def test_every_control_has_a_name_and_the_app_fits_a_phone(browser, web_server: 
         focused = page.evaluate(
             "[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]"
         )
-        assert focused == ["Sources", "solid"]  # the focus is visible
+        assert focused == ["People", "solid"]  # the focus is visible
     finally:
         context.close()
 
@@ -218,7 +218,7 @@ def test_a_notice_beside_the_answer_is_shown_quietly(page: Page, web_server: Web
 def test_without_any_model_the_chat_answers_from_memory_with_sources(page: Page, start_web) -> None:
     server = start_web(None)  # model "none": pasi's offline mode answers
     memory = server.pasi().memory.remember("My passport is in the blue folder")
-    page.goto(f"{server.url}/#token={server.token}")
+    open_app(page, server)
     page.get_by_label("Message", exact=True).fill("Where is my passport?")
     page.get_by_role("button", name="Send").click()
     answer = page.locator(".message.assistant").last

@@ -54,6 +54,7 @@ def test_a_held_action_is_shown_with_approve_and_deny_and_approve_runs_it(
     page: Page, consent_server: WebServer
 ) -> None:
     page.goto(f"{consent_server.url}/#token={consent_server.token}")
+    page.get_by_role("link", name="Chat", exact=True).click()  # the link lands on Today
     page.get_by_label("Message", exact=True).fill("What did Bob write about the boat?")
     page.get_by_role("button", name="Send").click()
     card = page.locator(".message.confirm")

@@ -46,6 +46,7 @@ def test_an_attached_receipt_is_read_answered_and_remembered(
         ),
     )
     page.goto(f"{server.url}/#token={server.token}")
+    page.get_by_role("link", name="Chat", exact=True).click()  # the link lands on Today
 
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Attach image").click()
@@ -76,6 +77,7 @@ def test_a_file_that_is_not_a_png_jpeg_or_webp_is_refused_in_the_browser(
     gif.write_bytes(photo(fmt="GIF"))
     page = own_page
     page.goto(f"{server.url}/#token={server.token}")
+    page.get_by_role("link", name="Chat", exact=True).click()  # the link lands on Today
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Attach image").click()
     chooser.value.set_files(str(gif))

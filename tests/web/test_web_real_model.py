@@ -14,6 +14,7 @@ def test_the_web_chat_shows_a_real_models_answer(browser, start_web, qwen_chat) 
     server.pasi().memory.remember("The user's bike is in the shed")
     page = browser.new_context().new_page()
     page.goto(f"{server.url}/#token={server.token}")
+    page.get_by_role("link", name="Chat", exact=True).click()  # the link lands on Today
     page.get_by_label("Message", exact=True).fill("Please remind me tomorrow at 9 to oil my bike.")
     page.get_by_label("Message", exact=True).press("Enter")
     answer = page.locator(".message.assistant").last

@@ -42,6 +42,7 @@ def test_holding_the_talk_button_asks_aloud_and_the_reply_comes_back_spoken(
     server = start_web(ScriptedModel(lambda _: "You have the dentist at five."))
     page = voice_page
     page.goto(f"{server.url}/#token={server.token}")
+    page.get_by_role("link", name="Chat", exact=True).click()  # the link lands on Today
     talk = page.get_by_role("button", name="Hold to talk")
     expect(talk).to_be_visible()
     talk.hover()

@@ -173,6 +173,17 @@ class Goals:
             "UPDATE goals SET milestones = ? WHERE id = ?", (_milestones_json(steps), goal.id)
         )
 
+    def edit(self, goal_id: int, *, title: str | None = None, why: str | None = None) -> Goal:
+        """Change a goal's title or why (``why=''`` clears it); its progress stays as it is."""
+        goal = self.get(goal_id)
+        new_title = _text(title, "title") if title is not None else goal.title
+        new_why = goal.why if why is None else (_text(why, "why") if why.strip() else None)
+        with self.vault.write() as conn:
+            conn.execute(
+                "UPDATE goals SET title = ?, why = ? WHERE id = ?", (new_title, new_why, goal_id)
+            )
+        return self.get(goal_id)
+
     def add_milestone(self, goal_id: int, text: str) -> Goal:
         goal = self.get(goal_id)
         steps = [*goal.milestones, Milestone(_text(text, "milestone"))]

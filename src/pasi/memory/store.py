@@ -269,18 +269,22 @@ class MemoryStore:
                 self.indexer.refresh_fact_keys(conn, evidence)
         return ForgetReport(memories=len(doomed), episodes=removed_episodes)
 
-    def erase_episodes(self, episode_ids: Sequence[int] | set[int]) -> ForgetReport:
+    def erase_episodes(
+        self, episode_ids: Sequence[int] | set[int], *, with_memories: bool = True
+    ) -> ForgetReport:
         """Erase turns (e.g. of a file that changed or was deleted) and what rested on them.
 
         A memory whose every piece of evidence is among these turns goes too; one with evidence
-        elsewhere survives and only loses these turns as evidence. Joins the caller's
-        transaction when there is one, so a file is replaced all at once or not at all.
+        elsewhere survives and only loses these turns as evidence. ``with_memories=False``
+        keeps every memory (the user deletes a chat but not what they taught pasi in it).
+        Joins the caller's transaction when there is one, so a file is replaced all at once
+        or not at all.
         """
         doomed = set(episode_ids)
         if not doomed:
             return ForgetReport(memories=0, episodes=0)
         with self.vault.write() as conn:
-            orphans = mem.memories_resting_only_on(conn, doomed)
+            orphans = mem.memories_resting_only_on(conn, doomed) if with_memories else []
             for memory_id in orphans:
                 mem.delete_memory(conn, memory_id)
                 search.remove_unit(conn, "memory", memory_id)

@@ -8,6 +8,7 @@ user's vault, the chat model) is loaded until the first request that needs it.
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from pasi.models.embedder import Embedder
 
 WEB_DIR = Path(__file__).parent / "web"
+mimetypes.add_type("application/manifest+json", ".webmanifest")  # not in Python's table
 
 
 def create_app(

@@ -19,6 +19,7 @@ from pasi.agent.events import Answer, TextDelta, ToolFinished, ToolStarted
 from pasi.server.auth import CurrentUser
 from pasi.server.errors import FieldError, describe
 from pasi.server.images import MAX_IMAGES, GivenImage, image_turn, read_images
+from pasi.server.rest.conversations import conversation_source
 from pasi.server.sse import SSE_RESPONSE, event_stream, sse_line
 from pasi.server.threads import TurnThreads
 from pasi.server.turns import OfflineAnswer, TurnEvent, citations_json, run_turn
@@ -35,6 +36,11 @@ class ChatIn(BaseModel):
         max_length=MAX_IMAGES,
         description="Images attached to the message, as data URLs (data:image/png;base64,...).",
     )
+    conversation_id: int | None = Field(
+        default=None, ge=1, le=2**63 - 1,
+        description="The conversation the turn joins (GET /api/conversations); default: "
+        "the default conversation.",
+    )  # fmt: skip
 
 
 @router.post("/api/chat", response_class=StreamingResponse, responses=SSE_RESPONSE)
@@ -44,11 +50,15 @@ async def chat(body: ChatIn, user: CurrentUser, request: Request) -> StreamingRe
         raise FieldError("write a message or attach an image", "message")
     threads: TurnThreads = request.app.state.threads
     message = body.message.strip()
+    uri = None
+    if body.conversation_id is not None:
+        uri = (await threads.call(lambda: conversation_source(user, body.conversation_id))).uri
     if not body.images:
-        return event_stream(_lines(threads.iterate(lambda: run_turn(user.pasi, message))))
+        turn = lambda: run_turn(user.pasi, message, conversation=uri)  # noqa: E731
+        return event_stream(_lines(threads.iterate(turn)))
     given = [GivenImage(url, f"images.{i}") for i, url in enumerate(body.images)]
     read = await threads.call(lambda: read_images(user.pasi, message, given))  # before the stream
-    events = threads.iterate(lambda: image_turn(user.pasi, read))
+    events = threads.iterate(lambda: image_turn(user.pasi, read, conversation=uri))
     return event_stream(_lines(events, read.notice))
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from pasi.agent.events import TextDelta
 from pasi.errors import InputError
+from pasi.memory.store import DEFAULT_CONVERSATION
 from pasi.models.chat import Message
 from pasi.senses.vision import Attachment, attachment_message, vision_notice
 from pasi.senses.vision.attach import look_at
@@ -106,15 +107,21 @@ def read_images(pasi: Pasi, message: str, images: Sequence[GivenImage]) -> Image
 
 
 def image_turn(
-    pasi: Pasi, read: ImageMessage, history: Sequence[Message] = (), max_tokens: int | None = None
+    pasi: Pasi,
+    read: ImageMessage,
+    history: Sequence[Message] = (),
+    max_tokens: int | None = None,
+    conversation: str | None = None,
 ) -> Iterator[TurnEvent]:
     """The turn about a message whose images were read; with no language model at all, the
     message is recorded (its images' text is remembered) and the answer is what was read, as
     ``pasi chat --image`` answers offline."""
     if pasi.chat_model is not None:
-        yield from run_turn(pasi, read.text, history, max_tokens)
+        yield from run_turn(pasi, read.text, history, max_tokens, conversation)
         return
-    pasi.memory.record_turn(read.recorded, role="user")
+    pasi.memory.record_turn(
+        read.recorded, role="user", source_uri=conversation or DEFAULT_CONVERSATION
+    )
     text = f"{NO_MODEL}:\n\n{read.found}"
     yield TextDelta(text)
     yield OfflineAnswer(text)

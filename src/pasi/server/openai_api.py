@@ -4,12 +4,14 @@ A client that talks to OpenAI talks to pasi as a model that knows its user. The 
 message is the new turn; the messages before it are the conversation the client keeps, shown
 to the upstream model as they are (they were remembered when they were new). The answer comes
 from the user's assistant: their memory and data as context, the configured model upstream (or
-the offline mode), the new turn and its reply recorded and queued for learning.
+the offline mode), the new turn and its reply recorded and queued for learning, in a
+conversation of their own (named by the first user message, as the web app lists it).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -31,6 +33,7 @@ from pasi.server.turns import OfflineAnswer, TurnEvent, citations_json, run_turn
 from pasi.server.users import UserSession
 
 MODEL_ID = "pasi"
+OPENAI_CONVERSATION = "conversation:openai:"
 MAX_MESSAGES = 1000
 MAX_TEXT_CHARS = 400_000
 MAX_EMBED_INPUTS = 2048
@@ -134,21 +137,31 @@ def _model_card() -> dict[str, Any]:
 async def chat_completions(body: ChatCompletionIn, user: CurrentUser, request: Request) -> Any:
     """A chat completion from the user's assistant; ``stream: true`` sends OpenAI chunks."""
     message, history = split_messages(body.messages)
+    uri = conversation_uri(body.messages)
     threads: TurnThreads = request.app.state.threads
     images = body.messages[-1].images(len(body.messages) - 1)
     limit = body.max_completion_tokens or body.max_tokens
     if images:  # read before the response starts: a bad image is a 422 naming its part
         check_count(images, f"messages.{len(body.messages) - 1}.content")
         read = await threads.call(lambda: read_images(user.pasi, message, images))
-        events = threads.iterate(lambda: image_turn(user.pasi, read, history, limit))
+        events = threads.iterate(lambda: image_turn(user.pasi, read, history, limit, uri))
         reply = _Reply(body.model, read.text, history, read.notice)
     else:
-        events = threads.iterate(lambda: run_turn(user.pasi, message, history, limit))
+        events = threads.iterate(lambda: run_turn(user.pasi, message, history, limit, uri))
         reply = _Reply(body.model, message, history)
     if body.stream:
         usage = body.stream_options is not None and body.stream_options.include_usage
         return event_stream(reply.chunks(events, include_usage=usage))
     return await reply.whole(events)
+
+
+def conversation_uri(messages: list[ChatMessageIn]) -> str:
+    """The conversation an OpenAI client's request belongs to. The client keeps the history
+    and sends it whole each time, so its first user message names the conversation: every
+    request of one chat starts with it. (Two chats opened with the same words share one.)"""
+    first = next((m for m in messages if m.role == "user"), messages[-1])
+    key = hashlib.sha256(" ".join(first.text().split()).encode("utf-8")).hexdigest()[:16]
+    return f"{OPENAI_CONVERSATION}{key}"
 
 
 def split_messages(messages: list[ChatMessageIn]) -> tuple[str, list[Message]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pasi.agent.events import Answer, Citation, Event, TextDelta
+from pasi.memory.store import DEFAULT_CONVERSATION
 from pasi.models.chat import Message
 
 if TYPE_CHECKING:
@@ -39,20 +40,26 @@ def model_name(pasi: Pasi) -> str:
 
 
 def run_turn(
-    pasi: Pasi, message: str, history: Sequence[Message] = (), max_tokens: int | None = None
+    pasi: Pasi,
+    message: str,
+    history: Sequence[Message] = (),
+    max_tokens: int | None = None,
+    conversation: str | None = None,
 ) -> Iterator[TurnEvent]:
-    """The events of one turn; synchronous, so the server runs it on a worker thread."""
+    """The events of one turn; synchronous, so the server runs it on a worker thread.
+    ``conversation``: the uri of the conversation the turn joins (default: the default one)."""
+    uri = conversation or DEFAULT_CONVERSATION
     if pasi.chat_model is None:
-        yield from _offline_turn(pasi, message)
+        yield from _offline_turn(pasi, message, uri)
         return
-    assistant = pasi.assistant(learner=pasi.learner)  # Pasi builds it once, whatever the threads
+    assistant = pasi.assistant(learner=pasi.learner, source_uri=uri)
     yield from assistant.turn(message, history=history, max_tokens=max_tokens)
 
 
-def _offline_turn(pasi: Pasi, message: str) -> Iterator[TurnEvent]:
+def _offline_turn(pasi: Pasi, message: str, uri: str) -> Iterator[TurnEvent]:
     from pasi.agent.offline import OfflineAgent
 
-    reply = OfflineAgent(pasi.memory, safety=pasi.safety).respond(message)
+    reply = OfflineAgent(pasi.memory, source_uri=uri, safety=pasi.safety).respond(message)
     yield TextDelta(reply.text)
     yield OfflineAnswer(reply.text, reply.found)
 

@@ -16,18 +16,52 @@ def count_current_memories(conn: sqlite3.Connection, *, include_superseded: bool
     return int(conn.execute(f"SELECT COUNT(*) FROM memories{where}").fetchone()[0])
 
 
-def conversation_summaries(conn: sqlite3.Connection, limit: int, offset: int) -> list[sqlite3.Row]:
-    """Conversation sources, the most recently active first, with their turn counts."""
+_SUMMARY = (
+    "SELECT s.id, s.uri, s.title, s.created_at, COUNT(e.id) AS turns,"
+    " MAX(e.occurred_at) AS last_at,"
+    " (SELECT text FROM episodes f WHERE f.source_id = s.id"
+    "   ORDER BY f.role != 'user', position LIMIT 1) AS first_text"
+    " FROM sources s LEFT JOIN episodes e ON e.source_id = s.id"
+    " WHERE s.kind = 'conversation'"
+)
+
+
+def conversation_summaries(
+    conn: sqlite3.Connection, limit: int, offset: int, query: str | None = None
+) -> list[sqlite3.Row]:
+    """Conversation sources, the most recently active first, with their turn counts and the
+    first thing the user said; ``query``: only those whose title or a turn contains it."""
+    where, args = _conversation_filter(query)
     return conn.execute(
-        "SELECT s.id, s.uri, s.title, s.created_at, COUNT(e.id) AS turns,"
-        " MAX(e.occurred_at) AS last_at,"
-        " (SELECT text FROM episodes f WHERE f.source_id = s.id ORDER BY position LIMIT 1)"
-        "   AS first_text"
-        " FROM sources s LEFT JOIN episodes e ON e.source_id = s.id"
-        " WHERE s.kind = 'conversation' GROUP BY s.id"
+        f"{_SUMMARY}{where} GROUP BY s.id"
         " ORDER BY last_at IS NULL, last_at DESC, s.id DESC LIMIT ? OFFSET ?",
-        (limit, offset),
+        (*args, limit, offset),
     ).fetchall()
+
+
+def conversation_summary(conn: sqlite3.Connection, source_id: int) -> sqlite3.Row | None:
+    return conn.execute(f"{_SUMMARY} AND s.id = ? GROUP BY s.id", (source_id,)).fetchone()
+
+
+def count_conversations(conn: sqlite3.Connection, query: str | None = None) -> int:
+    where, args = _conversation_filter(query)
+    sql = f"SELECT COUNT(*) FROM sources s WHERE s.kind = 'conversation'{where}"
+    return int(conn.execute(sql, args).fetchone()[0])
+
+
+def _conversation_filter(query: str | None) -> tuple[str, tuple[str, ...]]:
+    """A case-insensitive substring match on the title or any turn (LIKE, with its wildcards
+    escaped: a conversation list is short, and FTS ranks rather than filters)."""
+    if not query or not query.strip():
+        return "", ()
+    pattern = (
+        "%" + query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    )
+    return (
+        " AND (s.title LIKE ?1 ESCAPE '\\' OR EXISTS (SELECT 1 FROM episodes q"
+        " WHERE q.source_id = s.id AND q.text LIKE ?1 ESCAPE '\\'))",
+        (pattern,),
+    )
 
 
 def count_sources(conn: sqlite3.Connection, kind: str) -> int:

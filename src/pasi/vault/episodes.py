@@ -38,6 +38,22 @@ def get_source(conn: sqlite3.Connection, source_id: int) -> Source | None:
     return Source.from_row(row) if row else None
 
 
+def set_source_title(conn: sqlite3.Connection, source_id: int, title: str | None) -> None:
+    conn.execute("UPDATE sources SET title = ? WHERE id = ?", (title, source_id))
+
+
+def source_episode_ids(conn: sqlite3.Connection, source_id: int) -> list[int]:
+    rows = conn.execute(
+        "SELECT id FROM episodes WHERE source_id = ? ORDER BY position", (source_id,)
+    )
+    return [row[0] for row in rows]
+
+
+def delete_source(conn: sqlite3.Connection, source_id: int) -> None:
+    """Delete the source row (erase its turns first, through the memory store's indexes)."""
+    conn.execute("DELETE FROM sources WHERE id = ?", (source_id,))
+
+
 def list_sources(conn: sqlite3.Connection) -> list[Source]:
     return [Source.from_row(r) for r in conn.execute("SELECT * FROM sources ORDER BY id")]
 

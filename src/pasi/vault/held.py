@@ -82,3 +82,12 @@ def add_held(
 
 def list_held(conn: sqlite3.Connection) -> list[HeldMemory]:
     return [HeldMemory.from_row(r) for r in conn.execute("SELECT * FROM held_memories ORDER BY id")]
+
+
+def get_held(conn: sqlite3.Connection, held_id: int) -> HeldMemory | None:
+    row = conn.execute("SELECT * FROM held_memories WHERE id = ?", (held_id,)).fetchone()
+    return HeldMemory.from_row(row) if row else None
+
+
+def delete_held(conn: sqlite3.Connection, held_id: int) -> None:
+    conn.execute("DELETE FROM held_memories WHERE id = ?", (held_id,))

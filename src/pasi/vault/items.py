@@ -204,3 +204,28 @@ def describe_item(row: sqlite3.Row) -> str:
     """One line for an item in ``pasi why`` and citations: kind, title, time."""
     kind = str(row["kind"]).removeprefix("row:")
     return f"{kind}: {row['title'] or '(untitled)'}" + (f" ({row['at']})" if row["at"] else "")
+
+
+def entity_contacts(conn: sqlite3.Connection, entity_id: int, now: datetime) -> list[sqlite3.Row]:
+    """The times a person was in touch up to ``now`` (not their contact card), newest first,
+    each with its item and source."""
+    return conn.execute(
+        "SELECT l.at, l.role, l.item_id, i.kind, i.title, s.id AS source_id, s.uri"
+        " FROM entity_links l JOIN sources s ON s.id = l.source_id"
+        " LEFT JOIN items i ON i.id = l.item_id"
+        " WHERE l.entity_id = ? AND l.role != 'contact' AND l.at IS NOT NULL AND l.at <= ?"
+        " ORDER BY l.at DESC",
+        (entity_id, to_iso(now)),
+    ).fetchall()
+
+
+def entity_birthday(conn: sqlite3.Connection, entity_id: int) -> sqlite3.Row | None:
+    """The birthday on a person's contact card, with the card's item id and source."""
+    return conn.execute(
+        "SELECT i.id AS item_id, json_extract(i.fields, '$.birthday') AS birthday, s.uri"
+        " FROM entity_links l JOIN items i ON i.id = l.item_id"
+        " LEFT JOIN sources s ON s.id = i.source_id"
+        " WHERE l.entity_id = ? AND i.kind = 'contact'"
+        " AND json_extract(i.fields, '$.birthday') IS NOT NULL LIMIT 1",
+        (entity_id,),
+    ).fetchone()

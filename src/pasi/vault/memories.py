@@ -186,3 +186,31 @@ def memories_resting_only_on(conn: sqlite3.Connection, episode_ids: set[int]) ->
             )
         )
     return [m for m in sorted(candidates) if set(_evidence(conn, m)) <= episode_ids]
+
+
+def memories_recorded_between(
+    conn: sqlite3.Connection, start: datetime, end: datetime, limit: int
+) -> list[Memory]:
+    """Current memories recorded in [start, end), newest first: what pasi learnt lately."""
+    rows = conn.execute(
+        "SELECT * FROM memories WHERE superseded_by IS NULL AND valid_to IS NULL"
+        " AND recorded_at >= ? AND recorded_at < ? ORDER BY recorded_at DESC, id DESC LIMIT ?",
+        (to_iso(start), to_iso(end), limit),
+    ).fetchall()
+    return [Memory.from_row(r, _evidence(conn, r["id"])) for r in rows]
+
+
+def memories_naming(conn: sqlite3.Connection, names: Iterable[str], limit: int) -> list[Memory]:
+    """Current memories about or mentioning any of ``names`` (a person's name and aliases)."""
+    wanted = [n for n in {n.strip().lower() for n in names} if len(n) >= 2]
+    if not wanted:
+        return []
+    subject = ",".join("?" * len(wanted))
+    mention = " OR ".join("lower(text) LIKE ?" for _ in wanted)
+    rows = conn.execute(
+        "SELECT * FROM memories WHERE superseded_by IS NULL AND valid_to IS NULL"
+        f" AND (lower(subject) IN ({subject}) OR {mention})"
+        " ORDER BY recorded_at DESC, id DESC LIMIT ?",
+        (*wanted, *[f"%{n}%" for n in wanted], limit),
+    ).fetchall()
+    return [Memory.from_row(r, _evidence(conn, r["id"])) for r in rows]

@@ -17,7 +17,7 @@ export function adoptTokenFromUrl() {
   const match = location.hash.match(/(?:^#|&)token=([^&]+)/);
   if (match) {
     localStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
-    history.replaceState(null, "", location.pathname + location.search + "#/chat");
+    history.replaceState(null, "", location.pathname + location.search + "#/today");
   }
 }
 
@@ -133,11 +133,14 @@ export async function readEvents(response, onEvent) {
 }
 
 /** POST /api/chat and call onEvent for each server-sent event as it arrives. */
-export async function chatStream(message, onEvent, signal, images = []) {
+export async function chatStream(message, onEvent, signal, images = [], conversationId = null) {
+  const body = { message };
+  if (images.length) body.images = images;
+  if (conversationId !== null && conversationId !== undefined) body.conversation_id = conversationId;
   const response = await fetch("/api/chat", {
     method: "POST",
     headers: headers({ "Content-Type": "application/json", Accept: "text/event-stream" }),
-    body: JSON.stringify(images.length ? { message, images } : { message }),
+    body: JSON.stringify(body),
     signal,
   });
   if (!response.ok) throw await failure(response);

@@ -2,15 +2,17 @@
 
 import { AuthError, api, chatStream } from "./api.js";
 import { imagePicker, thumbnails } from "./attach.js";
+import { conversationList } from "./conversations.js";
 import { openDetail } from "./detail.js";
 import { renderMarkdown } from "./markdown.js";
-import { field, h, uid } from "./ui.js";
+import { clear, field, h, uid } from "./ui.js";
 import { talkButton } from "./voice.js";
 
 const KIND_NAMES = { memory: "memory", episode: "turn", item: "record" };
 const SOURCE_CHARS = 200; // the whole text is in the source's dialog
 const shorten = (text) => (text.length > SOURCE_CHARS ? `${text.slice(0, SOURCE_CHARS).trimEnd()}…` : text);
 let view = null; // the chat keeps its DOM (and a running answer) while other views are shown
+const CONVERSATION_KEY = "pasi.conversation";
 
 function bubble(role, content) {
   const body = h("div", { class: "bubble-body" });
@@ -115,7 +117,7 @@ async function send(state, text, images = []) {
         answer.append(h("p", { class: "error-text", role: "alert" }, event.message));
       }
       answer.scrollIntoView({ block: "end" });
-    }, undefined, sent);
+    }, undefined, sent, state.conversation);
   } catch (error) {
     if (error instanceof AuthError) throw error;
     answer.append(h("p", { class: "error-text", role: "alert" }, error.message));
@@ -125,27 +127,63 @@ async function send(state, text, images = []) {
     state.log.setAttribute("aria-busy", "false");
     state.busy = false;
     state.sendButton.disabled = false;
+    state.afterSend?.();
   }
 }
 
-async function loadRecent(log) {
-  try {
-    const page = await api("/api/conversations", { query: { limit: 1 } });
-    if (!page.items.length) return;
-    const recent = await api(`/api/conversations/${page.items[0].id}`, { query: { limit: 20 } });
-    if (log.children.length) return; // a message was sent meanwhile
-    for (const turn of recent.turns) log.append(bubble(turn.role === "user" ? "user" : "assistant", turn.text));
-    log.lastElementChild?.scrollIntoView({ block: "end" });
-  } catch (error) {
-    if (error instanceof AuthError) throw error;
+async function showConversation(state, id) {
+  const recent = await api(`/api/conversations/${id}`, { query: { limit: 50 } });
+  if (state.conversation !== id || state.busy || state.log.children.length) return; // moved on
+  clear(state.log, recent.turns.map((turn) => bubble(turn.role === "user" ? "user" : "assistant", turn.text)));
+  state.log.lastElementChild?.scrollIntoView({ block: "end" });
+}
+
+function choose(state, id) {
+  state.conversation = id;
+  if (id === null) localStorage.removeItem(CONVERSATION_KEY);
+  else localStorage.setItem(CONVERSATION_KEY, String(id));
+  clear(state.log);
+}
+
+/** Open conversation ``id`` (or the one last open, else the most recent): its turns are shown
+ * and new messages join it. */
+async function open(state, id) {
+  const turn = (state.opening = (state.opening || 0) + 1); // a later open wins over this one
+  if (id !== undefined && id !== state.conversation) choose(state, id); // at once: typing may start
+  const items = await state.list.refresh();
+  if (turn !== state.opening) return;
+  if (id === undefined) {
+    const known = (wanted) => items.find((c) => c.id === wanted)?.id;
+    const chosen = known(state.conversation) ?? known(Number(localStorage.getItem(CONVERSATION_KEY))) ?? items[0]?.id ?? null;
+    if (chosen !== state.conversation) {
+      choose(state, chosen);
+      await state.list.refresh(); // marks the open one
+    }
   }
+  if (state.conversation !== null && !state.log.children.length) await showConversation(state, state.conversation);
 }
 
 function build(onAuthError) {
   const log = h("ol", { class: "messages", id: "messages", "aria-live": "polite", "aria-label": "Conversation" });
   const input = h("textarea", { name: "message", rows: 2, required: true, placeholder: "Ask or tell pasi something" });
   const sendButton = h("button", { type: "submit", class: "primary" }, "Send");
-  const state = { log, sendButton, busy: false };
+  const state = { log, sendButton, busy: false, conversation: null };
+  state.list = conversationList({
+    current: () => state.conversation,
+    onAuthError,
+    deleted: (id) => {
+      if (id === state.conversation) {
+        state.conversation = null;
+        localStorage.removeItem(CONVERSATION_KEY);
+        clear(log);
+      }
+      state.list.refresh().catch(onAuthError);
+    },
+  });
+  state.afterSend = () => {
+    if (state.conversation !== null) return void state.list.refresh().catch(onAuthError);
+    open(state, null).catch(onAuthError); // the first message made the conversation: show it
+  };
   const spoken = ({ transcript, reply, audioUrl }) => {
     log.append(bubble("user", transcript));
     const answer = bubble("assistant", reply);
@@ -184,15 +222,16 @@ function build(onAuthError) {
       form.requestSubmit();
     }
   });
-  loadRecent(log).catch(onAuthError);
   return { root: h("section", { class: "view chat", "aria-labelledby": "chat-title" },
-    h("h1", { id: "chat-title", class: "visually-hidden" }, "Chat"), log, form), input };
+    h("h1", { id: "chat-title", class: "visually-hidden" }, "Chat"), state.list.panel,
+    h("div", { class: "chat-main" }, log, form)), input, state };
 }
 
-export function chatView(main, onAuthError) {
+export function chatView(main, onAuthError, id) {
   view ||= build(onAuthError);
   main.replaceChildren(view.root);
   view.input.focus();
+  if (!view.state.busy) open(view.state, id).catch(onAuthError);
 }
 
 export function resetChat() {

@@ -1,13 +1,17 @@
 // The web app's entry: the token (from #token=..., kept in localStorage), the sign-in screen,
-// and the views behind hash routes (#/chat, #/memories, #/sources, #/settings).
+// and the views behind hash routes (#/today, #/chat/ID, #/memories, #/people/ID, #/goals/ID,
+// #/sources, #/settings), and the service worker that keeps the app shell for quick starts.
 
 import { AuthError, adoptTokenFromUrl, api, getToken, setToken } from "./api.js";
 import { chatView, resetChat } from "./chat.js";
 import { installDetailDialog } from "./detail.js";
+import { goalsView } from "./goals.js";
 import { memoriesView } from "./memories.js";
 import { followNotifications } from "./notifications.js";
+import { peopleView } from "./people.js";
 import { settingsView } from "./settings.js";
 import { sourcesView } from "./sources.js";
+import { todayView } from "./today.js";
 import { field, h } from "./ui.js";
 
 const main = document.getElementById("main");
@@ -37,7 +41,7 @@ function signIn(reason) {
     setToken(token.value);
     try {
       await api("/api/profile");
-      location.hash = "#/chat";
+      location.hash = "#/today";
       route();
     } catch (failure) {
       error.textContent = failure instanceof AuthError ? "That token was not accepted." : failure.message;
@@ -53,16 +57,19 @@ function onAuthError(error) {
 }
 
 const VIEWS = {
-  chat: () => chatView(main, onAuthError),
+  today: () => todayView(main, onAuthError),
+  chat: (id) => chatView(main, onAuthError, id),
   memories: (id) => memoriesView(main, onAuthError, id),
+  people: (id) => peopleView(main, onAuthError, id),
+  goals: (id) => goalsView(main, onAuthError, id),
   sources: () => sourcesView(main, onAuthError),
   settings: () => settingsView(main, onAuthError, () => signIn("missing")),
 };
 
 function route() {
   if (!getToken()) return signIn("missing");
-  const [, name = "chat", id] = location.hash.match(/^#\/(\w+)(?:\/(\d+))?/) || [];
-  const view = VIEWS[name] ? name : "chat";
+  const [, name = "today", id] = location.hash.match(/^#\/(\w+)(?:\/(\d+))?/) || [];
+  const view = VIEWS[name] ? name : "today";
   nav.hidden = false;
   stopNotifications ||= followNotifications(notifications, onAuthError);
   for (const link of nav.querySelectorAll("a")) {
@@ -75,6 +82,9 @@ function route() {
 
 adoptTokenFromUrl();
 installDetailDialog();
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("sw.js").catch(() => {}); // the app works without it
+}
 window.addEventListener("hashchange", () => {
   if (/token=/.test(location.hash)) adoptTokenFromUrl();
   route();

@@ -3,7 +3,7 @@
 import { AuthError, api, download, forgetToken } from "./api.js";
 import { resetChat } from "./chat.js";
 import { memoryStatus, openDetail } from "./detail.js";
-import { bytes, clear, field, h, showError, statusLine, uid } from "./ui.js";
+import { bytes, clear, field, h, showError, statusLine, uid, when } from "./ui.js";
 
 function testResult(target, result) {
   clear(target, result.ok
@@ -62,6 +62,34 @@ function customTest(onAuthError) {
     runTest(result, { spec: spec.value }, button).catch(onAuthError);
   });
   return form;
+}
+
+function offeredModels(onAuthError) {
+  const body = h("div", {}, h("p", { class: "muted" }, "Asking your model servers…"));
+  const panel = h("details", { class: "offered" }, h("summary", {}, "Models your servers offer"), body);
+  const server = (found) => h("section", { "aria-label": `${found.server} at ${found.url}` },
+    h("h3", {}, found.server === "ollama" ? "Ollama" : "OpenAI-compatible server", h("span", { class: "meta" }, ` ${found.url}`)),
+    !found.answered ? h("p", { class: "muted" }, "Nothing answers there.")
+      : !found.specs.length ? h("p", { class: "muted" }, "It offers no models.")
+      : h("ul", { class: "plain-list" }, found.specs.map((spec) => {
+          const result = statusLine();
+          const button = h("button", { type: "button", "aria-label": `Test ${spec}` }, "Test");
+          button.addEventListener("click", () => runTest(result, { spec }, button).catch(onAuthError));
+          return h("li", { class: "offered-model" }, h("code", {}, spec), " ", button, result);
+        })));
+  panel.addEventListener("toggle", async () => {
+    if (!panel.open || panel.dataset.loaded) return;
+    panel.dataset.loaded = "yes";
+    try {
+      const servers = await api("/api/settings/models");
+      clear(body, servers.map(server),
+        h("p", { class: "hint" }, "To use one, set fast_model or strong_model to its spec in the config file (docs/configuration.md)."));
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      showError(body, error);
+    }
+  });
+  return panel;
 }
 
 function zoneOptions() {
@@ -145,20 +173,98 @@ function eraseForm(onAuthError) {
   return h("details", { class: "danger-zone" }, h("summary", {}, "Erase everything"), form);
 }
 
+const CLOCK = "^([01]\\d|2[0-3]):[0-5]\\d$";
+
+function charterSection(charter, onAuthError) {
+  const input = (name, value, attrs = {}) => {
+    const control = h("input", { type: "text", name, autocomplete: "off", ...attrs });
+    control.value = value ?? "";
+    return control;
+  };
+  const quietStart = input("quiet_start", charter.quiet_start, { pattern: CLOCK, inputmode: "numeric" });
+  const quietEnd = input("quiet_end", charter.quiet_end, { pattern: CLOCK, inputmode: "numeric" });
+  const budget = h("input", { type: "number", name: "daily_budget_minutes", min: 0, max: 1440, step: 1 });
+  budget.value = charter.daily_budget_minutes ?? "";
+  const brief = input("morning_brief", charter.morning_brief, { pattern: CLOCK, inputmode: "numeric" });
+  const never = h("textarea", { name: "never", rows: 3 });
+  never.value = charter.never.join("\n");
+  const people = h("textarea", { name: "people", rows: 3 });
+  people.value = charter.people.join("\n");
+  const status = statusLine();
+  const form = h("form", { class: "charter-form", "aria-label": "Your charter" },
+    h("div", { class: "pair" }, field("Quiet from", quietStart, "HH:MM: no notifications from then…"), field("Quiet until", quietEnd, "…until then.")),
+    field("Daily chat budget (minutes)", budget, "pasi says so once the day's chats pass it; 0 for no budget."),
+    field("Morning brief at", brief, "HH:MM; leave empty for no morning brief."),
+    field("pasi must never", never, "One per line, e.g. “send email without asking”."),
+    field("People to keep up with", people, "One name per line: the brief says when one goes quiet."),
+    h("button", { type: "submit", class: "primary" }, "Save charter"), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const lines = (area) => area.value.split("\n").map((line) => line.trim()).filter(Boolean).join("; ");
+    try {
+      await api("/api/charter", { method: "PATCH", body: {
+        quiet_start: quietStart.value, quiet_end: quietEnd.value, daily_budget_minutes: String(budget.value || 0),
+        morning_brief: brief.value, never: lines(never), people: lines(people),
+      } });
+      status.textContent = "Charter saved.";
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      status.textContent = error.message;
+    }
+  });
+  return h("section", { "aria-labelledby": "charter-title" },
+    h("h2", { id: "charter-title" }, "Charter"),
+    h("p", { class: "hint" }, "What pasi optimises for and must respect; read before every answer."), form);
+}
+
+function auditEntry(entry) {
+  return h("li", { class: "card audit-entry" },
+    h("p", {}, h("strong", {}, entry.model || entry.action), ` · ${entry.actor} · ${when(entry.at)}`),
+    entry.endpoint ? h("p", { class: "meta" }, `Sent to ${entry.endpoint}`) : null,
+    entry.payload ? h("details", {}, h("summary", {}, "What was sent"), h("pre", {}, JSON.stringify(entry.payload, null, 2))) : null);
+}
+
+function auditSection(entries, onAuthError) {
+  const status = statusLine();
+  const list = entries.length
+    ? h("ul", { class: "plain-list" }, entries.map(auditEntry))
+    : h("p", { class: "muted" }, "Nothing has left this machine: no remote model was called.");
+  const clearOld = h("button", { type: "button", class: "danger" }, "Delete entries older than 30 days");
+  clearOld.addEventListener("click", async () => {
+    const before = new Date(Date.now() - 30 * 86_400_000).toISOString();
+    try {
+      const done = await api("/api/audit", { method: "DELETE", query: { before } });
+      status.textContent = `Deleted ${done.deleted} entries.`;
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      status.textContent = error.message;
+    }
+  });
+  return h("section", { "aria-labelledby": "audit-title" },
+    h("h2", { id: "audit-title" }, "What left this machine"),
+    h("p", { class: "hint" }, "Every call to a remote model, newest first, as it was sent (names pseudonymised)."),
+    list, entries.length ? h("div", { class: "actions" }, clearOld) : null, status);
+}
+
 export async function settingsView(main, onAuthError, onSignOut) {
   const body = h("div");
   main.replaceChildren(h("section", { class: "view settings", "aria-labelledby": "settings-title" },
     h("h1", { id: "settings-title" }, "Settings"), body));
   try {
-    const [settings, profile] = await Promise.all([api("/api/settings"), api("/api/profile")]);
+    const [settings, profile, charter, audit] = await Promise.all([
+      api("/api/settings"), api("/api/profile"), api("/api/charter"), api("/api/audit", { query: { limit: 50 } }),
+    ]);
     clear(body,
       h("section", { "aria-labelledby": "models-title" },
         h("h2", { id: "models-title" }, "Models"),
         h("ul", { class: "tiers" }, settings.tiers.map((t) => tierCard(t, onAuthError))),
         customTest(onAuthError),
+        offeredModels(onAuthError),
         h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings)),
         h("p", { class: "hint" }, "Settings are changed in the config file or with PASI_ variables (docs/configuration.md).")),
       profileSection(profile, onAuthError),
+      charterSection(charter, onAuthError),
+      auditSection(audit, onAuthError),
       dataSection(onAuthError, onSignOut, settings.erase_available));
   } catch (error) {
     if (error instanceof AuthError) return onAuthError(error);
