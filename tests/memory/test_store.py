@@ -152,3 +152,30 @@ def test_erased_turns_leave_no_trace_in_their_neighbours_index(store: MemoryStor
     unit = search.unit_id_for(conn, "episode", ids[0])
     context = conn.execute("SELECT context FROM search_fts WHERE rowid = ?", (unit,)).fetchone()[0]
     assert "note" in context.split()
+
+
+def test_erased_turns_take_the_record_of_the_reply_they_shaped(store: MemoryStore) -> None:
+    from pasi.vault.answers import insert_answer
+
+    asked, replied, kept = store.record_turns(
+        [
+            Turn("where is my spare key?", speaker="me"),
+            Turn("under the blue pot", speaker="pasi"),
+            Turn("thanks", speaker="me"),
+        ],
+        source_uri="chat:y",
+    )
+    with store.vault.write() as conn:
+        for question, answer in ((asked, replied), (kept, None)):
+            insert_answer(
+                conn,
+                source_id=None,
+                question_episode_id=question,
+                answer_episode_id=answer,
+                model=None,
+                context={"used": ["blue pot"]},
+                now=datetime(2024, 3, 1, tzinfo=UTC),
+            )
+    store.erase_episodes({asked, replied})
+    rows = store.vault.read().execute("SELECT question_episode_id FROM answers").fetchall()
+    assert [r[0] for r in rows] == [kept]

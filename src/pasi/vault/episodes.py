@@ -153,8 +153,14 @@ def all_episodes(conn: sqlite3.Connection) -> Iterable[Episode]:
 
 
 def delete_episodes(conn: sqlite3.Connection, ids: Iterable[int]) -> int:
+    """Delete turns and the record of what shaped a reply to or from them (``pasi why``), which
+    quotes what the turns used: an erased turn leaves nothing behind."""
     count = 0
     for episode_id in ids:
+        conn.execute(
+            "DELETE FROM answers WHERE question_episode_id = ? OR answer_episode_id = ?",
+            (episode_id, episode_id),
+        )
         count += conn.execute("DELETE FROM episodes WHERE id = ?", (episode_id,)).rowcount
     return count
 
