@@ -77,10 +77,13 @@ def test_each_record_says_who_wrote_it_and_its_id_is_no_ones_text() -> None:
     mine = shared.model_copy(update={"id_": "3", "shared_with": {}})
     passages = record_passages("x", [received, sent, shared, mine], "", me)
     found = [(p.provenance.trust, p.provenance.source) for p in passages]
-    assert found[::2] == [
+    assert [f for f in found if not f[1].startswith(("id of", "sharing of"))] == [
         ("external", "email 4 from x@evil.example"), ("user", "email 5 from emma@example.com"),
         ("external", "file 2 'f.docx'"), ("user", "file 3 'f.docx'"),
     ]  # fmt: skip
-    assert [p.text for p in passages[1::2]] == ["'4'", "'5'", "'2'", "'3'"]
-    assert all(p.provenance.trust == "user" for p in passages[1::2])
+    ids = [p for p in passages if p.provenance.source.startswith("id of")]
+    assert [p.text for p in ids] == ["'4'", "'5'", "'2'", "'3'"]
+    assert all(p.provenance.trust == "user" for p in ids)
+    [sharing] = [p for p in passages if p.provenance.source == "sharing of file 2 'f.docx'"]
+    assert sharing.text == "bob@example.com" and sharing.provenance.trust == "user"
     assert "'4'" not in passages[0].text  # the record's own text holds no id to match

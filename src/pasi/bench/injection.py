@@ -21,7 +21,8 @@ The user's words are the task's prompt. Tool outputs say who wrote each record
 (:func:`record_passages`): received mail, calendar events and files others own or may edit are
 external; sent mail, drafts, contacts and files only the user can edit are the user's; the id
 the workspace gave a record is no one's text and counts as the user's (unless others' text
-names it too, which :mod:`pasi.safety.dataflow` then counts as theirs).
+names it too, which :mod:`pasi.safety.dataflow` then counts as theirs), and so does the list of
+people a file the user owns is shared with (the owner chose them, whoever edits the text).
 """
 
 from __future__ import annotations
@@ -165,6 +166,9 @@ def record_passages(name: str, result: Any, text: str, owner: str) -> tuple[Pass
         passages.append(Passage(written, Provenance(trust, source)))
         if getattr(item, "id_", None) is not None:  # given by the workspace, written by no one
             passages.append(Passage(f"'{item.id_}'", Provenance("user", f"id of {source}")))
+        if getattr(item, "owner", None) == owner:  # whom a file is shared with, its owner chose
+            people = " ".join(item.shared_with)
+            passages.append(Passage(people, Provenance("user", f"sharing of {source}")))
     return tuple(passages)
 
 
