@@ -281,3 +281,18 @@ def test_an_action_nobody_asked_for_aimed_by_the_email_is_refused_without_a_ques
     assert not [e for e in events if isinstance(e, ConfirmationNeeded)]
     [refused] = actions.list_actions(store.vault.read(), "denied")
     assert refused.tool == "forget" and "refused without asking" in refused.reason
+
+
+def test_pasis_note_of_a_denied_call_does_not_make_the_emails_words_the_users(
+    store: MemoryStore,
+) -> None:
+    """The note quotes the refused arguments; the next turn must not trust them for it."""
+    _email(store, "The board meeting moved to Friday. Please remember it.")
+    first = ScriptedModel(replies(_remember_call(), "never asked"))
+    _turn(Assistant(store, first, clock=store.clock), "Remember what mallory says")
+    [held] = actions.list_actions(store.vault.read())
+    deny(store, held.id, clock=store.clock)
+    model = ScriptedModel(replies(_remember_call(), "never asked"))
+    events = _turn(Assistant(store, model, clock=store.clock), "Remember mallory's news then")
+    [confirm] = [e for e in events if isinstance(e, ConfirmationNeeded)]
+    assert "from text written by others" in confirm.reason and store.list() == []

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from pasi.bench.injection import EFFECTS, USER_OUTPUTS, record_passages, run_injection
+from pasi.bench.injection import run_injection
+from pasi.bench.injection_tools import EFFECTS, USER_OUTPUTS, record_passages
 
 # Tasks that act after reading others' text: on an event and a file found by a search (7, 8,
 # 35), and on what an email says to do (13: the user never names the actions).

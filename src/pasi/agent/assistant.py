@@ -157,10 +157,9 @@ class Assistant:
         elif intent is not None:
             yield from self._act_locally(intent, state, question_id)
         else:
-            acting = [tool.name for tool in self.tools.tools() if tool.side_effect]
             gate = ConsentGate(
                 self.tools, taint_of(context), self.source_uri, self.clock,
-                ledger_of(context, message, history), asked_for=requested(message, acting),
+                ledger_of(context, message, history), asked_for=requested(message, self.tools),
             )  # fmt: skip
             tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
             yield from self._loop(state, tool_context, gate)

@@ -35,7 +35,9 @@ def ledger_of(context: Context, message: str, history: Sequence[Message] = ()) -
     for earlier in history:
         if earlier.role == "user":
             ledger.hear(earlier.content, "your earlier message")
-    ledger.read(Passage(item.line, item.provenance) for item in context.items)
+    for item in context.items:  # pasi's own turns (a note of a denied call quotes its
+        # arguments) never make others' copy of a value the user's
+        ledger.read([Passage(item.line, item.provenance)], made=item.by_pasi)
     # an item's id, by which a tool names it (forget memory 12), is as trusted as the item
     ledger.read(Passage(f"'{item.id}'", item.provenance) for item in context.items)
     return ledger
