@@ -103,7 +103,8 @@ def test_an_injected_action_nobody_asked_for_is_refused_without_a_question(
     delete = gate.run(_call(2, "delete_file", file_id="2"), context)
     assert sent == [] and gate.held == [] and len(gate.refused) == 2
     assert REFUSED_KEY in forward.data and "did not ask to send" in forward.content
-    assert "file_id '2' from text written by others" in delete.content
+    assert "file_id '2' from text written by others" in delete.data["reason"]
+    assert "Values" not in delete.content  # the model is not handed others' words again
     assert actions.list_actions(store.vault.read()) == []  # nothing waits for the user
     denied = actions.list_actions(store.vault.read(), "denied")
     assert [a.tool for a in denied] == ["send_email", "delete_file"]

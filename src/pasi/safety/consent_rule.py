@@ -94,8 +94,19 @@ def asked_tools(said: str, names: Iterable[str]) -> frozenset[str]:
 @dataclass(frozen=True)
 class Verdict:
     action: Action
-    reason: str
+    summary: str  # why, without the values: what the model reads (others' words stay quoted)
     origins: tuple[Origin, ...]
+
+    @property
+    def reason(self) -> str:
+        """Why, for the user, with every value and where it came from (targets first)."""
+        if self.action == "run":
+            return ""
+        shown = self.origins
+        if self.action == "refuse":
+            shown = tuple(o for o in self.origins if o.kind in ("external", "unseen"))
+        values = "; ".join(o.describe() for o in sorted(shown, key=_order))
+        return f"{self.summary}. Values: {values}" if values else self.summary
 
 
 def judge(
@@ -109,32 +120,17 @@ def judge(
     foreign = [o for o in origins if (o.target or keeps) and o.kind in ("external", "unseen")]
     foreign = [o for o in foreign if o.target or o.kind == "external"]
     shown = tuple(origins)
+    mine = "who or what it acts on is not from your words or your records"
     if asked and not foreign:
         return Verdict("run", "", shown)
     if not asked and foreign:
-        return Verdict("refuse", refusal(tool, effect, foreign), shown)
-    return Verdict("ask", question(tool, effect, asked, origins), shown)
+        summary = f"{tool} was refused without asking you: you did not ask to {effect} "
+        return Verdict("refuse", f"{summary}anything in this message, and {mine}", shown)
+    if asked:
+        return Verdict("ask", f"You asked for this, but {mine}", shown)
+    return Verdict("ask", f"You did not ask to {effect} anything in this message", shown)
 
 
-def question(tool: str, effect: str, asked: bool, origins: Sequence[Origin]) -> str:
-    """Why a call waits, in words for the user: which value came from where."""
-    why = (
-        "You asked for this, but who or what it acts on is not from your words or your records"
-        if asked
-        else f"You did not ask to {effect} anything in this message"
-    )
-    values = "; ".join(o.describe() for o in _notable(origins))
-    return f"{why}. Values: {values}" if values else why
-
-
-def refusal(tool: str, effect: str, foreign: Sequence[Origin]) -> str:
-    values = "; ".join(o.describe() for o in foreign)
-    return (
-        f"{tool} was refused without asking you: you did not ask to {effect} anything in this "
-        f"message, and who or what it acts on is not from your words or your records ({values})"
-    )
-
-
-def _notable(origins: Sequence[Origin]) -> list[Origin]:
+def _order(origin: Origin) -> tuple[bool, str]:
     """Targets first, then content; all of it, since the user decides on it."""
-    return sorted(origins, key=lambda o: (not o.target, o.path))
+    return (not origin.target, origin.path)

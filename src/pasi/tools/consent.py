@@ -162,7 +162,8 @@ class ConsentGate:
             PENDING_KEY: action_id, "reason": reason, "provenance": self.taint.to_json(),
             "origins": [o.to_json() for o in verdict.origins],
         }  # fmt: skip
-        return ToolResult(call, waiting_text(action_id, reason), ok=False, data=data)
+        told = f"{self.taint.reason(tool.name, tool.effect)}. {verdict.summary}"
+        return ToolResult(call, waiting_text(action_id, told), ok=False, data=data)
 
     def _refuse(
         self, tool: Tool, call: ToolCall, context: ToolContext, verdict: Verdict
@@ -173,7 +174,7 @@ class ConsentGate:
             actions.claim(conn, action_id, "denied", self.clock())
         self.refused.append(action_id)
         data = {REFUSED_KEY: action_id, "reason": verdict.reason}
-        return ToolResult(call, refused_text(verdict.reason), ok=False, data=data)
+        return ToolResult(call, refused_text(verdict.summary), ok=False, data=data)
 
 
 def _ids(result: ToolResult) -> dict[str, object]:
