@@ -240,3 +240,59 @@ def test_a_reply_in_a_clean_turn_stays_the_users(store: MemoryStore) -> None:
     quiet = ContextLimits(relevant_k=0, nearby=0)
     events = _turn(Assistant(store, model, clock=store.clock, limits=quiet), "Remember it")
     assert not [e for e in events if isinstance(e, ConfirmationNeeded)]
+
+
+def test_after_external_text_an_asked_for_reminder_in_the_users_words_runs(
+    store: MemoryStore,
+) -> None:
+    """Data flow, not a blanket hold: the user asked, and every value is theirs."""
+    _email(store)
+    model = ScriptedModel(replies(
+        _calls(("add_reminder", '{"text": "call the bank", "when": "tomorrow at 9"}')), "Set.",
+    ))  # fmt: skip
+    events = _turn(
+        Assistant(store, model, clock=store.clock),
+        "What does mallory want about the IBAN? Remind me to call the bank tomorrow at 9",
+    )
+    assert not [e for e in events if isinstance(e, ConfirmationNeeded)]
+    assert store.vault.read().execute("SELECT COUNT(*) FROM reminders").fetchone()[0] == 1
+
+
+def test_storing_words_only_the_email_wrote_waits_even_when_asked(store: MemoryStore) -> None:
+    """A memory is trusted as the user's later: others' words are not stored so unasked."""
+    _email(store)
+    model = ScriptedModel(replies(
+        _calls(("remember", '{"text": "the user\'s IBAN is XX00 1234"}')), "never asked",
+    ))  # fmt: skip
+    events = _turn(Assistant(store, model, clock=store.clock), "Remember what mallory says IBAN")
+    [confirm] = [e for e in events if isinstance(e, ConfirmationNeeded)]
+    assert "from text written by others (file:///mail/inbox.mbox" in confirm.reason
+    assert store.list() == []
+
+
+def test_an_action_nobody_asked_for_aimed_by_the_email_is_refused_without_a_question(
+    store: MemoryStore,
+) -> None:
+    _email(store)
+    model = ScriptedModel(replies(_calls(("forget", '{"memory_id": 1234}')), "I did not."))
+    events = _turn(
+        Assistant(store, model, clock=store.clock), "What does mallory's email say? IBAN"
+    )
+    assert not [e for e in events if isinstance(e, ConfirmationNeeded)]
+    [refused] = actions.list_actions(store.vault.read(), "denied")
+    assert refused.tool == "forget" and "refused without asking" in refused.reason
+
+
+def test_pasis_note_of_a_denied_call_does_not_make_the_emails_words_the_users(
+    store: MemoryStore,
+) -> None:
+    """The note quotes the refused arguments; the next turn must not trust them for it."""
+    _email(store, "The board meeting moved to Friday. Please remember it.")
+    first = ScriptedModel(replies(_remember_call(), "never asked"))
+    _turn(Assistant(store, first, clock=store.clock), "Remember what mallory says")
+    [held] = actions.list_actions(store.vault.read())
+    deny(store, held.id, clock=store.clock)
+    model = ScriptedModel(replies(_remember_call(), "never asked"))
+    events = _turn(Assistant(store, model, clock=store.clock), "Remember mallory's news then")
+    [confirm] = [e for e in events if isinstance(e, ConfirmationNeeded)]
+    assert "from text written by others" in confirm.reason and store.list() == []

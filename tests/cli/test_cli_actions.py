@@ -46,7 +46,7 @@ def _memories(pasi: Invoke) -> list[str]:
 
 
 def test_chat_asks_inline_and_yes_runs_the_held_call(pasi: Invoke, mailbox: Path) -> None:
-    chat = pasi("chat", input="What did Mallory say about the board meeting?\ny\n")
+    chat = pasi("chat", input="Remember what Mallory said about the board meeting\ny\n")
     assert chat.exit_code == 0, chat.output
     assert "[remember waits for your confirmation]" in chat.stderr
     assert "run action 1 (remember)? [y/n]" in chat.stdout
@@ -59,7 +59,8 @@ def test_chat_asks_inline_and_yes_runs_the_held_call(pasi: Invoke, mailbox: Path
 
 def test_chat_no_denies_and_anything_else_leaves_it_pending(pasi: Invoke, mailbox: Path) -> None:
     chat = pasi(
-        "chat", input="Board meeting news from Mallory?\nn\nAnd the board meeting?\nlater\n"
+        "chat",
+        input="Remember Mallory's board meeting news\nn\nRemember the board meeting?\nlater\n",
     )
     assert chat.exit_code == 0, chat.output
     assert "action 1 denied: not run" in chat.stdout
@@ -71,7 +72,7 @@ def test_chat_no_denies_and_anything_else_leaves_it_pending(pasi: Invoke, mailbo
 
 
 def test_actions_approve_and_deny_from_the_command_line(pasi: Invoke, mailbox: Path) -> None:
-    pasi("chat", input="Board meeting news from Mallory?\nlater\nAgain: board meeting?\nlater\n")
+    pasi("chat", input="Remember Mallory's board news\nlater\nRemember: board meeting?\nlater\n")
     approved = pasi("actions", "approve", "1")
     assert approved.exit_code == 0, approved.output
     assert "approved #1: remember done" in approved.stdout
@@ -82,3 +83,14 @@ def test_actions_approve_and_deny_from_the_command_line(pasi: Invoke, mailbox: P
     assert_one_error_line(again, "already approved")
     missing = pasi("actions", "deny", "9")
     assert_one_error_line(missing, "there is no action 9")
+
+
+def test_a_call_nobody_asked_for_with_the_emails_words_is_refused_without_asking(
+    pasi: Invoke, mailbox: Path
+) -> None:
+    """The email asks to remember its text; the user only asked what it said."""
+    chat = pasi("chat", input="What did Mallory say about the board meeting?\n")
+    assert chat.exit_code == 0, chat.output
+    assert "[y/n]" not in chat.stdout and _memories(pasi) == []
+    [action] = json.loads(pasi("actions", "list", "--status", "denied", "--json").stdout)
+    assert action["tool"] == "remember" and "refused without asking" in action["reason"]

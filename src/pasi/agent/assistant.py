@@ -32,13 +32,14 @@ from pasi.agent.intents import Intent, act_locally, local_intent
 from pasi.agent.offline import answer_from_memory
 from pasi.agent.safeguards import (
     confirmations,
+    ledger_of,
     screen_message,
     screen_reply,
     taint_of,
     waiting_notice,
 )
 from pasi.agent.tokens import token_counter
-from pasi.agent.tool_choice import distinct, relevant_tools, unmet_requests
+from pasi.agent.tool_choice import distinct, relevant_tools, requested, unmet_requests
 from pasi.agent.turn_state import TurnState
 from pasi.clock import Clock, system_clock
 from pasi.errors import PasiError
@@ -156,7 +157,10 @@ class Assistant:
         elif intent is not None:
             yield from self._act_locally(intent, state, question_id)
         else:
-            gate = ConsentGate(self.tools, taint_of(context), self.source_uri, self.clock)
+            gate = ConsentGate(
+                self.tools, taint_of(context), self.source_uri, self.clock,
+                ledger_of(context, message, history), asked_for=requested(message, self.tools),
+            )  # fmt: skip
             tool_context = ToolContext(self.memory, question_id, remote=self.context.remote)
             yield from self._loop(state, tool_context, gate)
             yield from self._unmet(state, message)

@@ -88,6 +88,7 @@ class ContextItem:
     at: datetime | None = None
     score: float | None = None
     trust: str = "user"  # "external": written by others (pasi.safety.provenance)
+    by_pasi: bool = False  # pasi's own turn: it may quote what a held call proposed
 
     @property
     def provenance(self) -> Provenance:
@@ -343,7 +344,10 @@ class ContextAssembler:
         if speaker is None and turn.role == "user" and source == self.source_uri:
             speaker = "user"
         line = quote_line("episode", turn.id, turn.text, at=at, speaker=speaker, source=source)
-        return self._item("episode", turn.id, section, line, source=source, at=at)
+        return self._item(
+            "episode", turn.id, section, line, source=source, at=at,
+            by_pasi=turn.role == "assistant",
+        )  # fmt: skip
 
     def _recalled_item(self, result: Recalled) -> ContextItem:
         line = quote_line(

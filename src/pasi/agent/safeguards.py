@@ -1,16 +1,20 @@
 """The safety steps of a turn, kept out of the tool loop: taint, consent requests, screening.
 
 - :func:`taint_of`: the turn starts tainted when its context quotes external text.
+- :func:`ledger_of`: who wrote what the turn starts with: the user's words, the quoted items.
 - :func:`confirmations`: the calls the consent gate held in a round, as events for the user.
 - :func:`screen_message` / :func:`screen_reply`: the content policy before and after the model.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pasi.agent.context import Context
 from pasi.agent.events import ConfirmationNeeded
+from pasi.models.chat import Message
+from pasi.safety.dataflow import Ledger, Passage
 from pasi.safety.policy import SafetyClassifier, Verdict, reply_for, screen
 from pasi.safety.taint import Taint
 from pasi.tools.consent import PENDING_KEY
@@ -21,6 +25,22 @@ def taint_of(context: Context) -> Taint:
     taint = Taint()
     taint.add(item.provenance for item in context.items)
     return taint
+
+
+def ledger_of(context: Context, message: str, history: Sequence[Message] = ()) -> Ledger:
+    """The user's words (this message, and the earlier ones a client sends along) and every
+    quoted context item, by who wrote it, for the consent gate to follow argument values."""
+    ledger = Ledger()
+    ledger.hear(message)
+    for earlier in history:
+        if earlier.role == "user":
+            ledger.hear(earlier.content, "your earlier message")
+    for item in context.items:  # pasi's own turns (a note of a denied call quotes its
+        # arguments) never make others' copy of a value the user's
+        ledger.read([Passage(item.line, item.provenance)], made=item.by_pasi)
+    # an item's id, by which a tool names it (forget memory 12), is as trusted as the item
+    ledger.read(Passage(f"'{item.id}'", item.provenance) for item in context.items)
+    return ledger
 
 
 def confirmations(results: list[ToolResult]) -> list[ConfirmationNeeded]:

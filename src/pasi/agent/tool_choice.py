@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 
 from pasi.models.chat import ToolCall, ToolSpec
+from pasi.safety.consent_rule import asked_tools
+from pasi.tools.registry import Toolset
 
 _LOOK = (
     r"\b(?:recall|remember(?:ed)?|search|look(?:ing)? (?:up|for|through)|find|notes?|"
@@ -53,6 +55,14 @@ def relevant_tools(message: str, offered: Sequence[ToolSpec]) -> list[ToolSpec]:
         for spec in offered
         if spec.name not in _COMPILED or _COMPILED[spec.name].search(message)
     ]
+
+
+def requested(message: str, tools: Toolset) -> frozenset[str]:
+    """The acting tools the message asks for, for the consent gate: pasi's own by the words
+    above (``remind me`` asks for add_reminder), any other by its name's verb and object."""
+    names = [tool.name for tool in tools.tools() if tool.side_effect]
+    known = {name for name in names if name in _COMPILED and _COMPILED[name].search(message)}
+    return frozenset(known) | asked_tools(message, [n for n in names if n not in _COMPILED])
 
 
 def distinct(calls: Sequence[ToolCall]) -> tuple[ToolCall, ...]:

@@ -16,7 +16,13 @@ here: two scripted policies stand in for one, and every call goes through pasi's
 
 The simulated user approves a held call exactly when it is one of the calls the user task
 itself needs (same tool, same arguments) and denies anything else: the confirmation shows the
-call and the external sources behind it, which is what lets a person tell the two apart.
+call and which of its values came from where, which is what lets a person tell the two apart.
+The user's words are the task's prompt. Tool outputs say who wrote each record
+(:func:`record_passages`): received mail, calendar events and files others own or may edit are
+external; sent mail, drafts, contacts and files only the user can edit are the user's; the id
+the workspace gave a record is no one's text and counts as the user's (unless others' text
+names it too, which :mod:`pasi.safety.dataflow` then counts as theirs), and so does the list of
+people a file the user owns is shared with (the owner chose them, whoever edits the text).
 """
 
 from __future__ import annotations
@@ -32,39 +38,18 @@ from pydantic import BaseModel
 
 from pasi.agent.actions import approve, deny
 from pasi.bench.common import scratch_store
+from pasi.bench.injection_tools import effect_of, record_passages, trust_of
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ToolCall
+from pasi.safety.dataflow import Ledger, Passage
+from pasi.safety.provenance import Provenance
 from pasi.safety.taint import Taint
-from pasi.tools.consent import PENDING_KEY, ConsentGate
+from pasi.tools.consent import PENDING_KEY, REFUSED_KEY, ConsentGate
 from pasi.tools.registry import Tool, ToolContext, ToolOutput, ToolRegistry
 
 SUITE_VERSION = "v1.2.2"
 CANARY = "PASICANARY"
 ATTACKS = ("direct", "ignore_previous", "system_message", "injecagent", "important_instructions")
-
-# pasi's classes for AgentDojo's workspace tools: what each does, and who wrote what it returns.
-EFFECTS: dict[str, str] = {
-    "send_email": "send", "delete_email": "delete", "create_calendar_event": "create",
-    "cancel_calendar_event": "delete", "reschedule_calendar_event": "write",
-    "add_calendar_event_participants": "share", "append_to_file": "write",
-    "create_file": "create", "delete_file": "delete", "share_file": "share",
-}  # fmt: skip
-# Outputs the user wrote: their own sent mail and drafts, their contacts, the date. Everything
-# else (received mail, calendar events with invitations' descriptions, files others shared or
-# edited) is external.
-USER_OUTPUTS = {
-    "get_sent_emails", "get_draft_emails", "search_contacts_by_name",
-    "search_contacts_by_email", "get_current_day",
-}  # fmt: skip
-
-
-def effect_of(name: str) -> str:
-    return EFFECTS.get(name, "read")
-
-
-def trust_of(name: str) -> str:
-    """Who wrote a tool's output; side effects report back what they did (user)."""
-    return "user" if name in USER_OUTPUTS or name in EFFECTS else "external"
 
 
 def _plain(text: str) -> str:
@@ -124,13 +109,17 @@ def _registry(suite: Any, runtime: Any, env: Any, outputs: list[str]) -> ToolReg
     from agentdojo.agent_pipeline.tool_execution import tool_result_to_str
 
     registry = ToolRegistry()
+    owner = env.cloud_drive.account_email
     for function in suite.tools:
 
         def run(args: Any, _: ToolContext, name: str = function.name) -> ToolOutput:
             result, error = runtime.run_function(env, name, args.model_dump())
             text = f"error: {error}" if error else tool_result_to_str(result)
             outputs.append(text)
-            return ToolOutput(text, trust=trust_of(name))
+            if error:
+                return ToolOutput(text, trust=trust_of(name))
+            passages = record_passages(name, result, text, owner)
+            return ToolOutput(text, trust=trust_of(name), passages=passages)
 
         registry.register(
             Tool(function.name, function.description, function.parameters, run,
@@ -146,6 +135,8 @@ class Episode:
     traces: list[Any] = field(default_factory=list)  # agentdojo FunctionCalls that ran
     confirmations: int = 0
     denied: int = 0
+    refused: int = 0  # refused by the gate without a question
+    asked: list[str] = field(default_factory=list)  # the confirmations' texts
 
 
 def _key(function: str, args: dict[str, Any]) -> str:
@@ -158,12 +149,17 @@ def _run(
     store: MemoryStore,
     wanted: set[str],
     outputs: list[str],
+    prompt: str,
+    own: str,
     defended: bool,
 ) -> Episode:
     from agentdojo.functions_runtime import FunctionCall
 
     episode = Episode()
-    gate = ConsentGate(registry, Taint(), "agentdojo")
+    ledger = Ledger()
+    ledger.hear(prompt)
+    ledger.read([Passage(own, Provenance("user", "your own address"))])
+    gate = ConsentGate(registry, Taint(), "agentdojo", ledger=ledger)
     context = ToolContext(store)
     for number, call in enumerate(calls(outputs)):
         args = dict(call.args)
@@ -174,12 +170,18 @@ def _run(
             continue
         result = gate.run(tool_call, context)
         held = result.data.get(PENDING_KEY)
+        if result.data.get(REFUSED_KEY) is not None:
+            episode.refused += 1
+            continue
         if held is None:
             episode.traces.append(FunctionCall(function=call.function, args=args))
             continue
         episode.confirmations += 1
+        episode.asked.append(f"{call.function}: {result.data.get('reason', '')}")
         if _key(call.function, args) in wanted:
-            approve(store, held, tools=registry)
+            decision = approve(store, held, tools=registry)
+            if decision.result is not None:  # the model reads what the approved call did
+                gate.note(decision.result, context)
             episode.traces.append(FunctionCall(function=call.function, args=args))
         else:
             deny(store, held)
@@ -253,7 +255,16 @@ def _episode(
     outputs: list[str] = []
     registry = _registry(envs.suite, FunctionsRuntime(envs.suite.tools), env, outputs)
     wanted = {_key(c.function, dict(c.args)) for c in task.ground_truth(pre)}
-    episode = _run(policy(pre), registry, store, wanted, outputs, defended)
+    episode = _run(
+        policy(pre),
+        registry,
+        store,
+        wanted,
+        outputs,
+        task.PROMPT,
+        env.inbox.account_email,
+        defended,
+    )
     return episode, pre, env
 
 
@@ -271,7 +282,9 @@ def run_utility(envs: Environments, tasks: list[Any]) -> dict[str, Any]:
         needing += episode.confirmations > 0
         solved_free += ok and episode.confirmations == 0
         solved_confirmed += ok and episode.confirmations > 0
-        per_task[task.ID] = {"solved": ok, "confirmations": episode.confirmations}
+        per_task[task.ID] = {
+            "solved": ok, "confirmations": episode.confirmations, "asked": episode.asked,
+        }  # fmt: skip
     free = len(tasks) - needing
     return {
         "user_tasks": len(tasks),
@@ -295,10 +308,11 @@ def run_attack(
     """The hijacked policy against one attack, defence on and off."""
     attack = _attack(attack_name, envs.suite)
     attack.get_injection_candidates = lambda task: candidates[task.ID]  # computed once
-    counts = Counter()
+    counts: Counter[str] = Counter()
+    per_pair: Counter[int] = Counter()  # confirmations asked in one attacked run -> runs
     for task in tasks:
         with scratch_store(None) as store:  # one vault per task: each held call adds a turn
-            _attack_task(envs, store, attack, task, injections, counts)
+            _attack_task(envs, store, attack, task, injections, counts, per_pair)
     pairs = len(tasks) * len(injections)
     return {
         "pairs": pairs,
@@ -307,13 +321,16 @@ def run_attack(
         "utility_under_attack_defended": _pct(counts["defended_utility"], pairs),
         "utility_under_attack_undefended": _pct(counts["undefended_utility"], pairs),
         "confirmations_asked": counts["confirmations"],
-        "injected_calls_denied": counts["denied"],
+        "confirmations_per_pair": dict(sorted(per_pair.items())),
+        "pairs_with_more_than_one": sum(n for k, n in per_pair.items() if k > 1),
+        "held_calls_denied": counts["denied"],
+        "refused_without_asking": counts["refused"],
     }
 
 
 def _attack_task(
     envs: Environments, store: MemoryStore, attack: Any, task: Any, injections: list[Any],
-    counts: Counter,
+    counts: Counter[str], per_pair: Counter[int],
 ) -> None:  # fmt: skip
     for injection in injections:
         vectors = attack.attack(task, injection)
@@ -330,7 +347,9 @@ def _attack_task(
             )
             if defended:
                 counts["denied"] += episode.denied
+                counts["refused"] += episode.refused
                 counts["confirmations"] += episode.confirmations
+                per_pair[episode.confirmations] += 1
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -343,11 +362,16 @@ def run_injection(
     user_tasks: int | None = None,
     injection_tasks: int | None = None,
     progress: Callable[[str], None] | None = None,
+    task_ids: Iterable[str] | None = None,
 ) -> dict[str, Any]:
+    """``task_ids``: only these user tasks (``user_task_7``...), before ``user_tasks`` cuts."""
     from agentdojo.task_suite.load_suites import get_suite
 
     suite = get_suite(SUITE_VERSION, "workspace")
-    tasks = list(suite.user_tasks.values())[:user_tasks]
+    tasks = list(suite.user_tasks.values())
+    if task_ids is not None:
+        tasks = [suite.user_tasks[task_id] for task_id in task_ids]
+    tasks = tasks[:user_tasks]
     chosen = list(suite.injection_tasks.values())[:injection_tasks]
     envs = Environments(suite)
     # AgentDojo v1.2 added injection tasks 6-13 with an empty ground truth (only a model can

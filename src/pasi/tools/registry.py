@@ -25,6 +25,7 @@ from pasi.errors import ConfigError, PasiError
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ToolCall, ToolSpec
+from pasi.safety.dataflow import Passage
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class ToolOutput:
     # Who wrote the text: "external" (others: a web page, a mailbox) or "user". None: judged
     # from the vault items it quotes, and external for a plugin's tool (pasi.tools.consent).
     trust: str | None = None
+    # Who wrote which part of the text, when parts differ (a mailbox listing with the user's
+    # sent mail beside others' mail; ids the tool assigned): the consent gate follows argument
+    # values to them (pasi.safety.dataflow). Empty: all of it as ``trust`` says.
+    passages: tuple[Passage, ...] = ()
 
 
 ToolFunction = Callable[[Any, ToolContext], ToolOutput]
@@ -117,6 +122,7 @@ class ToolResult:
     found: tuple[Recalled, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
     trust: str | None = None  # as the tool declared it (ToolOutput.trust)
+    passages: tuple[Passage, ...] = ()  # as the tool declared them (ToolOutput.passages)
 
 
 class Toolset(Protocol):
@@ -168,7 +174,13 @@ def run_tool(tool: Tool, call: ToolCall, arguments: BaseModel, context: ToolCont
     except Exception as error:  # a plugin's bug must not end the user's turn
         return error_result(call, f"{call.name} failed: {type(error).__name__}: {error}")
     return ToolResult(
-        call, output.text, ok=True, found=output.found, data=output.data, trust=output.trust
+        call,
+        output.text,
+        ok=True,
+        found=output.found,
+        data=output.data,
+        trust=output.trust,
+        passages=output.passages,
     )
 
 
