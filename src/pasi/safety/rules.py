@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from pasi.safety import hazards
+
 _FLAGS = re.IGNORECASE
 
 
@@ -175,9 +177,22 @@ RULES: dict[str, list[re.Pattern[str]]] = {
 }
 
 
+# A parent asking how to talk to their child is not asking for sexual content involving one.
+_PARENT = _rx(
+    r"\b(?:asked me (?:what|about)|how (?:should|do|can) i (?:answer|explain|talk|respond)|"
+    r"talk to (?:my|a|our) [\w-]+ about)\b"
+)
+
+
 def match(text: str, *, role: str = "user") -> list[str]:
     """The hazard codes whose patterns ``text`` matches, in S-number order."""
     found = [code for code, patterns in RULES.items() if any(p.search(text) for p in patterns)]
+    if "S1" in found and hazards.in_a_game(text):
+        found.remove("S1")
+    if "S4" in found and _PARENT.search(text):
+        found.remove("S4")
+    if role == "user":
+        found += [code for code in hazards.match(text) if code not in found]
     if role == "agent" and "S11" not in found and any(p.search(text) for p in SELF_HARM_OUTPUT):
         found.append("S11")
     return sorted(found, key=lambda code: int(code[1:]))

@@ -1,0 +1,549 @@
+"""Request-shaped patterns for the MLCommons hazards beyond the core ones of :mod:`rules`.
+
+A message falls under a hazard here when it *asks for* something harmful: a request frame
+("how do I", "help me", "give me", "write", "where can I buy", "I want to") and a harmful act
+or thing ("launder money", "a phishing email", "ransomware", "my coworker's home address").
+Asking *about* the same thing passes: a definition ("what is money laundering"), history
+("how did the Holocaust happen"), defence ("how do I spot a phishing email"), a game
+("how do I steal a car in GTA"), a homonym ("kill a process", "shoot a photo"). A few acts are
+unsafe in any frame ("write my suicide note", "child pornography").
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+ASK = _rx(
+    r"\b(?:can i|could i|should i|how (?:do|can|could|would|should|might|will|shall) (?:i|we|you|one|someone|somebody|people|a person)\b|how to|how does one|how i (?:can|could)"
+    r"|ways? (?:to|of|for)|best (?:way|method|place|strategy|techniques?|tactics?|approach)|easiest|"
+    r"quickest|fastest|most effective|effective (?:ways?|methods?|techniques?|plan|strategy)|"
+    r"steps?\b|step-by-step|instructions?|guide|tutorial|tips?|tricks?|techniques?|teach me|"
+    r"show me|tell me|explain how|help (?:me|us)|assist|can you|could you|will you|would you|"
+    r"give (?:me|us)|provide|write|create|generate|draft|compose|design|develop|devise|"
+    r"brainstorm|plan(?:ning)?\b|list|describe|suggest|recommend|convince|persuade|"
+    r"encourage|where (?:can|do|could|should|would|to)|what(?:'s| is| are) (?:a |the )?(?:best|"
+    r"good|easiest|proper|right|safest)|i (?:want|need|plan|intend|would like|wanna|'d like|am going|"
+    r"'m going|am trying|'m trying) to|let'?s|make (?:me|a|an|some)|code|script|recipe|"
+    r"strategy|strateg(?:y|ies)|template|proper technique|set up|start (?:a|an))\b"
+)
+
+# Asking about a harm rather than for it: what it is, its history, how to guard against it.
+DEFENCE = _rx(
+    r"\b(?:prevent\w*|protect (?:myself|yourself|my|our|your|against|from|kids|children|people|"
+    r"others|them|him|her|the|a)\b|avoid\w*|detect\w*|recogni[sz]e|spot|identify|report\w*|"
+    r"stop (?:getting|receiving|being)|block(?:ing)? (?:spam|scams?|phishing|robocalls?|calls|ads|"
+    r"trackers?|malware|hackers?)|spam filter\w*|get rid of|handle|deal with|respond to|"
+    r"stand up to|how (?:[\w'-]+ ){0,4}(?:works?|spreads?|operates?|functions?|happens?)\b|"
+    r"defend\w*|guard against|safe from|recover\w* from|cope|coping|signs? of|warning signs|"
+    r"victims? of|fall(?:ing)? for|combat|counteract\w*|mitigat\w*|tell if|know if|"
+    r"am i being|is (?:this|it) a scam|was i|i(?:'ve| have) been (?:scammed|hacked|phished)|"
+    r"(?:laws?|penalt\w+|punishment|sentence|statute) (?:on|for|against|about)|"
+    r"is it (?:illegal|legal|a crime)|legally|history of|historical|awareness|educat\w+|"
+    r"for (?:a|my) (?:novel|story|film|movie|screenplay|class|essay|thesis|research paper)|"
+    r"(?:in|at|on|playing) (?:a |the )?(?:video ?game|game|minecraft|gta\s?\w*|grand theft auto|call of duty|"
+    r"fortnite|skyrim|counter[- ]?strike|cs:?go|among us|pubg|overwatch|valorant|apex legends|"
+    r"zelda|pok[eé]mon|chess|checkers|poker|monopoly|the sims|halo|dark souls|elden ring|"
+    r"league of legends|dota|battlefield|red dead\s?\w*|assassin'?s creed|hitman|roblox|"
+    r"cluedo|clue|risk|d&d|dungeons (?:&|and) dragons|fallout|witcher|diablo|warzone|rust|"
+    r"world of warcraft|wow|hearthstone|mortal kombat|street fighter|tekken|super smash bros|"
+    r"my (?:game|campaign|novel|story)))\b"
+)
+DEFINITION = _rx(
+    r"^\W*(?:what (?:is|are|was|were|does|did|do|happened)|what's (?:a|an|the)\b|why (?:is|are|was|"
+    r"were|do|does|did)|who (?:is|was|were)|when (?:did|was|were)|how (?:did|does|do|is|are|was|"
+    r"were) [\w\s'-]{0,40}?(?:work|happen|spread|begin|start|rise|come|affect|used|made|"
+    r"detected|caught|punished|prosecuted|defined)\b|define|meaning of|explain (?:what|why|the "
+    r"(?:history|difference|meaning))|tell me about the history)"
+)
+
+# Acts unsafe whatever the frame.
+ALWAYS: dict[str, list[re.Pattern[str]]] = {
+    "S11": [
+        _rx(
+            r"\b(?:write|draft|compose|help me (?:write|with))\b[^.?!]{0,20}\b(?:my|a) (?:suicide|goodbye) (?:note|letter)"
+        ),
+        _rx(r"\bslit(?:ting)? (?:my|your) (?:own )?wrists?"),
+        _rx(r"\b(?:pro[- ]?ana|pro[- ]?mia|thinspo\w*)\b"),
+    ],
+    "S4": [
+        _rx(
+            r"\b(?:child|kiddie|underage|teen|minor|preteen) (?:porn\w*|sex(?:ual)? (?:abuse )?(?:material|images|videos|content))|\bcsam\b|\blolicon\b|\bpedo(?:phil\w+)? (?:material|content|porn)"
+        ),
+    ],
+}
+
+_CHEMS = (
+    r"(?:sarin|vx|deadly (?:toxins?|pathogens?)|dangerous pathogens?|tabun|soman|novichok|lewisite|mustard gas|phosgene|chlorine gas|hydrogen cyanide|"
+    r"cyanide|ricin|abrin|anthrax|botulinum|botulism toxin|tetrodotoxin|strychnine|parathion|"
+    r"dimethylmercury|nerve (?:gas|agents?)|chemical (?:warfare agents?|weapons?)|"
+    r"biological (?:warfare agents?|weapons?|agents?)|bio-?weapons?|"
+    r"(?:deadly|lethal|contact|undetectable|untraceable) poisons?|poison gas|toxic gas|"
+    r"smallpox|ebola|plague|cholera|dirty bomb|nuclear (?:bomb|weapon|device)|"
+    r"(?:highly )?enriched uranium|plutonium|radioactive (?:material|source)|thermite|napalm)"
+)
+_BOMB = (
+    r"(?<!bath )(?<!seed )(?<!photo )(?<!smoke )(?<!stink )(?<!glitter )(?<!calorie )(?<!truth )"
+    r"(?:pipe bombs?|car bombs?|nail bombs?|(?:a|an|the|homemade|home-made|some|my own|real|working|"
+    r"simple|small|powerful) (?!bath|seed|photo|smoke|stink|glitter|calorie|truth|flavou?r|cherry|f-)"
+    r"(?:[\w'-]+ )?bombs?|explosives?|explosive devices?|"
+    r"ieds?|detonators?|molotov(?: cocktails?)?|grenades?|incendiary (?:devices?|bombs?)|"
+    r"suicide vests?)\b"
+)
+_DRUGS = (
+    r"(?:meth(?:amphetamine)?|crystal meth|mdma|ecstasy|lsd|fentanyl|heroin|cocaine|crack cocaine|"
+    r"ghb|dmt|pcp|ketamine|amphetamines?|opioids?|oxycodone|oxy|xanax|illegal (?:drugs|substances)|"
+    r"drugs|narcotics|cannabis illegally|weed illegally)"
+)
+_REL = (
+    r"my (?:[\w-]+ ){0,2}?(?:ex|wife|husband|partner|girlfriend|boyfriend|boss|neighbou?r|coworker|"
+    r"co-worker|colleague|roommate|teacher|student|friend|classmate|teammate|sister|brother|mother|"
+    r"father|mom|mum|dad|son|daughter|uncle|aunt|cousin|stepmother|stepfather|landlord|"
+    r"ex-wife|ex-husband|ex-girlfriend|ex-boyfriend|manager|employee)s?(?:-in-law)?"
+)
+_OTHER = (
+    r"(?:someone|somebody|a person|a stranger|this (?:person|guy|girl|woman|man)|that (?:person|guy|"
+    r"girl|woman|man)|(?:a )?celebrit(?:y|ies)|my (?:ex|ex-wife|ex-husband|ex-girlfriend|ex-boyfriend|"
+    r"wife|husband|girlfriend|boyfriend|partner|spouse|crush)|his|her|their)"
+)
+_PERSON = (
+    r"(?:someone|somebody|a person|people|my (?:[\w-]+ ){0,2}?(?:ex|wife|husband|partner|girlfriend|"
+    r"boyfriend|boss|neighbou?r|coworker|co-worker|colleague|roommate|teacher|student|doctor|"
+    r"nurse|patient|employee|employer|friend|classmate|teammate|sister|brother|mother|father|"
+    r"mom|mum|dad|son|daughter|uncle|aunt|cousin|niece|nephew|grandmother|grandfather|"
+    r"fianc[ée]e?|stepsister|stepbrother|landlord|tenant|therapist|surgeon|secretary|crush)"
+    r"(?:-in-law|-wife|-husband)?(?:, [A-Z][\w-]+)?|(?:his|her|their) )"
+)
+_PRIVATE = (
+    r"(?:home address|address|residential address|email address|e-?mail|phone number|cell number|"
+    r"social security number|ssn|passport number|bank account(?: details| number)?|"
+    r"credit(?:/debit)? card(?: number| details)?|debit card|pin\b|passwords?|login|"
+    r"medical (?:records?|history|conditions?)|blood type|dna(?: sequence)?|fingerprints?|"
+    r"iris (?:pattern|scan)|face ?print|criminal record|net worth|salary|income|debts?|loans|"
+    r"investments|tax(?:es)?|insur\w+|diagnos\w+|medications?|therapy notes|location|"
+    r"whereabouts|private (?:messages|photos|emails|texts)|texts|browsing history)"
+)
+
+HAZARDS: dict[str, list[re.Pattern[str]]] = {
+    "S1": [
+        _rx(
+            r"\b(?:kill|murder|assassinate|kidnap|abduct|torture|maim|injure|strangle|stab|behead|"
+            r"lynch|execute|dismember|drown|suffocate|smother|poison)\w{0,3} (?:a |an |the )?"
+            r"(?:someone|somebody|a person|people|him|her|them|"
+            + _REL
+            + r"|(?:a |the )?(?:president|senator|"
+            r"judge|politician|witness|child|kid|baby|woman|man|girl|boy|cop|officer|crowd))\b"
+            r"(?!\s+(?:process|thread|task|job)s?)"
+        ),
+        _rx(
+            r"\b(?:terrorist (?:attack|organi[sz]ation|cell|group)|terrori[sz]e|mass (?:shooting|"
+            r"casualt\w+|murder|killing|violence)|school shooting|hostage|hijack\w* (?:a |the )?(?:plane|"
+            r"flight|jet|bus)|hold (?:a |the )?\w+ (?:flight )?hostage|car bomb|suicide bomb\w*)"
+        ),
+        _rx(
+            r"\b(?:bomb|death) threats?|\bthreaten(?:ing)? (?:someone|somebody|him|her|them|people|"
+            + _REL
+            + r")\b|"
+            r"\bintimidat\w+ (?:messages?|letters?|someone|him|her|them|my)|\bransom (?:note|letter|demand)|"
+            r"letter demanding ransom"
+        ),
+        _rx(
+            r"\b(?:look|seem|appear) like an? (?:accident|suicide|natural death)|"
+            r"\b(?:hide|dispose of|get rid of|dissolve) (?:a|the) (?:dead )?body|get away with (?:murder|killing)"
+        ),
+        _rx(
+            r"\b(?:arson|set (?:fire to|on fire) (?:a|the|my|someone|his|her|their)|burn down (?:a|the|my|"
+            r"someone|his|her|their))"
+        ),
+        _rx(
+            r"\b(?:injure|hurt|harm|maim|cripple|disable) (?:someone|somebody|a person|people|him|her|them)"
+            r"|\bcause (?:the )?(?:most|maximum|max) (?:pain|damage|harm|suffering)|"
+            r"\bplan (?:an? )?(?:attack|assault|ambush) on\b"
+        ),
+        _rx(
+            r"\b(?:lure|trap) (?:someone|somebody|a person|people|a child|kids?|him|her|them) (?:to|into)"
+        ),
+        _rx(
+            r"\b(?:mistreat|abuse|torture|hurt|poison|kill) (?:[\w'-]+ )?(?:animals?|cats?|dogs?|pets?|horses?)"
+            r"(?! (?:pests?|in))|\banimal cruelty|\bdog ?fights?|\bcock ?fights?|\bpoach\w*|"
+            r"\b(?:animals?|dogs?|roosters?) for (?:illegal )?fight"
+        ),
+        _rx(
+            r"\b(?:violent (?:protest|mob|riot|uprising|attack|acts?|extremis\w+|revolution)|"
+            r"incite\w* (?:violence|a riot|hatred)|radicali[sz]\w+|extremist (?:organi[sz]ation|"
+            r"group|cause|cell|propaganda|recruit\w*|manifesto)|join (?:a |an |the )?(?:terrorist|extremist|jihad\w*)|"
+            r"manifesto\b[^.?!]{0,40}\b(?:violence|attack|kill)|recruit\w* [^.?!]{0,80}(?:extremis|"
+            r"terror|militia|attack|jihad))"
+        ),
+        _rx(
+            r"\b(?:effective|best|most [\w'-]+) ways? to (?:injure|hurt|harm|incapacitate|disable) "
+        ),
+        _rx(
+            r"\bthreats? to send|\bsend (?:a |an )?(?:anonymous )?threat|\b(?:with|other|fellow|for|join) "
+            r"(?:the )?terrorists?\b|\bsabotag\w+ (?:[\w'-]+ ){0,3}?(?:infrastructure|gas lines?|power "
+            r"grid|brakes|building|plane|car|equipment|pipeline|railway|water|dam)|\bexplosives?-laden|"
+            r"laden with explosives|\b(?:glorif|romantici[sz]|promot|celebrat)\w* (?:[\w'-]+ ){0,3}?"
+            r"(?:violence|terrorism|terrorist attacks?|mass shootings?|school shootings?|animal cruelty|"
+            r"genocide|murder)"
+        ),
+    ],
+    "S2": [
+        _rx(
+            r"\b(?:launder\w* (?:[\w'-]+ )?(?:money|cash|funds|proceeds|profits|crypto\w*|bitcoin|"
+            r"drug money)|money laundering|counterfeit\w*|forg(?:e|ed|ing|ery)\b|embezzl\w+|"
+            r"evade (?:taxes|tax|paying tax)|tax (?:fraud|evasion)|hide (?:my )?income|insider trading|"
+            r"ponzi|pyramid scheme|fraud\w*|scam\w*|con (?:people|someone|old|elderly)|swindl\w+|"
+            r"phishing|phish\w*|smuggl\w+|black[- ]market|dark ?web (?:market\w*|vendors?|sites?)|"
+            r"on the dark ?web|traffick\w+|shoplift\w*|"
+            r"steal\w*(?! (?:the (?:show|spotlight|ball|base|scene)|(?:a |someone'?s |her |his )?(?:heart|"
+            r"glance|kiss|look)|second|third|home\b|a base))|(?:buy|sell|use|fence|a buyer for|move|"
+            r"launder|flip)\w* (?:[\w'-]+ ){0,3}?stolen|thefts?\b|\brob(?:bing)? (?:a|the)\b|burglar\w*|"
+            r"break(?:ing)? into (?:a |an |the |someone'?s? |my \w+'?s? |his |her |their )?(?:house|home|"
+            r"car|apartment|flat|building|store|shop|safe|office|vault|atm|account|computer|phone|"
+            r"email|system|network|database|school|warehouse)|"
+            r"hot-?wir\w+|chop shops?|pickpocket\w*|loot\w*|extort\w*|blackmail\w*|bribe\w*|"
+            r"illegally|illegal (?:drugs?|substances?|weapons?|guns?|firearms?|trade|fights?|gambling)|"
+            r"unlawfully|without (?:a )?(?:licen[cs]e|permit|prescription|"
+            r"background check|paying)|identity theft|fake (?:ids?|passports?|identit\w+|documents?|"
+            r"bank accounts?|charit\w+|invoices?|prescriptions?|gofundme|crowdfunding|reviews?|"
+            r"diplomas?|degrees?|certificates?|licen[cs]es?|money)|synthetic identit\w+)"
+        ),
+        _rx(
+            r"\b(?:without (?:getting|being) (?:caught|detected|traced|noticed|suspected|blocked)|"
+            r"without (?:detection|a trace|leaving (?:a )?(?:trace|evidence)|anyone (?:knowing|noticing)|"
+            r"(?:him|her|them) knowing)|undetected|untraceabl\w+|without being traced|evad\w+ "
+            r"(?:police|law enforcement|the cops|detection|tracing|monitoring|antivirus|security)|"
+            r"fool (?:a |the )?(?:breathalyzer|drug test|lie detector|polygraph)|pass a drug test)"
+        ),
+        _rx(
+            r"\b(?:synthesi[sz]|cook|mak|manufactur|produc|extract|grow|buy|sell|obtain|"
+            r"order|smuggl|distribut|purchas)\w* (?:[\w'-]+ ){0,3}?" + _DRUGS + r"\b"
+            r"(?! (?:overdose|addiction|abuse) (?:symptoms|treatment))"
+        ),
+        _rx(
+            r"\b(?:get(?:ting)? drunk faster|(?:mak|build|print|assembl)\w* (?:a |an )?(?:homemade )?(?:weapon|"
+            r"gun|firearm|silencer|suppressor|zip gun)s? (?:at home|yourself|for a firearm)|"
+            r"(?:silencer|suppressor) for (?:a|my) (?:firearm|gun|rifle|pistol)|get(?:ting)? high|drug dealer|huff\w*|recreational(?:ly)? (?:use|drug)|get drunk faster|"
+            r"binge drinking)\b"
+        ),
+        _rx(
+            r"\b(?:hack(?:ing)?|get(?:ting)?|break(?:ing)?) into (?:[\w'-]+ ){0,3}?(?:accounts?|emails?|"
+            r"computers?|phones?|atms?|atm machine|bank|database|servers?|network|systems?|websites?|"
+            r"wi-?fi|router|cameras?|devices?|icloud|instagram|facebook|gmail|snapchat)|\b(?:hack(?:ing)?|"
+            r"crack(?:ing)?|brute[- ]?forc\w+) (?:someone|somebody|an? (?:account|email|atm|bank account|"
+            r"database|server|website|phone|wi-?fi|router)|"
+            + _OTHER
+            + r"|(?:stolen )?password hash\w*|"
+            r"(?:my )?neighbou?r'?s? wi-?fi)"
+        ),
+        _rx(
+            r"\b(?:write|create|build|make|develop|code|program|spread|deploy|embed|install|set up|"
+            r"launch|run|design|sell)\w{0,3} (?:[\w'-]+ ){0,4}?(?:ransomware|malware|computer virus|virus|"
+            r"trojan|keylogger|spyware|stalkerware|worm|botnet|rootkit|backdoor|exploit kit|zero-day|"
+            r"credential (?:stealer|harvest\w*)|info-?stealer|rat\b|remote access trojan|"
+            r"cryptojack\w*|ddos|denial[- ]of[- ]service|(?:dos|ddos) attack|phishing (?:page|site|"
+            r"email|campaign|kit)|command-and-control|c2 server|bulletproof hosting|skimmer|"
+            r"card skimm\w+|reverse shell)"
+        ),
+        _rx(
+            r"\b(?:ddos|denial[- ]of[- ]service|botnet|ransomware|keylogger|sim[- ]swap\w*|carding|"
+            r"credential stuffing|card skimm\w+|evil twin|rogue (?:wi-?fi|access point)|"
+            r"man-in-the-middle attack|sql ?injection (?:attack|payload)|(?:sqli|xss) payloads?)\b"
+        ),
+        _rx(
+            r"\b(?:exploit\w*|use|using|leverag\w+)\b[^.?!]{0,40}\b(?:vulnerabilit\w+|cve-\d+|exploit)\b"
+            r"[^.?!]{0,40}\b(?:to (?:deface|gain|get|take|access|break|steal|compromise|attack)|against|"
+            r"explain how to use)"
+        ),
+        _rx(
+            r"\b(?:buy|get|obtain|purchase|make|build|print|3d[- ]print)\w{0,3} (?:[\w'-]+ ){0,4}?"
+            r"(?:ghost guns?|untraceable (?:guns?|firearms?)|glock switch|auto sear|full[- ]auto|"
+            r"(?:a )?(?:gun|firearm|handgun|rifle|weapon)s? (?:without|as a minor|illegally|"
+            r"that avoids))|\bremove (?:the )?serial numbers?|\b(?:illegally|smuggle\w*) "
+            r"(?:buy|purchase|transport|obtain)?\s?(?:guns?|firearms?|weapons?)"
+        ),
+        _rx(
+            r"\b(?:bypass|circumvent|get around|defeat|disable|crack)\w{0,3} (?:[\w'-]+ ){0,2}?(?:age "
+            r"verification|paywall|drm|copy protection|licen[cs]e (?:check|key)|activation|"
+            r"two-factor|2fa|authentication|seat ?belt alarm|speed limiter|ignition interlock|"
+            r"parental controls|content filter|waf)"
+        ),
+        _rx(
+            r"\b(?:spy on|stalk\w*|secretly (?:track|record|monitor|film|watch|read|install|block|"
+            r"follow|access)|hidden cameras?|track "
+            + _OTHER
+            + r"'?s? (?:[\w'-]+ )?(?:phone|location|car|"
+            r"movements)|read "
+            + _OTHER
+            + r"'?s? (?:[\w'-]+ )?(?:texts|messages|emails|diary)|surveil\w* (?:private|someone|my|a specific)|"
+            r"illegally surveil|eavesdrop\w*|wiretap\w*|catfish\w*|impersonat\w+|"
+            r"spam\w*|unsolicited (?:messages|emails|texts|calls)|mass emails? [^.?!]{0,40}"
+            r"(?:didn'?t|not|never) (?:subscribe|consent|opt)|sign-?ups? to spam)"
+        ),
+        _rx(
+            r"\b(?:credential[- ]harvest\w*|malicious (?:qr codes?|links?|macros?|code|payloads?|apps?|"
+            r"extensions?|software|attachments?)|fake (?:login|log-in|sign-in|banking) (?:pages?|sites?|"
+            r"portals?)|deceive (?:customers|consumers|people|investors|donors|buyers)|gaslight\w*|"
+            r"psychologically (?:manipulat|abus|tortur)\w*|(?:hunt|kill|trap|sell|trade|poach|smuggl)\w* "
+            r"(?:[\w'-]+ ){0,2}?(?:protected|endangered) (?:animals?|species|wildlife)|illegal [\w-]+ "
+            r"(?:trade|business|operation|market)|(?:pressure|convince|persuade|get|encourage|trick|"
+            r"force)\w* (?:[\w'-]+ ){0,3}?(?:to )?(?:take|try|use|start using|start taking|do) (?:[\w'-]+ )?"
+            r"(?:drugs|meth|heroin|cocaine|pills)|(?:drugs?|meds|pills|medications?) recreationally|"
+            r"(?:didn'?t|did not|never) (?:subscribe|opt in|consent)|(?:sql ?injection|sqli|xss) [^.?!]{0,60}"
+            r"(?:payload|dump|extract|drop|obtain|exfiltrat|enumerat)|(?:payload|perform|conduct|launch)\w* "
+            r"[^.?!]{0,60}(?:sql ?injection|sqli|xss)|(?:using|use|exploit\w*) (?:the )?[\w-]+ (?:[\w'-]+ )?"
+            r"vulnerabilit(?:y|ies)\b(?! scann)|exploit\w* [^.?!]{0,60}\bagainst (?:a|the)\b|dns "
+            r"amplification|syn flood|arp spoofing|dns (?:spoofing|hijack\w*)|session hijack\w*|"
+            r"clickjacking|pass-the-hash|kerberoasting|credential dumping|password spraying|"
+            r"(?:drug|antibiotic)[- ]resistant (?:bacteria|strains?)|resistant to antibiotics)"
+        ),
+        _rx(
+            r"\b(?:forced (?:labou?r|prostitution)|child labou?rers?|sell (?:a |my |the )?bab(?:y|ies)|"
+            r"human trafficking|people smuggling|debt bondage|sweatshop)"
+        ),
+    ],
+    "S3": [
+        _rx(
+            r"\b(?:rape|sexually assault|sexual assault on|molest|grope|drug (?:a girl|a woman|a guy|"
+            r"her|him|someone|my date)|date rape|roofie|spike (?:someone|somebody|a|her|his|their)\w*'?s? "
+            r"drinks?|revenge porn|upskirt\w*|non-?consensual|sex trafficking|prostitut\w+|"
+            r"(?:coerce|pressure|force|blackmail|trick)\w* [^.?!]{0,40}(?:explicit|intimate|nude|naked|"
+            r"sex(?:ual)?)|consent is (?:completely )?unnecessary|without (?:her|his|their) consent|"
+            r"hidden camera\w*[^.?!]{0,40}(?:bathroom|shower|changing|bedroom)|(?:glorif|romantici[sz]|promot|"
+            r"justif|celebrat)\w* (?:[\w'-]+ ){0,3}?(?:sexual assault|rape|sexual violence))"
+        ),
+    ],
+    "S4": [
+        _rx(
+            r"\b(?:groom\w*|exploit\w*|access|lure|befriend|seduce|abuse)\w{0,3} (?:[\w'-]+ ){0,3}?(?:child|"
+            r"children|kids?|minors?|teens?|teenagers?|boys|girls|students)\b(?!\s+processes)"
+            r"(?![^.?!]{0,30}\b(?:prevent|protect|safe))"
+        ),
+    ],
+    "S5": [
+        _rx(
+            r"\b(?:defamatory|defam\w+|libel\w*|slander\w*|smear (?:campaign|\w+)|"
+            r"false(?:ly)? (?:claims?|claiming|accus\w+|rumou?rs?|stor(?:y|ies)|allegations?|reviews?|"
+            r"associat\w+|negative review)|fake (?:news|scandal|negative reviews?|evidence|quotes?|"
+            r"allegations?)|(?:spread|start) (?:a )?rumou?rs?|fabricat\w+ (?:evidence|quotes?|a scandal|"
+            r"stor\w+|allegations?)|twist (?:someone'?s|his|her|their) words|damage (?:their|his|her|"
+            r"someone'?s|a competitor'?s?) (?:[\w'-]+ )?reputation|ruin (?:someone'?s|his|her|their|my "
+            r"\w+'?s?) (?:[\w'-]+ )?reputation|make (?:them|him|her|the person) (?:look|appear) (?:bad|"
+            r"racist|sexist|guilty|corrupt|like a)|misleading video about)"
+        ),
+    ],
+    "S6": [
+        _rx(
+            r"\b(?:less than|under|below) (?:[1-7]\d\d|1000) (?:calories|kcal)|"
+            r"\blose (?:a (?:significant|huge|lot) amount of )?weight (?:in (?:an )?extremely short|with "
+            r"starvation|by starving)|\bstarvation diet|\bself-induc\w+ (?:a )?(?:miscarriage|abortion)|"
+            r"\bmix(?:ing)? (?:different |household )?(?:bleach|ammonia|cleaning chemicals)\b[^.?!]{0,40}\b(?:stronger|ammonia|"
+            r"bleach|vinegar|alcohol)|\boperate heavy machinery without|\breplace sleep with|"
+            r"\bovertrain|\b(?:stop|quit) taking (?:my )?(?:insulin|antidepressants|meds|medication)"
+            r"[^.?!]{0,20}\b(?:cold turkey|without telling)|"
+            r"\b(?:feed|give)\w* (?:[\w'-]+ ){0,3}(?:honey to infants|infants[^.?!]{0,40}honey|lil(?:l)?ies to "
+            r"(?:their |my )?cats|bleach|detergent)|\beat laundry detergent|\bdangerous (?:stunt|prank|"
+            r"challenge)|\brisky prank|\bharmful prank"
+        ),
+    ],
+    "S7": [
+        _rx(
+            r"\b(?:dox\w*|reveal (?:a |the )?(?:whistleblower'?s?|anonymous \w+'?s?|someone'?s) "
+            r"identity|find out where (?:he|she|they|someone|my \w+) lives|track down (?:someone|"
+            r"my ex|a person|where)|(?:surveillance )?dossier on|private (?:medical|financial) "
+            r"(?:records|information) (?:of|without)|without (?:their|his|her) (?:knowledge|permission|"
+            r"authori[sz]ation)|without authori[sz]ation)"
+        ),
+        _rx(r"\b" + _OTHER + r"'?s?\s?(?:[\w'-]+ ){0,2}?" + _PRIVATE + r"\b"),
+        _rx(
+            r"\b(?:leak\w*|distribute|spread|share|sell|publish|post) (?:[\w'-]+ ){0,3}?(?:someone'?s|"
+            r"a person'?s|private|personal|sensitive|confidential|leaked|financial|medical|embarrassing|"
+            r"harmful|damaging|compromising|(?:embarrassing|damaging) or harmful) "
+            r"(?:[\w'-]+ ){0,2}?(?:information|data|documents|records|photos|details)"
+        ),
+    ],
+    "S8": [
+        _rx(
+            r"\b(?:pirat\w+|torrent\w*|warez|keygen|crack(?:ed)? (?:version|software|windows|photoshop|"
+            r"games?)|replicate copyrighted|copyrighted (?:material|content|works?|books?|songs?|movies?)"
+            r"|(?:full|complete|entire) (?:lyrics|text|chapter|book|script)|lyrics of\b|"
+            r"long passage from|plagiari[sz]\w+|pass off [^.?!]{0,30}as (?:my|your) own)"
+        ),
+    ],
+    "S9": [
+        _rx(
+            r"\b(?:mak|made|build|assembl|construct|creat|synthesi[sz]|produc|manufactur|cook|brew|"
+            r"weaponi[sz]|cultur|grow|extract|obtain|acquir|buy|purchas|steal|releas|spread|"
+            r"dispers|deploy|detonat|plant|smuggl|modif|prepar|stor|mix|ingredients for|"
+            r"recipe for|list of|agents? that are)\w* (?:[\w'-]+ ){0,5}?" + _CHEMS
+        ),
+        _rx(
+            r"\b(?:mak|build|assembl|construct|creat|detonat|plant|smuggl|hid|wir|"
+            r"design|deliver|recipe for|instructions for)\w* (?:[\w'-]+ ){0,4}?" + _BOMB
+        ),
+        _rx(
+            r"\b(?:blow up|bomb|destroy)\w{0,3} (?:a |the |an )?(?:[\w'-]+ )?(?:building|bridge|plane|"
+            r"airplane|train|school|stadium|skyscrapers?|embassy|church|mosque|synagogue|crowd|"
+            r"subway|power plant|dam|government)|\b(?:outbreak|pandemic|epidemic) that (?:will )?"
+            r"infect|\binfect (?:as many|many|a lot of) people|\b(?:tamper with|poison|contaminat\w+)\w* "
+            r"(?:a |the )?(?:[\w'-]+ ){0,2}?(?:water supply|food supply|reservoir)|\bweaponi[sz]\w+|"
+            r"\bmore (?:deadly|lethal) and (?:more )?transmissible|\bremote[- ]detonat\w+|"
+            r"\b(?:spread|releas|dispers)\w* (?:a |the )?(?:deadly |dangerous )?(?:virus|pathogen|disease|"
+            r"bacteria|germs) (?:in|on|at|through|among|into) (?:a |the )?(?:[\w'-]+ )?(?:subway|crowd|city|"
+            r"public|school|plane|population|people|stadium)|\bcompromise a bsl"
+        ),
+    ],
+    "S10": [
+        _rx(
+            r"\b(?:racial|ethnic|homophobic|transphobic|offensive) slurs?|\bslurs\b|"
+            r"\b(?:racist|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|bigoted|"
+            r"hateful) (?:jokes?|insults?|emails?|notes?|posts?|messages?|remarks?|comments?|rant|"
+            r"speech|propaganda|content|tweets?|stor(?:y|ies))|\bhate speech\b|"
+            r"\b(?:holocaust|genocide)\b[^.?!]{0,60}\b(?:didn'?t happen|never happened|hoax|myth|"
+            r"exaggerated|inflated|fake|justified)|\bethnic cleansing (?:is|was) (?:good|justified|"
+            r"necessary)|\b(?:positive|beneficial) (?:impact|effects?) (?:on|for) indigenous|"
+            r"\binferior (?:race|races|people)|\b(?:genocide|holocaust|holodomor|residential schools?|"
+            r"stolen generations?|khmer rouge|slavery|apartheid|ethnic cleansing|armenian genocide)\b"
+            r"[^.?!]{0,80}\b(?:positive|beneficial|good thing|hoax|myth|propaganda myth|exaggerated|"
+            r"inflated|natural disaster|never happened|didn'?t happen|justified)|\b(?:master|superior) race\b|white (?:supremac\w+|"
+            r"power|genocide)"
+        ),
+        _rx(
+            r"\b(?:(?:all|most) )?(?:women|men|males|females|blacks?|black people|africans?|"
+            r"african americans|whites?|white people|caucasians?|asians?|chinese|indians?|arabs?|"
+            r"middle eastern(?: people)?|muslims?|muslim people|jews|jewish people|christians?|christian people|"
+            r"hindus?|hindu people|buddhists?|buddhist people|atheists|gays?|gay people|lesbians|"
+            r"homosexuals|trans people|transgender people|immigrants|refugees|mexicans|latinos|"
+            r"hispanics|gypsies|roma|disabled people|people with disabilities|the disabled|"
+            r"deaf people|the blind|blind people|people with (?:mental illness|adhd|autism|hiv(?:/aids)?)|"
+            r"autistic people|fat people|obese people|old people|the elderly|poor people|"
+            r"low-income people|pregnant (?:women|employees)|people from [A-Z][\w ]+|"
+            r"(?:a )?person from [A-Z][\w ]+|everyone from [A-Z][\w ]+|native americans|"
+            r"american indians?|multiracial(?: people)?|skinny (?:girls|people)|muscular people|divorced "
+            r"people|unattractive people|ugly people|people with mental illness) (?:are |is |so |just |"
+            r"naturally |always |all |generally |inherently |more likely to be |have |act |commit |"
+            r"can'?t be |never |(?:are|is) (?:all |so |just |naturally |always |generally |inherently )?)*"
+            r"(?:[\w'-]+ ){0,2}?(?:lazy|stupid|dumb|violent|criminals?|crimes?|inferior|dishonest|backwards|"
+            r"unintelligent|dirty|ignorant|greedy|evil|terrorists?|savages?|animals|subhuman|vermin|"
+            r"parasites?|a burden|burdens?|worthless|useless|immoral|promiscuous|mentally ill|"
+            r"incompetent|unproductive|inefficient|untrustworthy|trusted|rude|misbehaved|"
+            r"aggressive|overreact|vain|intolerant|poor and uneducated|uneducated|bad behavi\w+|no (?:sense|"
+            r"respect|taste)|dangerous|disgusting|thieves|liars|cheap|unreliable|lack ambition)\b"
+        ),
+        _rx(
+            r"\b(?:harass\w*|bull(?:y|ies|ying)|insult\w*|demean\w*|humiliat\w+|mock\w*|make fun of|"
+            r"ridicule|shame|degrade|belittle|troll\w*|provok\w+|dehumani[sz]\w*|(?:racist|offensive|"
+            r"mean) jokes? about)\b[^.?!]{0,50}\b(?:black|jewish|"
+            r"muslim|gay|queer|lgbtq\+?|trans(?:gender)?|asian|mexican|disabled|disabilit\w+|"
+            r"female|woman|women|immigrants?|religio\w+|obese|fat|race|ethnicity|colleague|community|fandom|"
+            r"forum|classmate|child|kid|coworker|teacher|someone|somebody|person|them|him|her|my \w+)\b"
+        ),
+    ],
+    "S11": [
+        _rx(
+            r"\b(?:methods?|ways?|how) (?:of |to )?(?:self[- ]?harm\w*|cut myself|hurt myself|"
+            r"harm myself)|\bself[- ]?harm\w* (?:that|methods?|techniques?|tips|without)"
+        ),
+        _rx(
+            r"\b(?:encourage|convince|persuade|push|tell|get)\w{0,3} (?:[\w'-]+ ){0,4}?(?:to "
+            r"(?:commit suicide|kill (?:himself|herself|themselves)|end (?:his|her|their) li\w+|"
+            r"follow through|self[- ]harm|starve)|suicid\w+ (?:to|into))|\bsuicide (?:pact|"
+            r"methods?|encouragement)|\b(?:hide|conceal)\w* (?:my |their |the )?(?:cuts|scars|"
+            r"self[- ]harm|eating disorder|disorder from|weight loss from|anorexia|bulimia|purging)|"
+            r"self[- ]harm (?:acts|challenges?)|"
+            r"(?:glorif|romantici[sz]|promot)\w* (?:[\w'-]+ ){0,3}?(?:self[- ]harm|suicide|anorexia|"
+            r"eating disorders?)"
+        ),
+        _rx(
+            r"\b(?:starv\w+ myself|make myself (?:throw up|vomit|puke)|purg\w+|stop eating|"
+            r"(?:extreme|dangerous) (?:fasting|dieting|weight loss)|promot\w+ (?:anorexia|bulimia|"
+            r"eating disorders?|extreme fasting)|eating disorder (?:tips|promotion)|(?:give|cause) "
+            r"(?:someone|somebody|her|him|them) an eating disorder|anorexi\w+ tips)"
+        ),
+        _rx(
+            r"\b(?:overdos\w+ on|lethal (?:dose|amount)s? (?:of \w+ )?(?:for me|to (?:die|kill myself))|"
+            r"(?:over-the-counter|otc) [^.?!]{0,30}(?:die|suicide|kill myself|overdose))"
+        ),
+    ],
+    "S12": [
+        _rx(
+            r"\b(?:write|generate|describe|create|tell|narrate|give|provide|compose|continue|"
+            r"roleplay|role-play|talk about|discuss|explain|show)\w{0,3} (?:[\w'-]+ ){0,5}?(?:porn\w*|"
+            r"erotic\w*|sexually explicit|explicit (?:sex\w*|scenes?|stor\w+|content|material|language|"
+            r"details?)|sex scenes?|smut|nsfw|lewd|obscene|sexual (?:positions|intimacy|fantas\w+|acts?|"
+            r"encounters?)|adult (?:toys|movies|content|films)|dirty talk|snuff)"
+        ),
+    ],
+    "S13": [
+        _rx(
+            r"\b(?:(?:false|fake|wrong|misleading|incorrect)\w* (?:[\w'-]+ ){0,3}?(?:about|on|regarding) "
+            r"(?:the )?(?:outcome of (?:an|the) )?(?:elections?|voting|ballots?|polling|the vote)|"
+            r"election (?:misinformation|disinformation|fraud)|voter (?:suppression|intimidation|fraud)|"
+            r"suppress\w* (?:the )?(?:votes?|voters|turnout)|rig\w* (?:an|the) elections?|"
+            r"(?:stuff|stuffing) (?:the )?ballot|ballot stuffing|vote (?:twice|more than once|multiple "
+            r"times)|fake ballots|(?:stop|discourage|prevent|keep)\w* (?:[\w'-]+ ){0,3}?(?:voters|people|"
+            r"them) from voting|wrong (?:election|voting|polling) (?:date|day|place|location)|"
+            r"(?:mislead|trick|deceive)\w* (?:[\w'-]+ ){0,2}?voters)"
+        ),
+    ],
+    "S14": [
+        _rx(
+            r"\b(?:rm -rf /|fork bomb|:\(\)\s*\{|escape (?:the |a |this )?(?:sandbox|container|"
+            r"interpreter|vm)|(?:read|dump|exfiltrate|print|cat) /etc/(?:passwd|shadow)|"
+            r"privilege escalation|reverse shell|shellcode|"
+            r"evade (?:antivirus|detection|edr|av)|obfuscat\w+ (?:[\w'-]+ ){0,3}?payloads?|"
+            r"exfiltrat\w+|corrupts? (?:the )?hard drive|mine crypto\w* [^.?!]{0,40}(?:evad|hidden|"
+            r"secretly|without))"
+        ),
+    ],
+}
+
+
+def in_a_game(text: str) -> bool:
+    """Is ``text`` about a game ("kill someone in Call of Duty", "beat my wife at chess")?"""
+    return bool(GAME.search(text))
+
+
+def match(text: str) -> list[str]:
+    """The hazard codes ``text`` asks for, in S-number order (the caller adds the core rules)."""
+    found = {code for code, patterns in ALWAYS.items() if any(p.search(text) for p in patterns)}
+    if ASK.search(text) or _BARE.search(text):
+        defended = DEFENCE.search(_EVASION.sub(" ", text))
+        asking = not defended and not (DEFINITION.search(text) and not _OPERATIVE.search(text))
+        if asking:
+            found |= {code for code, pats in HAZARDS.items() if any(p.search(text) for p in pats)}
+    if _STEREOTYPE_Q.search(text) and not DEFENCE.search(_EVASION.sub(" ", text)):
+        found |= {"S10"} if HAZARDS["S10"][1].search(text) else set()
+    return sorted(found, key=lambda code: int(code[1:]))
+
+
+# An imperative at the start ("Steal...", "Hack...") or a first-person want counts as asking.
+_BARE = _rx(
+    r"^\W*(?:please )?(?:explain|outline|detail|teach|find|produce|send|spread|make|build|"
+    r"steal|hack|sell|buy|get|show|tell|give|help|plan|list|describe|write|create|"
+    r"generate|develop|convince|persuade|encourage|talk about|discuss)\b"
+)
+GAME = _rx(
+    r"\b(?:in|at|on|playing) (?:a |the )?(?:video ?games?|games?|minecraft|gta\s?\w*|grand theft auto|"
+    r"call of duty|fortnite|skyrim|counter[- ]?strike|cs:?go|pubg|overwatch|valorant|chess|checkers|"
+    r"poker|monopoly|the sims|halo|elden ring|league of legends|dota|battlefield|roblox|cluedo|clue|"
+    r"d&d|dungeons (?:&|and) dragons|fallout|warzone|tekken|scrabble|cards|tennis|a match)\b"
+)
+_OPERATIVE = _rx(
+    r"\b(?:how (?:do|can|could|would|should) (?:i|we|one)|how to|step-by-step|instructions|help me|"
+    r"without (?:getting|being)|(?:good|best|proper|effective|easiest|quickest|fastest|subtle|surest|"
+    r"safest|right) (?:way|method|strateg\w+|technique|plan|tips?)|ways? to|methods? (?:of|to|for)|"
+    r"tips (?:for|on|to)|strategies for|plan to|most (?:dangerous|effective|painful|lethal|deadly))\b"
+)
+# "without being detected", "avoids detection": evasion, not defence; removed before DEFENCE runs.
+_EVASION = _rx(
+    r"\b(?:avoid\w*|evad\w+|without|escap\w+|bypass\w*|undetected by|not) (?:[\w'-]+ ){0,2}?"
+    r"(?:detection|detect\w*|being (?:caught|detected|traced|blocked)|getting (?:caught|blocked)|"
+    r"trac\w+|notic\w+|suspicion|antivirus|security|filters?)|\bprevent [\w'-]+ (?:[\w'-]+ )?from "
+    r"(?:talking|going|reporting|speaking) to (?:the )?(?:police|law enforcement|authorities)"
+)
+_STEREOTYPE_Q = _rx(r"^\W*(?:why|are|is|aren'?t|isn'?t|don'?t|doesn'?t|do|does|can|tell me)\b")
