@@ -19,6 +19,8 @@ from pasi.bench.safety_prompts import (
     HELD_OUT_2_UNSAFE,
     HELD_OUT_SAFE,
     HELD_OUT_UNSAFE,
+    IMPERATIVE_UNSAFE,
+    LOOKALIKES_SAFE,
     SAFE,
     SECOND_SAFE,
     SECOND_UNSAFE,
@@ -39,14 +41,15 @@ def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
     """Scores ``classifier``, by default the local fallback (the rules and the similarity
     signal); ``rules_only`` holds the rules' figures on the same sets, for comparison."""
     judge = classifier or local_classifier(WordLlamaEmbedder())
-    unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE
-    result = score(judge, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE)
+    unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE + IMPERATIVE_UNSAFE
+    safe = SAFE + SECOND_SAFE + THIRD_SAFE + LOOKALIKES_SAFE
+    result = score(judge, unsafe, safe)
     result["held_out"] = score(judge, HELD_OUT_UNSAFE, HELD_OUT_SAFE)
     result["held_out_2"] = score(judge, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE)
     if classifier is None:
         rules = RuleClassifier()
         result["rules_only"] = {
-            "development": score(rules, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE),
+            "development": score(rules, unsafe, safe),
             "held_out": score(rules, HELD_OUT_UNSAFE, HELD_OUT_SAFE),
             "held_out_2": score(rules, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE),
         }

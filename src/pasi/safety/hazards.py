@@ -19,7 +19,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 
 ASK = _rx(
-    r"\b(?:can i|could i|should i|how (?:do|can|could|would|should|might|will|shall) (?:i|we|you|one|someone|somebody|people|a person)\b|how to|how does one|how i (?:can|could)"
+    r"\b(?:can i|could i|should i|is it (?:ok|okay|alright|fine) (?:for me )?to|how (?:do|can|could|would|should|might|will|shall) (?:i|we|you|one|someone|somebody|people|a person)\b|how to|how does one|how i (?:can|could)"
     r"|ways? (?:to|of|for)|best (?:way|method|place|strategy|techniques?|tactics?|approach)|easiest|"
     r"quickest|fastest|most effective|effective (?:ways?|methods?|techniques?|plan|strategy)|"
     r"steps?\b|step-by-step|instructions?|guide|tutorial|tips?|tricks?|techniques?|teach me|"
@@ -43,8 +43,9 @@ DEFENCE = _rx(
     r"victims? of|fall(?:ing)? for|combat|counteract\w*|mitigat\w*|tell if|know if|"
     r"am i being|is (?:this|it) a scam|was i|i(?:'ve| have) been (?:scammed|hacked|phished)|"
     r"(?:laws?|penalt\w+|punishment|sentence|statute) (?:on|for|against|about)|"
-    r"is it (?:illegal|legal|a crime)|legally|history of|historical|awareness|educat\w+|"
+    r"is it (?:illegal|legal|a crime|safe|dangerous)|legally|history of|historical|awareness|educat\w+|"
     r"for (?:a|my) (?:novel|story|film|movie|screenplay|class|essay|thesis|research paper)|"
+    r"in (?:a|my|the) (?:film|movie|novel|story|play|book|script|screenplay|show) (?:i'?m|i am)|"
     r"(?:in|at|on|playing) (?:a |the )?(?:video ?game|game|minecraft|gta\s?\w*|grand theft auto|call of duty|"
     r"fortnite|skyrim|counter[- ]?strike|cs:?go|among us|pubg|overwatch|valorant|apex legends|"
     r"zelda|pok[eé]mon|chess|checkers|poker|monopoly|the sims|halo|dark souls|elden ring|"
@@ -182,8 +183,11 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         _rx(
             r"\b(?:effective|best|most [\w'-]+) ways? to (?:injure|hurt|harm|incapacitate|disable) "
         ),
+        _rx(r"\b(?:hire|find|get|pay) (?:a |an )?(?:hitman|hit man|assassin|contract killer)\b"),
         _rx(
-            r"\bthreats? to send|\bsend (?:a |an )?(?:anonymous )?threat|\b(?:with|other|fellow|for|join) "
+            r"\bthreatening (?:message|letter|note|text|email|voicemail|dm|post)s?\b|\battack (?:my|the|a|"
+            r"our) (?:school|church|mosque|synagogue|temple|office|workplace|mall|concert|class|teacher|"
+            r"boss|neighbou?r|ex|family|coworkers?)\b|\bthreats? to send|\bsend (?:a |an )?(?:anonymous )?threat|\b(?:with|other|fellow|for|join) "
             r"(?:the )?terrorists?\b|\bsabotag\w+ (?:[\w'-]+ ){0,3}?(?:infrastructure|gas lines?|power "
             r"grid|brakes|building|plane|car|equipment|pipeline|railway|water|dam)|\bexplosives?-laden|"
             r"laden with explosives|\b(?:glorif|romantici[sz]|promot|celebrat)\w* (?:[\w'-]+ ){0,3}?"
@@ -227,7 +231,8 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         _rx(
             r"\b(?:get(?:ting)? drunk faster|(?:mak|build|print|assembl)\w* (?:a |an )?(?:homemade )?(?:weapon|"
             r"gun|firearm|silencer|suppressor|zip gun)s? (?:at home|yourself|for a firearm)|"
-            r"(?:silencer|suppressor) for (?:a|my) (?:firearm|gun|rifle|pistol)|get(?:ting)? high|drug dealer|huff\w*|recreational(?:ly)? (?:use|drug)|get drunk faster|"
+            r"(?:silencer|suppressor) for (?:a|my) (?:firearm|gun|rifle|pistol)|get(?:ting)? high\b(?![- ](?:quality|scores?|marks|grades|speed|resolution|returns?|"
+            r"yields?|ranks?|ranking|up|ground|enough|blood|fever|protein|interest))|drug dealer|huff\w*|recreational(?:ly)? (?:use|drug)|get drunk faster|"
             r"binge drinking)\b"
         ),
         _rx(
@@ -285,7 +290,22 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"(?:didn'?t|not|never) (?:subscribe|consent|opt)|sign-?ups? to spam)"
         ),
         _rx(
-            r"\b(?:credential[- ]harvest\w*|malicious (?:qr codes?|links?|macros?|code|payloads?|apps?|"
+            r"\b(?:cheat\w* (?:on )?(?:my |the )?taxes|(?:con|trick|swindle|cheat|scam)\w* (?:[\w'-]+ ){0,3}?"
+            r"out of (?:her|his|their|my|your) (?:money|savings|inheritance|pension|house)|trick\w* "
+            r"(?:[\w'-]+ ){0,3}?into (?:giving|sending|sharing|revealing|paying|transferring|wiring)|"
+            r"(?:working|valid|real|stolen|leaked) credit card numbers|(?:my own|a homemade|a home-made|an "
+            r"untraceable) (?:gun|firearm|rifle|pistol)|fake (?:[\w-]+ )?(?:shop|store|website|listing|"
+            r"ads?|job offers?|lottery|lottery win|investment|company|doctor'?s note|sick note|receipts?|"
+            r"alibi)|pretend\w* to be (?:from )?(?:a |the |my |your |their )?(?:bank|irs|hmrc|police|"
+            r"microsoft|amazon|paypal|apple|tech support|support|government|tax office|social security)|"
+            r"ask\w* (?:them |him |her |people )?for (?:the |their |your |his |her )?(?:customer'?s? )?"
+            r"(?:pin|password|login|card details|bank details|social security number)|"
+            r"(?:get|break)\w* into (?:someone'?s|my [\w-]+'s|his|her|their|a stranger'?s) (?:house|home|"
+            r"car|apartment|flat|room|office)|pick (?:a|the) lock (?:of|on|to) (?:someone|my [\w-]+'s|a "
+            r"stranger|his|her|their|get into)|(?:sell|deal|smuggl|traffic)\w* (?:[\w'-]+ ){0,3}?"
+            r"(?:weed|marijuana|cannabis|shrooms|magic mushrooms|psilocybin)|sell\w* (?:alcohol|vapes?|cigarettes|beer|booze|drugs|weed|pills|nicotine) "
+            r"to (?:teenagers|teens|kids|children|minors|students)|(?:magic mushrooms|shrooms|psilocybin)"
+            r"\b[^.?!]{0,30}\bsell|credential[- ]harvest\w*|malicious (?:qr codes?|links?|macros?|code|payloads?|apps?|"
             r"extensions?|software|attachments?)|fake (?:login|log-in|sign-in|banking) (?:pages?|sites?|"
             r"portals?)|deceive (?:customers|consumers|people|investors|donors|buyers)|gaslight\w*|"
             r"psychologically (?:manipulat|abus|tortur)\w*|(?:hunt|kill|trap|sell|trade|poach|smuggl)\w* "
@@ -307,6 +327,15 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
     "S3": [
+        _rx(
+            r"\b(?:drunk|high|wasted|passed out|unconscious|asleep)\b[^.?!]{0,30}\b(?:to |so (?:i|he|we) "
+            r"can )?(?:sleep with|have sex|hook up)|\b(?:force|pressure|make)\w* (?:my |a |her |him )?"
+            r"(?:[\w-]+ )?(?:to )?have sex\b"
+        ),
+        _rx(
+            r"\bpost\w* (?:her|his|their|my ex'?s?|my ex-\w+'?s?) (?:[\w'-]+ )?(?:nudes|naked (?:photos|pictures|"
+            r"pics)|intimate (?:photos|pictures|videos)|sex tape)"
+        ),
         _rx(
             r"\b(?:rape|sexually assault|sexual assault on|molest|grope|drug (?:a girl|a woman|a guy|"
             r"her|him|someone|my date)|date rape|roofie|spike (?:someone|somebody|a|her|his|their)\w*'?s? "
@@ -360,6 +389,13 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         ),
         _rx(r"\b" + _OTHER + r"'?s?\s?(?:[\w'-]+ ){0,2}?" + _PRIVATE + r"\b"),
         _rx(
+            r"\b(?:home address|address|phone number|number|location|real name|workplace|school)\b "
+            r"(?:of|for) (?:this|that|a|the) (?:[\w-]+ )?(?:user|person|girl|guy|woman|man|stranger|"
+            r"account|streamer|reviewer|commenter)\b|\b(?:phone number|number|address|instagram|snapchat|"
+            r"full name|name) of (?:the|a|that|this) (?:girl|guy|woman|man|person|cashier|waitress|"
+            r"stranger) (?:i (?:saw|met|noticed)|who (?:insulted|blocked|rejected|ignored) me)\b"
+        ),
+        _rx(
             r"\b(?:leak\w*|distribute|spread|share|sell|publish|post) (?:[\w'-]+ ){0,3}?(?:someone'?s|"
             r"a person'?s|private|personal|sensitive|confidential|leaked|financial|medical|embarrassing|"
             r"harmful|damaging|compromising|(?:embarrassing|damaging) or harmful) "
@@ -368,7 +404,11 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
     ],
     "S8": [
         _rx(
-            r"\b(?:pirat\w+|torrent\w*|warez|keygen|crack(?:ed)? (?:version|software|windows|photoshop|"
+            r"\b(?:link to download|download (?:[\w'-]+ ){0,3}?(?:latest|new|newest|full) "
+            r"(?:[\w'-]+ ){0,2}?(?:movie|film|album)s?\b[^.?!]{0,30}\bfree)"
+        ),
+        _rx(
+            r"\b(?:pirat(?:ed|ing|e (?:software|movies?|films?|games?|content|media|music|books?|windows))|piracy|torrent\w*|warez|keygen|crack(?:ed)? (?:version|software|windows|photoshop|"
             r"games?)|replicate copyrighted|copyrighted (?:material|content|works?|books?|songs?|movies?)"
             r"|(?:full|complete|entire) (?:lyrics|text|chapter|book|script)|lyrics of\b|"
             r"long passage from|plagiari[sz]\w+|pass off [^.?!]{0,30}as (?:my|your) own)"
@@ -399,6 +439,11 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
     ],
     "S10": [
         _rx(
+            r"\b(?:jews|jewish people|muslims|blacks|black people|immigrants|mexicans|asians|gays)\b "
+            r"(?:secretly )?(?:control|run|own|are ruining|are destroying|are vermin|are animals|are "
+            r"parasites|are terrorists|are criminals)\b|\b(?:a |some )?jokes? (?:about|on) (?:black|white|"
+            r"jewish|muslim|asian|mexican|gay|trans|disabled|fat|arab|indian|chinese|african|hispanic|"
+            r"latino|gypsy|roma)(?: people)?|\bjokes? about (?:jews|muslims|blacks|immigrants|gays)|"
             r"\b(?:racial|ethnic|homophobic|transphobic|offensive) slurs?|\bslurs\b|"
             r"\b(?:racist|sexist|homophobic|transphobic|antisemitic|anti-semitic|islamophobic|bigoted|"
             r"hateful) (?:jokes?|insults?|emails?|notes?|posts?|messages?|remarks?|comments?|rant|"
@@ -427,7 +472,7 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"people|unattractive people|ugly people|people with mental illness) (?:are |is |so |just |"
             r"naturally |always |all |generally |inherently |more likely to be |have |act |commit |"
             r"can'?t be |never |(?:are|is) (?:all |so |just |naturally |always |generally |inherently )?)*"
-            r"(?:[\w'-]+ ){0,2}?(?:lazy|stupid|dumb|violent|criminals?|crimes?|inferior|dishonest|backwards|"
+            r"(?:(?:very|really|so|such|more|less|too|the most|a|an|all|just|always|generally) )*(?:lazy|stupid|dumb|violent|criminals?|crimes?|inferior|dishonest|backwards|"
             r"unintelligent|dirty|ignorant|greedy|evil|terrorists?|savages?|animals|subhuman|vermin|"
             r"parasites?|a burden|burdens?|worthless|useless|immoral|promiscuous|mentally ill|"
             r"incompetent|unproductive|inefficient|untrustworthy|trusted|rude|misbehaved|"
@@ -444,6 +489,20 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
     "S11": [
+        _rx(
+            r"\bhow (?:many|much) [\w\s'-]{0,40}?\bto (?:die|overdose|not wake up|never wake up|kill "
+            r"myself)\b|\b(?:where|best place|which part)\b[^.?!]{0,40}\bcut\b[^.?!]{0,30}\b(?:nobody|"
+            r"no one|won'?t|not|never) (?:sees?|notice|find)|\bsuicide is (?:the )?(?:right|best|only|good|"
+            r"answer)|\bconvince me (?:to|that) (?:kill|suicide|die|i should die)|\b(?:most|more) "
+            r"(?:lethal|deadly)\b[^.?!]{0,30}\boverdose|\btie (?:a |the )?noose|\bhow long (?:does it|"
+            r"would it|will it) take to die (?:from|by|of|with) (?:carbon monoxide|car exhaust|exhaust|"
+            r"hanging|bleeding|an overdose|overdose|drowning|starvation|pills|cutting)|"
+            r"\b(?:less than|under|below|stay under) (?:[1-7]\d\d|1000) (?:calories|kcal)|"
+            r"\bshould i (?:kill myself|end (?:it|my life)|die|cut myself|hurt myself|starve myself|stop eating)\b|"
+            r"\b(?:not eat|stop eating|go without food|fast) for (?:\d+|a few|several|many) (?:days|weeks)"
+            r"[^.?!]{0,30}\blose weight|\bhide (?:that )?i'?m not eating|\bbecome (?:anorexic|bulimic)|"
+            r"\bget (?:an eating disorder|anorexia|bulimia)"
+        ),
         _rx(
             r"\b(?:methods?|ways?|how) (?:of |to )?(?:self[- ]?harm\w*|cut myself|hurt myself|"
             r"harm myself)|\bself[- ]?harm\w* (?:that|methods?|techniques?|tips|without)"
@@ -486,14 +545,15 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"suppress\w* (?:the )?(?:votes?|voters|turnout)|rig\w* (?:an|the) elections?|"
             r"(?:stuff|stuffing) (?:the )?ballot|ballot stuffing|vote (?:twice|more than once|multiple "
             r"times)|fake ballots|(?:stop|discourage|prevent|keep)\w* (?:[\w'-]+ ){0,3}?(?:voters|people|"
-            r"them) from voting|wrong (?:election|voting|polling) (?:date|day|place|location)|"
+            r"them) from (?:voting|getting to the polls|reaching the polls|registering)|(?:election|voting|polls?|"
+            r"vote) (?:is|are) (?:on|moved to|closed|cancelled|postponed|by text)\b|vote by text|wrong (?:election|voting|polling) (?:date|day|place|location)|"
             r"(?:mislead|trick|deceive)\w* (?:[\w'-]+ ){0,2}?voters)"
         ),
     ],
     "S14": [
         _rx(
-            r"\b(?:rm -rf /|fork bomb|:\(\)\s*\{|escape (?:the |a |this )?(?:sandbox|container|"
-            r"interpreter|vm)|(?:read|dump|exfiltrate|print|cat) /etc/(?:passwd|shadow)|"
+            r"\b(?:rm -rf /|fork bomb|:\(\)\s*\{|escap\w* (?:the |a |this )?(?:[\w-]+ )?(?:sandbox|container|"
+            r"jail|interpreter|vm)|(?:read|dump|exfiltrate|print|cat)\w* /etc/(?:passwd|shadow)|"
             r"privilege escalation|reverse shell|shellcode|"
             r"evade (?:antivirus|detection|edr|av)|obfuscat\w+ (?:[\w'-]+ ){0,3}?payloads?|"
             r"exfiltrat\w+|corrupts? (?:the )?hard drive|mine crypto\w* [^.?!]{0,40}(?:evad|hidden|"
@@ -523,7 +583,7 @@ def match(text: str) -> list[str]:
 
 # An imperative at the start ("Steal...", "Hack...") or a first-person want counts as asking.
 _BARE = _rx(
-    r"^\W*(?:please )?(?:explain|outline|detail|teach|find|produce|send|spread|make|build|"
+    r"^\W*(?:please )?(?:run|execute|explain|outline|detail|teach|find|produce|send|spread|make|build|"
     r"steal|hack|sell|buy|get|show|tell|give|help|plan|list|describe|write|create|"
     r"generate|develop|convince|persuade|encourage|talk about|discuss)\b"
 )

@@ -164,6 +164,22 @@ _SEXUAL_CONTENT = (
     r"sex (?:stor(?:y|ies)|scenes?|with)|(?:have|having|had) sex|seduc\w+|(?:for|into) sex\b)"
 )
 MINORS = [
+    _rx(_MINOR + r"\b[^.?!]{0,60}\b(?:so (?:i|we) can|to) (?:abuse|touch|molest|undress|fondle)\b"),
+    _rx(
+        _MINOR
+        + r"\b[^.?!]{0,40}\b(?:to )?(?:send me (?:pictures|pics|photos|nudes|selfies)|meet me "
+        r"(?:alone|in secret|without)|trust me and meet|keep (?:it|this|our \w+) (?:a )?secret)"
+    ),
+    _rx(
+        r"\balone (?:time )?with (?:my neighbou?r'?s?|a|someone'?s|the|their|his|her) (?:kid|child|son|"
+        r"daughter|boy|girl)s?\b[^.?!]{0,40}\bwithout (?:the|their|his|her) parents"
+    ),
+    _rx(
+        r"\b(?:say|write|message|text)\b[^.?!]{0,20}\bto (?:a |an )?"
+        + _MINOR
+        + r"\b[^.?!]{0,40}\b(?:trust me|"
+        r"meet me|meet up|send me|alone)"
+    ),
     _rx(r"\b(?:nude|naked|topless|undressed) " + _MINOR + r"\b"),
     _rx(_MINOR + r"\b[^.!?\n]{0,80}?\b" + _SEXUAL_CONTENT),
     _rx(_SEXUAL_CONTENT + r"[^.!?\n]{0,80}?\b" + _MINOR + r"\b"),

@@ -87,7 +87,8 @@ class CombinedClassifier:
         verdict = self.rules.classify(user, reply)
         if not verdict.safe or reply is not None:
             return verdict
-        return self.similarity.classify(user)
+        verdict = self.similarity.classify(user)
+        return Verdict(True, by=self.name) if verdict.safe else verdict
 
 
 def local_classifier(embedder: Embedder | None) -> SafetyClassifier:
