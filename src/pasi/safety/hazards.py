@@ -408,7 +408,8 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"(?:[\w'-]+ ){0,2}?(?:movie|film|album)s?\b[^.?!]{0,30}\bfree)"
         ),
         _rx(
-            r"\b(?:pirat(?:ed|ing|e (?:software|movies?|films?|games?|content|media|music|books?|windows))|piracy|torrent\w*|warez|keygen|crack(?:ed)? (?:version|software|windows|photoshop|"
+            r"\b(?:pirat(?:ed|ing|e) (?:[\w'-]+ ){0,3}?(?:software|suite|movies?|films?|games?|content|media|music|"
+            r"books?|windows|office|photoshop|adobe|netflix|shows?|series|albums?)|piracy|torrent\w*|warez|keygen|crack(?:ed)? (?:version|software|windows|photoshop|"
             r"games?)|replicate copyrighted|copyrighted (?:material|content|works?|books?|songs?|movies?)"
             r"|(?:full|complete|entire) (?:lyrics|text|chapter|book|script)|lyrics of\b|"
             r"long passage from|plagiari[sz]\w+|pass off [^.?!]{0,30}as (?:my|your) own)"

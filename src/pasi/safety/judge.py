@@ -3,14 +3,19 @@
 Llama Guard's taxonomy prompt (:func:`pasi.safety.policy.guard_prompt`, S1-S14) goes to the
 configured local chat model at temperature 0; :func:`read_verdict` reads its answer leniently
 (a small model says "Unsafe.", "**safe**", "The message is unsafe (S2)"). How the model's word
-combines with the offline verdict (rules and similarity) is the ``mode``:
+combines with the offline verdict (rules and similarity) is the ``mode`` (setting ``safety_judge``):
 
-- ``confirm`` (the default): the model is asked only about messages the offline check flagged,
-  and can clear them. Measured on public prompts (docs/benchmarks.md), a 0.5B model says
-  "unsafe" to most safe look-alikes too, so letting it flag on its own adds more false alarms
-  than catches; as a second opinion it removes some of the offline check's false alarms.
-- ``either``: flagged when the offline check or the model says so (more recall, more refusals).
+- ``confirm`` (the default): the rules' verdicts stand; a message flagged only by the similarity
+  signal, the less precise offline check, goes to the model, which confirms or clears it.
+  Measured on public prompts with the small models the tests use (docs/benchmarks.md),
+  Qwen2.5-Coder-0.5B said "unsafe" to about as many safe look-alikes as unsafe requests, and
+  SmolLM2-135M echoed the category list: letting such a model flag on its own, or clear the
+  rules' hits, made the verdicts worse, so its word counts only where the offline check is
+  least sure, and the model runs rarely.
+- ``either``: flagged when the offline check or the model says so (for a capable model: more
+  recall; with a 0.5B model, a third of the safe look-alikes refused).
 - ``model``: the model alone, the offline verdict only when its answer is unreadable.
+- ``off``: the offline verdict alone.
 
 An answer that is neither safe nor unsafe never counts as safe by itself: the offline verdict
 stands, and ``by`` says so ("rules (judge unreadable)").
@@ -24,7 +29,7 @@ from dataclasses import dataclass
 from pasi.models.chat import ChatModel, ChatRequest, Message
 from pasi.safety.policy import SafetyClassifier, Verdict, guard_prompt
 
-MODES = ("confirm", "either", "model")
+MODES = ("confirm", "either", "model", "off")
 _WORD = re.compile(r"\b(unsafe|not safe|safe)\b", re.IGNORECASE)
 _CODE = re.compile(r"\bS(1[0-4]|[1-9])\b")
 
@@ -63,13 +68,17 @@ class ChatJudge:
 
     def classify(self, user: str, reply: str | None = None) -> Verdict:
         offline = self.fallback.classify(user, reply)
-        if self.mode == "confirm" and offline.safe:
+        if self.mode == "off" or (self.mode == "confirm" and (offline.safe or _by_rules(offline))):
             return offline
         _, judged = self.ask(user, reply)
         if judged is None:
             self.unreadable += 1
             return Verdict(offline.safe, offline.categories, f"{offline.by} (judge unreadable)")
         return combine(self.mode, offline, judged)
+
+
+def _by_rules(verdict: Verdict) -> bool:
+    return verdict.by.split("+")[0].split(",")[0] == "rules"
 
 
 def combine(mode: str, offline: Verdict, judged: Verdict) -> Verdict:

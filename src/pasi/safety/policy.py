@@ -209,10 +209,10 @@ def make_classifier(
         embedder = WordLlamaEmbedder()  # its exemplar thresholds are WordLlama's
     fallback = local_classifier(embedder)
     if not settings.safety_model.strip():
-        if chat is not None and getattr(chat, "local", False):
+        if chat is not None and chat.local and settings.safety_judge != "off":
             from pasi.safety.judge import ChatJudge
 
-            return ChatJudge(chat, fallback)
+            return ChatJudge(chat, fallback, mode=settings.safety_judge)
         return fallback
     from pasi.models.registry import build_model, parse_spec
 
