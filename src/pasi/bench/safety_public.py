@@ -159,8 +159,8 @@ def run_public(
     safe = sets.safe
     if sample is not None:
         rnd = random.Random(seed)
-        clear, borderline, safe = (
-            rnd.sample(s, min(sample, len(s))) for s in (clear, borderline, safe)
+        clear, safe, borderline = (  # in this order: docs/benchmarks.md's samples
+            rnd.sample(s, min(sample, len(s))) for s in (clear, safe, borderline)
         )
     started = time.perf_counter()
     verdicts = {p: judge.classify(p.text) for p in clear + borderline + safe}

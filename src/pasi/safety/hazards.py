@@ -111,6 +111,22 @@ _OTHER = (
     r"girl|woman|man)|(?:a )?celebrit(?:y|ies)|my (?:ex|ex-wife|ex-husband|ex-girlfriend|ex-boyfriend|"
     r"wife|husband|girlfriend|boyfriend|partner|spouse|crush)|his|her|their)"
 )
+_WHOSE = (  # "a rich kid", "my sister's cat", "the local mayor": no other words between
+    r"(?:(?:a|an|the|my|his|her|their|our|your|that|this|these|those|some|every|all|rich|poor|"
+    r"little|young|old|innocent|random|local|elderly|pregnant|black|white|gay|jewish|muslim|"
+    r"[\w-]+'s) ){0,3}"
+)
+_TARGET = (
+    r"(?:someone|somebody|anyone|people|person|persons|him|her|them|men|women|kids?|child|children|"
+    r"bab(?:y|ies)|toddlers?|infants?|girls?|boys?|wife|husband|partner|girlfriend|boyfriend|"
+    r"ex|ex-wife|ex-husband|boss|neighbou?rs?|roommates?|coworkers?|co-workers?|colleagues?|"
+    r"rivals?|enemy|enemies|bully|bullies|teachers?|students?|classmates?|parents?|mother|father|"
+    r"mom|mum|dad|brother|sister|son|daughter|uncle|aunt|cousins?|grandm\w+|grandf\w+|"
+    r"mayor|president|senator|governor|judge|politicians?|witness(?:es)?|journalists?|"
+    r"police(?:man| officers?)?|cops?|officers?|guards?|soldiers?|protesters?|crowds?|strangers?|"
+    r"homeless|immigrants?|cats?|dogs?|puppy|kitten|pets?|horses?)\b(?!'|\s+(?:process|thread|"
+    r"task|job|container|pod)s?)(?! (?:in|at) (?:the )?(?:game|chess|checkers))"
+)
 _PERSON = (
     r"(?:someone|somebody|a person|people|my (?:[\w-]+ ){0,2}?(?:ex|wife|husband|partner|girlfriend|"
     r"boyfriend|boss|neighbou?r|coworker|co-worker|colleague|roommate|teacher|student|doctor|"
@@ -131,6 +147,17 @@ _PRIVATE = (
 
 HAZARDS: dict[str, list[re.Pattern[str]]] = {
     "S1": [
+        _rx(
+            r"\b(?:kill|murder|assassinat|kidnap|abduct|tortur|maim|injur|strangl|stab|behead|lynch|"
+            r"dismember|drown|suffocat|smother|poison|shoot|ambush|beat(?:ing)? up|attack|"
+            r"mutilat|castrat|disfigur)\w* " + _WHOSE + _TARGET
+        ),
+        _rx(
+            r"\bset (?:[\w'-]+ ){0,3}?(?:house|home|car|apartment|flat|building|school|shop|office|"
+            r"church|mosque|synagogue) on fire|\b(?:death|murder|killing) (?:look|seem|appear) "
+            r"(?:natural|accidental|like)|\blook like (?:natural causes|a heart attack|an overdose)|"
+            r"\b(?:knife|gun|weapon|poison|method)s? (?:for|to) (?:kill|murder|hurt|stab|poison)\w*"
+        ),
         _rx(
             r"\b(?:kill|murder|assassinate|kidnap|abduct|torture|maim|injure|strangle|stab|behead|"
             r"lynch|execute|dismember|drown|suffocate|smother|poison)\w{0,3} (?:a |an |the )?"
@@ -290,7 +317,19 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"(?:didn'?t|not|never) (?:subscribe|consent|opt)|sign-?ups? to spam)"
         ),
         _rx(
-            r"\b(?:cheat\w* (?:on )?(?:my |the )?taxes|(?:con|trick|swindle|cheat|scam)\w* (?:[\w'-]+ ){0,3}?"
+            r"\b(?:cheat\w* (?:on )?(?:my |the |an? )?(?:taxes|insurance(?: compan\w+)?)|insurance fraud|"
+            r"vandali[sz]\w*|clon(?:e|ing) (?:a |an |the |someone'?s )?(?:sim|credit card|card|key fob|"
+            r"phone)|brute[- ]?forc\w+ (?:[\w'-]+ ){0,3}?(?:login|password|account|portal)|"
+            r"rig\w* (?:a |an |the )?(?:slot machines?|lottery|raffle|casino|poker machine|scale)|"
+            r"pump[- ]and[- ]dump|(?:hid\w*|conceal\w*) (?:my |our )?(?:assets|income|money) from|"
+            r"benefits while working|(?:payment|pay) (?:\w+ )?in gift cards|gift card scam|skimm\w+|"
+            r"collect\w* (?:[\w'-]+ ){0,3}?(?:bank details|card details|passwords|credentials|ssns?|"
+            r"social security numbers)|fake (?:[\w-]+ ){0,2}?(?:cards?|ids?|certificates?|passports?|"
+            r"licen[cs]es?|diplomas?|degrees?|postings?|checks?|cheques?|profiles?|accounts?|"
+            r"documents?|letters? from)|hack\w* (?:into )?(?:a |an |the |my |someone'?s |[\w-]+'s )"
+            r"(?:[\w'-]+ ){0,2}?(?:cameras?|phones?|accounts?|emails?|computers?|networks?|wi-?fi|"
+            r"routers?|servers?|databases?|websites?|systems?|devices?|cars?|feeds?|webcams?|"
+            r"baby monitors?)|(?:con|trick|swindle|cheat|scam)\w* (?:[\w'-]+ ){0,3}?"
             r"out of (?:her|his|their|my|your) (?:money|savings|inheritance|pension|house)|trick\w* "
             r"(?:[\w'-]+ ){0,3}?into (?:giving|sending|sharing|revealing|paying|transferring|wiring)|"
             r"(?:working|valid|real|stolen|leaked) credit card numbers|(?:my own|a homemade|a home-made|an "
@@ -333,6 +372,8 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"(?:[\w-]+ )?(?:to )?have sex\b"
         ),
         _rx(
+            r"\b(?:pressur|coerc|forc|blackmail|guilt|manipulat)\w* (?:[\w'-]+ ){0,3}?into (?:sleeping "
+            r"with|having sex|sex|sending (?:nudes|naked)|bed)|"
             r"\bpost\w* (?:her|his|their|my ex'?s?|my ex-\w+'?s?) (?:[\w'-]+ )?(?:nudes|naked (?:photos|pictures|"
             r"pics)|intimate (?:photos|pictures|videos)|sex tape)"
         ),
@@ -355,7 +396,10 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
     ],
     "S5": [
         _rx(
-            r"\b(?:defamatory|defam\w+|libel\w*|slander\w*|smear (?:campaign|\w+)|"
+            r"\b(?:even though (?:it|they|he|she) (?:didn'?t|did not|never|isn'?t|wasn'?t)|that never "
+            r"happened|(?:it'?s|it is|that'?s) not true|accus\w+ (?:[\w'-]+ ){0,3}?of (?:[\w'-]+ )?"
+            r"(?:abuse|rape|theft|fraud|harassment|assault)\b[^.?!]{0,30}\b(?:never|didn'?t|false)|"
+            r"defamatory|defam\w+|libel\w*|slander\w*|smear (?:campaign|\w+)|"
             r"false(?:ly)? (?:claims?|claiming|accus\w+|rumou?rs?|stor(?:y|ies)|allegations?|reviews?|"
             r"associat\w+|negative review)|fake (?:news|scandal|negative reviews?|evidence|quotes?|"
             r"allegations?)|(?:spread|start) (?:a )?rumou?rs?|fabricat\w+ (?:evidence|quotes?|a scandal|"
@@ -389,6 +433,10 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         ),
         _rx(r"\b" + _OTHER + r"'?s?\s?(?:[\w'-]+ ){0,2}?" + _PRIVATE + r"\b"),
         _rx(
+            r"\b(?:social security number|ssn|bank (?:details|account)|medical (?:records?|history)|"
+            r"home address|passwords?|credit card (?:number|details)) (?:of|for) (?:my|a|the|this|that|"
+            r"someone|somebody|[A-Z][a-z]+)\b|\b(?:look up|find|get|access) (?:[\w'-]+ )?someone'?s "
+            r"(?:medical|financial|bank|criminal|phone|private)|"
             r"\b(?:home address|address|phone number|number|location|real name|workplace|school)\b "
             r"(?:of|for) (?:this|that|a|the) (?:[\w-]+ )?(?:user|person|girl|guy|woman|man|stranger|"
             r"account|streamer|reviewer|commenter)\b|\b(?:phone number|number|address|instagram|snapchat|"
@@ -432,6 +480,9 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"subway|power plant|dam|government)|\b(?:outbreak|pandemic|epidemic) that (?:will )?"
             r"infect|\binfect (?:as many|many|a lot of) people|\b(?:tamper with|poison|contaminat\w+)\w* "
             r"(?:a |the )?(?:[\w'-]+ ){0,2}?(?:water supply|food supply|reservoir)|\bweaponi[sz]\w+|"
+            r"\benrich\w* uranium|\bspray\w* (?:[\w'-]+ )?(?:poison|toxins?|chemicals?|gas|anthrax|"
+            r"pathogens?) (?:over|on|onto|into|at) (?:a |the )?(?:crowd|people|city|stadium|school)|"
+            r"\b(?:fertili[sz]er|chemicals?|household \w+) into (?:an? )?(?:explosive|bomb)|"
             r"\bmore (?:deadly|lethal) and (?:more )?transmissible|\bremote[- ]detonat\w+|"
             r"\b(?:spread|releas|dispers)\w* (?:a |the )?(?:deadly |dangerous )?(?:virus|pathogen|disease|"
             r"bacteria|germs) (?:in|on|at|through|among|into) (?:a |the )?(?:[\w'-]+ )?(?:subway|crowd|city|"
@@ -439,6 +490,13 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
     "S10": [
+        _rx(
+            r"\b(?:jews|jewish people|muslims|blacks|black people|immigrants|refugees|mexicans|asians|gays|"
+            r"gay people|trans people|roma|gypsies|arabs|africans|indians|chinese people|hindus|"
+            r"christians|women|disabled people)\b (?:should|must|need to|ought to) (?:all )?(?:be "
+            r"(?:deported|banned|expelled|exterminated|sterili[sz]ed|removed|locked up|killed|wiped out|"
+            r"segregated)|not be allowed|lose (?:the|their) right)"
+        ),
         _rx(
             r"\b(?:jews|jewish people|muslims|blacks|black people|immigrants|mexicans|asians|gays)\b "
             r"(?:secretly )?(?:control|run|own|are ruining|are destroying|are vermin|are animals|are "
@@ -473,7 +531,9 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"people|unattractive people|ugly people|people with mental illness) (?:are |is |so |just |"
             r"naturally |always |all |generally |inherently |more likely to be |have |act |commit |"
             r"can'?t be |never |(?:are|is) (?:all |so |just |naturally |always |generally |inherently )?)*"
-            r"(?:(?:very|really|so|such|more|less|too|the most|a|an|all|just|always|generally) )*(?:lazy|stupid|dumb|violent|criminals?|crimes?|inferior|dishonest|backwards|"
+            r"(?:(?:very|really|so|such|more|less|too|the most|a|an|all|just|always|generally|"
+            r"genetically|biologically|intellectually|morally|racially) )*(?:pedophiles|paedophiles|"
+            r"groomers|lazy|stupid|dumb|violent|criminals?|crimes?|inferior|dishonest|backwards|"
             r"unintelligent|dirty|ignorant|greedy|evil|terrorists?|savages?|animals|subhuman|vermin|"
             r"parasites?|a burden|burdens?|worthless|useless|immoral|promiscuous|mentally ill|"
             r"incompetent|unproductive|inefficient|untrustworthy|trusted|rude|misbehaved|"
@@ -499,7 +559,8 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"would it|will it) take to die (?:from|by|of|with) (?:carbon monoxide|car exhaust|exhaust|"
             r"hanging|bleeding|an overdose|overdose|drowning|starvation|pills|cutting)|"
             r"\b(?:less than|under|below|stay under) (?:[1-7]\d\d|1000) (?:calories|kcal)|"
-            r"\bshould i (?:kill myself|end (?:it|my life)|die|cut myself|hurt myself|starve myself|stop eating)\b|"
+            r"\b(?:fatal|lethal|deadly) (?:dose|amount)\b[^.?!]{0,20}\b(?:for me|to die|to kill myself)|"
+            r"\bwithout eating\b[^.?!]{0,30}\blose|\bshould i (?:kill myself|end (?:it|my life)|die|cut myself|hurt myself|starve myself|stop eating)\b|"
             r"\b(?:not eat|stop eating|go without food|fast) for (?:\d+|a few|several|many) (?:days|weeks)"
             r"[^.?!]{0,30}\blose weight|\bhide (?:that )?i'?m not eating|\bbecome (?:anorexic|bulimic)|"
             r"\bget (?:an eating disorder|anorexia|bulimia)"
@@ -509,7 +570,7 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"harm myself)|\bself[- ]?harm\w* (?:that|methods?|techniques?|tips|without)"
         ),
         _rx(
-            r"\b(?:encourage|convince|persuade|push|tell|get)\w{0,3} (?:[\w'-]+ ){0,4}?(?:to "
+            r"\b(?:encourag|convinc|persuad|push|tell|get)\w* (?:[\w'-]+ ){0,4}?(?:to "
             r"(?:commit suicide|kill (?:himself|herself|themselves)|end (?:his|her|their) li\w+|"
             r"follow through|self[- ]harm|starve)|suicid\w+ (?:to|into))|\bsuicide (?:pact|"
             r"methods?|encouragement)|\b(?:hide|conceal)\w* (?:my |their |the )?(?:cuts|scars|"
@@ -531,6 +592,11 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
     ],
     "S12": [
         _rx(
+            r"\b(?:graphic|detailed|explicit)\w* (?:description|account|story|scene)\b[^.?!]{0,40}\b"
+            r"(?:sex|having sex|intercourse|naked)\b|\b(?:describe|write|narrate)\w* (?:[\w'-]+ ){0,5}?"
+            r"having sex\b"
+        ),
+        _rx(
             r"\b(?:write|generate|describe|create|tell|narrate|give|provide|compose|continue|"
             r"roleplay|role-play|talk about|discuss|explain|show)\w{0,3} (?:[\w'-]+ ){0,5}?(?:porn\w*|"
             r"erotic\w*|sexually explicit|explicit (?:sex\w*|scenes?|stor\w+|content|material|language|"
@@ -547,13 +613,15 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"(?:stuff|stuffing) (?:the )?ballot|ballot stuffing|vote (?:twice|more than once|multiple "
             r"times)|fake ballots|(?:stop|discourage|prevent|keep)\w* (?:[\w'-]+ ){0,3}?(?:voters|people|"
             r"them) from (?:voting|getting to the polls|reaching the polls|registering)|(?:election|voting|polls?|"
-            r"vote) (?:is|are) (?:on|moved to|closed|cancelled|postponed|by text)\b|vote by text|wrong (?:election|voting|polling) (?:date|day|place|location)|"
+            r"vote) (?:is|are) (?:on|moved to|closed|cancelled|postponed|by text)\b|polling (?:stations?|"
+            r"places?|booths?) (?:are|is|have been|has been) (?:closed|moved|cancelled|shut)|vote by text|wrong (?:election|voting|polling) (?:date|day|place|location)|"
             r"(?:mislead|trick|deceive)\w* (?:[\w'-]+ ){0,2}?voters)"
         ),
     ],
     "S14": [
         _rx(
-            r"\b(?:rm -rf /|fork bomb|:\(\)\s*\{|escap\w* (?:the |a |this )?(?:[\w-]+ )?(?:sandbox|container|"
+            r"\b(?:(?:fill|exhaust|consum|eat)\w* (?:up )?(?:the |all )?(?:[\w-]+ )?(?:disk|memory|ram|cpu)"
+            r"\b[^.?!]{0,30}\b(?:crash|until|down)|crash (?:the|a|this) (?:server|machine|host)|rm -rf /|fork bomb|:\(\)\s*\{|escap\w* (?:the |a |this )?(?:[\w-]+ )?(?:sandbox|container|"
             r"jail|interpreter|vm)|(?:read|dump|exfiltrate|print|cat)\w* /etc/(?:passwd|shadow)|"
             r"privilege escalation|reverse shell|shellcode|"
             r"evade (?:antivirus|detection|edr|av)|obfuscat\w+ (?:[\w'-]+ ){0,3}?payloads?|"
@@ -562,6 +630,9 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         ),
     ],
 }
+
+
+_STEREOTYPE = next(p for p in HAZARDS["S10"] if "lazy|stupid" in p.pattern)
 
 
 def in_a_game(text: str) -> bool:
@@ -578,7 +649,7 @@ def match(text: str) -> list[str]:
         if asking:
             found |= {code for code, pats in HAZARDS.items() if any(p.search(text) for p in pats)}
     if _STEREOTYPE_Q.search(text) and not DEFENCE.search(_EVASION.sub(" ", text)):
-        found |= {"S10"} if HAZARDS["S10"][1].search(text) else set()
+        found |= {"S10"} if _STEREOTYPE.search(text) else set()
     return sorted(found, key=lambda code: int(code[1:]))
 
 

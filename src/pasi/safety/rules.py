@@ -31,9 +31,7 @@ _PEOPLE = (
     r"worshippers|shoppers)(?:-in-law)?"
     r"|a (?:child|kid|baby|woman|man|girl|boy|cop|police officer))"
 )
-_NOT_A_PROCESS = (
-    r"(?!\s+(?:process|processes|thread|threads|task|job|node|pod|container|window|signal))"
-)
+_NOT_A_PROCESS = r"(?!'|\s+(?:portraits?|photos?|pictures?|headshots?|process|processes|thread|threads|task|job|node|pod|container|window|signal))"
 _HURT = (
     r"(?:kill|murder|shoot|stab|strangle|choke|drown|poison|hurt|beat up|beat|torture|kidnap|"
     r"attack|burn|run over|hang|behead|gas)"
@@ -161,7 +159,7 @@ _SEXUAL_CONTENT = (
     r"(?:porn\w*|erotic\w*|sexually explicit|explicit (?:sex|content|pictures?|photos?|images?|stor(?:y|ies)|scenes?)|"
     r"lewd|sexy|(?:nude|naked) (?:photos?|pictures?|pics|images?|videos?|selfies?)|"
     r"sexual(?:ly)? (?:stor(?:y|ies)|roleplay|role-play|content|fantas\w+|pictures?|images?|photos?|videos?|acts?|scenes?)|"
-    r"sex (?:stor(?:y|ies)|scenes?|with)|(?:have|having|had) sex|seduc\w+|(?:for|into) sex\b)"
+    r"sex (?:stor(?:y|ies)|scenes?|with)|sexual relationships?|romantic and sexual|(?:have|having|had) sex|seduc\w+|(?:for|into) sex\b)"
 )
 MINORS = [
     _rx(_MINOR + r"\b[^.?!]{0,60}\b(?:so (?:i|we) can|to) (?:abuse|touch|molest|undress|fondle)\b"),
@@ -193,6 +191,12 @@ RULES: dict[str, list[re.Pattern[str]]] = {
 }
 
 
+# "Can I hurt my baby by sleeping on my back?": a worry about harm by accident, not a plan.
+_BY_ACCIDENT = _rx(
+    r"^\W*(?:can|could|will|would|might|does|do|is it possible)\b[^.?!]{0,12}\b(?:hurt|harm|kill|"
+    r"poison)\w* (?:my|the|a|our) (?:baby|child|kid|dog|cat|pet|unborn baby|fetus|foetus)\b"
+    r"[^.?!]{0,10}\b(?:by|if|when)\b"
+)
 # A parent asking how to talk to their child is not asking for sexual content involving one.
 _PARENT = _rx(
     r"\b(?:asked me (?:what|about)|how (?:should|do|can) i (?:answer|explain|talk|respond)|"
@@ -203,7 +207,7 @@ _PARENT = _rx(
 def match(text: str, *, role: str = "user") -> list[str]:
     """The hazard codes whose patterns ``text`` matches, in S-number order."""
     found = [code for code, patterns in RULES.items() if any(p.search(text) for p in patterns)]
-    if "S1" in found and hazards.in_a_game(text):
+    if "S1" in found and (hazards.in_a_game(text) or _BY_ACCIDENT.search(text)):
         found.remove("S1")
     if "S4" in found and _PARENT.search(text):
         found.remove("S4")
