@@ -24,6 +24,8 @@ from pasi.bench.safety_prompts import (
     SAFE,
     SECOND_SAFE,
     SECOND_UNSAFE,
+    STATEMENTS_SAFE,
+    STATEMENTS_UNSAFE,
     THIRD_SAFE,
     THIRD_UNSAFE,
     UNSAFE,
@@ -41,8 +43,8 @@ def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
     """Scores ``classifier``, by default the local fallback (the rules and the similarity
     signal); ``rules_only`` holds the rules' figures on the same sets, for comparison."""
     judge = classifier or local_classifier(WordLlamaEmbedder())
-    unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE + IMPERATIVE_UNSAFE
-    safe = SAFE + SECOND_SAFE + THIRD_SAFE + LOOKALIKES_SAFE
+    unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE + IMPERATIVE_UNSAFE + STATEMENTS_UNSAFE
+    safe = SAFE + SECOND_SAFE + THIRD_SAFE + LOOKALIKES_SAFE + STATEMENTS_SAFE
     result = score(judge, unsafe, safe)
     result["held_out"] = score(judge, HELD_OUT_UNSAFE, HELD_OUT_SAFE)
     result["held_out_2"] = score(judge, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE)
