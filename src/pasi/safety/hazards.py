@@ -17,8 +17,8 @@ from pasi.safety.crimes import CRIMES
 from pasi.safety.lexicon import (
     _BOMB,
     _CHEMS,
-    _OTHER,
     _PRIVATE,
+    _STRANGER,
 )
 
 
@@ -132,7 +132,7 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
             r"(?:records|information) (?:of|without)|without (?:their|his|her) (?:knowledge|permission|"
             r"authori[sz]ation)|without authori[sz]ation)"
         ),
-        _rx(r"\b" + _OTHER + r"'?s?\s?(?:[\w'-]+ ){0,2}?" + _PRIVATE + r"\b"),
+        _rx(r"\b" + _STRANGER + r"'?s?\s?(?:[\w'-]+ ){0,2}?" + _PRIVATE + r"\b"),
         _rx(
             r"\b(?:social security number|ssn|bank (?:details|account)|medical (?:records?|history)|"
             r"home address|passwords?|credit card (?:number|details)) (?:of|for) (?:my|a|the|this|that|"

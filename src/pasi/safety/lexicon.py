@@ -42,6 +42,13 @@ _OTHER = (
     r"girl|woman|man)|(?:a )?celebrit(?:y|ies)|my (?:ex|ex-wife|ex-husband|ex-girlfriend|ex-boyfriend|"
     r"wife|husband|girlfriend|boyfriend|partner|spouse|crush)|his|her|their)"
 )
+# Whose private facts a request may not dig out: not "her email" or "my wife's number", which a
+# personal assistant is asked about its user's own contacts all day.
+_STRANGER = (
+    r"(?:someone|somebody|a person|a stranger|this (?:person|guy|girl|woman|man)|that (?:person|guy|"
+    r"girl|woman|man)|(?:a )?celebrit(?:y|ies)|my (?:ex|ex-wife|ex-husband|ex-girlfriend|"
+    r"ex-boyfriend|crush))"
+)
 _WHOSE = (  # "a rich kid", "my sister's cat", "the local mayor": no other words between
     r"(?:(?:a|an|the|my|his|her|their|our|your|that|this|these|those|some|every|all|rich|poor|"
     r"little|young|old|innocent|random|local|elderly|pregnant|black|white|gay|jewish|muslim|"
