@@ -10,12 +10,14 @@ from pasi.bench.safety_prompts import (
     HELD_OUT_2_UNSAFE,
     HELD_OUT_SAFE,
     HELD_OUT_UNSAFE,
+    SAFE,
+    UNSAFE,
+)
+from pasi.bench.safety_requests import (
     IMPERATIVE_UNSAFE,
     LOOKALIKES_SAFE,
-    SAFE,
     STATEMENTS_SAFE,
     STATEMENTS_UNSAFE,
-    UNSAFE,
 )
 from pasi.models.chat import ScriptedModel, replies
 from pasi.safety.policy import HAZARDS, LlamaGuardClassifier, RuleClassifier

@@ -19,16 +19,18 @@ from pasi.bench.safety_prompts import (
     HELD_OUT_2_UNSAFE,
     HELD_OUT_SAFE,
     HELD_OUT_UNSAFE,
-    IMPERATIVE_UNSAFE,
-    LOOKALIKES_SAFE,
     SAFE,
     SECOND_SAFE,
     SECOND_UNSAFE,
-    STATEMENTS_SAFE,
-    STATEMENTS_UNSAFE,
     THIRD_SAFE,
     THIRD_UNSAFE,
     UNSAFE,
+)
+from pasi.bench.safety_requests import (
+    IMPERATIVE_UNSAFE,
+    LOOKALIKES_SAFE,
+    STATEMENTS_SAFE,
+    STATEMENTS_UNSAFE,
 )
 from pasi.models.embedder import WordLlamaEmbedder
 from pasi.safety.policy import RuleClassifier, SafetyClassifier
