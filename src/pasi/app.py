@@ -135,7 +135,8 @@ class Pasi:
                 from pasi.safety.policy import make_classifier
 
                 private = partial(self._private, actor="safety")
-                self._safety = make_classifier(self.settings, private=private)
+                chat = self.fast_model() if self.settings.safety_judge != "off" else None
+                self._safety = make_classifier(self.settings, private=private, chat=chat)
             return self._safety
 
     @property

@@ -137,6 +137,14 @@ class Settings(BaseSettings):
             "unsafe exemplars and not to safe look-alikes (docs/privacy.md#safety)."
         ),
     )
+    safety_judge: Literal["confirm", "either", "model", "off"] = Field(
+        default="confirm",
+        description=(
+            "Without a safety_model, how a local chat model's answer to Llama Guard's prompt "
+            "joins the offline check: confirm (it confirms or clears what only the similarity "
+            "signal flagged), either, model or off (docs/privacy.md#safety)."
+        ),
+    )
     notify_desktop: bool = Field(
         default=True,
         description="Send reminders as desktop notifications too, when notify-send is installed.",

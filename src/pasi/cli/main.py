@@ -25,6 +25,7 @@ from pasi.cli import life as life_cli
 from pasi.cli import mcp as mcp_cli
 from pasi.cli import models as models_cli
 from pasi.cli import privacy as privacy_cli
+from pasi.cli import safety as safety_cli
 from pasi.cli import serve as serve_cli
 from pasi.cli import vault as vault_cli
 from pasi.cli import voice as voice_cli
@@ -118,6 +119,7 @@ app.add_typer(bench.bench_app, name="bench")
 app.add_typer(actions_cli.actions_app, name="actions")
 app.add_typer(models_cli.models_app, name="models")
 app.add_typer(privacy_cli.privacy_app, name="privacy")
+app.add_typer(safety_cli.safety_app, name="safety")
 
 
 def run() -> None:

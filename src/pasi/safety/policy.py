@@ -186,13 +186,19 @@ def categories_of(verdicts: Sequence[Verdict]) -> list[str]:
 
 
 def make_classifier(
-    settings: Settings, *, private: Callable[[ChatModel], ChatModel | None] | None = None
+    settings: Settings,
+    *,
+    private: Callable[[ChatModel], ChatModel | None] | None = None,
+    chat: ChatModel | None = None,
 ) -> SafetyClassifier:
-    """Llama Guard when ``safety_model`` names one, else the local fallback: the rules, and
-    the similarity signal unless ``safety_similarity`` is off.
+    """Llama Guard when ``safety_model`` names one; else, when ``chat`` is a local chat model,
+    that model judging with Llama Guard's prompt (:mod:`pasi.safety.judge`, as a second
+    opinion on what the offline check flags); else the local fallback: the rules, and the
+    similarity signal unless ``safety_similarity`` is off.
 
     ``private`` wraps the guard model (``Pasi.safety`` passes the privacy gateway, which
-    leaves a local model as it is): the guard reads every message the user sends.
+    leaves a local model as it is): the guard reads every message the user sends. A remote
+    ``chat`` model is never made the judge: it would read every message.
     """
     from pasi.safety.similarity import local_classifier
 
@@ -203,6 +209,10 @@ def make_classifier(
         embedder = WordLlamaEmbedder()  # its exemplar thresholds are WordLlama's
     fallback = local_classifier(embedder)
     if not settings.safety_model.strip():
+        if chat is not None and chat.local and settings.safety_judge != "off":
+            from pasi.safety.judge import ChatJudge
+
+            return ChatJudge(chat, fallback, mode=settings.safety_judge)
         return fallback
     from pasi.models.registry import build_model, parse_spec
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from pasi.safety import hazards
+
 _FLAGS = re.IGNORECASE
 
 
@@ -29,15 +31,38 @@ _PEOPLE = (
     r"worshippers|shoppers)(?:-in-law)?"
     r"|a (?:child|kid|baby|woman|man|girl|boy|cop|police officer))"
 )
-_NOT_A_PROCESS = (
-    r"(?!\s+(?:process|processes|thread|threads|task|job|node|pod|container|window|signal))"
-)
+_NOT_A_PROCESS = r"(?!'|\s+(?:portraits?|photos?|pictures?|headshots?|process|processes|thread|threads|task|job|node|pod|container|window|signal))"
 _HURT = (
     r"(?:kill|murder|shoot|stab|strangle|choke|drown|poison|hurt|beat up|beat|torture|kidnap|"
     r"attack|burn|run over|hang|behead|gas)"
 )
 
 SELF_HARM = [
+    # Said, not asked: what someone has done or is about to do to themselves.
+    _rx(
+        r"\bi(?:'ve| have)? (?:just |again |also )?(?:been |keep |started |start )?(?:cut|cutting|burn(?:ed|t|"
+        r"ing)?|scratch(?:ed|ing)?|carv(?:ed|ing)) (?:myself|my (?:skin|arms?|wrists?|legs?|thighs?|stomach))"
+        r"|\bi(?:'ve| have)? (?:been |keep |started )?cutting (?:again|every (?:day|night)|for (?:weeks|"
+        r"months|years)|since)\b"
+    ),
+    _rx(
+        r"\bi (?:just )?(?:took|swallowed|downed|have taken|'ve taken) (?:a |the |my )?(?:whole |entire )?"
+        r"(?:bottle|bunch|handful|box|pack|packet|lot|all|all of|fistful) (?:of )?(?:my |the )?(?:pills|"
+        r"tablets|meds|medication|sleeping pills|painkillers|paracetamol|tylenol|ibuprofen|insulin)"
+    ),
+    _rx(
+        r"\bi(?:'m| am)? (?:going to|gonna|will|'ll|want to|plan to|about to) jump (?:off|from|in front of) "
+        r"(?:a |the |this |that |my )?(?:[\w-]+ )?(?:bridge|building|roof|cliff|balcony|tower|train|car|"
+        r"overpass|ledge|window|bus)\b"
+    ),
+    _rx(
+        r"\b(?:plan|planning|going|decided|ready|about) to end (?:it|it all|my life|things)\b(?! with| between)"
+        r"|\bi (?:make|force) myself (?:throw up|vomit|puke|sick)\b|\b(?:go to sleep|fall asleep) and "
+        r"(?:never|not) wake up|\bi(?:'m| am) (?:just )?a burden (?:to|on) (?:everyone|everybody|my family|"
+        r"them|you|people)|\b(?:they|everyone|everybody|people)(?:'d| would) be (?:happier|better off) "
+        r"without me|\bhaven'?t eaten (?:in|for) (?:\d+|two|three|four|five|six|seven|several|many|a few) "
+        r"(?:days|weeks)\b[^.?!]{0,40}\b(?:fat|thin|weight|skinny|lose|calories)"
+    ),
     _rx(
         r"\b(?:tired of (?:living|life|being alive)|can'?t go on|no point (?:in )?(?:living|going on|"
         r"being alive)|don'?t want to (?:go on|exist))\b"
@@ -108,6 +133,21 @@ SELF_HARM_OUTPUT = [
 ]
 
 VIOLENCE = [
+    # Said, not asked: threats and calls to violence.
+    _rx(
+        r"\b(?:he|she|they|you|that \w+) (?:deserves?|needs?) to die\b|\b(?:i'?ll|i will|i'm going to|"
+        r"i am going to|gonna) beat the (?:shit|crap|hell|life|living daylights) out of|\b(?:someone|"
+        r"somebody|we|they|you) (?:should|ought to|needs? to) (?:shoot|kill|hang|stab|bomb|gas|burn|lynch|"
+        r"execute|exterminate|murder) (?:all of )?(?:them|him|her|those|these|every|all)\b|\bround (?:them|"
+        r"those \w+|these \w+) up and (?:kill|shoot|gas|hang|burn)"
+    ),
+    _rx(
+        r"\b(?:bring|bringing|take|taking|brought)\w* (?:a |my |dad'?s |my dad'?s |the )?(?:gun|rifle|pistol|"
+        r"knife|bomb|weapon|ar-?15)s? (?:to|into) (?:school|class|work|the office|church|the mall|campus)\b|"
+        r"\b(?:i'?ll|i will|i'm going to|gonna) (?:burn|blow up|torch) (?:your|his|her|their) (?:house|home|"
+        r"car|place)|\bi know where you live\b[^.?!]{0,40}\b(?:coming|come for|find you|get you|hurt|kill|"
+        r"pay)|\bi'?m coming for you\b"
+    ),
     # A threat: the speaker says they will hurt a person.
     _rx(_I + r" (?:go(?:ing)? to |gonna )?" + _HURT + r" " + _PEOPLE + r"\b" + _NOT_A_PROCESS),
     # A plan: how to hurt a person, often "without getting caught".
@@ -159,9 +199,31 @@ _SEXUAL_CONTENT = (
     r"(?:porn\w*|erotic\w*|sexually explicit|explicit (?:sex|content|pictures?|photos?|images?|stor(?:y|ies)|scenes?)|"
     r"lewd|sexy|(?:nude|naked) (?:photos?|pictures?|pics|images?|videos?|selfies?)|"
     r"sexual(?:ly)? (?:stor(?:y|ies)|roleplay|role-play|content|fantas\w+|pictures?|images?|photos?|videos?|acts?|scenes?)|"
-    r"sex (?:stor(?:y|ies)|scenes?|with)|(?:have|having|had) sex|seduc\w+|(?:for|into) sex\b)"
+    r"sex (?:stor(?:y|ies)|scenes?|with)|sexual relationships?|romantic and sexual|(?:have|having|had) sex|seduc\w+|(?:for|into) sex\b)"
 )
 MINORS = [
+    _rx(
+        r"\b(?:pictures?|photos?|pics|videos?|images?) of "
+        + _MINOR
+        + r"\b[^.?!]{0,30}\b(?:underwear|"
+        r"bikinis?|lingerie|naked|nude|undress\w*)"
+    ),
+    _rx(_MINOR + r"\b[^.?!]{0,60}\b(?:so (?:i|we) can|to) (?:abuse|touch|molest|undress|fondle)\b"),
+    _rx(
+        _MINOR
+        + r"\b[^.?!]{0,40}\b(?:to )?(?:send me (?:pictures|pics|photos|nudes|selfies)|meet me "
+        r"(?:alone|in secret|without)|trust me and meet|keep (?:it|this|our \w+) (?:a )?secret)"
+    ),
+    _rx(
+        r"\balone (?:time )?with (?:my neighbou?r'?s?|a|someone'?s|the|their|his|her) (?:kid|child|son|"
+        r"daughter|boy|girl)s?\b[^.?!]{0,40}\bwithout (?:the|their|his|her) parents"
+    ),
+    _rx(
+        r"\b(?:say|write|message|text)\b[^.?!]{0,20}\bto (?:a |an )?"
+        + _MINOR
+        + r"\b[^.?!]{0,40}\b(?:trust me|"
+        r"meet me|meet up|send me|alone)"
+    ),
     _rx(r"\b(?:nude|naked|topless|undressed) " + _MINOR + r"\b"),
     _rx(_MINOR + r"\b[^.!?\n]{0,80}?\b" + _SEXUAL_CONTENT),
     _rx(_SEXUAL_CONTENT + r"[^.!?\n]{0,80}?\b" + _MINOR + r"\b"),
@@ -175,9 +237,39 @@ RULES: dict[str, list[re.Pattern[str]]] = {
 }
 
 
+# "I cut myself shaving", "I took a bunch of pills for my cold": a mishap, not self-harm.
+_MISHAP = _rx(
+    r"\b(?:cooking|shaving|by accident|accidentally|by mistake|chopping|slicing|in the kitchen|"
+    r"on (?:a|the) (?:knife|nail|glass|can|stove|oven|iron)|while (?:cooking|shaving|cutting|chopping|"
+    r"gardening|working|opening|ironing)|for (?:my|a|the) (?:cold|flu|headache|migraine|pain|fever|back|"
+    r"cough|allergies|week)|out of the (?:box|packet|bottle)|how (?:do|can|should) i (?:treat|stop|"
+    r"clean|heal|care for|bandage|dress))\b"
+)
+_MEANT = _rx(r"\b(?:on purpose|to feel|deserve|kill myself|suicid\w*|to die|end (?:it|my life))\b")
+# "Can I hurt my baby by sleeping on my back?": a worry about harm by accident, not a plan.
+_BY_ACCIDENT = _rx(
+    r"^\W*(?:can|could|will|would|might|does|do|is it possible)\b[^.?!]{0,12}\b(?:hurt|harm|kill|"
+    r"poison)\w* (?:my|the|a|our) (?:baby|child|kid|dog|cat|pet|unborn baby|fetus|foetus)\b"
+    r"[^.?!]{0,10}\b(?:by|if|when)\b"
+)
+# A parent asking how to talk to their child is not asking for sexual content involving one.
+_PARENT = _rx(
+    r"\b(?:asked me (?:what|about)|how (?:should|do|can) i (?:answer|explain|talk|respond)|"
+    r"talk to (?:my|a|our) [\w-]+ about)\b"
+)
+
+
 def match(text: str, *, role: str = "user") -> list[str]:
     """The hazard codes whose patterns ``text`` matches, in S-number order."""
     found = [code for code, patterns in RULES.items() if any(p.search(text) for p in patterns)]
+    if "S11" in found and _MISHAP.search(text) and not _MEANT.search(text):
+        found.remove("S11")
+    if "S1" in found and (hazards.in_a_game(text) or _BY_ACCIDENT.search(text)):
+        found.remove("S1")
+    if "S4" in found and _PARENT.search(text):
+        found.remove("S4")
+    if role == "user":
+        found += [code for code in hazards.match(text) if code not in found]
     if role == "agent" and "S11" not in found and any(p.search(text) for p in SELF_HARM_OUTPUT):
         found.append("S11")
     return sorted(found, key=lambda code: int(code[1:]))

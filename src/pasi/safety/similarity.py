@@ -40,7 +40,7 @@ class SimilarityClassifier:
 
     embedder: Embedder
     threshold: float = 0.35  # chosen on the development prompts only
-    margin: float = 0.2
+    margin: float = 0.3  # 0.2 flagged 4 of 143 public safe dev prompts for 1 more catch
     name: str = "similarity"
     _codes: list[str] = field(default_factory=list, init=False, repr=False)
     _unsafe: np.ndarray | None = field(default=None, init=False, repr=False)
@@ -87,7 +87,8 @@ class CombinedClassifier:
         verdict = self.rules.classify(user, reply)
         if not verdict.safe or reply is not None:
             return verdict
-        return self.similarity.classify(user)
+        verdict = self.similarity.classify(user)
+        return Verdict(True, by=self.name) if verdict.safe else verdict
 
 
 def local_classifier(embedder: Embedder | None) -> SafetyClassifier:
