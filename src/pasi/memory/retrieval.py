@@ -22,14 +22,18 @@ from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
 from pasi.vault import episodes as ep
+from pasi.vault import index_files, search
 from pasi.vault import memories as mem
-from pasi.vault import search
 from pasi.vault.lexical import LexicalIndex
 from pasi.vault.search import VectorIndex
 from pasi.vault.sqlite import SQLiteVault
 from pasi.vault.vectors import unit_watermark
 
 PERIOD_WIDENING = 5  # how much deeper the lexical list goes when a question names a period
+# Units added or rewritten before a long-running process saves its indexes again: a new process
+# reads at most this many from the vault (~35 µs each) before its first answer.
+SAVE_EVERY = 5_000
+SPEAKERS = "speakers"
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,9 @@ class Retriever:
         self.params = params or RetrievalParams()
         self.vectors = VectorIndex()
         self.lexical = LexicalIndex()
+        # A plain vault's indexes are saved beside it; an encrypted one's stay in memory.
+        self.folder = None if vault.encrypted else vault.directory / index_files.INDEX_DIR
+        self._opened = False
         self._speakers: tuple[object, set[str]] = (None, set())
         self._speakers_seen = (0, -1)  # (highest unit id read, deletions) for _known_speakers
         self._lock = threading.Lock()
@@ -86,6 +93,8 @@ class Retriever:
         if self._speakers[0] == version:
             return self._speakers[1]
         conn = self.vault.read()
+        if not self._opened:  # the saved speakers come with the saved indexes
+            self._open(conn)
         max_unit, deletions = unit_watermark(conn)
         after, known = self._speakers_seen[0], self._speakers[1]
         if deletions != self._speakers_seen[1]:
@@ -129,7 +138,7 @@ class Retriever:
         if query.time is not None:
             in_period = set(search.units_about(conn, query.time.start, query.time.end))
             limit *= PERIOD_WIDENING if in_period else 1
-        self.lexical.refresh(conn, version)
+        self._refresh(conn, version)
         ranked = self.lexical.search(query.terms, limit, weights=weights, kind=kind)
         lexical = dict(ranked[: p.candidates])
         # The period's best matches from a wider list join the candidates, so a weaker match
@@ -162,13 +171,80 @@ class Retriever:
     ) -> dict[int, float]:
         if self.embedder is None:
             return {}
-        self.vectors.refresh(conn, version)
         qv = self.embedder.embed([query.text])[0]
         if not np.isfinite(qv).all() or not qv.any():
             return {}  # a zero vector carries no meaning: no dense candidates, no dense score
         dense = dict(self.vectors.search(qv, self.params.candidates))
         dense.update(self.vectors.scores_for(qv, lexical_ids))
         return dense
+
+    # -- the indexes: opened from disk, kept in step, saved -------------------------------------
+
+    def _refresh(self, conn: sqlite3.Connection, version: object) -> None:
+        if not self._opened:
+            self._open(conn)
+        self.lexical.refresh(conn, version)
+        if self.embedder is not None:
+            self.vectors.refresh(conn, version)
+        self._save(conn, SAVE_EVERY)
+
+    def _open(self, conn: sqlite3.Connection) -> None:
+        """Take the saved indexes that still match the vault (the rest is built from it)."""
+        self._opened = True
+        if self.folder is None:
+            if self.vault.encrypted:  # left from before the vault was encrypted: not kept
+                index_files.drop(conn)
+            return
+        now = index_files.read_watermark(conn)
+        self.lexical.load(self.folder, conn, now)
+        if self.embedder is not None:
+            self.vectors.load(self.folder, conn, now)
+        self._load_speakers(conn, now)
+
+    def _load_speakers(self, conn: sqlite3.Connection, now: index_files.Watermark) -> None:
+        """The speakers' names, saved with the postings (a DISTINCT over every unit costs
+        ~50 ms at 100k units)."""
+        assert self.folder is not None
+        saved = index_files.read_manifest(self.folder, SPEAKERS)
+        if saved is None:
+            return
+        mark = index_files.manifest_mark(saved)
+        if index_files.still_valid(conn, mark, now):
+            self._speakers = (None, set(saved["speakers"]))
+            self._speakers_seen = (mark.max_unit, mark.deletions)
+
+    def _save(self, conn: sqlite3.Connection, after: int) -> None:
+        if self.folder is None:
+            return
+        if self._due(self.lexical, after):
+            mark = self.lexical.save(self.folder, conn)
+            if mark is not None and self._speakers_seen == (mark.max_unit, mark.deletions):
+                speakers = sorted(self._speakers[1])
+                index_files.write_manifest(self.folder, SPEAKERS, mark, {"speakers": speakers})
+        if self.embedder is not None and self._due(self.vectors, after):
+            self.vectors.save(self.folder, conn)
+
+    @staticmethod
+    def _due(index: LexicalIndex | VectorIndex, after: int) -> bool:
+        # A new index is saved at once: its build is what the next process would repeat.
+        return bool(index.unsaved) and (index.unsaved >= after or index.unsaved == index.size)
+
+    def sync(self, *, only_if_open: bool = False) -> None:
+        """Bring the indexes level with the vault and save them: after a bulk write, and on
+        close (``only_if_open``: not when this process never searched, which would build them)."""
+        with self._lock:
+            if self.folder is None or (only_if_open and not self._opened):
+                return
+            conn = self.vault.read()
+            self._refresh(conn, self.vault.data_version())
+            self._save(conn, 1)
+
+    def erased(self) -> None:
+        """After an erasure's commit, drop the saved indexes once more: a save by another
+        process that raced with the erasure must not keep its words. The indexes in memory
+        see the deletion and rebuild on the next question."""
+        if self.folder is not None:
+            index_files.drop(self.vault.read())
 
     def hydrate(self, ranked: list[tuple[int, float]]) -> list[Recalled]:
         conn = self.vault.read()

@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from pasi.clock import from_iso, to_iso
+from pasi.vault import index_files
 from pasi.vault.vectors import VectorIndex as VectorIndex  # re-exported for callers
 
 
@@ -113,6 +114,9 @@ def remove_unit(conn: sqlite3.Connection, kind: str, ref_id: int) -> None:
     if unit_id is not None:
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (unit_id,))
         conn.execute("DELETE FROM search_units WHERE id = ?", (unit_id,))
+        # The saved postings and vectors hold the unit's words: erasure removes them now
+        # (they are rebuilt without it); the caller drops them again after its commit.
+        index_files.drop(conn)
 
 
 def units_about(
