@@ -10,6 +10,7 @@ weak, so it is added to the normalised lexical score instead of voting as an equ
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -29,6 +30,15 @@ from pasi.vault.search import VectorIndex
 from pasi.vault.sqlite import SQLiteVault
 from pasi.vault.vectors import unit_watermark
 
+# "What did you say about...", "you told me", "your advice", "did pasi recommend": the
+# question is about the assistant's own replies.
+ASKS_WHAT_PASI_SAID = re.compile(
+    r"\b(?:you|pasi)\s+(?:\w+\s+){0,2}?(?:say|said|tell|told|suggest(?:ed)?|recommend(?:ed)?"
+    r"|advised?|answer(?:ed)?|repl(?:y|ied)|mention(?:ed)?|wr(?:ite|ote)|propos(?:e|ed)"
+    r"|explain(?:ed)?)\b|\byour\s+(?:answer|advice|suggestion|recommendation|reply|response"
+    r"|explanation|idea)s?\b",
+    re.IGNORECASE,
+)
 PERIOD_WIDENING = 5  # how much deeper the lexical list goes when a question names a period
 # Units added or rewritten before a long-running process saves its indexes again: a new process
 # reads at most this many from the vault (~35 µs each) before its first answer.
@@ -44,6 +54,10 @@ class RetrievalParams:
     speaker_boost: float = 1.0  # the question names exactly one person: their words count double
     time_boost: float = 2.0  # the unit is about the period the question names
     superseded_factor: float = 0.6  # history is findable but ranks below what is true now
+    # An assistant's reply is evidence of what pasi said, not of what the user said: it ranks
+    # below the user's own words, unless the question asks what pasi said (then it counts as
+    # the named speaker's words do).
+    reply_factor: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,7 @@ class Query:
     terms: list[str]
     time: TimeRange | None
     speakers: set[str]
+    about_pasi: bool = False  # asks what pasi (the assistant) said
 
 
 class Retriever:
@@ -117,7 +132,8 @@ class Retriever:
         # The period is matched by time; its words ("last", "August") would match every
         # memory that mentions some other August, and cost the most to score.
         words_left = text.lower().replace(period.phrase, " ") if period else text
-        return Query(text, terms(words_left) or terms(text), period, speakers)
+        about_pasi = bool(ASKS_WHAT_PASI_SAID.search(text))
+        return Query(text, terms(words_left) or terms(text), period, speakers, about_pasi)
 
     def recall(
         self, text: str, k: int, *, asked_at: datetime, kind: str | None = None
@@ -157,13 +173,14 @@ class Retriever:
                 factor += p.speaker_boost
             if unit_id in in_period:
                 factor += p.time_boost
-            if unit.closed:
-                factor *= p.superseded_factor
-            lexical_part = factor * lexical.get(unit_id, 0.0) / top
+            demoted = p.superseded_factor if unit.closed else 1.0
+            if unit.reply and query.about_pasi:
+                factor += p.speaker_boost
+            elif unit.reply:
+                demoted *= p.reply_factor
+            lexical_part = factor * demoted * lexical.get(unit_id, 0.0) / top
             dense_part = p.dense_weight * dense.get(unit_id, 0.0)
-            scores[unit_id] = lexical_part + dense_part * (
-                p.superseded_factor if unit.closed else 1
-            )
+            scores[unit_id] = lexical_part + dense_part * demoted
         return scores
 
     def _dense(

@@ -169,6 +169,7 @@ class Traits:
     kind: str
     speaker: str | None
     closed: bool  # a memory that was superseded or has ended
+    reply: bool = False  # a turn the assistant wrote: evidence of what pasi said
 
 
 def unit_traits(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Traits]:
@@ -178,13 +179,15 @@ def unit_traits(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Trait
         chunk = wanted[start : start + 900]
         rows = conn.execute(
             "SELECT u.id, u.kind, u.speaker,"
-            " m.superseded_by IS NOT NULL OR m.valid_to IS NOT NULL"
+            " m.superseded_by IS NOT NULL OR m.valid_to IS NOT NULL,"
+            " COALESCE(e.role = 'assistant', 0)"
             " FROM search_units u LEFT JOIN memories m ON u.kind = 'memory' AND m.id = u.ref_id"
+            " LEFT JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
             f" WHERE u.id IN ({','.join('?' * len(chunk))})",
             chunk,
         )
-        for unit_id, kind, speaker, closed in rows:
-            found[unit_id] = Traits(kind, speaker, bool(closed))
+        for unit_id, kind, speaker, closed, reply in rows:
+            found[unit_id] = Traits(kind, speaker, bool(closed), bool(reply))
     return found
 
 
