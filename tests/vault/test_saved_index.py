@@ -220,3 +220,17 @@ def test_removing_a_unit_removes_the_saved_files(vault: SQLiteVault) -> None:
     with vault.write() as conn:
         search.remove_unit(conn, "memory", 3)
         assert [p.name for p in _folder(vault).iterdir()] == [".lock"]  # before the commit
+
+
+def test_units_read_after_a_load_can_be_rewritten_again(vault: SQLiteVault) -> None:
+    _fill(vault, 100)
+    _fresh_lexical(vault).save(_folder(vault), vault.read())
+    index, loaded = _opened_lexical(vault)
+    assert loaded
+    _fill(vault, 10, first=100, seed=8)
+    index.refresh(vault.read(), object())  # the new units are read, their places not yet mapped
+    with vault.write() as conn:
+        search.set_context(conn, 105, "zebra zebra tea", None)  # one read after the load
+        search.set_context(conn, 5, "zebra anna", None)  # one from the saved files
+    _same_lexical(index, vault)
+    assert index.search(["zebra"], 5)[0][0] == 105

@@ -231,7 +231,7 @@ class Retriever:
             self._speakers_seen = (mark.max_unit, mark.deletions)
 
     def _save(self, conn: sqlite3.Connection, after: int) -> None:
-        if self.folder is None:
+        if self.folder is None or conn.in_transaction:  # uncommitted rows are not saved
             return
         if self._due(self.lexical, after):
             mark = self.lexical.save(self.folder, conn)

@@ -158,7 +158,8 @@ class LexicalIndex:
             for term in own.keys() | around.keys():
                 entries.setdefault(term, []).append((position, own[term], around[term]))
             lengths.append(own.total() + around.total())
-            self._where[unit_id] = position
+            if self._where_map is not None:  # else the lazy map will find it in the arrays
+                self._where_map[unit_id] = position
         self._live += len(rows)
         self._unsaved += len(rows)
         self._append_columns(rows, lengths)
