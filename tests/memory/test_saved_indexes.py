@@ -56,6 +56,7 @@ def test_a_new_process_answers_from_saved_indexes_as_the_in_memory_path(
         _conversation(store, 300, seed=4)  # turns: neighbourhoods, rewritten as turns arrive
     assert (directory / INDEX_DIR / "lexical.json").is_file()
     assert (directory / INDEX_DIR / "vectors.json").is_file()
+    assert (directory / INDEX_DIR / "speakers.json").is_file()
     questions = [*_questions(40), "What did Ana say about Berlin?", "Did Caro ever go hiking?"]
     with SQLiteVault(directory) as vault:
         saved = MemoryStore(vault, embedder, fixed_clock(NOW))

@@ -253,7 +253,9 @@ class Retriever:
             if self.folder is None or (only_if_open and not self._opened):
                 return
             conn = self.vault.read()
-            self._refresh(conn, self.vault.data_version())
+            version = self.vault.data_version()
+            self._known_speakers(version)  # saved with the postings
+            self._refresh(conn, version)
             self._save(conn, 1)
 
     def erased(self) -> None:
