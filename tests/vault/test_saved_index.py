@@ -190,12 +190,16 @@ def test_saved_vectors_reopen_mapped_and_grow_in_place(
     with vault.write() as conn:
         search.set_context(conn, 11, "", rng.normal(size=24).astype(np.float32))
     index.refresh(vault.read(), object())
+    _same_vectors(index, vault, **options)  # saved rows from the file, new and rewritten ones
     assert index.save(_folder(vault), vault.read())
     manifest = index_files.read_manifest(_folder(vault), "vectors")
     assert manifest is not None and manifest["set"] == set_before  # written in place
     _same_vectors(_opened_vectors(vault, **options)[0], vault, **options)
     _fill(vault, 150, first=230, seed=6)  # past the room left: a new file set
+    with vault.write() as conn:
+        search.set_context(conn, 12, "", rng.normal(size=24).astype(np.float32))
     index.refresh(vault.read(), object())
+    _same_vectors(index, vault, **options)
     assert index.save(_folder(vault), vault.read())
     manifest = index_files.read_manifest(_folder(vault), "vectors")
     assert manifest is not None and manifest["set"] != set_before

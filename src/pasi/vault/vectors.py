@@ -24,11 +24,12 @@ and rewritten rows into the files in place, or whole files when the room runs ou
 
 from __future__ import annotations
 
-import mmap
+import os
 import secrets
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -40,6 +41,7 @@ SHORTLIST = 1_000
 LOAD_CHUNK = 20_000
 NAME = "vectors"
 PREFIX = "vec"
+WRITE_BLOCK = 65_536  # rows per write when a new file set is written
 ROOM = 65_536  # rows of room a new file set gets beyond what it holds (plus a quarter)
 
 
@@ -79,6 +81,8 @@ class VectorIndex:
         self._max_unit = 0
         self._log_seen = 0  # the last search_vector_log entry applied
         self._saved: tuple[str, int, int] | None = None  # (file set, its capacity, rows in it)
+        self._tail_file: BinaryIO | None = None  # the saved tail, read row by row
+        self._saved_rows = 0
         self._dirty: set[int] = set()  # rows rewritten since the last save
         self._unsaved = 0
 
@@ -171,6 +175,7 @@ class VectorIndex:
 
     def _grow(self, needed: int) -> None:
         self._saved = None  # copied out of the mapped files: the next save writes new ones
+        self._tail_file, self._saved_rows = None, 0
         capacity = max(needed, 2 * len(self._ids))
         self._ids = np.resize(self._ids, capacity)
         self._head_norm = np.resize(self._head_norm, capacity)
@@ -187,7 +192,28 @@ class VectorIndex:
     def _exact(self, query: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
         """Full dot products for the given row positions."""
         qh, qt = self._split(query)
-        return (self._head[rows] @ qh) * self._head_norm[rows] + self._tail[rows] @ qt
+        tail = self._tail[rows] if isinstance(rows, slice) else self._tail_rows(rows)
+        return (self._head[rows] @ qh) * self._head_norm[rows] + tail @ qt
+
+    def _tail_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The tail of some rows. Rows as saved are read from the file, not through the
+        mapping: a few hundred scattered rows per search would otherwise map, over a session,
+        most of a file three times the head's size into this process (the kernel maps whole
+        large pages of a freshly written file around each row read: 1.1 GB resident at 1M)."""
+        if self._tail_file is None or not len(rows):
+            return self._tail[rows]
+        width = self._tail.shape[1] * 4
+        from_file = rows < self._saved_rows
+        if self._dirty:
+            from_file &= ~np.isin(rows, np.fromiter(self._dirty, dtype=np.int64))
+        out = np.empty((len(rows), self._tail.shape[1]), dtype=np.float32)
+        handle = self._tail_file.fileno()
+        picked = rows[from_file].tolist()
+        data = b"".join([os.pread(handle, width, row * width) for row in picked])
+        out[from_file] = np.frombuffer(data, dtype=np.float32).reshape(len(picked), width // 4)
+        if not from_file.all():
+            out[~from_file] = self._tail[rows[~from_file]]
+        return out
 
     def search(
         self, query: np.ndarray, limit: int, among: np.ndarray | None = None
@@ -260,7 +286,7 @@ class VectorIndex:
             except (OSError, ValueError):
                 self._clear()
                 return False
-            self._saved = (manifest["set"], capacity, rows)
+            self._saved, self._saved_rows = (manifest["set"], capacity, rows), rows
         self.size = rows
         self._max_unit, self._deletions_seen, self._log_seen = (
             mark.max_unit,
@@ -277,11 +303,8 @@ class VectorIndex:
 
         self._head = mapped("head", (capacity, head_dims))  # not yet read: pages come on use
         self._head_norm = mapped("norm", (capacity,))
-        self._tail = mapped("tail", (capacity, dim - head_dims))
-        # The tail is read a row here and there (the shortlist): read-ahead would only map
-        # neighbouring rows nobody asked for into this process.
-        if self._tail.size and hasattr(self._tail, "_mmap") and hasattr(mmap, "MADV_RANDOM"):
-            self._tail._mmap.madvise(mmap.MADV_RANDOM)
+        self._tail = mapped("tail", (capacity, dim - head_dims))  # new rows are written here
+        self._tail_file = open(f"{stem}.tail", "rb", buffering=0)  # noqa: SIM115 (kept open)
 
     def save(self, folder: Path, conn: sqlite3.Connection) -> files.Watermark | None:
         """Write rows added or rewritten since the last save, if level with the vault."""
@@ -322,6 +345,7 @@ class VectorIndex:
             keep = {f"{stem}.{part}" for part in ("head", "norm", "tail", "ids.npy")}
             files.remove_unlisted(folder, PREFIX, keep)
         self._saved = (name, capacity, self.size) if self.size else None
+        self._saved_rows = self.size if self._tail_file is not None else 0
         self._dirty, self._unsaved = set(), 0
         return mark
 
@@ -331,13 +355,28 @@ class VectorIndex:
     def _write_new(self, folder: Path, name: str, capacity: int) -> None:
         for suffix, array in self._arrays().items():
             path = folder / f"{PREFIX}-{name}.{suffix}"
-            with open(path, "wb") as out:
-                np.ascontiguousarray(array[: self.size]).tofile(out)
+            with open(path, "wb") as out:  # in blocks: no copy of a whole matrix in memory
+                for start in range(0, self.size, WRITE_BLOCK):
+                    end = min(start + WRITE_BLOCK, self.size)
+                    block = self._tail_block(start, end) if suffix == "tail" else array[start:end]
+                    out.write(np.ascontiguousarray(block).tobytes())
                 out.truncate(capacity * array[:1].nbytes if array.ndim > 1 else capacity * 4)
         if self.size:
             dim = self._head.shape[1] + self._tail.shape[1]
             self._map(folder, name, capacity, dim, self._head.shape[1])
             self._ids = np.resize(self._ids, capacity)
+
+    def _tail_block(self, start: int, end: int) -> np.ndarray:
+        """Rows start..end of the tail, the saved ones read from the file (see _tail_rows)."""
+        saved_end = min(end, self._saved_rows) if self._tail_file is not None else start
+        if saved_end <= start:
+            return self._tail[start:end]
+        width = self._tail.shape[1] * 4
+        data = os.pread(self._tail_file.fileno(), (saved_end - start) * width, start * width)  # type: ignore[union-attr]
+        block = np.frombuffer(data, dtype=np.float32).reshape(saved_end - start, width // 4).copy()
+        for row in (r for r in self._dirty if start <= r < saved_end):
+            block[row - start] = self._tail[row]
+        return np.concatenate([block, self._tail[saved_end:end]]) if saved_end < end else block
 
     def _write_in_place(self, folder: Path, name: str, capacity: int) -> None:
         start = self._saved[2] if self._saved else 0
