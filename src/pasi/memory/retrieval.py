@@ -43,6 +43,7 @@ PERIOD_WIDENING = 5  # how much deeper the lexical list goes when a question nam
 # Units added or rewritten before a long-running process saves its indexes again: a new process
 # reads at most this many from the vault (~35 µs each) before its first answer.
 SAVE_EVERY = 5_000
+BULK_SAVE_EVERY = 50_000  # during an import; the rest is saved when the vault closes
 SPEAKERS = "speakers"
 
 
@@ -246,9 +247,11 @@ class Retriever:
         # A new index is saved at once: its build is what the next process would repeat.
         return bool(index.unsaved) and (index.unsaved >= after or index.unsaved == index.size)
 
-    def sync(self, *, only_if_open: bool = False) -> None:
-        """Bring the indexes level with the vault and save them: after a bulk write, and on
-        close (``only_if_open``: not when this process never searched, which would build them)."""
+    def sync(self, *, only_if_open: bool = False, save_after: int = 1) -> None:
+        """Bring the indexes level with the vault and save them once ``save_after`` units wait:
+        after a bulk write (``BULK_SAVE_EVERY``: each save reads the vault's counts and rewrites
+        the per-unit arrays), and on close (``only_if_open``: not when this process never
+        searched, which would build them)."""
         with self._lock:
             if self.folder is None or (only_if_open and not self._opened):
                 return
@@ -256,7 +259,7 @@ class Retriever:
             version = self.vault.data_version()
             self._known_speakers(version)  # saved with the postings
             self._refresh(conn, version)
-            self._save(conn, 1)
+            self._save(conn, save_after)
 
     def erased(self) -> None:
         """After an erasure's commit, drop the saved indexes once more: a save by another

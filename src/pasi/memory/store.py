@@ -15,7 +15,7 @@ from datetime import datetime
 from pasi.clock import Clock, system_clock
 from pasi.errors import InputError, NotFoundError
 from pasi.memory.indexer import NEIGHBOURS, Indexer, session_key
-from pasi.memory.retrieval import Recalled, Retriever
+from pasi.memory.retrieval import BULK_SAVE_EVERY, Recalled, Retriever
 from pasi.memory.sensitive import classify
 from pasi.memory.text import check_statement
 from pasi.models.embedder import Embedder
@@ -83,7 +83,7 @@ class MemoryStore:
                 )
             )
         if len(turns) >= BATCH:  # a bulk import: leave the saved indexes level with it
-            self.retriever.sync()
+            self.retriever.sync(save_after=BULK_SAVE_EVERY)
         return ids
 
     def _record_batch(
@@ -176,7 +176,7 @@ class MemoryStore:
                 self.indexer.index_memories(conn, batch)
             stored.extend(batch)
         if len(memories) >= BATCH:  # a bulk import: leave the saved indexes level with it
-            self.retriever.sync()
+            self.retriever.sync(save_after=BULK_SAVE_EVERY)
         return stored
 
     @staticmethod
