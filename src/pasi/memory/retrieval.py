@@ -1,7 +1,9 @@
 """Hybrid retrieval: BM25 (FTS5's formula, scored in memory) over a turn and its neighbours, boosts for the one person and the
 period a question names, and a dense term. Everything runs with no language model.
 
-score = BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine
+score = (BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine)
+        x superseded factor (a closed memory) x reply factor (an assistant's reply, unless the
+        question asks what pasi said)
 
 Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
 on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
