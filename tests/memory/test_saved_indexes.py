@@ -132,3 +132,19 @@ def test_an_encrypted_vault_keeps_no_index_on_disk(
         store = MemoryStore(vault, embedder, fixed_clock(NOW))
         assert store.recall("spare key", 1, at=NOW)[0].text.startswith("the spare")
     assert not (directory / INDEX_DIR / "lexical.json").exists()
+
+
+def test_a_vault_whose_folder_was_erased_still_closes(
+    tmp_path: Path, embedder: WordLlamaEmbedder
+) -> None:
+    import shutil
+
+    directory = tmp_path / "v"
+    vault = SQLiteVault(directory)
+    store = MemoryStore(vault, embedder, fixed_clock(NOW))
+    store.remember("the boat is called Aurora")
+    store.recall("boat", 1, at=NOW)
+    store.remember("the car is called Bolt")  # left to save on close
+    shutil.rmtree(directory)  # erased under the open vault (as `pasi erase` of a served user)
+    vault.close()
+    assert not directory.exists()

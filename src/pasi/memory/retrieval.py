@@ -12,6 +12,7 @@ weak, so it is added to the normalised lexical score instead of voting as an equ
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 import threading
@@ -262,6 +263,13 @@ class Retriever:
             self._known_speakers(version)  # saved with the postings
             self._refresh(conn, version)
             self._save(conn, save_after)
+
+    def sync_on_close(self) -> None:
+        """The last save, as the vault closes. A save that cannot happen (the vault's folder
+        erased under it, a full disk) loses nothing: the next process reads the units it
+        lacks from the vault. It must not stop the vault from closing."""
+        with contextlib.suppress(OSError, sqlite3.Error):
+            self.sync(only_if_open=True)
 
     def erased(self) -> None:
         """After an erasure's commit, drop the saved indexes once more: a save by another

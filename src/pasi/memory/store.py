@@ -59,7 +59,7 @@ class MemoryStore:
         self.clock = clock
         self.indexer = Indexer(embedder)
         self.retriever = Retriever(vault, embedder)
-        vault.before_close(lambda: self.retriever.sync(only_if_open=True))
+        vault.before_close(self.retriever.sync_on_close)
 
     # -- conversation ------------------------------------------------------------------------
 
