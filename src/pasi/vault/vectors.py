@@ -19,7 +19,8 @@ Below ``exact_below`` rows every search is exact.
 A plain vault keeps the matrix on disk (``index/``, checked against the vault by
 :mod:`pasi.vault.index_files`) in files with room to grow: a new process maps them copy-on-write
 (nothing is read until searched), appends new rows into the mapping, and a save writes the new
-and rewritten rows into the files in place, or whole files when the room runs out.
+and rewritten rows into the files in place, or whole files when the room runs out. The tail of
+saved rows is read with ``pread``, not through the mapping (see :meth:`VectorIndex._tail_rows`).
 """
 
 from __future__ import annotations
