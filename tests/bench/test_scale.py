@@ -26,3 +26,7 @@ def test_scale_reports_every_size_with_plausible_figures(embedder: WordLlamaEmbe
         assert 0 < latency["p50"] <= latency["p95"] and latency["mean"] > 0
         assert latency["cold"] > 0
         assert run["vault_mb"] > 0 and run["peak_rss_mb"] > 0
+        # A new process opened the vault, from the indexes saved by the ingest:
+        assert run["in_new_process"] and run["index_mb"] > 0
+        assert 0 < run["cold_start_s"] <= run["cold_start_with_process_s"]
+        assert run["cold_start_rebuilding_s"] > 0 and run["ingest_index_s"] >= 0

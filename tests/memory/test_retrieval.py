@@ -113,3 +113,35 @@ def test_vectors_rewritten_by_a_new_neighbour_reach_the_loaded_index(store: Memo
     query = np.ones(stored.shape[0], dtype=np.float32)
     loaded = store.retriever.vectors.scores_for(query, [unit])[unit]
     assert loaded == pytest.approx(float(stored @ query), rel=1e-5)
+
+
+def test_a_reply_ranks_below_the_users_words_unless_the_question_asks_what_pasi_said(
+    store: MemoryStore,
+) -> None:
+    """A reply is evidence of what pasi said: one that repeats the user's words must not pass
+    for the user's own statement, but it is the answer to "what did you say"."""
+    user = store.record_turn("I am thinking of moving to Lisbon next spring", role="user")
+    reply = store.record_turn(
+        "Moving to Lisbon next spring sounds lovely: Lisbon has mild springs", role="assistant"
+    )
+    about_user = [r.id for r in store.recall("When am I moving to Lisbon?", k=2)]
+    assert about_user == [user, reply]
+    about_pasi = [r.id for r in store.recall("What did you say about Lisbon?", k=2)]
+    assert about_pasi == [reply, user]
+
+
+@pytest.mark.parametrize(
+    ("question", "about_pasi"),
+    [
+        ("What did you say about Lisbon?", True),
+        ("You told me to try yoga, which class was it?", True),
+        ("What was your advice on the lease?", True),
+        ("Did pasi recommend a book?", True),
+        ("When did Caroline go hiking?", False),
+        ("What did Melanie say about her kids?", False),
+    ],
+)
+def test_questions_about_what_pasi_said_are_told_apart(question: str, about_pasi: bool) -> None:
+    from pasi.memory.retrieval import ASKS_WHAT_PASI_SAID
+
+    assert bool(ASKS_WHAT_PASI_SAID.search(question)) is about_pasi

@@ -1,20 +1,27 @@
-"""Latency and scale: ingest throughput, recall latency, disk and memory at n memories.
+"""Latency and scale: ingest throughput, recall latency, cold start, disk and memory at n memories.
 
 Each size gets a fresh vault filled through :meth:`MemoryStore.remember_many` (the product's own
-path, embeddings included), then answers realistic questions through :meth:`MemoryStore.recall`.
-The first query after ingest loads the vector matrix from disk, so it is reported on its own as
-the cold start and left out of the percentiles, which describe a warm, long-running pasi.
+path, embeddings and saved indexes included). Then a new process (:mod:`pasi.bench.scale_probe`)
+opens the vault and answers realistic questions through :meth:`MemoryStore.recall`, as `pasi
+recall`, `pasi chat` or a server start would: its first answer is the cold start, left out of
+the percentiles, which describe a warm, long-running pasi, and its peak RSS is the memory that
+pasi holds. A second new process, with the saved indexes removed, answers one question: the
+cold start of a vault whose indexes must be rebuilt (an older pasi's vault, or after an erasure).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
+import shutil
 import sqlite3
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,9 +29,10 @@ import numpy as np
 from pasi.bench.common import peak_rss_mb, percentile, scratch_store
 from pasi.bench.synthetic import MemoryFaker
 from pasi.memory.store import MemoryStore
-from pasi.models.embedder import Embedder
+from pasi.models.embedder import Embedder, WordLlamaEmbedder
 from pasi.vault import memories as mem
 from pasi.vault import search
+from pasi.vault.index_files import INDEX_DIR
 
 CHUNK = 10_000  # memories handed to remember_many per call, as a bulk import would
 ASKED_AT = datetime(2026, 6, 1, tzinfo=UTC)
@@ -79,35 +87,107 @@ def _run_size(
 ) -> dict[str, Any]:
     faker = MemoryFaker(seed)
     with scratch_store(embedder, passphrase=passphrase) as store:
-        ingest_s = _ingest(store, faker, n, progress)
+        ingest_s, index_s = _ingest(store, faker, n, progress)
         stored, units = _counts(store)
-        questions = [faker.question() for _ in range(queries + 1)]
-        latencies, empty = _ask(store, questions)
         size_mb = store.vault.size_bytes() / 1024**2
-    cold, warm = latencies[0], latencies[1:]
+        directory = store.vault.directory
+        store.vault.close()
+        ingest_rss = peak_rss_mb()
+        # Questions from another seed than the memories': not the ingest's own sentences.
+        asked = _probe(directory, embedder, seed + 1000, queries, passphrase)
+        index_mb = _size_mb(directory / INDEX_DIR)
+        if progress:
+            progress(f"n={n}: cold start {asked['cold_s']} s; now without saved indexes")
+        shutil.rmtree(directory / INDEX_DIR, ignore_errors=True)
+        rebuilt = _probe(directory, embedder, seed + 1000, 0, passphrase)
+    warm = asked["latencies_ms"]
     return {
         "n": n,
         "stored": stored,
         "indexed": units,
         "ingest_s": round(ingest_s, 2),
         "ingest_per_s": round(n / ingest_s, 1) if ingest_s else 0.0,
+        "ingest_index_s": round(index_s, 2),
         "queries": len(warm),
-        "empty_results": empty,
+        "empty_results": asked["empty_results"],
         "recall_ms": {
             "p50": round(percentile(warm, 50), 2),
             "p95": round(percentile(warm, 95), 2),
             "mean": round(sum(warm) / len(warm), 2) if warm else 0.0,
-            "cold": round(cold, 2),
+            "cold": round(asked["cold_s"] * 1000, 2),
         },
+        "cold_start_s": asked["cold_s"],
+        "cold_start_with_process_s": asked["process_s"],
+        "cold_start_rebuilding_s": rebuilt["cold_s"],
         "vault_mb": round(size_mb, 1),
-        "peak_rss_mb": peak_rss_mb(),
+        "index_mb": round(index_mb, 1),
+        "peak_rss_mb": asked["memory_mb"]["peak"],
+        "peak_rss_first_answer_mb": asked["peak_rss_mb_first"],
+        "rss_at_end_mb": {k: v for k, v in asked["memory_mb"].items() if k != "peak"},
+        "peak_rss_rebuilding_mb": rebuilt["memory_mb"]["peak"],
+        "ingest_peak_rss_mb": ingest_rss,
+        "in_new_process": asked["in_new_process"],
+    }
+
+
+def _size_mb(folder: Path) -> float:
+    if not folder.is_dir():
+        return 0.0
+    # Allocated blocks, not apparent sizes: the vector files have room to grow, unwritten.
+    return sum(p.stat().st_blocks * 512 for p in folder.iterdir() if p.is_file()) / 1024**2
+
+
+def _embedder_spec(embedder: Embedder | None) -> str | None:
+    """How a new process builds the same embedder (None: it cannot)."""
+    if embedder is None:
+        return "none"
+    if isinstance(embedder, WordLlamaEmbedder) and embedder.dim == 256:
+        return "wordllama"
+    return None
+
+
+def _probe(
+    directory: Path, embedder: Embedder | None, seed: int, queries: int, passphrase: str | None
+) -> dict[str, Any]:
+    """A new process opens the vault and answers ``queries + 1`` questions."""
+    spec = _embedder_spec(embedder)
+    if spec is None:  # an embedder a new process cannot rebuild: measured in this one
+        from pasi.bench.scale_probe import probe
+
+        result = probe(directory, embedder, seed, queries)
+        return {**result, "process_s": None, "in_new_process": False}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    if passphrase:
+        env["PASI_PASSPHRASE"] = passphrase
+    command = [sys.executable, "-m", "pasi.bench.scale_probe", str(directory), spec]
+    started = time.time()
+    done = subprocess.run(
+        [*command, str(seed), str(queries)], env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the scale probe failed: {done.stderr.strip()[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return {
+        **result,
+        "process_s": round(result["answered_at"] - started, 3),
+        "in_new_process": True,
     }
 
 
 def _ingest(
     store: MemoryStore, faker: MemoryFaker, n: int, progress: Callable[[str], None] | None
-) -> float:
-    """Seconds spent inside remember_many; generating the text is not pasi's cost."""
+) -> tuple[float, float]:
+    """Seconds spent inside remember_many (generating the text is not pasi's cost), and the
+    part of them spent bringing the saved indexes level after each bulk write."""
+    sync = store.retriever.sync
+    synced = [0.0]
+
+    def timed_sync(**options: bool) -> None:
+        began = time.perf_counter()
+        sync(**options)
+        synced[0] += time.perf_counter() - began
+
+    store.retriever.sync = timed_sync  # type: ignore[method-assign]
     spent = 0.0
     for start in range(0, n, CHUNK):
         batch = list(faker.memories(min(CHUNK, n - start)))
@@ -116,25 +196,14 @@ def _ingest(
         spent += time.perf_counter() - began
         if progress:
             progress(f"n={n}: {start + len(batch):,} memories stored")
-    return spent
+    store.retriever.sync = sync  # type: ignore[method-assign]
+    return spent, synced[0]
 
 
 def _counts(store: MemoryStore) -> tuple[int, int]:
     conn = store.vault.read()
     current, closed = mem.count_memories(conn)
     return current + closed, search.count_units(conn)
-
-
-def _ask(store: MemoryStore, questions: list[str]) -> tuple[list[float], int]:
-    """Milliseconds per recall, and how many questions came back with nothing."""
-    latencies: list[float] = []
-    empty = 0
-    for question in questions:
-        began = time.perf_counter()
-        results = store.recall(question, TOP_K, at=ASKED_AT)
-        latencies.append((time.perf_counter() - began) * 1000)
-        empty += not results
-    return latencies, empty
 
 
 if __name__ == "__main__":  # a quick look without the CLI: python -m pasi.bench.scale 10000

@@ -1,7 +1,9 @@
 """Hybrid retrieval: BM25 (FTS5's formula, scored in memory) over a turn and its neighbours, boosts for the one person and the
 period a question names, and a dense term. Everything runs with no language model.
 
-score = BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine
+score = (BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine)
+        x superseded factor (a closed memory) x reply factor (an assistant's reply, unless the
+        question asks what pasi said)
 
 Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
 on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
@@ -10,6 +12,8 @@ weak, so it is added to the normalised lexical score instead of voting as an equ
 
 from __future__ import annotations
 
+import contextlib
+import re
 import sqlite3
 import threading
 from dataclasses import dataclass, field
@@ -22,14 +26,28 @@ from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
 from pasi.vault import episodes as ep
+from pasi.vault import index_files, search
 from pasi.vault import memories as mem
-from pasi.vault import search
 from pasi.vault.lexical import LexicalIndex
 from pasi.vault.search import VectorIndex
 from pasi.vault.sqlite import SQLiteVault
 from pasi.vault.vectors import unit_watermark
 
+# "What did you say about...", "you told me", "your advice", "did pasi recommend": the
+# question is about the assistant's own replies.
+ASKS_WHAT_PASI_SAID = re.compile(
+    r"\b(?:you|pasi)\s+(?:\w+\s+){0,2}?(?:say|said|tell|told|suggest(?:ed)?|recommend(?:ed)?"
+    r"|advised?|answer(?:ed)?|repl(?:y|ied)|mention(?:ed)?|wr(?:ite|ote)|propos(?:e|ed)"
+    r"|explain(?:ed)?)\b|\byour\s+(?:answer|advice|suggestion|recommendation|reply|response"
+    r"|explanation|idea)s?\b",
+    re.IGNORECASE,
+)
 PERIOD_WIDENING = 5  # how much deeper the lexical list goes when a question names a period
+# Units added or rewritten before a long-running process saves its indexes again: a new process
+# reads at most this many from the vault (~35 µs each) before its first answer.
+SAVE_EVERY = 5_000
+BULK_SAVE_EVERY = 50_000  # during an import; the rest is saved when the vault closes
+SPEAKERS = "speakers"
 
 
 @dataclass(frozen=True)
@@ -40,6 +58,10 @@ class RetrievalParams:
     speaker_boost: float = 1.0  # the question names exactly one person: their words count double
     time_boost: float = 2.0  # the unit is about the period the question names
     superseded_factor: float = 0.6  # history is findable but ranks below what is true now
+    # An assistant's reply is evidence of what pasi said, not of what the user said: it ranks
+    # below the user's own words, unless the question asks what pasi said (then it counts as
+    # the named speaker's words do).
+    reply_factor: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -65,6 +87,7 @@ class Query:
     terms: list[str]
     time: TimeRange | None
     speakers: set[str]
+    about_pasi: bool = False  # asks what pasi (the assistant) said
 
 
 class Retriever:
@@ -76,6 +99,9 @@ class Retriever:
         self.params = params or RetrievalParams()
         self.vectors = VectorIndex()
         self.lexical = LexicalIndex()
+        # A plain vault's indexes are saved beside it; an encrypted one's stay in memory.
+        self.folder = None if vault.encrypted else vault.directory / index_files.INDEX_DIR
+        self._opened = False
         self._speakers: tuple[object, set[str]] = (None, set())
         self._speakers_seen = (0, -1)  # (highest unit id read, deletions) for _known_speakers
         self._lock = threading.Lock()
@@ -86,6 +112,8 @@ class Retriever:
         if self._speakers[0] == version:
             return self._speakers[1]
         conn = self.vault.read()
+        if not self._opened:  # the saved speakers come with the saved indexes
+            self._open(conn)
         max_unit, deletions = unit_watermark(conn)
         after, known = self._speakers_seen[0], self._speakers[1]
         if deletions != self._speakers_seen[1]:
@@ -108,7 +136,8 @@ class Retriever:
         # The period is matched by time; its words ("last", "August") would match every
         # memory that mentions some other August, and cost the most to score.
         words_left = text.lower().replace(period.phrase, " ") if period else text
-        return Query(text, terms(words_left) or terms(text), period, speakers)
+        about_pasi = bool(ASKS_WHAT_PASI_SAID.search(text))
+        return Query(text, terms(words_left) or terms(text), period, speakers, about_pasi)
 
     def recall(
         self, text: str, k: int, *, asked_at: datetime, kind: str | None = None
@@ -129,7 +158,7 @@ class Retriever:
         if query.time is not None:
             in_period = set(search.units_about(conn, query.time.start, query.time.end))
             limit *= PERIOD_WIDENING if in_period else 1
-        self.lexical.refresh(conn, version)
+        self._refresh(conn, version)
         ranked = self.lexical.search(query.terms, limit, weights=weights, kind=kind)
         lexical = dict(ranked[: p.candidates])
         # The period's best matches from a wider list join the candidates, so a weaker match
@@ -148,13 +177,14 @@ class Retriever:
                 factor += p.speaker_boost
             if unit_id in in_period:
                 factor += p.time_boost
-            if unit.closed:
-                factor *= p.superseded_factor
-            lexical_part = factor * lexical.get(unit_id, 0.0) / top
+            demoted = p.superseded_factor if unit.closed else 1.0
+            if unit.reply and query.about_pasi:
+                factor += p.speaker_boost
+            elif unit.reply:
+                demoted *= p.reply_factor
+            lexical_part = factor * demoted * lexical.get(unit_id, 0.0) / top
             dense_part = p.dense_weight * dense.get(unit_id, 0.0)
-            scores[unit_id] = lexical_part + dense_part * (
-                p.superseded_factor if unit.closed else 1
-            )
+            scores[unit_id] = lexical_part + dense_part * demoted
         return scores
 
     def _dense(
@@ -162,13 +192,91 @@ class Retriever:
     ) -> dict[int, float]:
         if self.embedder is None:
             return {}
-        self.vectors.refresh(conn, version)
         qv = self.embedder.embed([query.text])[0]
         if not np.isfinite(qv).all() or not qv.any():
             return {}  # a zero vector carries no meaning: no dense candidates, no dense score
         dense = dict(self.vectors.search(qv, self.params.candidates))
         dense.update(self.vectors.scores_for(qv, lexical_ids))
         return dense
+
+    # -- the indexes: opened from disk, kept in step, saved -------------------------------------
+
+    def _refresh(self, conn: sqlite3.Connection, version: object) -> None:
+        if not self._opened:
+            self._open(conn)
+        self.lexical.refresh(conn, version)
+        if self.embedder is not None:
+            self.vectors.refresh(conn, version)
+        self._save(conn, SAVE_EVERY)
+
+    def _open(self, conn: sqlite3.Connection) -> None:
+        """Take the saved indexes that still match the vault (the rest is built from it)."""
+        self._opened = True
+        if self.folder is None:
+            if self.vault.encrypted:  # left from before the vault was encrypted: not kept
+                index_files.drop(conn)
+            return
+        now = index_files.read_watermark(conn)
+        self.lexical.load(self.folder, conn, now)
+        if self.embedder is not None:
+            self.vectors.load(self.folder, conn, now)
+        self._load_speakers(conn, now)
+
+    def _load_speakers(self, conn: sqlite3.Connection, now: index_files.Watermark) -> None:
+        """The speakers' names, saved with the postings (a DISTINCT over every unit costs
+        ~50 ms at 100k units)."""
+        assert self.folder is not None
+        saved = index_files.read_manifest(self.folder, SPEAKERS)
+        if saved is None:
+            return
+        mark = index_files.manifest_mark(saved)
+        if index_files.still_valid(conn, mark, now):
+            self._speakers = (None, set(saved["speakers"]))
+            self._speakers_seen = (mark.max_unit, mark.deletions)
+
+    def _save(self, conn: sqlite3.Connection, after: int) -> None:
+        if self.folder is None or conn.in_transaction:  # uncommitted rows are not saved
+            return
+        if self._due(self.lexical, after):
+            mark = self.lexical.save(self.folder, conn)
+            if mark is not None and self._speakers_seen == (mark.max_unit, mark.deletions):
+                speakers = sorted(self._speakers[1])
+                index_files.write_manifest(self.folder, SPEAKERS, mark, {"speakers": speakers})
+        if self.embedder is not None and self._due(self.vectors, after):
+            self.vectors.save(self.folder, conn)
+
+    @staticmethod
+    def _due(index: LexicalIndex | VectorIndex, after: int) -> bool:
+        # A new index is saved at once: its build is what the next process would repeat.
+        return bool(index.unsaved) and (index.unsaved >= after or index.unsaved == index.size)
+
+    def sync(self, *, only_if_open: bool = False, save_after: int = 1) -> None:
+        """Bring the indexes level with the vault and save them once ``save_after`` units wait:
+        after a bulk write (``BULK_SAVE_EVERY``: each save reads the vault's counts and rewrites
+        the per-unit arrays), and on close (``only_if_open``: not when this process never
+        searched, which would build them)."""
+        with self._lock:
+            if self.folder is None or (only_if_open and not self._opened):
+                return
+            conn = self.vault.read()
+            version = self.vault.data_version()
+            self._known_speakers(version)  # saved with the postings
+            self._refresh(conn, version)
+            self._save(conn, save_after)
+
+    def sync_on_close(self) -> None:
+        """The last save, as the vault closes. A save that cannot happen (the vault's folder
+        erased under it, a full disk) loses nothing: the next process reads the units it
+        lacks from the vault. It must not stop the vault from closing."""
+        with contextlib.suppress(OSError, sqlite3.Error):
+            self.sync(only_if_open=True)
+
+    def erased(self) -> None:
+        """After an erasure's commit, drop the saved indexes once more: a save by another
+        process that raced with the erasure must not keep its words. The indexes in memory
+        see the deletion and rebuild on the next question."""
+        if self.folder is not None:
+            index_files.drop(self.vault.read())
 
     def hydrate(self, ranked: list[tuple[int, float]]) -> list[Recalled]:
         conn = self.vault.read()

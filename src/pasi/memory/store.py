@@ -15,7 +15,7 @@ from datetime import datetime
 from pasi.clock import Clock, system_clock
 from pasi.errors import InputError, NotFoundError
 from pasi.memory.indexer import NEIGHBOURS, Indexer, session_key
-from pasi.memory.retrieval import Recalled, Retriever
+from pasi.memory.retrieval import BULK_SAVE_EVERY, Recalled, Retriever
 from pasi.memory.sensitive import classify
 from pasi.memory.text import check_statement
 from pasi.models.embedder import Embedder
@@ -59,6 +59,7 @@ class MemoryStore:
         self.clock = clock
         self.indexer = Indexer(embedder)
         self.retriever = Retriever(vault, embedder)
+        vault.before_close(self.retriever.sync_on_close)
 
     # -- conversation ------------------------------------------------------------------------
 
@@ -81,6 +82,8 @@ class MemoryStore:
                     turns[start : start + BATCH], source_uri, source_kind, title, trust
                 )
             )
+        if len(turns) >= BATCH:  # a bulk import: leave the saved indexes level with it
+            self.retriever.sync(save_after=BULK_SAVE_EVERY)
         return ids
 
     def _record_batch(
@@ -172,6 +175,8 @@ class MemoryStore:
                 batch = list(mem.get_memories(conn, ids).values())
                 self.indexer.index_memories(conn, batch)
             stored.extend(batch)
+        if len(memories) >= BATCH:  # a bulk import: leave the saved indexes level with it
+            self.retriever.sync(save_after=BULK_SAVE_EVERY)
         return stored
 
     @staticmethod
@@ -267,6 +272,7 @@ class MemoryStore:
             removed_episodes = self._erase_turns(conn, evidence) if with_evidence else 0
             if not with_evidence:  # the erased statement's words must leave its turns' keys
                 self.indexer.refresh_fact_keys(conn, evidence)
+        self.retriever.erased()
         return ForgetReport(memories=len(doomed), episodes=removed_episodes)
 
     def erase_episodes(
@@ -289,6 +295,8 @@ class MemoryStore:
                 mem.delete_memory(conn, memory_id)
                 search.remove_unit(conn, "memory", memory_id)
             removed = self._erase_turns(conn, doomed)
+        if not self.vault.read().in_transaction:  # else the caller's commit is still to come
+            self.retriever.erased()
         return ForgetReport(memories=len(orphans), episodes=removed)
 
     def _erase_turns(self, conn: sqlite3.Connection, episode_ids: set[int]) -> int:

@@ -6,19 +6,23 @@ over ``vault.db`` in one atomic step. Until that rename the old file is untouche
 the new one is complete. Before copying, the vault leaves WAL mode, which folds the ``-wal``
 file into the database and fails at once if another process (``pasi serve``, a second
 ``pasi chat``) still has the vault open: converting under a live writer would lose its writes.
-Vault files (:mod:`pasi.vault.files`) are re-written under the new key afterwards.
+Vault files (:mod:`pasi.vault.files`) are re-written under the new key afterwards, and the
+saved search indexes (:mod:`pasi.vault.index_files`) are removed: an encrypted vault keeps none
+on disk, and a decrypted one rebuilds them on first use.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
 from pasi.errors import VaultError
 from pasi.vault.cipher import VaultKey, connect_encrypted
 from pasi.vault.files import VaultFiles
+from pasi.vault.index_files import INDEX_DIR
 from pasi.vault.sqlite import DB_FILE
 
 CONVERTING = ".vault.db.converting"
@@ -49,6 +53,7 @@ def convert_vault(directory: Path, old: VaultKey | None, new: VaultKey | None) -
             with contextlib.suppress(sqlite3.Error):  # else the vault sets WAL when opened
                 source.execute("PRAGMA journal_mode = WAL")
             source.close()
+    shutil.rmtree(directory / INDEX_DIR, ignore_errors=True)
     _convert_files(directory, old, new)
 
 

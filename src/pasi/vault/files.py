@@ -27,6 +27,7 @@ NONCE_BYTES = 12
 _NOT_FILES = ("vault.db", "vault.db-wal", "vault.db-shm", "vault.db-journal")
 MODELS_DIR = "models"
 LOGS_DIR = "logs"
+INDEX_DIR = "index"  # the saved search indexes (pasi.vault.index_files): derived, not files
 
 
 def is_sealed(data: bytes) -> bool:
@@ -123,7 +124,7 @@ class VaultFiles:
         found = []
         for path in sorted(self.directory.rglob("*")):
             relative = path.relative_to(self.directory)
-            if not path.is_file() or relative.parts[0] in (MODELS_DIR, LOGS_DIR):
+            if not path.is_file() or relative.parts[0] in (MODELS_DIR, LOGS_DIR, INDEX_DIR):
                 continue
             if str(relative) in _NOT_FILES or path.name.startswith("."):
                 continue

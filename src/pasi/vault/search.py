@@ -14,6 +14,7 @@ from datetime import datetime
 import numpy as np
 
 from pasi.clock import from_iso, to_iso
+from pasi.vault import index_files
 from pasi.vault.vectors import VectorIndex as VectorIndex  # re-exported for callers
 
 
@@ -113,6 +114,9 @@ def remove_unit(conn: sqlite3.Connection, kind: str, ref_id: int) -> None:
     if unit_id is not None:
         conn.execute("DELETE FROM search_fts WHERE rowid = ?", (unit_id,))
         conn.execute("DELETE FROM search_units WHERE id = ?", (unit_id,))
+        # The saved postings and vectors hold the unit's words: erasure removes them now
+        # (they are rebuilt without it); the caller drops them again after its commit.
+        index_files.drop(conn)
 
 
 def units_about(
@@ -165,6 +169,7 @@ class Traits:
     kind: str
     speaker: str | None
     closed: bool  # a memory that was superseded or has ended
+    reply: bool = False  # a turn the assistant wrote: evidence of what pasi said
 
 
 def unit_traits(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Traits]:
@@ -174,13 +179,15 @@ def unit_traits(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Trait
         chunk = wanted[start : start + 900]
         rows = conn.execute(
             "SELECT u.id, u.kind, u.speaker,"
-            " m.superseded_by IS NOT NULL OR m.valid_to IS NOT NULL"
+            " m.superseded_by IS NOT NULL OR m.valid_to IS NOT NULL,"
+            " COALESCE(e.role = 'assistant', 0)"
             " FROM search_units u LEFT JOIN memories m ON u.kind = 'memory' AND m.id = u.ref_id"
+            " LEFT JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
             f" WHERE u.id IN ({','.join('?' * len(chunk))})",
             chunk,
         )
-        for unit_id, kind, speaker, closed in rows:
-            found[unit_id] = Traits(kind, speaker, bool(closed))
+        for unit_id, kind, speaker, closed, reply in rows:
+            found[unit_id] = Traits(kind, speaker, bool(closed), bool(reply))
     return found
 
 

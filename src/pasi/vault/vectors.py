@@ -15,19 +15,35 @@ candidate count): a 64-dimension scan with a shortlist of 1,000 keeps 97.5% of t
 in 2.2 ms, against 99.7% in 4.6 ms for 128 dimensions and 6.8 ms for the exact search
 (docs/benchmarks.md). The rows it loses rank near 100, where they barely move a fused ranking.
 Below ``exact_below`` rows every search is exact.
+
+A plain vault keeps the matrix on disk (``index/``, checked against the vault by
+:mod:`pasi.vault.index_files`) in files with room to grow: a new process maps them copy-on-write
+(nothing is read until searched), appends new rows into the mapping, and a save writes the new
+and rewritten rows into the files in place, or whole files when the room runs out. The tail of
+saved rows is read with ``pread``, not through the mapping (see :meth:`VectorIndex._tail_rows`).
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
+
+from pasi.vault import index_files as files
 
 PREFIX_DIMS = 64
 EXACT_BELOW = 50_000
 SHORTLIST = 1_000
 LOAD_CHUNK = 20_000
+NAME = "vectors"
+PREFIX = "vec"
+WRITE_BLOCK = 65_536  # rows per write when a new file set is written
+ROOM = 65_536  # rows of room a new file set gets beyond what it holds (plus a quarter)
 
 
 def unit_watermark(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -65,6 +81,15 @@ class VectorIndex:
         self._deletions_seen = -1  # units ever deleted, at the last refresh
         self._max_unit = 0
         self._log_seen = 0  # the last search_vector_log entry applied
+        self._saved: tuple[str, int, int] | None = None  # (file set, its capacity, rows in it)
+        self._tail_file: BinaryIO | None = None  # the saved tail, read row by row
+        self._saved_rows = 0
+        self._dirty: set[int] = set()  # rows rewritten since the last save
+        self._unsaved = 0
+
+    @property
+    def unsaved(self) -> int:
+        return self._unsaved
 
     @property
     def ids(self) -> np.ndarray:
@@ -108,6 +133,8 @@ class VectorIndex:
             self._head[row] = vector[:head_dims] / norm
             self._head_norm[row] = norm
             self._tail[row] = vector[head_dims:]
+            self._dirty.add(row)
+        self._unsaved += len(rows)
 
     def _load(self, conn: sqlite3.Connection, after_id: int, up_to: int) -> None:
         while True:
@@ -138,6 +165,7 @@ class VectorIndex:
         self._head[self.size : end] = head / np.where(norms > 0, norms, 1.0)[:, None]
         self._tail[self.size : end] = block[:, head_dims:]
         self.size = end
+        self._unsaved += len(ids)
 
     def _allocate(self, capacity: int, dim: int) -> None:
         head_dims = min(self.prefix_dims, dim)
@@ -147,6 +175,8 @@ class VectorIndex:
         self._tail = np.zeros((capacity, dim - head_dims), dtype=np.float32)
 
     def _grow(self, needed: int) -> None:
+        self._saved = None  # copied out of the mapped files: the next save writes new ones
+        self._tail_file, self._saved_rows = None, 0
         capacity = max(needed, 2 * len(self._ids))
         self._ids = np.resize(self._ids, capacity)
         self._head_norm = np.resize(self._head_norm, capacity)
@@ -163,7 +193,28 @@ class VectorIndex:
     def _exact(self, query: np.ndarray, rows: np.ndarray | slice) -> np.ndarray:
         """Full dot products for the given row positions."""
         qh, qt = self._split(query)
-        return (self._head[rows] @ qh) * self._head_norm[rows] + self._tail[rows] @ qt
+        tail = self._tail[rows] if isinstance(rows, slice) else self._tail_rows(rows)
+        return (self._head[rows] @ qh) * self._head_norm[rows] + tail @ qt
+
+    def _tail_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The tail of some rows. Rows as saved are read from the file, not through the
+        mapping: a few hundred scattered rows per search would otherwise map, over a session,
+        most of a file three times the head's size into this process (the kernel maps whole
+        large pages of a freshly written file around each row read: 1.1 GB resident at 1M)."""
+        if self._tail_file is None or not len(rows):
+            return self._tail[rows]
+        width = self._tail.shape[1] * 4
+        from_file = rows < self._saved_rows
+        if self._dirty:
+            from_file &= ~np.isin(rows, np.fromiter(self._dirty, dtype=np.int64))
+        out = np.empty((len(rows), self._tail.shape[1]), dtype=np.float32)
+        handle = self._tail_file.fileno()
+        picked = rows[from_file].tolist()
+        data = b"".join([os.pread(handle, width, row * width) for row in picked])
+        out[from_file] = np.frombuffer(data, dtype=np.float32).reshape(len(picked), width // 4)
+        if not from_file.all():
+            out[~from_file] = self._tail[rows[~from_file]]
+        return out
 
     def search(
         self, query: np.ndarray, limit: int, among: np.ndarray | None = None
@@ -211,3 +262,131 @@ class VectorIndex:
             return {}
         ids, rows = self._positions(np.asarray(unit_ids, dtype=np.int64))
         return dict(zip(ids.tolist(), self._exact(query, rows).tolist(), strict=True))
+
+    # -- on disk -------------------------------------------------------------------------------
+
+    def load(
+        self, folder: Path, conn: sqlite3.Connection, now: files.Watermark | None = None
+    ) -> bool:
+        """Map the saved matrix if it still describes the vault; False leaves the index empty."""
+        manifest = files.read_manifest(folder, NAME)
+        if manifest is None:
+            return False
+        mark = files.manifest_mark(manifest)
+        if manifest["head_dims"] != min(self.prefix_dims, manifest["dim"]):
+            return False
+        if not files.still_valid(conn, mark, now):
+            return False
+        self._clear()
+        rows, capacity = manifest["rows"], manifest["capacity"]
+        if rows:
+            try:
+                self._map(folder, manifest["set"], capacity, manifest["dim"], manifest["head_dims"])
+                self._ids = np.zeros(capacity, dtype=np.int64)
+                self._ids[:rows] = np.load(folder / f"{PREFIX}-{manifest['set']}.ids.npy")
+            except (OSError, ValueError):
+                self._clear()
+                return False
+            self._saved, self._saved_rows = (manifest["set"], capacity, rows), rows
+        self.size = rows
+        self._max_unit, self._deletions_seen, self._log_seen = (
+            mark.max_unit,
+            mark.deletions,
+            mark.log_seq,
+        )
+        return True
+
+    def _map(self, folder: Path, name: str, capacity: int, dim: int, head_dims: int) -> None:
+        stem = folder / f"{PREFIX}-{name}"
+
+        def mapped(suffix: str, shape: tuple[int, ...]) -> np.ndarray:
+            return np.memmap(f"{stem}.{suffix}", dtype=np.float32, mode="c", shape=shape)
+
+        self._head = mapped("head", (capacity, head_dims))  # not yet read: pages come on use
+        self._head_norm = mapped("norm", (capacity,))
+        self._tail = mapped("tail", (capacity, dim - head_dims))  # new rows are written here
+        self._tail_file = open(f"{stem}.tail", "rb", buffering=0)  # noqa: SIM115 (kept open)
+
+    def save(self, folder: Path, conn: sqlite3.Connection) -> files.Watermark | None:
+        """Write rows added or rewritten since the last save, if level with the vault."""
+        with files.save_lock(folder) as mine:
+            if not mine:
+                return None
+            # Read under the lock: an erasure drops the files under it after its commit.
+            mark = files.read_watermark(conn)
+            if (mark.max_unit, mark.deletions, mark.log_seq) != (
+                self._max_unit,
+                self._deletions_seen,
+                self._log_seen,
+            ):
+                return None  # written to meanwhile: saved after the next refresh
+            on_disk = files.read_manifest(folder, NAME)
+            if on_disk is not None and files.behind(mark, files.manifest_mark(on_disk)):
+                return None
+            saved = self._saved
+            if self.size == 0:
+                name, capacity = "none", 0
+            elif saved and on_disk and on_disk["set"] == saved[0] and self.size <= saved[1]:
+                name, capacity = saved[0], saved[1]
+                self._write_in_place(folder, name, capacity)
+            else:
+                name, capacity = secrets.token_hex(6), self.size + max(ROOM, self.size // 4)
+                self._write_new(folder, name, capacity)
+            if self.size:
+                np.save(folder / f"{PREFIX}-{name}.ids.npy", self._ids[: self.size])
+            dim = self._head.shape[1] + self._tail.shape[1] if self.size else 0
+            files.write_manifest(
+                folder,
+                NAME,
+                mark,
+                {"set": name, "rows": self.size, "capacity": capacity, "dim": dim,
+                 "head_dims": self._head.shape[1] if self.size else 0},
+            )  # fmt: skip
+            stem = f"{PREFIX}-{name}"
+            keep = {f"{stem}.{part}" for part in ("head", "norm", "tail", "ids.npy")}
+            files.remove_unlisted(folder, PREFIX, keep)
+        self._saved = (name, capacity, self.size) if self.size else None
+        self._saved_rows = self.size if self._tail_file is not None else 0
+        self._dirty, self._unsaved = set(), 0
+        return mark
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {"head": self._head, "norm": self._head_norm, "tail": self._tail}
+
+    def _write_new(self, folder: Path, name: str, capacity: int) -> None:
+        for suffix, array in self._arrays().items():
+            path = folder / f"{PREFIX}-{name}.{suffix}"
+            with open(path, "wb") as out:  # in blocks: no copy of a whole matrix in memory
+                for start in range(0, self.size, WRITE_BLOCK):
+                    end = min(start + WRITE_BLOCK, self.size)
+                    block = self._tail_block(start, end) if suffix == "tail" else array[start:end]
+                    out.write(np.ascontiguousarray(block).tobytes())
+                out.truncate(capacity * array[:1].nbytes if array.ndim > 1 else capacity * 4)
+        if self.size:
+            dim = self._head.shape[1] + self._tail.shape[1]
+            self._map(folder, name, capacity, dim, self._head.shape[1])
+            self._ids = np.resize(self._ids, capacity)
+
+    def _tail_block(self, start: int, end: int) -> np.ndarray:
+        """Rows start..end of the tail, the saved ones read from the file (see _tail_rows)."""
+        saved_end = min(end, self._saved_rows) if self._tail_file is not None else start
+        if saved_end <= start:
+            return self._tail[start:end]
+        width = self._tail.shape[1] * 4
+        data = os.pread(self._tail_file.fileno(), (saved_end - start) * width, start * width)  # type: ignore[union-attr]
+        block = np.frombuffer(data, dtype=np.float32).reshape(saved_end - start, width // 4).copy()
+        for row in (r for r in self._dirty if start <= r < saved_end):
+            block[row - start] = self._tail[row]
+        return np.concatenate([block, self._tail[saved_end:end]]) if saved_end < end else block
+
+    def _write_in_place(self, folder: Path, name: str, capacity: int) -> None:
+        start = self._saved[2] if self._saved else 0
+        rows = sorted(r for r in self._dirty if r < start)
+        for suffix, array in self._arrays().items():
+            shape = (capacity, *array.shape[1:])
+            target = np.memmap(folder / f"{PREFIX}-{name}.{suffix}", np.float32, "r+", shape=shape)
+            target[start : self.size] = array[start : self.size]
+            if rows:
+                target[rows] = array[rows]
+            target.flush()
+            del target
