@@ -27,7 +27,7 @@ function personCard(person) {
   return h("li", { class: person.overdue ? "card person overdue" : "card person" },
     h("h2", { class: "person-name" }, h("a", { href: `#/people/${person.id}` }, person.name)),
     h("p", { class: "meta" }, [lastContact(person), rhythm(person), birthday(person)].filter(Boolean).join(" · ")),
-    person.overdue ? h("p", { class: "badge" }, "Overdue by your usual rhythm") : null,
+    person.overdue ? h("p", { class: "overdue-note" }, "Overdue by your usual rhythm") : null,
     person.matters ? h("p", { class: "meta" }, `You keep up with them: ${person.matters}`) : null);
 }
 
