@@ -3,8 +3,9 @@
 The file is decoded with PyAV (FFmpeg's libraries inside the ``av`` wheel: WAV, MP3, M4A/AAC,
 Ogg/Opus, FLAC; no ``ffmpeg`` binary) to 16 kHz mono, transcribed by Whisper on this machine
 (pasi.models.whisper) in windows of :data:`WINDOW_SECONDS` cut at the quietest moment near
-each boundary, and split into episodes at the speaker's pauses (Whisper's segments, grouped
-until a pause of :data:`PAUSE_SECONDS` or :data:`CHUNK_CHARS` characters). Each episode starts
+each boundary, and split into episodes at the speaker's pauses (Whisper's segments, which end
+at 1 s pauses, grouped until a pause of :data:`PAUSE_SECONDS` or :data:`CHUNK_CHARS`
+characters). Each episode starts
 with ``memo.m4a at 12:31`` (that is how answers cite it), its locator is the time within the
 file, and its time is the file's start time plus that offset.
 
@@ -37,7 +38,7 @@ AUDIO_SUFFIXES = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".fla
 RATE = 16_000
 WINDOW_SECONDS = 300.0  # transcribed at a time: bounded memory, progress and resume points
 SEARCH_SECONDS = 10.0  # a window ends at the quietest 0.2 s within this much before its end
-PAUSE_SECONDS = 1.0  # a quiet gap this long between segments starts a new episode
+PAUSE_SECONDS = 2.0  # a quiet gap this long between segments starts a new episode
 CHUNK_CHARS = 600
 AudioProgress = Callable[[str, float, float], None]  # (file name, seconds done, seconds in all)
 
@@ -99,7 +100,8 @@ def _start_time(path: Path, tags: dict[str, str], seconds: float) -> tuple[datet
 
 def windows(samples: np.ndarray, seconds: float = WINDOW_SECONDS) -> list[tuple[int, int]]:
     """(start, end) sample ranges of about ``seconds`` each, cut where it is quietest."""
-    size, search, block = int(seconds * RATE), int(SEARCH_SECONDS * RATE), RATE // 5
+    size, block = int(seconds * RATE), RATE // 5
+    search = min(int(SEARCH_SECONDS * RATE), size // 2)
     out, start = [], 0
     while len(samples) - start > size:
         low = start + size - search

@@ -10,9 +10,10 @@ One model, two ways of using it:
   measures both, docs/benchmarks.md). It is decoded greedily without timestamps. Whisper
   writes sentences into pure noise, so an utterance in which the Silero voice detector (inside
   the faster-whisper wheel, ~10 ms) hears no speech is given no words.
-* :meth:`Whisper.segments` — a recording (``pasi ingest``): faster-whisper's long-form
-  transcription, with its Silero voice detector (shipped inside the wheel) skipping silence;
-  each segment comes with its start and end, so a transcript splits at the speaker's pauses.
+* :meth:`Whisper.segments` — a recording (``pasi ingest``): the Silero voice detector (shipped
+  inside the faster-whisper wheel) finds the stretches of speech between pauses, and each is
+  decoded like an utterance, so every segment's start and end are where the speech is (Whisper's
+  own timestamps drift by seconds over a pause) and silence costs nothing.
 
 The model folder holds ``model.bin``, ``config.json``, ``tokenizer.json`` and
 ``vocabulary.txt`` (``pasi models pull whisper-base``). Loading it takes ~0.4 s.
@@ -40,6 +41,10 @@ FRAMES_PER_SECOND = 100  # Whisper's log-mel frames
 FULL_WINDOW = 3000  # 30 s, what the model was trained on
 MIN_WINDOW = 3.0  # seconds: shorter windows lose words on one-word utterances
 MARGIN = 1.0  # seconds of quiet after the speech inside the window
+PAUSE_MS = 1000  # a recording's segments end at pauses this long
+PAD_MS = 200  # speech kept either side of a segment, so first and last sounds are whole
+LEAD = RATE // 5  # 0.2 s of quiet before an utterance: without it a fitted window can loop
+MAX_COMPRESSION = 2.4  # above this the text repeats itself (Whisper's threshold)
 NO_SPEECH = 0.6  # above this no-speech probability an utterance is taken as noise, not words
 MODEL_FILES = ("model.bin", "config.json", "tokenizer.json", "vocabulary.txt")
 DEFAULT_MODEL = "whisper-base"  # the catalogue entry, a folder in the vault's models/
@@ -169,11 +174,17 @@ class Whisper:
             return self._short(audio)
 
     def _short(self, audio: np.ndarray) -> str:
+        text = self._decode(np.concatenate([np.zeros(LEAD, np.float32), audio]), fitted=True)
+        if compression_ratio(text) > MAX_COMPRESSION:  # a loop ("Rem Rem Rem ..."): full window
+            text = self._decode(audio, fitted=False)
+        return text
+
+    def _decode(self, audio: np.ndarray, *, fitted: bool) -> str:
         import ctranslate2
 
         model = self._model
         features = model.feature_extractor(audio)
-        window = fitted_window(features.shape[-1])
+        window = fitted_window(features.shape[-1]) if fitted else FULL_WINDOW
         padded = np.zeros((features.shape[0], window), dtype=np.float32)
         used = min(window, features.shape[-1])
         padded[:, :used] = features[:, :used]
@@ -201,13 +212,20 @@ class Whisper:
     # -- a recording -----------------------------------------------------------------------------
 
     def segments(self, samples: np.ndarray, offset: float = 0.0) -> Iterator[Segment]:
-        """The recording's words, segment by segment, timed from ``offset`` seconds."""
+        """The recording's words, one segment per stretch of speech between pauses of at least
+        :data:`PAUSE_MS` (found by the Silero detector; a stretch longer than 28 s is cut at
+        its quietest point), each decoded like an utterance and timed from ``offset`` s."""
+        from faster_whisper.vad import VadOptions, get_speech_timestamps
+
         audio = _as_float(samples)
-        with self._lock:
-            for segment in self._long(audio):
-                text = segment.text.strip()
-                if text:
-                    yield Segment(offset + segment.start, offset + segment.end, text)
+        options = VadOptions(min_silence_duration_ms=PAUSE_MS, speech_pad_ms=PAD_MS,
+                             max_speech_duration_s=28.0)  # fmt: skip
+        for region in get_speech_timestamps(audio, options):
+            start, end = region["start"], region["end"]
+            with self._lock:
+                text = self._short(audio[start:end])
+            if text:
+                yield Segment(offset + start / RATE, offset + end / RATE, text)
 
     def _long(self, audio: np.ndarray) -> Iterator[Any]:
         found, _ = self._model.transcribe(
@@ -215,6 +233,14 @@ class Whisper:
             condition_on_previous_text=False,
         )  # fmt: skip
         return found
+
+
+def compression_ratio(text: str) -> float:
+    """How much zlib shrinks the text: Whisper's own test for a decoder stuck in a loop."""
+    import zlib
+
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
 
 
 def has_speech(audio: np.ndarray) -> bool:
