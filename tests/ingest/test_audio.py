@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from senses.speech import conversation, spoken, wav
 
 from pasi.bench.speech import word_error_rate, write_m4a
 from pasi.ingest.audio import AudioConnector, clock_text, decode
@@ -16,6 +15,7 @@ from pasi.ingest.registry import Connectors, default_connectors
 from pasi.ingest.sync import Syncer
 from pasi.memory.store import MemoryStore
 from pasi.models.whisper import Whisper
+from senses.speech import conversation, spoken, wav
 
 FIRST = "remind me to call Jonas about the boat repair tomorrow morning"
 SECOND = "the quarterly budget meeting moved to Thursday afternoon"
@@ -61,9 +61,7 @@ def test_a_wav_memo_becomes_timed_passages_cited_by_file_and_time(
     assert again.skipped == [str(path.resolve())]  # unchanged bytes are not transcribed again
 
 
-def test_an_m4a_recording_takes_its_start_from_the_container(
-    whisper: Whisper, data: Path
-) -> None:
+def test_an_m4a_recording_takes_its_start_from_the_container(whisper: Whisper, data: Path) -> None:
     import av
 
     path = write_m4a(data / "call.m4a", conversation(0.4, SECOND, 0.4).samples)
@@ -114,7 +112,7 @@ def test_a_file_that_is_not_audio_is_refused_by_name(whisper: Whisper, data: Pat
 
     bad = data / "broken.mp3"
     bad.write_bytes(b"not audio at all" * 100)
-    with pytest.raises(IngestError, match="broken.mp3"):
+    with pytest.raises(IngestError, match=r"broken\.mp3"):
         list(AudioConnector(lambda: whisper).read(bad))
 
 
