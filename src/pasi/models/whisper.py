@@ -5,9 +5,11 @@ One model, two ways of using it:
 * :meth:`Whisper.transcribe` — one utterance (the voice loop, ``POST /api/voice``). Whisper's
   encoder is trained on 30 s windows and faster-whisper pads every utterance to 30 s, so on
   two cores the encoder costs ~0.55 s whatever was said. Here an utterance is encoded in a
-  window fitted to its length (its frames plus a margin, at least :data:`MIN_WINDOW` s): the
-  encoder's cost falls about sevenfold and the words stay the same (``pasi bench voice``
-  measures both, docs/benchmarks.md). It is decoded greedily without timestamps. Whisper
+  window fitted to its length (its length plus :data:`MARGIN`, at least :data:`MIN_WINDOW` s):
+  the encoder's cost falls about threefold and the words stay the same (``pasi bench voice``
+  measures both, docs/benchmarks.md). Windows of 3-4 s made the decoder repeat a short
+  command ("Remind me to buy milk. Remind me to buy milk. ..."); a decode that loops anyway
+  is done again in the full window. It is decoded greedily without timestamps. Whisper
   writes sentences into pure noise, so an utterance in which the Silero voice detector (inside
   the faster-whisper wheel, ~10 ms) hears no speech is given no words.
 * :meth:`Whisper.segments` — a recording (``pasi ingest``): the Silero voice detector (shipped
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,8 +42,8 @@ if TYPE_CHECKING:
 RATE = 16_000
 FRAMES_PER_SECOND = 100  # Whisper's log-mel frames
 FULL_WINDOW = 3000  # 30 s, what the model was trained on
-MIN_WINDOW = 3.0  # seconds: shorter windows lose words on one-word utterances
-MARGIN = 1.0  # seconds of quiet after the speech inside the window
+MIN_WINDOW = 8.0  # seconds: in 3-4 s windows short commands came back said three times
+MARGIN = 4.0  # seconds of quiet after the speech inside the window
 PAUSE_MS = 1000  # a recording's segments end at pauses this long
 PAD_MS = 200  # speech kept either side of a segment, so first and last sounds are whole
 LEAD = RATE // 5  # 0.2 s of quiet before an utterance: without it a fitted window can loop
@@ -159,7 +162,10 @@ class Whisper:
                                    cpu_threads=threads or os.cpu_count() or 1)  # fmt: skip
         self._tokenizer_type = Tokenizer
         self._lock = threading.Lock()
-        has_speech(np.zeros(RATE // 2, dtype=np.float32))  # loads the detector now, not later
+        # The first detection and the first decode each pay a one-off cost (loading the
+        # detector, the encoder's first run): here, at start-up, not after the first words.
+        has_speech(np.zeros(RATE // 2, dtype=np.float32))
+        self._decode(np.zeros(RATE, dtype=np.float32), fitted=True)
 
     # -- one utterance ---------------------------------------------------------------------------
 
@@ -175,7 +181,7 @@ class Whisper:
 
     def _short(self, audio: np.ndarray) -> str:
         text = self._decode(np.concatenate([np.zeros(LEAD, np.float32), audio]), fitted=True)
-        if compression_ratio(text) > MAX_COMPRESSION:  # a loop ("Rem Rem Rem ..."): full window
+        if looped(text):  # "Buy milk. Buy milk. Buy milk." in a short window: the full one
             text = self._decode(audio, fitted=False)
         return text
 
@@ -183,11 +189,12 @@ class Whisper:
         import ctranslate2
 
         model = self._model
-        features = model.feature_extractor(audio)
-        window = fitted_window(features.shape[-1]) if fitted else FULL_WINDOW
-        padded = np.zeros((features.shape[0], window), dtype=np.float32)
-        used = min(window, features.shape[-1])
-        padded[:, :used] = features[:, :used]
+        frames = len(audio) * FRAMES_PER_SECOND // RATE
+        window = fitted_window(frames) if fitted else FULL_WINDOW
+        # quiet is added as audio, as Whisper was trained (30 s of zeros after the speech)
+        padded_audio = np.zeros(window * RATE // FRAMES_PER_SECOND, dtype=np.float32)
+        padded_audio[: len(audio)] = audio[: len(padded_audio)]
+        padded = np.ascontiguousarray(model.feature_extractor(padded_audio)[:, :window])
         encoded = model.model.encode(ctranslate2.StorageView.from_array(padded[None]))
         tokenizer = self._tokenizer(self.language or self._detect(encoded))
         result = model.model.generate(
@@ -233,6 +240,14 @@ class Whisper:
             condition_on_previous_text=False,
         )  # fmt: skip
         return found
+
+
+def looped(text: str) -> bool:
+    """Whether the decoder went round in a loop: a sentence said again, or text that zlib
+    shrinks more than Whisper's own threshold allows."""
+    said = [" ".join(part.lower().split()) for part in re.split(r"[.?!]+", text)]
+    sentences = [s for s in said if len(s.split()) >= 2]
+    return len(set(sentences)) < len(sentences) or compression_ratio(text) > MAX_COMPRESSION
 
 
 def compression_ratio(text: str) -> float:
