@@ -118,3 +118,21 @@ def test_a_file_that_is_not_audio_is_refused_by_name(whisper: Whisper, data: Pat
 
 def test_times_within_a_recording_read_as_people_write_them() -> None:
     assert [clock_text(s) for s in (0, 61.9, 751, 3723)] == ["0:00", "1:01", "12:31", "1:02:03"]
+
+
+def test_a_recording_in_another_language_is_written_down_in_that_language(
+    whisper_base: Path, data: Path
+) -> None:
+    """Recordings are read with the language detected once per file (loader's default)."""
+    from pasi.senses.voice.audio import Audio
+    from pasi.senses.voice.tts import EspeakTTS
+
+    german = EspeakTTS(voice="de", words_per_minute=150)
+    said = "Morgen früh muss ich den Klempner anrufen, die Küche ist wieder undicht."
+    audio = Audio.join([Audio.silence(0.5), german.synthesize(said), Audio.silence(2.5),
+                        german.synthesize("Ja."), Audio.silence(0.5)])  # fmt: skip
+    detecting = Whisper(whisper_base, language="auto")
+    (document,) = AudioConnector(lambda: detecting).read(wav(data / "notiz.wav", audio))
+    first, second = (c.text for c in document.chunks)
+    assert word_error_rate(said, first) <= 0.3 and "Küche" in first
+    assert second == "Ja."  # alone, a short word would be easy to take for another language

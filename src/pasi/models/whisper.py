@@ -179,24 +179,28 @@ class Whisper:
                 return " ".join(s.text for s in self._long(audio)).strip()
             return self._short(audio)
 
-    def _short(self, audio: np.ndarray) -> str:
-        text = self._decode(np.concatenate([np.zeros(LEAD, np.float32), audio]), fitted=True)
+    def _short(self, audio: np.ndarray, language: str | None = None) -> str:
+        lead = np.concatenate([np.zeros(LEAD, np.float32), audio])
+        text = self._decode(lead, fitted=True, language=language)
         if looped(text):  # "Buy milk. Buy milk. Buy milk." in a short window: the full one
-            text = self._decode(audio, fitted=False)
+            text = self._decode(audio, fitted=False, language=language)
         return text
 
-    def _decode(self, audio: np.ndarray, *, fitted: bool) -> str:
+    def _encode(self, audio: np.ndarray, window: int) -> Any:
         import ctranslate2
 
-        model = self._model
-        frames = len(audio) * FRAMES_PER_SECOND // RATE
-        window = fitted_window(frames) if fitted else FULL_WINDOW
         # quiet is added as audio, as Whisper was trained (30 s of zeros after the speech)
         padded_audio = np.zeros(window * RATE // FRAMES_PER_SECOND, dtype=np.float32)
         padded_audio[: len(audio)] = audio[: len(padded_audio)]
-        padded = np.ascontiguousarray(model.feature_extractor(padded_audio)[:, :window])
-        encoded = model.model.encode(ctranslate2.StorageView.from_array(padded[None]))
-        tokenizer = self._tokenizer(self.language or self._detect(encoded))
+        padded = np.ascontiguousarray(self._model.feature_extractor(padded_audio)[:, :window])
+        return self._model.model.encode(ctranslate2.StorageView.from_array(padded[None]))
+
+    def _decode(self, audio: np.ndarray, *, fitted: bool, language: str | None = None) -> str:
+        model = self._model
+        frames = len(audio) * FRAMES_PER_SECOND // RATE
+        window = fitted_window(frames) if fitted else FULL_WINDOW
+        encoded = self._encode(audio, window)
+        tokenizer = self._tokenizer(language or self.language or self._detect(encoded))
         result = model.model.generate(
             encoded, [[*tokenizer.sot_sequence, tokenizer.no_timestamps]],
             beam_size=self.beam_size, max_length=min(448, 40 + 8 * window // 100),
@@ -221,16 +225,23 @@ class Whisper:
     def segments(self, samples: np.ndarray, offset: float = 0.0) -> Iterator[Segment]:
         """The recording's words, one segment per stretch of speech between pauses of at least
         :data:`PAUSE_MS` (found by the Silero detector; a stretch longer than 28 s is cut at
-        its quietest point), each decoded like an utterance and timed from ``offset`` s."""
+        its quietest point), each decoded like an utterance and timed from ``offset`` s. With
+        no language set, it is detected once, on the first 30 s of speech, for all of them
+        (a short "Yeah." alone is easily taken for another language)."""
         from faster_whisper.vad import VadOptions, get_speech_timestamps
 
         audio = _as_float(samples)
         options = VadOptions(min_silence_duration_ms=PAUSE_MS, speech_pad_ms=PAD_MS,
                              max_speech_duration_s=28.0)  # fmt: skip
-        for region in get_speech_timestamps(audio, options):
-            start, end = region["start"], region["end"]
+        regions = [(r["start"], r["end"]) for r in get_speech_timestamps(audio, options)]
+        language = self.language
+        if language is None and regions:
+            speech = np.concatenate([audio[a:b] for a, b in regions])[: FULL_WINDOW * 160]
             with self._lock:
-                text = self._short(audio[start:end])
+                language = self._detect(self._encode(speech, FULL_WINDOW))
+        for start, end in regions:
+            with self._lock:
+                text = self._short(audio[start:end], language)
             if text:
                 yield Segment(offset + start / RATE, offset + end / RATE, text)
 
