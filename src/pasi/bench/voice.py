@@ -126,6 +126,7 @@ def run_voice(
     *,
     whisper_folder: Path | None = None,
     accuracy: int = 0,
+    full_window: bool = False,
     recording_minutes: float = 0.0,
 ) -> dict[str, Any]:
     """Latency and barge-in; with ``accuracy`` (sentences, 0 = skip) WER on held-out speech;
@@ -151,7 +152,7 @@ def run_voice(
         "tts": tts.name,
     }
     if accuracy:
-        result["accuracy"] = run_accuracy(whisper_folder, accuracy)
+        result["accuracy"] = run_accuracy(whisper_folder, accuracy, full_window=full_window)
     if recording_minutes and whisper_folder is not None:
         result["recording"] = run_recording(whisper_folder, recording_minutes)
     return {**result, "machine": machine_info()}

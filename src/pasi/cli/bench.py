@@ -180,6 +180,11 @@ def voice_bench(
     accuracy: int = typer.Option(
         0, "--accuracy", min=0, max=10, help="Held-out sentences for word error rate (0 = skip)."
     ),
+    full_window: bool = typer.Option(
+        False,
+        "--full-window",
+        help="With --accuracy, also Whisper in faster-whisper's 30 s window.",
+    ),
     recording: float = typer.Option(
         0.0, "--recording-minutes", min=0.0, help="Transcribe a recording this long (0 = skip)."
     ),
@@ -191,7 +196,8 @@ def voice_bench(
     choice = whisper_choice(stt, state(ctx).settings())
     run_voice = _harness("voice", "run_voice")
     result = run_voice(utterances, whisper_folder=choice.folder if choice else None,
-                       accuracy=accuracy, recording_minutes=recording)  # fmt: skip
+                       accuracy=accuracy, full_window=full_window,
+                       recording_minutes=recording)  # fmt: skip
     _show(result, as_json, "voice outside the model")
 
 
