@@ -2,8 +2,8 @@
 
 * ``faster-whisper`` — Whisper base on this machine (pasi.models.whisper): open vocabulary,
   int8 on the CPU, decoded when the utterance ends in an encoder window fitted to its length
-  (about 0.1 s for a short command, 0.3 s for a 20-word sentence on two cores). The default
-  (``auto``) when faster-whisper is installed and the model pulled.
+  (about 0.3 s for a sentence on two cores; docs/benchmarks.md). The default (``auto``) when
+  faster-whisper is installed and the model pulled.
 * ``pocketsphinx`` — offline, its wheel ships an English model. Each utterance is decoded
   against the command grammar (grammar.py) as it is spoken, so the result is ready a few
   milliseconds after the speech ends; when the speech fits no command shape it is decoded
