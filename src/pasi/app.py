@@ -119,12 +119,14 @@ class Pasi:
         """The connectors ``pasi ingest``/``sync`` and uploads read files with: photos are
         captioned by :meth:`captioner`, never by a remote model for a keep-local source."""
         from pasi.ingest.kept_local import KeptLocal
-        from pasi.ingest.registry import default_connectors
+        from pasi.ingest.registry import default_connectors, transcripts_dir
+        from pasi.models.whisper import loader
 
         return default_connectors(
             max_bytes=self.settings.ingest_max_bytes, clock=self.clock,
             captioner=self.captioner(), ocr_languages=self.settings.ocr_languages,
-            keep_local=KeptLocal(self.vault),
+            keep_local=KeptLocal(self.vault), transcriber=loader(self.settings),
+            transcripts=transcripts_dir(self.settings),
         )  # fmt: skip
 
     @property

@@ -173,8 +173,9 @@ class Settings(BaseSettings):
         default="eng", description="Tesseract languages for text in images, e.g. 'eng+deu'."
     )
     stt: str = Field(
-        default="pocketsphinx",
-        description="Speech to text: 'pocketsphinx' or 'openai-compatible:URL#MODEL'.",
+        default="auto",
+        description="Speech to text: 'auto' (Whisper when pulled, else pocketsphinx), "
+        "'faster-whisper[:FOLDER][#LANG]', 'pocketsphinx' or 'openai-compatible:URL#MODEL'.",
     )
     tts: str = Field(
         default="espeak-ng",

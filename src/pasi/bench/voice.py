@@ -2,8 +2,9 @@
 
 A conversation synthesised with espeak-ng is played into the voice loop at real-time pace,
 20 ms frame by 20 ms frame, as a microphone would deliver it, with the loop configured as
-``pasi voice`` runs on a microphone (threaded replies). Recognition is pocketsphinx with the
-command grammar, the reply comes from the assistant turn with a scripted model that answers
+``pasi voice`` runs on a microphone (threaded replies). Recognition is Whisper base (when a
+model folder is given: ``auto`` with the model pulled) or pocketsphinx with the command
+grammar, decoded when the utterance ends; the reply comes from the assistant turn with a scripted model that answers
 instantly (a long reply, so that the next utterance interrupts it), speech is espeak-ng.
 
 * ``latency``: from the end of the user's speech (the wall time the frame holding its last
@@ -13,6 +14,9 @@ instantly (a long reply, so that the next utterance interrupts it), speech is es
 * ``barge_in_stop``: from the start of the interrupting speech (the frame where the voice
   begins) to playback being stopped. A sound card would still play the one 20 ms block it
   holds (devices.py), which is not included.
+
+With ``accuracy`` and ``recording``, it also measures word error rate and decode time on
+held-out speech (bench/speech.py) and how fast a long recording is transcribed.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,12 +33,13 @@ from pasi.agent.assistant import Assistant
 from pasi.agent.events import TextDelta
 from pasi.bench.common import percentile, scratch_store
 from pasi.bench.scale import machine_info
+from pasi.bench.speech import run_accuracy, run_recording, words
 from pasi.clock import fixed_clock
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ScriptedModel
 from pasi.senses.voice.audio import FRAME_SECONDS, Audio
 from pasi.senses.voice.loop import VoiceEvent, VoiceLoop
-from pasi.senses.voice.stt import PocketSphinxSTT
+from pasi.senses.voice.stt import PocketSphinxSTT, SpeechToText, WhisperSTT
 from pasi.senses.voice.tts import EspeakTTS
 
 UTTERANCES = ("remind me to call dad tonight", "what's on today",
@@ -107,9 +113,26 @@ def _summary(values: list[float]) -> dict[str, Any]:
             "p95_ms": round(percentile(ms, 95), 1), "max_ms": round(max(ms, default=0.0), 1)}  # fmt: skip
 
 
-def run_voice(utterances: int = 20) -> dict[str, Any]:
+def _recogniser(whisper_folder: Path | None) -> SpeechToText:
+    if whisper_folder is None:
+        return PocketSphinxSTT()
+    from pasi.models.whisper import Whisper
+
+    return WhisperSTT(Whisper(whisper_folder, language="en"))
+
+
+def run_voice(
+    utterances: int = 20,
+    *,
+    whisper_folder: Path | None = None,
+    accuracy: int = 0,
+    full_window: bool = False,
+    recording_minutes: float = 0.0,
+) -> dict[str, Any]:
+    """Latency and barge-in; with ``accuracy`` (sentences, 0 = skip) WER on held-out speech;
+    with ``recording_minutes`` a recording's transcription speed."""
     tts = EspeakTTS()
-    stt = PocketSphinxSTT()
+    stt = _recogniser(whisper_folder)
     frames = _conversation(utterances, tts).frames()
     delivered: list[float] = []
     with scratch_store(None) as store:
@@ -117,15 +140,19 @@ def run_voice(utterances: int = 20) -> dict[str, Any]:
         loop = VoiceLoop(stt, tts, _responder(store), threaded=True)
         events = loop.run(_paced(frames, delivered), _Discard())
     measured = _measure(events, delivered)
-    heard = [e.text for e in events if e.kind == "transcript"]
-    return {
+    heard = [words(e.text) for e in events if e.kind == "transcript"]
+    result: dict[str, Any] = {
         "utterances": utterances,
         "latency_end_of_speech_to_first_audio": _summary(measured["latency"]),
         "barge_in_stop": _summary(measured["barge_in_stop"]),
         "hangover_ms": round(loop.vad.hangover_seconds * 1000),
         "replies_without_audio": int(measured["missed"][0]),
-        "transcripts_matching": sum(t in UTTERANCES for t in heard),
+        "transcripts_matching": sum(h in [words(u) for u in UTTERANCES] for h in heard),
         "stt": stt.name,
         "tts": tts.name,
-        "machine": machine_info(),
     }
+    if accuracy:
+        result["accuracy"] = run_accuracy(whisper_folder, accuracy, full_window=full_window)
+    if recording_minutes and whisper_folder is not None:
+        result["recording"] = run_recording(whisper_folder, recording_minutes)
+    return {**result, "machine": machine_info()}

@@ -174,12 +174,31 @@ def scheduler_bench(
 
 @bench_app.command("voice")
 def voice_bench(
+    ctx: typer.Context,
     utterances: int = typer.Option(20, "--utterances", min=2, help="Utterances spoken."),
+    stt: str = typer.Option("auto", "--stt", help="auto, faster-whisper[:FOLDER] or pocketsphinx."),
+    accuracy: int = typer.Option(
+        0, "--accuracy", min=0, max=10, help="Held-out sentences for word error rate (0 = skip)."
+    ),
+    full_window: bool = typer.Option(
+        False,
+        "--full-window",
+        help="With --accuracy, also Whisper in faster-whisper's 30 s window.",
+    ),
+    recording: float = typer.Option(
+        0.0, "--recording-minutes", min=0.0, help="Transcribe a recording this long (0 = skip)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
-    """Voice latency outside the model (end of speech to first audio) and barge-in stop time."""
+    """Voice latency outside the model, barge-in stop time, word error rate, recording speed."""
+    from pasi.models.whisper import whisper_choice
+
+    choice = whisper_choice(stt, state(ctx).settings())
     run_voice = _harness("voice", "run_voice")
-    _show(run_voice(utterances), as_json, "voice outside the model")
+    result = run_voice(utterances, whisper_folder=choice.folder if choice else None,
+                       accuracy=accuracy, full_window=full_window,
+                       recording_minutes=recording)  # fmt: skip
+    _show(result, as_json, "voice outside the model")
 
 
 @bench_app.command("ingest")

@@ -37,9 +37,12 @@ def _syncer(ctx: typer.Context) -> Syncer:
     return Syncer(pasi.memory, max_bytes=pasi.settings.ingest_max_bytes, connectors=connectors)
 
 
-def _with_progress(run: Any) -> SyncReport:
-    """Run ``run(progress)`` under a Rich progress bar (shown only on a terminal)."""
+def _with_progress(run: Any, syncer: Syncer) -> SyncReport:
+    """Run ``run(progress)`` under a Rich progress bar (shown only on a terminal); a long
+    recording shows how far its transcript has come."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from pasi.ingest.audio import clock_text
 
     stderr = err_console()
     columns = (TextColumn("{task.description}", justify="left"), BarColumn(),
@@ -50,6 +53,13 @@ def _with_progress(run: Any) -> SyncReport:
         def progress(name: str, total: int | None) -> None:
             bar.update(task, description=name[:40].ljust(40), total=total, advance=1)
 
+        def heard(name: str, done: float, total: float) -> None:
+            text = f"{name[:24]} {clock_text(done)}/{clock_text(total)}"
+            bar.update(task, description=text.ljust(40))
+
+        for connector in syncer.connectors.items:
+            if connector.name == "audio":
+                connector.progress = heard  # type: ignore[attr-defined]
         return run(progress)
 
 
@@ -72,13 +82,13 @@ def ingest(
 ) -> None:
     """Add files and folders (recursively) to the vault; folders are re-scanned by `sync`."""
     syncer = _syncer(ctx)
-    _report(_with_progress(lambda progress: syncer.ingest(paths, progress)), as_json)
+    _report(_with_progress(lambda progress: syncer.ingest(paths, progress), syncer), as_json)
 
 
 def sync(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
     """Re-scan every ingested folder and file: add new, replace changed, remove deleted."""
     syncer = _syncer(ctx)
-    _report(_with_progress(syncer.sync), as_json)
+    _report(_with_progress(syncer.sync, syncer), as_json)
 
 
 def sources(

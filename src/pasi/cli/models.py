@@ -134,17 +134,22 @@ def pull(
     folder = models_dir(state(ctx).settings())
     dest = _pull_catalogue(name, folder) if url is None else _pull_url(name, url, sha256, folder)
     if dest is not None:
-        console().print(
-            f'downloaded {dest}; use it with model = "llamacpp:{dest.name}"', markup=False
-        )
+        use = (_use_hint(name) if url is None else "") or f'model = "llamacpp:{dest.name}"'
+        console().print(f"downloaded {dest}; use it with {use}", markup=False)
+
+
+def _use_hint(name: str) -> str:
+    from pasi.models.download import find_entry
+
+    return find_entry(name).use
 
 
 def _pull_catalogue(name: str, folder: Path) -> Path | None:
-    from pasi.models.download import fetch_catalogue_model, find_entry, is_verified
+    from pasi.models.download import fetch_catalogue_model, find_entry, is_entry_verified
 
     entry = find_entry(name)
     dest = folder / entry.file
-    if is_verified(dest, entry.sha256, entry.size):
+    if is_entry_verified(entry, folder):
         console().print(f"already there: {dest}", markup=False)
         return None
     err_console().print(f"fetching {entry.file} from {entry.source}", markup=False)

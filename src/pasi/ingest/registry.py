@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from pasi.config import Settings
     from pasi.models.chat import ChatModel
     from pasi.models.vision import Captioner
+    from pasi.models.whisper import Whisper
 
 KeepLocal = Callable[[Path], bool]  # True: the file's data must not reach a remote model
 Private = Callable[["ChatModel"], "ChatModel | None"]  # wraps a remote model (the gateway)
+Transcriber = Callable[[], "Whisper"]  # loads the speech recogniser when a recording comes
 
 
 @dataclass
@@ -53,7 +55,10 @@ def register_builtins(
     captioner: Captioner | None = None,
     ocr_languages: str = "eng",
     keep_local: KeepLocal | None = None,
+    transcriber: Transcriber | None = None,
+    transcripts: Path | None = None,
 ) -> None:
+    from pasi.ingest.audio import AudioConnector
     from pasi.ingest.chats import ChatGptConnector, TelegramConnector, WhatsAppConnector
     from pasi.ingest.ics import IcsConnector
     from pasi.ingest.images import ImageConnector
@@ -71,6 +76,7 @@ def register_builtins(
         MarkdownConnector(), TextConnector(), PdfConnector(), DocxConnector(max_bytes),
         HtmlConnector(), MboxConnector(), EmlConnector(), IcsConnector(clock),
         VcardConnector(), CsvConnector(), ImageConnector(captioner, ocr_languages, keep_local),
+        AudioConnector(transcriber, transcripts),
     )  # fmt: skip
 
 
@@ -81,10 +87,13 @@ def default_connectors(
     captioner: Captioner | None = None,
     ocr_languages: str = "eng",
     keep_local: KeepLocal | None = None,
+    transcriber: Transcriber | None = None,
+    transcripts: Path | None = None,
 ) -> Connectors:
     registry = Connectors()
     register_builtins(registry, max_bytes=max_bytes, clock=clock, captioner=captioner,
-                      ocr_languages=ocr_languages, keep_local=keep_local)  # fmt: skip
+                      ocr_languages=ocr_languages, keep_local=keep_local,
+                      transcriber=transcriber, transcripts=transcripts)  # fmt: skip
     return registry
 
 
@@ -96,15 +105,23 @@ def configured_connectors(
     keep_local: KeepLocal | None = None,
 ) -> Connectors:
     """The built-in connectors as the settings configure them: the image connector captions
-    with ``vision_model`` when one is set and reads text in ``ocr_languages``.
+    with ``vision_model`` when one is set and reads text in ``ocr_languages``; recordings are
+    transcribed by Whisper (pasi.models.whisper.loader).
 
     A remote ``vision_model`` needs ``private`` (the privacy gateway, which this layer cannot
     import) and is not sent photos for which ``keep_local`` says yes: ``Pasi.connectors()``
     passes both, and is what callers with a vault use.
     """
     from pasi.models.vision import make_captioner
+    from pasi.models.whisper import loader
 
     return default_connectors(max_bytes=settings.ingest_max_bytes, clock=clock,
                               captioner=make_captioner(settings, private=private),
                               ocr_languages=settings.ocr_languages,
-                              keep_local=keep_local)  # fmt: skip
+                              keep_local=keep_local, transcriber=loader(settings),
+                              transcripts=transcripts_dir(settings))  # fmt: skip
+
+
+def transcripts_dir(settings: Settings) -> Path:
+    """Where a recording's transcript waits while it is being made (ingest/audio.py)."""
+    return Path(settings.vault).expanduser() / "transcripts"

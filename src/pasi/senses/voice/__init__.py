@@ -3,7 +3,7 @@
 from pasi.senses.voice.audio import Audio, read_wav
 from pasi.senses.voice.grammar import Command, parse_command
 from pasi.senses.voice.loop import VoiceEvent, VoiceLoop
-from pasi.senses.voice.stt import OpenAISTT, PocketSphinxSTT, SpeechToText
+from pasi.senses.voice.stt import OpenAISTT, PocketSphinxSTT, SpeechToText, WhisperSTT
 from pasi.senses.voice.tts import EspeakTTS, OpenAITTS, TextToSpeech
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "TextToSpeech",
     "VoiceEvent",
     "VoiceLoop",
+    "WhisperSTT",
     "parse_command",
     "read_wav",
 ]

@@ -7,7 +7,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from pasi.errors import ConfigError, InputError, PasiError
 from pasi.senses.voice.loop import Responder
-from pasi.senses.voice.stt import OpenAISTT, PocketSphinxSTT, SpeechToText, spec_parts
+from pasi.senses.voice.stt import (
+    OpenAISTT,
+    PocketSphinxSTT,
+    SpeechToText,
+    WhisperSTT,
+    spec_parts,
+)
 from pasi.senses.voice.tts import EspeakTTS, OpenAITTS, TextToSpeech
 
 if TYPE_CHECKING:
@@ -43,13 +49,24 @@ def _provider(url: str, settings: Settings):  # -> openai_compat.Provider
 
 
 def make_stt(settings: Settings, spec: str | None = None) -> SpeechToText:
+    """``auto``: Whisper when faster-whisper and the pulled model are there, else pocketsphinx."""
+    from pasi.models.whisper import Whisper, whisper_choice
+
     text = (spec or settings.stt).strip()
     if text == "pocketsphinx":
         return PocketSphinxSTT(wake_phrase=settings.voice_wake_phrase)
     if text.startswith("openai-compatible:"):
         url, (model, *_) = spec_parts(text, "stt")
         return OpenAISTT(model, _provider(url, settings))
-    raise ConfigError(f"invalid stt '{text}': use pocketsphinx or openai-compatible:URL#MODEL")
+    choice = whisper_choice(text, settings)
+    if choice is not None:
+        return WhisperSTT(Whisper(choice.folder, language=choice.language or "en"))
+    if text == "auto":
+        return PocketSphinxSTT(wake_phrase=settings.voice_wake_phrase)
+    raise ConfigError(
+        f"invalid stt '{text}': use auto, faster-whisper[:FOLDER][#LANGUAGE], pocketsphinx or "
+        "openai-compatible:URL#MODEL"
+    )
 
 
 def make_tts(settings: Settings, spec: str | None = None) -> TextToSpeech:

@@ -1,5 +1,9 @@
-"""Speech to text: one protocol, two backends.
+"""Speech to text: one protocol, three backends.
 
+* ``faster-whisper`` — Whisper base on this machine (pasi.models.whisper): open vocabulary,
+  int8 on the CPU, decoded when the utterance ends in an encoder window fitted to its length
+  (about 0.3 s for a sentence on two cores; docs/benchmarks.md). The default (``auto``) when
+  faster-whisper is installed and the model pulled.
 * ``pocketsphinx`` — offline, its wheel ships an English model. Each utterance is decoded
   against the command grammar (grammar.py) as it is spoken, so the result is ready a few
   milliseconds after the speech ends; when the speech fits no command shape it is decoded
@@ -17,6 +21,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from pasi.errors import ConfigError, ModelError
+from pasi.models.whisper import Whisper
 from pasi.senses.voice.audio import RATE, Audio
 from pasi.senses.voice.grammar import jsgf
 
@@ -158,6 +163,17 @@ class _SphinxRecognition:
             return text
         samples = np.concatenate(self.parts) if self.parts else np.zeros(0, np.int16)
         return self.stt._decode_open(samples)
+
+
+class WhisperSTT:
+    """Whisper on this machine; the utterance is collected and decoded when it ends."""
+
+    def __init__(self, engine: Whisper) -> None:
+        self.engine = engine
+        self.name = engine.name
+
+    def transcribe(self, audio: Audio) -> str:
+        return self.engine.transcribe(audio.samples)
 
 
 class OpenAISTT:
