@@ -124,9 +124,14 @@ def ask(
                  "source": r.source, "pointer": r.external_id} for r in answer.recalled]  # fmt: skip
     if as_json:
         print_json({"summary": answer.summary, "total": answer.total, "rows": answer.rows,
-                    "passages": recalled})  # fmt: skip
+                    "passages": recalled, "value": answer.value, "unit": answer.unit,
+                    "sql": answer.sql, "notes": answer.notes})  # fmt: skip
         return
     console().print(answer.summary, markup=False)
+    for note in answer.notes:
+        console().print(f"  {note}", markup=False)
+    if answer.sql:
+        console().print(f"  query (read-only): {answer.sql}", markup=False)
     for row in answer.rows:
         when = (row["at"] or "")[:16].replace("T", " ")
         console().print(f"  [{row['kind']} #{row['id']}] {when} {row['title'] or ''}"

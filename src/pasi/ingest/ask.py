@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from pasi.clock import to_iso
+from pasi.ingest import ask_tables
 from pasi.ingest.people import normalise_name
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import MemoryStore
@@ -53,6 +54,10 @@ class Answer:
     rows: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
     recalled: list[Recalled] = field(default_factory=list)
+    value: float | None = None  # the figure a money question asks for (pasi.ingest.ask_tables)
+    unit: str | None = None  # its currency, or "transactions" for a count
+    sql: str | None = None  # the read-only query that computed it
+    notes: list[str] = field(default_factory=list)  # the reading chosen, and the others
 
 
 def _tables(store: MemoryStore) -> list[str]:
@@ -126,6 +131,11 @@ def ask(store: MemoryStore, text: str, *, limit: int = 20, now: datetime | None 
     """Answer from items when the question has a shape we know; otherwise search the text."""
     now = now or store.clock()
     question = parse_question(store, text, now)
+    if question.kind is None or question.kind.startswith("row:"):
+        figured = ask_tables.answer(store.vault, text, now, limit=limit)
+        if figured is not None:
+            return Answer(question, figured.summary, figured.rows, figured.total, [],
+                          figured.value, figured.unit, figured.sql, figured.notes)  # fmt: skip
     structured = question.kind is not None or question.person is not None
     if not structured:
         recalled = store.recall(text, k=limit, at=now)
