@@ -338,6 +338,24 @@ def serve_bench(
     _show(result, as_json, "pasi serve under load")
 
 
+@bench_app.command("tables")
+def tables_bench(
+    split: str = typer.Option(
+        "all", "--split", help="dev (what pasi was tuned on), held_out, fresh, or all."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Money questions over generated bank, budget and broker exports: exact-answer accuracy."""
+    if split not in ("dev", "held_out", "fresh", "all"):
+        raise InputError(f"--split is dev, held_out, fresh or all, not '{split}'")
+    run_tables = _harness("tables", "run_tables")
+    result = run_tables(None if split == "all" else [split])
+    if not as_json:
+        for figures in result["splits"].values():
+            figures["wrong"] = len(figures["wrong"])  # the questions are in --json
+    _show(result, as_json, f"tables ({result['answerer']})")
+
+
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
     if as_json:
         print_json(result)

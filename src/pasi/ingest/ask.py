@@ -131,7 +131,8 @@ def ask(store: MemoryStore, text: str, *, limit: int = 20, now: datetime | None 
     """Answer from items when the question has a shape we know; otherwise search the text."""
     now = now or store.clock()
     question = parse_question(store, text, now)
-    if question.kind is None or question.kind.startswith("row:"):
+    tabular = question.kind is None or question.kind.startswith("row:")
+    if tabular or (question.kind == "contact" and ask_tables.is_money_question(text)):
         figured = ask_tables.answer(store.vault, text, now, limit=limit)
         if figured is not None:
             return Answer(question, figured.summary, figured.rows, figured.total, [],

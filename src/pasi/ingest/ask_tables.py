@@ -31,8 +31,9 @@ _AGGREGATES = [
     ("sum", re.compile(r"\b(how much|total|sum|altogether|in all)\b")),
 ]
 _OUT = re.compile(
-    r"\b(spen[dt]|spending|pa(y|id)|paying|cost|costs|expenses?|expenditures?|bought|buy|"
-    r"purchases?|withdr[ae]w\w*|debits?|debited|outgoing|charged|outflows?|lost|fees?)\b"
+    r"\b(spen[dt]|spending|pa(y|id)|paying|payments?|cost|costs|expenses?|expenditures?|bought|buy|"
+    r"purchases?|withdr[ae]w\w*|debits?|debited|outgoings?|charged|outflows?|lost|fees?|"
+    r"went (on|to)|goes (on|to)|go (on|to))\b"
 )
 _IN = re.compile(
     r"\b(receiv\w*|earn\w*|income|got|gained|deposits?|deposited|dividends?|salary|salaries|"
@@ -43,8 +44,9 @@ _GROUPS = [
     ("category", re.compile(r"\b(by|per|each) (category|categories)\b")),
     ("payee", re.compile(r"\b(by|per|each) (payee|merchant|shop|store|recipient)s?\b")),
 ]
-_MONEY_CUE = re.compile(r"\b(how much|money|spen[dt]\w*|paid|pay|cost|earn\w*|receiv\w*|income|"
-                        r"dividends?|balance|total|sum|average|expenses?|salary|refunds?)\b|"
+_MONEY_CUE = re.compile(r"\b(how much|money|spen[dt]\w*|paid|pay|payments?|purchases?|cost|"
+                        r"earn\w*|receiv\w*|income|dividends?|balance|total|sum|average|"
+                        r"expenses?|salary|refunds?|outgoings?|went on|charges?|fees?)\b|"
                         r"[$€£¥]|\b(eur|usd|gbp|chf|euros?|dollars?|pounds?)\b")  # fmt: skip
 _STOP = set(
     """a an the i me my mine we our us you your he she it they them their is are was were be been
@@ -61,7 +63,7 @@ _STOP = set(
     debit debits credit credits out outgoing incoming inflow outflow there than then much tell
     show give list please year years month months week weeks day days time times whole
     altogether overall ever been much one s t value balance new old just only also via
-    moved move went go come came make made get getting cash""".split()
+    moved move went go goes outgoing outgoings come came make made get getting cash""".split()
 )
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
@@ -200,8 +202,18 @@ def _signs(conn: Any, table: TableMeta) -> tuple[bool, bool]:
     return bool(row[0]), bool(row[1])
 
 
-def build_sql(question: TableQuestion, plan: _Plan, mixed: bool) -> str:
-    """The read-only statement for the question over the plan's table."""
+def _newest_first(conn: Any, table: TableMeta) -> bool:
+    row = conn.execute(
+        f"SELECT (SELECT pasi_date FROM {table.view} WHERE pasi_date IS NOT NULL ORDER BY id"
+        f" LIMIT 1) > (SELECT pasi_date FROM {table.view} WHERE pasi_date IS NOT NULL"
+        " ORDER BY id DESC LIMIT 1)"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def build_sql(question: TableQuestion, plan: _Plan, mixed: bool, newest_first: bool = False) -> str:
+    """The read-only statement for the question over the plan's table; ``newest_first``: the
+    file lists the newest rows first, so among rows of one day the first is the latest."""
     signed = mixed
     where = " AND ".join(_where(question, plan, signed)) or "1 = 1"
     flip = signed and question.sign is not None and question.sign < 0
@@ -220,8 +232,9 @@ def build_sql(question: TableQuestion, plan: _Plan, mixed: bool) -> str:
     balance = plan.table.role("balance")
     if agg == "latest" or (question.balance and balance):
         value = balance.name if question.balance and balance else x
+        tie = "ASC" if newest_first else "DESC"
         return (f"SELECT {value} AS value, id, pasi_date FROM {view} WHERE {where}"
-                " ORDER BY pasi_date DESC, id DESC LIMIT 1")  # fmt: skip
+                f" ORDER BY pasi_date DESC, id {tie} LIMIT 1")  # fmt: skip
     size = x if signed and question.sign is not None else "ABS(pasi_amount)"
     order = "DESC" if agg == "max" else "ASC"
     return (f"SELECT {size} AS value, id, pasi_date FROM {view} WHERE {where}"
@@ -252,7 +265,7 @@ def answer(vault: Any, text: str, now: datetime, *, limit: int = 20) -> TableAns
         return None
     has_out, has_in = _signs(conn, plan.table) if plan.table.has_amounts() else (False, False)
     mixed = has_out and has_in
-    sql = build_sql(question, plan, mixed)
+    sql = build_sql(question, plan, mixed, _newest_first(conn, plan.table))
     result = run_readonly_query(vault, sql, max_rows=500)
     found = _result(question, result.columns, result.rows)
     currency = _currency(conn, plan.table, found["ids"])

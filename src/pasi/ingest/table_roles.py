@@ -55,7 +55,12 @@ _HINTS: list[tuple[str, re.Pattern[str]]] = [
                                r"security|wertpapier|titre|transaction|particulars")),
 ]  # fmt: skip
 _DIRECTIONS = {"dr", "cr", "debit", "credit", "s", "h", "soll", "haben", "d", "c", "débit",
-               "crédit", "out", "in", "af", "bij"}  # fmt: skip
+               "crédit", "out", "in", "af", "bij", "expense", "income", "eingang", "ausgang",
+               "expenses", "incomes"}  # fmt: skip
+
+
+_OUT_WORDS = {"dr", "debit", "s", "soll", "d", "débit", "out", "af", "expense", "expenses",
+              "ausgang"}  # fmt: skip
 
 
 @dataclass
@@ -84,10 +89,10 @@ def infer_type(values: list[str]) -> tuple[str, str, str]:
     mark, order = decimal_mark(present), date_order(present)
     if not present:
         return "text", mark, order
-    if all(re.fullmatch(r"[-+]?\d+", v) and not (len(v) > 1 and v[0] == "0") for v in present):
-        return "integer", mark, order
     if all(parse_date(v, order) for v in present):
         return "date", mark, order
+    if all(re.fullmatch(r"[-+]?\d+", v) and not (len(v) > 1 and v[0] == "0") for v in present):
+        return "integer", mark, order
     if all(parse_amount(v, mark) is not None for v in present):
         money = any(is_decorated_amount(v) for v in present)
         return ("money" if money else "number"), mark, order
@@ -193,7 +198,7 @@ def derive(values: dict[str, Any], specs: list[ColumnSpec], currency: str | None
     if amount is None and (debit is not None or credit is not None):
         amount = abs(credit or 0.0) - abs(debit or 0.0)
     direction = str(by_role.get("direction") or "").lower().rstrip(".")
-    if amount is not None and direction in ("dr", "debit", "s", "soll", "d", "débit", "out", "af"):
+    if amount is not None and direction in _OUT_WORDS:
         amount = -abs(amount)
     row_currency = by_role.get("currency")
     return {

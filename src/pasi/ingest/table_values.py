@@ -124,6 +124,7 @@ _MONTH_NAMES = {
     "dec": 12, "dez": 12, "déc": 12, "december": 12, "dezember": 12, "décembre": 12, "dic": 12,
 }  # fmt: skip
 _LONG_MONTHS = "january february march april june july august october".split()
+_COMPACT = re.compile(r"^((?:19|20)\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")  # 20151231
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?.*)?$")
 _NUMERIC = re.compile(
     r"^(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$"
@@ -177,10 +178,10 @@ def parse_date(text: str, order: str = "dmy") -> str | None:
     """An ISO date (or date-time) from the ways statements write dates; None if not a date."""
     text = text.strip()
     try:
-        match = _ISO.match(text)
+        match = _ISO.match(text) or _COMPACT.match(text)
         if match:
             y, m, d = (int(match.group(i)) for i in (1, 2, 3))
-            if match.group(4):
+            if match.re is _ISO and match.group(4):
                 seconds = int(match.group(6) or 0)
                 return datetime(y, m, d, int(match.group(4)), int(match.group(5)),
                                 seconds).isoformat()  # fmt: skip
