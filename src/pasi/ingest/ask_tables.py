@@ -186,7 +186,7 @@ def _where(question: TableQuestion, plan: _Plan, signed: bool) -> list[str]:
         where.append(f"pasi_date >= {_quote(question.period.start.date().isoformat())}")
         where.append(f"pasi_date < {_quote(question.period.end.date().isoformat())}")
     for word, columns in plan.filters.items():
-        like = " OR ".join(f"{c} LIKE {_quote('%' + word + '%')}" for c in columns)
+        like = " OR ".join(f'"{c}" LIKE {_quote("%" + word + "%")}' for c in columns)
         where.append(f"({like})" if len(columns) > 1 else like)
     if plan.table.has_amounts():
         where.append("pasi_amount IS NOT NULL")
@@ -231,7 +231,7 @@ def build_sql(question: TableQuestion, plan: _Plan, mixed: bool, newest_first: b
                 f" FROM {view} WHERE {where}")  # fmt: skip
     balance = plan.table.role("balance")
     if agg == "latest" or (question.balance and balance):
-        value = balance.name if question.balance and balance else x
+        value = f'"{balance.name}"' if question.balance and balance else x
         tie = "ASC" if newest_first else "DESC"
         return (f"SELECT {value} AS value, id, pasi_date FROM {view} WHERE {where}"
                 f" ORDER BY pasi_date DESC, id {tie} LIMIT 1")  # fmt: skip
@@ -245,7 +245,7 @@ def _group_key(group: str, table: TableMeta) -> str:
     if group == "month":
         return "substr(pasi_date, 1, 7)"
     column = table.role("category" if group == "category" else "payee") or table.role("description")
-    return column.name if column else "'all'"
+    return f'"{column.name}"' if column else "'all'"
 
 
 # -- the answer -----------------------------------------------------------------------------------

@@ -148,8 +148,10 @@ def infer_columns(
     _one_of(specs, "date", prefer=re.compile(r"book|buchung|trans|posted|opér|date$|^date"))
     _one_of(specs, "amount", prefer=re.compile(r"amount|betrag|montant|importe"))
     has_amount = any(s.role in ("amount", "debit", "credit") for s in specs)
-    if not has_amount:  # a lone unnamed number column of a statement is its amount
-        numbers = [s for s in specs if s.type in ("money", "number") and s.role == "other"]
+    dated = any(s.role == "date" for s in specs)
+    if not has_amount and dated:  # a dated table's one unnamed number column is its amount
+        numbers = [s for s in specs if s.type in ("money", "number", "integer")
+                   and s.role == "other"]  # fmt: skip
         if len(numbers) == 1:
             numbers[0].role = "amount"
     _one_of(specs, "payee", prefer=re.compile(r"payee|empf|bénéf|benef|merchant"))
