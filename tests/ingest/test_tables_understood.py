@@ -121,3 +121,25 @@ def test_unknown_roles_are_refused_with_the_choices(syncer, data) -> None:
     with pytest.raises(InputError, match="no column 'nope'"), vault.write() as conn:
         set_column(conn, table, "nope", {"role": "amount"})
     assert Path(data / "t.csv").exists()
+
+
+def test_shapes_seen_in_real_exports(syncer, data) -> None:
+    """A summary date before the booking date, an unknown currency sign stuck to the amount,
+    a one-letter Cleared column that is no direction (shapes from hledger's example CSVs)."""
+    (data / "spanish.csv").write_text(
+        "initial_date,final_date,transaction_date,value_date,amount,currency\n"
+        "2019-11-01,2019-11-30,2019-11-02,2019-11-03,1500.00,EUR\n"
+        "2019-11-01,2019-11-30,2019-11-10,2019-11-10,-500.00,EUR\n", encoding="utf-8")  # fmt: skip
+    (data / "budget.csv").write_text(
+        '"Date","Payee","Outflow","Inflow","Cleared"\n'
+        "2022/11/07,shop1,د.ا.4.750,د.ا.0.000,C\n2022/12/11,coffee,د.ا.93.210,د.ا.0.000,C\n",
+        encoding="utf-8",
+    )
+    assert syncer.ingest([data]).failed == []
+    by_name = {t.name: t for t in tables(syncer.store.vault.read())}
+    spanish = by_name["spanish"]
+    assert spanish.role("date").name == "transaction_date" and spanish.currency == "EUR"
+    assert [r["pasi_date"] for r in _view(syncer, "spanish")] == ["2019-11-02", "2019-11-10"]
+    budget = by_name["budget"]
+    assert {c.name: c.role for c in budget.columns}["cleared"] == "other"
+    assert [r["pasi_amount"] for r in _view(syncer, "budget")] == [-4.75, -93.21]

@@ -48,11 +48,11 @@ _HINTS: list[tuple[str, re.Pattern[str]]] = [
     ("payee", re.compile(r"payee|merchant|beneficiar|bénéficiaire|empfänger|empfaenger|"
                          r"auftraggeber|zahlungspflichtig|counterparty|begünstigt|"
                          r"tiers|name|store|shop|vendor|recipient|from/to|to/from")),
-    ("category", re.compile(r"categor|kategorie|rubrique|\bgroup\b|\btag|type|action|"
+    ("category", re.compile(r"categor|kategorie|rubrique|\bgroup\b|\btag|type|\baction\b|"
                             r"\bart\b|buchungstext|transaction type|activity")),
     ("description", re.compile(r"descr|memo|verwendung|libell|detail|narrat|reference|"
                                r"referenz|concept|text|purpose|note|wording|symbol|"
-                               r"security|wertpapier|titre|transaction|particulars")),
+                               r"security|wertpapier|titre|transaction|particulars|remarque|bemerkung|comment")),
 ]  # fmt: skip
 _DIRECTIONS = {"dr", "cr", "debit", "credit", "s", "h", "soll", "haben", "d", "c", "débit",
                "crédit", "out", "in", "af", "bij", "expense", "income", "eingang", "ausgang",
@@ -118,8 +118,9 @@ def _role(header: str, kind: str, values: list[str]) -> str:
     lowered = header.lower()
     numeric = kind in ("integer", "number", "money")
     present = _present(values)
-    if present and all(v.lower().rstrip(".") in _DIRECTIONS for v in present) and not numeric:
-        return "direction"
+    kinds = {v.lower().rstrip(".") for v in present}
+    if kinds and kinds <= _DIRECTIONS and not numeric and (len(kinds) > 1 or len(min(kinds)) > 1):
+        return "direction"  # one letter alone ("C" of a Cleared column) says nothing
     if kind == "date":
         return "date"
     for role, pattern in _HINTS:
@@ -145,7 +146,9 @@ def infer_columns(
     for name, header, column in zip(names, headers, values, strict=True):
         kind, mark, order = infer_type(column)
         specs.append(ColumnSpec(name, header, kind, _role(header, kind, column), mark, order))
-    _one_of(specs, "date", prefer=re.compile(r"book|buchung|trans|posted|opér|date$|^date"))
+    _one_of(specs, "date", prefer=re.compile(r"book|buchung|trans|posted|opér|complet|started"))
+    _one_of(specs, "date", prefer=re.compile(r"^date$|^datum$|^date\b|\bdate$"))
+    _one_of(specs, "date", prefer=re.compile(r"^"))  # else the first
     _one_of(specs, "amount", prefer=re.compile(r"amount|betrag|montant|importe"))
     has_amount = any(s.role in ("amount", "debit", "credit") for s in specs)
     dated = any(s.role == "date" for s in specs)
@@ -164,16 +167,22 @@ def _one_of(specs: list[ColumnSpec], role: str, prefer: re.Pattern[str]) -> None
     having = [s for s in specs if s.role == role]
     if len(having) < 2:
         return
-    keep = next((s for s in having if prefer.search(s.header.lower())), having[0])
+    keep = next((s for s in having if prefer.search(s.header.lower())), None)
+    if keep is None:
+        if role == "date":
+            return  # the next, looser preference decides
+        keep = having[0]
     for spec in having:
         if spec is not keep:
             spec.role = "other" if role != "payee" else "description"
 
 
 def table_currency(specs: list[ColumnSpec], rows: list[list[str]]) -> str | None:
-    """The one currency the money values or headers name ("Betrag (EUR)", "€12"), if one."""
+    """The one currency the money values, headers or a currency column name, if one."""
     found: set[str] = set()
     for index, spec in enumerate(specs):
+        if spec.role == "currency":
+            found.update(r[index].strip().upper() for r in rows[:200] if r[index].strip())
         if spec.role in ("amount", "debit", "credit", "balance"):
             header = currency_of(spec.header)
             if header:

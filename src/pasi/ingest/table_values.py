@@ -16,7 +16,12 @@ _CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "I
 _CODES = (
     "EUR|USD|GBP|CHF|JPY|CAD|AUD|NZD|SEK|NOK|DKK|PLN|CZK|HUF|INR|CNY|HKD|SGD|ZAR|BRL|MXN|TRY|RUB"
 )
-_CURRENCY = re.compile(rf"(?:US\$|C\$|A\$|[$€£¥₹₣]|\b(?:{_CODES})\b|\bFr\.|\bkr\b)", re.I)
+_CURRENCY = re.compile(rf"(?:US\$|C\$|A\$|R\$|zł|[$€£¥₹₣]|\b(?:{_CODES})\b|\bFr\.|\bkr\b)", re.I)
+# A sign the list above does not know ("د.ا.", "R$", "zł", "₺"): up to 4 characters, none an ASCII
+# letter or digit, stuck to the number, so "Order 12" never reads as money.
+_OTHER_SIGN = re.compile(
+    r"^[^\x00-\x7f\s\d][^\sA-Za-z\d]{0,3}(?=[-+]?\d)|(?<=\d)\s?[^\x00-\x7f\s\d]{1,4}$"
+)
 _MARK = re.compile(r"\b(CR|DR|Cr|Dr|H|S)\.?$|^(CR|DR)\b")
 _DIGITS = re.compile(r"^\d[\d.,' \u00a0\u202f]*$|^[.,]\d+$")
 _SPACES = re.compile(r"[\s'\u00a0\u202f]")
@@ -28,9 +33,15 @@ def currency_of(text: str) -> str | None:
     if not match:
         return None
     found = match.group(0).upper().rstrip(".")
-    return {"US$": "USD", "C$": "CAD", "A$": "AUD", "FR": "CHF", "KR": "SEK"}.get(
-        found, _CURRENCY_SIGNS.get(found, found)
-    )
+    return {
+        "US$": "USD",
+        "C$": "CAD",
+        "A$": "AUD",
+        "R$": "BRL",
+        "ZŁ": "PLN",
+        "FR": "CHF",
+        "KR": "SEK",
+    }.get(found, _CURRENCY_SIGNS.get(found, found))
 
 
 def _split(text: str) -> tuple[int, str, bool] | None:
@@ -52,6 +63,9 @@ def _split(text: str) -> tuple[int, str, bool] | None:
     elif text.endswith("-"):  # "12,50-" (SAP, some German banks)
         sign, text, decorated = -sign, text[:-1].strip(), True
     text = _CURRENCY.sub("", text).strip()  # "-€12" and "€-12" both seen
+    other = _OTHER_SIGN.sub("", text).strip()
+    if other != text:
+        text, decorated = other, True
     if text.startswith(("-", "+")):
         sign, text = (-sign if text[0] == "-" else sign), text[1:].strip()
     if not text or not _DIGITS.match(text):
