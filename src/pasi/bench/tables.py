@@ -48,19 +48,33 @@ def offline_answer(store: MemoryStore, text: str, now: datetime) -> tuple[float 
     return answer.value, answer.summary
 
 
+def model_answerer(model: Any) -> Answerer:
+    """Text-to-SQL with ``model`` (pasi.tools.text_to_sql): the figure is the query's result."""
+    from pasi.tools.text_to_sql import answer_with_model
+
+    def answer(store: MemoryStore, text: str, now: datetime) -> tuple[float | None, str]:
+        found = answer_with_model(model, store.vault, text, now)
+        said = f"{found.sql or ''} {'; '.join(found.errors)} (attempts: {found.attempts})"
+        return found.value, said
+
+    return answer
+
+
 def correct(value: float | None, gold: float) -> bool:
     return value is not None and abs(float(value) - gold) < 0.005 + 1e-9 * abs(gold)
 
 
 def _layout_case(
     split: str, seed: int, layout: LayoutInfo, broker: LayoutInfo, answerer: Answerer,
-    person: int = 0,
+    person: int = 0, limit: int | None = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     rng = random.Random(f"{split}-{seed}-{layout.name}-{person}")
     bank = transactions(layout.locale, rng)
     holdings = trades(rng)
     employer = LOCALES[layout.locale].employer
     asked = questions(split, layout, bank, holdings, employer, rng)
+    if limit is not None:  # a spread of types, not the first few of one
+        asked = [q for i, q in enumerate(asked) if i % max(1, len(asked) // limit) == 0][:limit]
     now = datetime(NOW.year, NOW.month, NOW.day, 12, tzinfo=UTC)
     with tempfile.TemporaryDirectory(prefix="pasi-bench-tables-") as directory:
         folder = Path(directory)
@@ -82,6 +96,13 @@ def _score(layout: str, question: Question, answerer: Answerer, store: MemorySto
             "said": said[:300]}  # fmt: skip
 
 
+def _attempts(results: list[dict[str, Any]]) -> dict[str, int]:
+    """For a model: how many answers needed the second try, and how many had no valid SQL."""
+    second = sum("(attempts: 2)" in r["said"] for r in results)
+    invalid = sum(r["answer"] is None for r in results)
+    return {"second_try": second, "no_answer": invalid}
+
+
 def _accuracy(results: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
     groups: dict[str, list[bool]] = defaultdict(list)
     for result in results:
@@ -90,11 +111,21 @@ def _accuracy(results: list[dict[str, Any]], key: str) -> dict[str, dict[str, An
             for name, v in sorted(groups.items())}  # fmt: skip
 
 
-def run_split(split: str, answerer: Answerer = offline_answer) -> dict[str, Any]:
+def run_split(
+    split: str, answerer: Answerer = offline_answer, limit: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """One split; ``limit`` keeps the first questions of each layout (a slow model's run)."""
     seed, layouts, broker = SPLITS[split]
     started = time.perf_counter()
-    results = [r for layout in layouts for person in range(PEOPLE)
-               for r in _layout_case(split, seed, layout, broker, answerer, person)]  # fmt: skip
+    results = []
+    for layout in layouts:
+        for person in range(PEOPLE):
+            asked = _layout_case(split, seed, layout, broker, answerer, person, limit)
+            results += asked
+            if progress:
+                progress(f"{split} {layout.name} #{person}: {sum(r['correct'] for r in asked)}"
+                         f"/{len(asked)}")  # fmt: skip
     right = sum(r["correct"] for r in results)
     return {
         "split": split,
@@ -103,12 +134,16 @@ def run_split(split: str, answerer: Answerer = offline_answer) -> dict[str, Any]
         "by_type": _accuracy(results, "type"),
         "by_layout": _accuracy(results, "layout"),
         "seconds": round(time.perf_counter() - started, 1),
+        "attempts": _attempts(results),
         "wrong": [r for r in results if not r["correct"]],
     }
 
 
-def run_tables(splits: list[str] | None = None, answerer: Answerer = offline_answer,
-               label: str = "offline") -> dict[str, Any]:  # fmt: skip
-    """Both splits (or the ones named), scored with ``answerer`` (default: ``pasi ask``)."""
+def run_tables(
+    splits: list[str] | None = None, answerer: Answerer = offline_answer, label: str = "offline",
+    limit: int | None = None, progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Every split (or the ones named), scored with ``answerer`` (default: ``pasi ask``)."""
     chosen = splits or list(SPLITS)
-    return {"answerer": label, "splits": {s: run_split(s, answerer) for s in chosen}}
+    return {"answerer": label, "limit_per_layout": limit,
+            "splits": {s: run_split(s, answerer, limit, progress) for s in chosen}}  # fmt: skip

@@ -340,16 +340,33 @@ def serve_bench(
 
 @bench_app.command("tables")
 def tables_bench(
+    ctx: typer.Context,
     split: str = typer.Option(
         "all", "--split", help="dev (what pasi was tuned on), held_out, fresh, or all."
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        metavar="SPEC",
+        help="Answer with this chat model writing checked SQL instead of offline (docs/models.md).",
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Questions per layout and person (a slow model's run)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Money questions over generated bank, budget and broker exports: exact-answer accuracy."""
     if split not in ("dev", "held_out", "fresh", "all"):
         raise InputError(f"--split is dev, held_out, fresh or all, not '{split}'")
-    run_tables = _harness("tables", "run_tables")
-    result = run_tables(None if split == "all" else [split])
+    harness = _harness("tables", "run_tables")
+    splits = None if split == "all" else [split]
+    if model is None:
+        result = harness(splits, limit=limit)
+    else:
+        chat_model = _chat_model(ctx, model, "--model")
+        answerer = _harness("tables", "model_answerer")(chat_model)
+        result = harness(splits, answerer, chat_model.name, limit=limit,
+                         progress=None if as_json else _progress)  # fmt: skip
     if not as_json:
         for figures in result["splits"].values():
             figures["wrong"] = len(figures["wrong"])  # the questions are in --json
