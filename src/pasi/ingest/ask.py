@@ -149,7 +149,28 @@ def ask(store: MemoryStore, text: str, *, limit: int = 20, now: datetime | None 
     rows = conn.execute(f"{sql} ORDER BY i.at {order} LIMIT ?", [*params, limit]).fetchall()
     cited = [_row(r) for r in rows]
     recalled = [] if total else store.recall(text, k=min(limit, 5), at=now)
-    return Answer(question, _summary(question, total), cited, total, recalled)
+    answer = Answer(question, _summary(question, total), cited, total, recalled)
+    if question.kind == "event" and _DURATION.search(text.lower()):
+        _add_hours(store, answer, sql, params)
+    return answer
+
+
+_DURATION = re.compile(r"\bhow (many|much) (hours?|minutes?|time)\b|\bhow long\b")
+
+
+def _add_hours(store: MemoryStore, answer: Answer, sql: str, params: list[Any]) -> None:
+    """ "How many hours in meetings with Anna last month": the events' durations, summed (an
+    all-day event or one without an end counts nothing, and is said)."""
+    total = (
+        f"SELECT ROUND(SUM((julianday(json_extract(i.fields, '$.end_utc')) - julianday(i.at))"
+        f" * 24), 2) AS hours, COUNT(json_extract(i.fields, '$.end_utc')) AS timed FROM ({sql}) i"
+        " WHERE NOT coalesce(json_extract(i.fields, '$.all_day'), 0)"
+    )
+    hours, timed = store.vault.read().execute(total, params).fetchone()
+    answer.value, answer.unit, answer.sql = hours or 0.0, "hours", total
+    answer.summary = f"{answer.value:g} hours in " + answer.summary
+    if timed < answer.total:
+        answer.notes.append(f"{answer.total - timed} all-day or open-ended event(s) not counted.")
 
 
 def _row(row: Any) -> dict[str, Any]:
