@@ -82,3 +82,10 @@ def test_the_check_is_sqlites_own_and_reads_nothing_else(store) -> None:
 def test_sql_is_taken_from_fences_or_from_its_first_select() -> None:
     assert extract_sql("Here:\n```sql\nSELECT 1\n```\nDone") == "SELECT 1"
     assert extract_sql("The query is SELECT 2 FROM x") == "SELECT 2 FROM x"
+
+
+def test_a_remote_model_is_not_shown_the_users_values(store) -> None:
+    model = ScriptedModel(lambda request: "SELECT COUNT(*) FROM csv_giro", local=False)
+    assert answer_with_model(model, store.vault, "How many payments at REWE?", NOW).value == 3
+    prompt = model.requests[0].messages[0].content
+    assert "csv_giro" in prompt and "REWE" not in prompt and "Lidl" not in prompt

@@ -14,7 +14,7 @@ the other.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -385,7 +385,7 @@ def _notes(
             and not question.balance):  # fmt: skip
         other = []
         for sign, word in ((-1, "money out alone"), (1, "money in alone")):
-            variant = TableQuestion(**{**question.__dict__, "sign": sign})
+            variant = replace(question, sign=sign)
             rows = run_readonly_query(vault, build_sql(variant, plan, True)).rows
             if rows and not question.group:
                 other.append(f"{word}: {figure(rows[0][0] or 0, currency)}")

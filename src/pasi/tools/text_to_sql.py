@@ -2,7 +2,8 @@
 
 The model is shown only the views the question is about (schema linking: a view whose name,
 column names or text values share a word with the question; every money table when none
-does), each column with its type, its role (amount, date, payee...) and a few sample values.
+does), each column with its type, its role (amount, date, payee...) and, for a local model, a
+few sample values.
 Its SQL is checked before it runs: one SELECT, compiled by SQLite itself (``EXPLAIN``, on the
 read-only connection with the ``query_data`` authorizer), so a table or column that does not
 exist, or anything but reading those views, is an error. The error goes back to the model once,
@@ -77,17 +78,21 @@ def _mentions(conn: sqlite3.Connection, table: TableMeta, column: str, words: se
     return any(words & _words(str(v[0])) for v in values if v[0] is not None)
 
 
-def describe_tables(conn: sqlite3.Connection, linked: list[TableMeta]) -> str:
-    """Each linked view: columns with SQL type, role and sample values."""
+def describe_tables(
+    conn: sqlite3.Connection, linked: list[TableMeta], *, samples: bool = True
+) -> str:
+    """Each linked view: columns with SQL type, role and (``samples``) a few of its values."""
     blocks = []
     for table in linked:
         lines = [f"{table.view} ({table.rows} rows, from {table.uri.rsplit('/', 1)[-1]}"
                  f"{', currency ' + table.currency if table.currency else ''}):"]  # fmt: skip
         for column in table.columns:
             kind = {"integer": "INTEGER", "number": "REAL", "money": "REAL", "date": "TEXT date"}
-            samples = _samples(conn, table.view, column.name) if column.type == "text" else ""
+            shown = (
+                _samples(conn, table.view, column.name) if samples and column.type == "text" else ""
+            )
             role = f" -- {column.role}" if column.role != "other" else ""
-            lines.append(f"  {column.name} {kind.get(column.type, 'TEXT')}{role}{samples}")
+            lines.append(f"  {column.name} {kind.get(column.type, 'TEXT')}{role}{shown}")
         for name, meaning in _ROLE_NOTE.items():
             lines.append(f"  {name} -- {meaning}")
         blocks.append("\n".join(lines))
@@ -138,7 +143,9 @@ def answer_with_model(
     """Ask ``model`` for the SQL, check it, give an error back once, run it read-only."""
     conn = vault.read()
     linked = link_views(conn, question)
-    schema = describe_tables(conn, linked)
+    # Values of the user's rows leave the machine only through the privacy gateway, which
+    # this layer does not reach: a remote model gets names and types, not samples.
+    schema = describe_tables(conn, linked, samples=model.local)
     messages = [Message("system", SYSTEM.format(today=now.date().isoformat(), schema=schema)),
                 Message("user", question)]  # fmt: skip
     result = SqlAnswer(question, None, None, 0, views=[t.view for t in linked])
