@@ -366,7 +366,7 @@ def tables_bench(
         chat_model = _chat_model(ctx, model, "--model")
         answerer = _harness("tables", "model_answerer")(chat_model)
         result = harness(splits, answerer, chat_model.name, limit=limit,
-                         progress=None if as_json else _progress)  # fmt: skip
+                         progress=_progress)  # fmt: skip
     if not as_json:
         for figures in result["splits"].values():
             figures["wrong"] = len(figures["wrong"])  # the questions are in --json

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from pasi.errors import InputError, PasiError
-from pasi.ingest.ask_tables import stem
+from pasi.ingest.ask_tables import parse, stem
 from pasi.ingest.table_meta import TableMeta, tables
 from pasi.models.chat import ChatModel, ChatRequest, Message
 from pasi.tools.data import queryable_views, single_select, views_only
@@ -43,7 +43,8 @@ SUM(pasi_amount) WHERE pasi_amount > 0. Match words with LIKE '%word%' on text c
 first column of the first row must be the answer (one number). Today is {today}. Reply with \
 the SQL only, in a ```sql block.
 
-{schema}"""
+{schema}
+{hints}"""
 
 
 @dataclass
@@ -108,6 +109,30 @@ def _samples(conn: sqlite3.Connection, view: str, column: str) -> str:
     return f" (e.g. {', '.join(repr(s) for s in shown)})" if shown else ""
 
 
+def hints(conn: sqlite3.Connection, linked: list[TableMeta], question: str, now: datetime,
+          *, values: bool = True) -> str:  # fmt: skip
+    """What the question's words mean in this schema (value linking): the period as a date
+    filter, spending or income as a sign, and the columns a named payee or category is in."""
+    read = parse(question, now)
+    lines = []
+    if read.period:
+        start, end = read.period.start.date(), read.period.end.date()
+        lines.append(f"'{read.period.phrase}' means pasi_date >= '{start}' AND pasi_date < '{end}'")
+    if read.sign:
+        lines.append("the question is about money "
+                     + ("out: use -pasi_amount WHERE pasi_amount < 0" if read.sign < 0
+                        else "in: use pasi_amount WHERE pasi_amount > 0"))  # fmt: skip
+    for word in read.words if values else []:
+        for table in linked:
+            columns = [c.name for c in table.columns if c.type == "text"
+                       and _mentions(conn, table, c.name, {stem(word)})]  # fmt: skip
+            if columns:
+                lines.append(f"'{word}' is found in {table.view}.{columns[0]}: "
+                             f"{columns[0]} LIKE '%{stem(word)}%'")  # fmt: skip
+                break
+    return "Hints:\n" + "\n".join(f"- {line}" for line in lines) if lines else ""
+
+
 def extract_sql(reply: str) -> str:
     """The statement in a reply: a fenced block, else the text from its first SELECT/WITH."""
     fenced = _FENCE.search(reply)
@@ -146,8 +171,9 @@ def answer_with_model(
     # Values of the user's rows leave the machine only through the privacy gateway, which
     # this layer does not reach: a remote model gets names and types, not samples.
     schema = describe_tables(conn, linked, samples=model.local)
-    messages = [Message("system", SYSTEM.format(today=now.date().isoformat(), schema=schema)),
-                Message("user", question)]  # fmt: skip
+    linked_hints = hints(conn, linked, question, now, values=model.local)
+    system = SYSTEM.format(today=now.date().isoformat(), schema=schema, hints=linked_hints)
+    messages = [Message("system", system), Message("user", question)]
     result = SqlAnswer(question, None, None, 0, views=[t.view for t in linked])
     for _ in range(retries + 1):
         result.attempts += 1
