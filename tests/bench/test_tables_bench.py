@@ -47,3 +47,15 @@ def test_the_dev_split_is_answered_offline(monkeypatch) -> None:
     assert result["questions"] > 40 and set(result["by_layout"]) == {x.name for x in DEV}
     assert result["accuracy"] >= 90.0, result["wrong"]
     assert correct(12.0, 12.004) and not correct(None, 0) and not correct(-12.0, 12.0)
+
+
+def test_a_model_answers_through_checked_sql(monkeypatch) -> None:
+    import pasi.bench.tables as harness
+    from pasi.models.chat import ScriptedModel
+
+    monkeypatch.setattr(harness, "PEOPLE", 1)
+    replies = ScriptedModel(lambda request: "SELECT SUM(x) FROM ledger")  # invents a table
+    result = run_split("dev", harness.model_answerer(replies), limit=1)
+    assert result["questions"] == len(DEV) and result["accuracy"] == 0.0
+    assert result["attempts"] == {"second_try": len(DEV), "no_answer": len(DEV)}
+    assert "no such table: ledger" in result["wrong"][0]["said"]
