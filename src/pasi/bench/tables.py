@@ -73,8 +73,8 @@ def _layout_case(
     holdings = trades(rng)
     employer = LOCALES[layout.locale].employer
     asked = questions(split, layout, bank, holdings, employer, rng)
-    if limit is not None:  # a spread of types, not the first few of one
-        asked = [q for i, q in enumerate(asked) if i % max(1, len(asked) // limit) == 0][:limit]
+    if limit is not None:  # a seeded spread over the types, not the first few of one
+        asked = rng.sample(asked, min(limit, len(asked)))
     now = datetime(NOW.year, NOW.month, NOW.day, 12, tzinfo=UTC)
     with tempfile.TemporaryDirectory(prefix="pasi-bench-tables-") as directory:
         folder = Path(directory)

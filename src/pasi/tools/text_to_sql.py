@@ -114,22 +114,26 @@ def hints(conn: sqlite3.Connection, linked: list[TableMeta], question: str, now:
     """What the question's words mean in this schema (value linking): the period as a date
     filter, spending or income as a sign, and the columns a named payee or category is in."""
     read = parse(question, now)
-    lines = []
+    lines, conditions = [], []
     if read.period:
         start, end = read.period.start.date(), read.period.end.date()
-        lines.append(f"'{read.period.phrase}' means pasi_date >= '{start}' AND pasi_date < '{end}'")
+        conditions.append(f"pasi_date >= '{start}' AND pasi_date < '{end}'")
+        lines.append(f"'{read.period.phrase}' means {conditions[-1]}")
     if read.sign:
-        lines.append("the question is about money "
-                     + ("out: use -pasi_amount WHERE pasi_amount < 0" if read.sign < 0
-                        else "in: use pasi_amount WHERE pasi_amount > 0"))  # fmt: skip
+        conditions.append("pasi_amount < 0" if read.sign < 0 else "pasi_amount > 0")
+        lines.append("money " + ("out (spent): sum -pasi_amount" if read.sign < 0 else
+                                 "in (received): sum pasi_amount")
+                     + f" with {conditions[-1]}")  # fmt: skip
     for word in read.words if values else []:
         for table in linked:
             columns = [c.name for c in table.columns if c.type == "text"
                        and _mentions(conn, table, c.name, {stem(word)})]  # fmt: skip
             if columns:
-                lines.append(f"'{word}' is found in {table.view}.{columns[0]}: "
-                             f"{columns[0]} LIKE '%{stem(word)}%'")  # fmt: skip
+                conditions.append(f"{columns[0]} LIKE '%{stem(word)}%'")
+                lines.append(f"'{word}' is found in {table.view}.{columns[0]}")
                 break
+    if conditions:
+        lines.append("so the WHERE clause is: " + " AND ".join(conditions))
     return "Hints:\n" + "\n".join(f"- {line}" for line in lines) if lines else ""
 
 
