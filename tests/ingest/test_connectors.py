@@ -86,9 +86,15 @@ def test_csv_infers_numbers_dates_and_money(connectors, tmp_path) -> None:
     name, columns = doc.table
     assert name == "spending_2024"
     assert dict(columns) == {"date": "date", "description": "text", "amount": "money",
-                             "count": "integer"}  # fmt: skip
+                             "count": "integer", "pasi_date": "date", "pasi_amount": "money",
+                             "pasi_currency": "text"}  # fmt: skip
+    roles = {c["name"]: c["role"] for c in doc.table_info["columns"]}
+    assert roles == {"date": "date", "description": "description", "amount": "amount",
+                     "count": "other"}  # fmt: skip
+    assert doc.table_info["currency"] == "EUR"
     row = doc.items[0]
     assert row.kind == "row:spending_2024" and row.fields["amount"] == 42.5
+    assert row.fields["pasi_amount"] == 42.5 and row.fields["pasi_raw"]["amount"] == "€42.50"
     assert row.at == datetime(2024, 1, 5, tzinfo=UTC)
 
 

@@ -106,3 +106,13 @@ def test_readonly_query_limits_rows_and_time(synced) -> None:
     with pytest.raises(InputError, match="time limit"):
         run_readonly_query(path, runaway, timeout_seconds=0.3)
     assert time.monotonic() - started < 2
+
+
+def test_ask_how_many_hours_in_meetings_with_someone(synced) -> None:
+    answer = ask(synced.store, "how many hours did I spend in meetings with Anna in March 2024",
+                 now=datetime(2024, 4, 2, tzinfo=UTC))  # fmt: skip
+    assert (answer.value, answer.unit, answer.total) == (2.0, "hours", 1)  # the dinner, 19-21
+    assert answer.summary.startswith("2 hours in 1 calendar event with Anna Berg")
+    standups = ask(synced.store, "how much time was on my calendar in March 2024",
+                   now=datetime(2024, 4, 2, tzinfo=UTC))  # fmt: skip
+    assert standups.value == 2.0 + 0.5 * 2  # the dinner and the standups of 18 and 25 March

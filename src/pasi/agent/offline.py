@@ -9,6 +9,7 @@ would make later answers quote pasi instead of the user.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -83,6 +84,9 @@ class OfflineAgent:
             if found:
                 return Reply(offline_objection(found), episode_id, [r for _, r in found])
             return Reply(NOTED, episode_id)
+        figured = table_answer(self.memory, text)
+        if figured is not None:
+            return Reply(figured, episode_id)
         found = self._matches(text, episode_id)
         return Reply(_format_answer(found), episode_id, found)
 
@@ -128,6 +132,22 @@ def answer_from_memory(
     if not is_question(text):
         return NOTED
     return _format_answer(matches(memory, text, exclude_ids, source_uri))
+
+
+def table_answer(memory: MemoryStore, text: str) -> str | None:
+    """A money question answered from the user's tables: the figure, its query, its rows."""
+    from pasi.ingest.ask_tables import answer, is_money_question
+
+    if not is_money_question(text) and not re.search(r"\bhow (many|often)\b", text.lower()):
+        return None  # the common case costs no query
+    found = answer(memory.vault, text, memory.clock())
+    if found is None:
+        return None
+    lines = [found.summary, *found.notes, f"Query (read-only): {found.sql}"]
+    lines += [f"  [i{r['id']}] {r['at']} {r['title'] or ''} {r['detail']}" for r in found.rows[:10]]
+    if len(found.rows) > 10:
+        lines.append(f"  ... and {len(found.rows) - 10} more rows")
+    return "\n".join(lines)
 
 
 def describe_source(result: Recalled) -> str:

@@ -401,6 +401,41 @@ def serve_bench(
     _show(result, as_json, "pasi serve under load")
 
 
+@bench_app.command("tables")
+def tables_bench(
+    ctx: typer.Context,
+    split: str = typer.Option(
+        "all", "--split", help="dev (what pasi was tuned on), held_out, fresh, or all."
+    ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        metavar="SPEC",
+        help="Answer with this chat model writing checked SQL instead of offline (docs/models.md).",
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Questions per layout and person (a slow model's run)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Money questions over generated bank, budget and broker exports: exact-answer accuracy."""
+    if split not in ("dev", "held_out", "fresh", "all"):
+        raise InputError(f"--split is dev, held_out, fresh or all, not '{split}'")
+    harness = _harness("tables", "run_tables")
+    splits = None if split == "all" else [split]
+    if model is None:
+        result = harness(splits, limit=limit)
+    else:
+        chat_model = _chat_model(ctx, model, "--model")
+        answerer = _harness("tables", "model_answerer")(chat_model)
+        result = harness(splits, answerer, chat_model.name, limit=limit,
+                         progress=_progress)  # fmt: skip
+    if not as_json:
+        for figures in result["splits"].values():
+            figures["wrong"] = len(figures["wrong"])  # the questions are in --json
+    _show(result, as_json, f"tables ({result['answerer']})")
+
+
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
     if as_json:
         print_json(result)

@@ -24,7 +24,9 @@ JSON_HELP = "Print JSON instead of a table."
 def register(app: typer.Typer) -> None:
     app.command("ingest")(ingest)
     app.command("sync")(sync)
-    app.command("sources")(sources)
+    from pasi.cli.sources import sources_app
+
+    app.add_typer(sources_app, name="sources")
     app.command("people")(people)
     app.command("ask")(ask)
 
@@ -91,32 +93,6 @@ def sync(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=
     _report(_with_progress(syncer.sync, syncer), as_json)
 
 
-def sources(
-    ctx: typer.Context, as_json: bool = typer.Option(False, "--json", help=JSON_HELP)
-) -> None:
-    """Connected folders and files: what each holds, when it was synced, and any errors."""
-    from pasi.vault import items as it
-
-    conn = state(ctx).pasi().vault.read()
-    rows = [dict(r) for r in it.source_summaries(conn)]
-    errors = [dict(r) for r in it.sync_errors(conn)]
-    if as_json:
-        print_json({"sources": rows, "errors": errors})
-        return
-    from rich.table import Table
-
-    table = Table(title="sources")
-    for name in ("kind", "uri", "trust", "episodes", "items", "last sync"):
-        table.add_column(name, overflow="fold")
-    for row in rows:
-        table.add_row(row["kind"], row["uri"], row["trust"], str(row["episodes"]),
-                      str(row["items"]), row["synced_at"] or "")  # fmt: skip
-    table.caption = f"{len(rows)} source(s), {len(errors)} file(s) with errors"
-    console().print(table)
-    for error in errors:
-        console().print(f"error: {error['reason']} ({error['at']})", markup=False)
-
-
 def people(
     ctx: typer.Context,
     limit: int = typer.Option(50, "--limit", min=1, help="How many people to list."),
@@ -158,9 +134,14 @@ def ask(
                  "source": r.source, "pointer": r.external_id} for r in answer.recalled]  # fmt: skip
     if as_json:
         print_json({"summary": answer.summary, "total": answer.total, "rows": answer.rows,
-                    "passages": recalled})  # fmt: skip
+                    "passages": recalled, "value": answer.value, "unit": answer.unit,
+                    "sql": answer.sql, "notes": answer.notes})  # fmt: skip
         return
     console().print(answer.summary, markup=False)
+    for note in answer.notes:
+        console().print(f"  {note}", markup=False)
+    if answer.sql:
+        console().print(f"  query (read-only): {answer.sql}", markup=False)
     for row in answer.rows:
         when = (row["at"] or "")[:16].replace("T", " ")
         console().print(f"  [{row['kind']} #{row['id']}] {when} {row['title'] or ''}"

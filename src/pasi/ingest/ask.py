@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from pasi.clock import to_iso
+from pasi.ingest import ask_tables
 from pasi.ingest.people import normalise_name
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import MemoryStore
@@ -53,6 +54,10 @@ class Answer:
     rows: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
     recalled: list[Recalled] = field(default_factory=list)
+    value: float | None = None  # the figure a money question asks for (pasi.ingest.ask_tables)
+    unit: str | None = None  # its currency, or "transactions" for a count
+    sql: str | None = None  # the read-only query that computed it
+    notes: list[str] = field(default_factory=list)  # the reading chosen, and the others
 
 
 def _tables(store: MemoryStore) -> list[str]:
@@ -126,6 +131,12 @@ def ask(store: MemoryStore, text: str, *, limit: int = 20, now: datetime | None 
     """Answer from items when the question has a shape we know; otherwise search the text."""
     now = now or store.clock()
     question = parse_question(store, text, now)
+    tabular = question.kind is None or question.kind.startswith("row:")
+    if tabular or (question.kind == "contact" and ask_tables.is_money_question(text)):
+        figured = ask_tables.answer(store.vault, text, now, limit=limit)
+        if figured is not None:
+            return Answer(question, figured.summary, figured.rows, figured.total, [],
+                          figured.value, figured.unit, figured.sql, figured.notes)  # fmt: skip
     structured = question.kind is not None or question.person is not None
     if not structured:
         recalled = store.recall(text, k=limit, at=now)
@@ -138,7 +149,28 @@ def ask(store: MemoryStore, text: str, *, limit: int = 20, now: datetime | None 
     rows = conn.execute(f"{sql} ORDER BY i.at {order} LIMIT ?", [*params, limit]).fetchall()
     cited = [_row(r) for r in rows]
     recalled = [] if total else store.recall(text, k=min(limit, 5), at=now)
-    return Answer(question, _summary(question, total), cited, total, recalled)
+    answer = Answer(question, _summary(question, total), cited, total, recalled)
+    if question.kind == "event" and _DURATION.search(text.lower()):
+        _add_hours(store, answer, sql, params)
+    return answer
+
+
+_DURATION = re.compile(r"\bhow (many|much) (hours?|minutes?|time)\b|\bhow long\b")
+
+
+def _add_hours(store: MemoryStore, answer: Answer, sql: str, params: list[Any]) -> None:
+    """ "How many hours in meetings with Anna last month": the events' durations, summed (an
+    all-day event or one without an end counts nothing, and is said)."""
+    total = (
+        f"SELECT ROUND(SUM((julianday(json_extract(i.fields, '$.end_utc')) - julianday(i.at))"
+        f" * 24), 2) AS hours, COUNT(json_extract(i.fields, '$.end_utc')) AS timed FROM ({sql}) i"
+        " WHERE NOT coalesce(json_extract(i.fields, '$.all_day'), 0)"
+    )
+    hours, timed = store.vault.read().execute(total, params).fetchone()
+    answer.value, answer.unit, answer.sql = hours or 0.0, "hours", total
+    answer.summary = f"{answer.value:g} hours in " + answer.summary
+    if timed < answer.total:
+        answer.notes.append(f"{answer.total - timed} all-day or open-ended event(s) not counted.")
 
 
 def _row(row: Any) -> dict[str, Any]:

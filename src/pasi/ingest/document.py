@@ -86,6 +86,7 @@ class Document:
     trust: str = "user"  # 'external' when others wrote it (email, web pages, chats)
     remote_ok: bool = True  # False: never sent to a cloud model (email, notes marked private)
     table: tuple[str, list[tuple[str, str]]] | None = None  # CSV: name and (column, type)
+    table_info: dict[str, Any] | None = None  # CSV: columns' roles and formats (ingest.tables)
     memories: list[Remembered] = field(default_factory=list)
 
 

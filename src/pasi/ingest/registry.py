@@ -65,7 +65,7 @@ def register_builtins(
     from pasi.ingest.mail import EmlConnector, MboxConnector
     from pasi.ingest.notes import MarkdownConnector, TextConnector
     from pasi.ingest.pdf import PdfConnector
-    from pasi.ingest.tables import CsvConnector
+    from pasi.ingest.tables import CsvConnector, SpreadsheetConnector
     from pasi.ingest.vcard import VcardConnector
     from pasi.ingest.web import HtmlConnector
     from pasi.ingest.word import DocxConnector
@@ -75,8 +75,8 @@ def register_builtins(
         WhatsAppConnector(), ChatGptConnector(), TelegramConnector(),
         MarkdownConnector(), TextConnector(), PdfConnector(), DocxConnector(max_bytes),
         HtmlConnector(), MboxConnector(), EmlConnector(), IcsConnector(clock),
-        VcardConnector(), CsvConnector(), ImageConnector(captioner, ocr_languages, keep_local),
-        AudioConnector(transcriber, transcripts),
+        VcardConnector(), CsvConnector(), SpreadsheetConnector(),
+        ImageConnector(captioner, ocr_languages, keep_local), AudioConnector(transcriber, transcripts),
     )  # fmt: skip
 
 

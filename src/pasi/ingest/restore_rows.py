@@ -152,6 +152,7 @@ def recreate_table_views(conn: sqlite3.Connection, restored: Sequence[dict[str, 
         done.add(kind)
         fields = json.loads(values.get("fields") or "{}")
         try:
-            it.create_table_view(conn, kind.removeprefix("row:"), list(fields))
+            columns = [name for name in fields if name != "pasi_raw"]  # raw cells: no column
+            it.create_table_view(conn, kind.removeprefix("row:"), columns)
         except ValueError:
             continue  # a name that is not a safe identifier: the rows stay, without a view

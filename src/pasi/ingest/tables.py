@@ -1,10 +1,13 @@
-"""CSV files: each row a ``row:<table>`` item with typed fields, and a queryable view per file.
+"""Tables (CSV, TSV, Excel, OpenDocument): each row a ``row:<table>`` item, a view per file.
 
-Column types are inferred from the values (every non-empty value must parse): ``integer``,
-``number``, ``money`` (a currency sign or code around a number: "€12.50", "12,50 EUR"),
-``date`` (ISO, 31.12.2024, 12/31/2024) and ``text``. Typed values are stored in the item's
-fields (amounts as numbers, dates as ISO), so sums and date ranges work in SQL; the writer
-creates a view ``csv_<table>`` with one column per CSV column.
+Every column gets a type (``integer``, ``number``, ``money``, ``date``, ``text``), read with
+the column's own decimal mark and date order, and a role (``date``, ``amount``, ``debit``,
+``payee``...; pasi.ingest.table_roles). Typed values are stored in the item's fields (amounts
+as numbers, dates as ISO) with three derived ones that mean the same in every layout:
+``pasi_date``, ``pasi_amount`` (money in positive, money out negative, from a signed amount, a
+debit/credit pair or a DR/CR column) and ``pasi_currency``; the raw text of each cell is kept in
+``pasi_raw`` so a corrected role or format re-derives them (pasi.ingest.table_fix). The writer
+creates a view ``csv_<table>`` with one column per table column plus the derived ones.
 """
 
 from __future__ import annotations
@@ -12,127 +15,128 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+import unicodedata
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from pasi.ingest.document import Chunk, Document, IngestError, Item, file_uri, read_text
+from pasi.ingest.table_roles import DERIVED, ColumnSpec, derive, infer_columns, table_currency
+from pasi.ingest.table_roles import typed as typed_value
 
 ROWS_PER_CHUNK = 20
-_MONEY = re.compile(
-    r"^(?P<pre>[$€£¥]|[A-Z]{3})?\s*(?P<num>[-+]?\d[\d.,' ]*)\s*(?P<post>[$€£¥]|[A-Z]{3})?$"
-)
-_DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%m/%d/%Y", "%Y/%m/%d", "%d/%m/%Y")
+RESERVED = {"id", "source_id", "at", *DERIVED, "pasi_raw"}
 
 
 def identifier(name: str, fallback: str) -> str:
     """A safe lower-case SQL identifier from a file or column name."""
-    cleaned = re.sub(r"[^0-9a-z]+", "_", name.lower()).strip("_")
+    plain = unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^0-9a-z]+", "_", plain).strip("_")
     if not cleaned or cleaned[0].isdigit():
         cleaned = f"{fallback}_{cleaned}".strip("_")
     return cleaned
-
-
-def _number(text: str) -> float | None:
-    text = text.replace("'", "").replace(" ", "")
-    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", text):
-        text = text.replace(",", "")
-    elif re.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?", text):
-        text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"[-+]?\d+,\d{1,2}", text):
-        text = text.replace(",", ".")
-    try:
-        return float(text)
-    except ValueError:
-        return None
-
-
-def parse_integer(text: str) -> int | None:
-    return int(text) if re.fullmatch(r"[-+]?\d+", text) else None
-
-
-def parse_number(text: str) -> float | None:
-    return _number(text) if re.fullmatch(r"[-+]?[\d.,' ]+", text) else None
-
-
-def parse_money(text: str) -> float | None:
-    match = _MONEY.match(text)
-    if not match or not (match.group("pre") or match.group("post")):
-        return None
-    return _number(match.group("num").strip())
-
-
-def parse_date(text: str) -> str | None:
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date().isoformat()
-        except ValueError:
-            continue
-    try:
-        return datetime.fromisoformat(text).isoformat()
-    except ValueError:
-        return None
-
-
-PARSERS: list[tuple[str, Callable[[str], Any]]] = [
-    ("integer", parse_integer),
-    ("number", parse_number),
-    ("money", parse_money),
-    ("date", parse_date),
-]
-
-
-def infer_type(values: list[str]) -> str:
-    present = [v.strip() for v in values if v.strip()]
-    if not present:
-        return "text"
-    for name, parse in PARSERS:
-        if all(parse(v) is not None for v in present):
-            return name
-    return "text"
-
-
-def typed(value: str, kind: str) -> Any:
-    value = value.strip()
-    if not value:
-        return None
-    parse = dict(PARSERS).get(kind)
-    return parse(value) if parse else value
 
 
 def _columns(header: list[str]) -> list[str]:
     names: list[str] = []
     for index, raw in enumerate(header, start=1):
         name = identifier(raw, "col") or f"col_{index}"
-        while name in names or name in ("id", "source_id"):
+        while name in names or name in RESERVED:
             name += "_"
         names.append(name)
     return names
 
 
-def _rows(text: str, path: Path) -> list[list[str]]:
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    try:
-        rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
-    except csv.Error as error:
-        raise IngestError(f"{path}: not a readable CSV file ({error})") from None
-    if len(rows) < 2:
-        raise IngestError(f"{path}: a CSV needs a header row and at least one data row")
-    return rows
+def csv_rows(text: str, path: Path) -> list[list[str]]:
+    """The rows, split at the delimiter that gives most rows one common width (more than one
+    column): the sniffer of the csv module is misled by the account details banks put first."""
+    best: tuple[tuple[int, int], list[list[str]]] | None = None
+    for delimiter in (",", ";", "\t", "|"):
+        try:
+            reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"')
+            rows = [r for r in reader if any(c.strip() for c in r)]
+        except csv.Error as error:
+            raise IngestError(f"{path}: not a readable CSV file ({error})") from None
+        widths = Counter(len(r) for r in rows if len(r) > 1)
+        if not widths:
+            continue
+        width, count = max(widths.items(), key=lambda wc: (wc[1], wc[0]))
+        if best is None or (count, width) > best[0]:
+            best = ((count, width), rows)
+    if best is None:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+        return rows
+    return best[1]
 
 
-def _at(values: dict[str, Any], types: dict[str, str]) -> datetime | None:
-    for column, kind in types.items():
-        if kind == "date" and values.get(column):
-            parsed = datetime.fromisoformat(values[column])
-            if isinstance(parsed, date) and parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            return parsed
+def header_at(rows: list[list[str]]) -> int:
+    """Where the header is: banks put account details above it, so it is the first row as wide
+    as most rows, with at least two cells filled."""
+    widths = Counter(sum(1 for c in row if c.strip()) for row in rows)
+    common = max(widths, key=lambda w: (widths[w], w))
+    for index, row in enumerate(rows):
+        filled = sum(1 for c in row if c.strip())
+        if filled >= min(2, common) and filled >= common - 1:
+            return index
+    return 0
+
+
+def row_fields(
+    raw: dict[str, str], specs: list[ColumnSpec], currency: str | None
+) -> tuple[dict[str, Any], str | None, datetime | None]:
+    """An item's fields, title and time from the raw cells of one row."""
+    values = {s.name: typed_value(raw.get(s.name, ""), s) for s in specs}
+    values.update(derive(values, specs, currency))
+    values["pasi_raw"] = {k: v for k, v in raw.items() if v}
+    title = next((values[s.name] for r in ("payee", "description", "category", "other")
+                  for s in specs if s.role == r and s.type == "text" and values.get(s.name)),
+                 None)  # fmt: skip
+    return values, None if title is None else str(title), _at(values, specs)
+
+
+def _at(values: dict[str, Any], specs: list[ColumnSpec]) -> datetime | None:
+    dates = [values.get("pasi_date")] + [values.get(s.name) for s in specs if s.type == "date"]
+    for value in dates:
+        if isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\d", value):
+            parsed = datetime.fromisoformat(value)
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     return None
+
+
+def table_document(path: Path, table: str, rows: list[list[str]], title: str) -> Document:
+    """The document for one table: its rows, typed, as items and as searchable chunks."""
+    start = header_at(rows)
+    width = max(max((i + 1 for i, c in enumerate(r) if c.strip()), default=0) for r in rows)
+    rows = [r[:width] for r in rows]  # a spreadsheet's empty trailing cells are no columns
+    header, data = rows[start], rows[start + 1 :]
+    if not data:
+        raise IngestError(f"{path}: a table needs a header row and at least one data row")
+    columns = _columns(header)
+    width = len(columns)
+    data = [(r + [""] * width)[:width] for r in data]
+    specs = infer_columns(columns, header, [[r[i] for r in data] for i in range(width)])
+    currency = table_currency(specs, data)
+    document = Document(
+        uri=file_uri(path), title=title, kind="table", trust="user",
+        modified=datetime.fromtimestamp(path.stat().st_mtime, UTC),
+        table=(table, [(s.name, s.type) for s in specs] + list(DERIVED.items())),
+        table_info={"columns": [s.to_json() for s in specs], "currency": currency,
+                    "header_row": start + 1},
+    )  # fmt: skip
+    lines: list[str] = []
+    first_line = start + 2  # rows are numbered as lines of the file
+    for number, row in enumerate(data, start=first_line):
+        fields, name, at = row_fields(dict(zip(columns, row, strict=True)), specs, currency)
+        document.items.append(Item(f"row:{table}", name, at, fields))
+        lines.append("; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True) if v))
+        if len(lines) == ROWS_PER_CHUNK or number == first_line + len(data) - 1:
+            document.chunks.append(
+                Chunk("\n".join(lines), f"rows {number - len(lines) + 1}-{number}", heading=title)
+            )
+            lines = []
+    return document
 
 
 class CsvConnector:
@@ -142,30 +146,82 @@ class CsvConnector:
         return path.suffix.lower() in (".csv", ".tsv")
 
     def read(self, path: Path) -> Iterator[Document]:
-        rows = _rows(read_text(path), path)
-        header, data = rows[0], rows[1:]
-        columns = _columns(header)
-        width = len(columns)
-        data = [(r + [""] * width)[:width] for r in data]
-        types = {c: infer_type([r[i] for r in data]) for i, c in enumerate(columns)}
-        table = identifier(path.stem, "table")
-        text_column = next((c for c, k in types.items() if k == "text"), columns[0])
-        document = Document(
-            uri=file_uri(path), title=path.stem, kind="table", trust="user",
-            modified=datetime.fromtimestamp(path.stat().st_mtime, UTC),
-            table=(table, list(types.items())),
-        )  # fmt: skip
-        lines: list[str] = []
-        for number, row in enumerate(data, start=2):  # numbered as lines of the file
-            values = {c: typed(v, types[c]) for c, v in zip(columns, row, strict=True)}
-            title = values.get(text_column)
-            document.items.append(Item(f"row:{table}", str(title) if title is not None else None,
-                                       _at(values, types), values))  # fmt: skip
-            lines.append("; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True) if v))
-            if len(lines) == ROWS_PER_CHUNK or number == len(data) + 1:
-                first = number - len(lines) + 1
-                document.chunks.append(
-                    Chunk("\n".join(lines), f"rows {first}-{number}", heading=path.stem)
-                )
-                lines = []
-        yield document
+        rows = csv_rows(read_text(path), path)
+        if len(rows) < 2:
+            raise IngestError(f"{path}: a CSV needs a header row and at least one data row")
+        yield table_document(path, identifier(path.stem, "table"), rows, path.stem)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+class SpreadsheetConnector:
+    """``.xlsx`` (openpyxl) and ``.ods`` (odfpy, when installed): one table per filled sheet."""
+
+    name = "spreadsheet"
+
+    def matches(self, path: Path) -> bool:
+        return path.suffix.lower() in (".xlsx", ".xlsm", ".ods")
+
+    def read(self, path: Path) -> Iterator[Document]:
+        sheets = _read_sheets(path)
+        filled = [(name, rows) for name, rows in sheets if len(rows) >= 2]
+        if not filled:
+            raise IngestError(f"{path}: no sheet has a header row and a data row")
+        for name, rows in filled:
+            table = identifier(path.stem if len(filled) == 1 else f"{path.stem} {name}", "table")
+            document = table_document(path, table, rows, path.stem)
+            if len(filled) > 1:
+                document.uri += f"#{name}"
+                document.title = f"{path.stem} / {name}"
+            yield document
+
+
+def _read_sheets(path: Path) -> list[tuple[str, list[list[str]]]]:
+    if path.suffix.lower() == ".ods":
+        return _read_ods(path)
+    try:
+        import openpyxl
+    except ImportError:
+        raise IngestError(f"{path}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise IngestError(f"{path}: not a readable Excel file ({error})") from None
+    try:
+        return [(sheet.title, [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)
+                               if any(v not in (None, "") for v in row)])
+                for sheet in book.worksheets]  # fmt: skip
+    finally:
+        book.close()
+
+
+def _read_ods(path: Path) -> list[tuple[str, list[list[str]]]]:
+    try:
+        from odf.opendocument import load
+        from odf.table import Table, TableCell, TableRow
+        from odf.teletype import extractText
+    except ImportError:
+        raise IngestError(f"{path}: reading .ods needs odfpy (pip install odfpy)") from None
+    sheets = []
+    for table in load(str(path)).spreadsheet.getElementsByType(Table):
+        rows = []
+        for row in table.getElementsByType(TableRow):
+            cells: list[str] = []
+            for cell in row.getElementsByType(TableCell):
+                repeat = int(cell.getAttribute("numbercolumnsrepeated") or 1)
+                value = cell.getAttribute("datevalue") or cell.getAttribute("value")
+                cells += [str(value or extractText(cell))] * min(repeat, 100)
+            if any(c.strip() for c in cells):
+                rows.append(cells)
+        sheets.append((str(table.getAttribute("name")), rows))
+    return sheets

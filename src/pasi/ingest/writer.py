@@ -19,6 +19,7 @@ from pasi.clock import to_iso
 from pasi.ingest.document import Chunk, Document, file_uri, split_long
 from pasi.ingest.kept_local import kept_local
 from pasi.ingest.people import People
+from pasi.ingest.table_meta import stored_cursor
 from pasi.memory.store import MemoryStore, Turn
 from pasi.vault import episodes as ep
 from pasi.vault import items as it
@@ -101,10 +102,10 @@ def write_documents(
         if it.drop_unlinked_ingested_entities(conn):
             people.forget_cache()
         kinds = sorted({d.kind for d in documents})
-        # A view cannot declare column types, so a CSV's inferred ones are kept with its source
-        # for the query tool to describe (pasi.tools.data).
-        tables = {d.table[0]: dict(d.table[1]) for d in documents if d.table is not None}
-        cursor = json.dumps({"kinds": kinds, **({"tables": tables} if tables else {})})
+        # A view cannot declare column types, so a table's inferred ones (and roles, and the
+        # user's corrections) are kept with its source (pasi.ingest.table_meta).
+        infos = {d.table[0]: d.table_info for d in documents if d.table and d.table_info}
+        cursor = json.dumps(stored_cursor(conn, source_id, kinds, infos))
         conn.execute(
             "UPDATE sources SET title = ?, trust = ?, content_hash = ?, synced_at = ?, cursor = ?"
             " WHERE id = ?",

@@ -95,6 +95,12 @@ CSV_TYPES = {
     "text": "TEXT",
 }
 _SQLITE_TYPES = {int: "INTEGER", float: "REAL", str: "TEXT"}
+# Columns every table has whatever its layout (pasi.ingest.tables).
+DERIVED = {
+    "pasi_date": ("TEXT", "the row's date, YYYY-MM-DD"),
+    "pasi_amount": ("REAL", "signed amount: money in positive, money out (spending) negative"),
+    "pasi_currency": ("TEXT", "currency code"),
+}
 
 INTRO = """\
 Answer questions about the user's calendar, emails, contacts, photos and spreadsheets (CSV files) \
@@ -152,7 +158,8 @@ def _view_line(conn: sqlite3.Connection, view: str, csv_types: dict[str, dict[st
         table = view.removeprefix(it.table_view_name(""))
         inferred = csv_types.get(table)
         sampled = {} if inferred is not None else _sampled_types(conn, view)
-        fixed = {"id": _ITEM_ID, "source_id": _SOURCE_ID, "at": ("TEXT", "the row's first date")}
+        fixed = {"id": _ITEM_ID, "source_id": _SOURCE_ID, "at": ("TEXT", "the row's first date"),
+                 **DERIVED}  # fmt: skip
         for name, declared in columns:
             if name in fixed:
                 kind, meaning = fixed[name]
@@ -333,6 +340,9 @@ def query_data(args: QueryDataArgs, context: ToolContext) -> ToolOutput:
                 "query_data only reads the views " + ", ".join(sorted(views)) + "; this query "
                 "would read something else or change something, and was refused"
             ) from None
+        if "no such table" in str(error) or "no such column" in str(error):
+            raise InputError(f"{error}. Only these exist; rewrite the query with them.\n"
+                             + describe_views(conn)) from None  # fmt: skip
         raise
     candidates = [i for row in result.rows for i in _item_ids(result.columns, row)]
     existing = set(it.get_items(conn, candidates))

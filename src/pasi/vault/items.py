@@ -126,7 +126,8 @@ def create_table_view(conn: sqlite3.Connection, table: str, columns: Sequence[st
         if not _IDENT.match(name):
             raise ValueError(f"not a safe SQL identifier: {name!r}")
     view = table_view_name(table)
-    selected = ", ".join(f"json_extract(fields, '$.\"{c}\"') AS {c}" for c in columns)
+    # quoted: a column may be called "when" or "order"
+    selected = ", ".join(f'json_extract(fields, \'$."{c}"\') AS "{c}"' for c in columns)
     conn.execute(f"DROP VIEW IF EXISTS {view}")
     conn.execute(
         f"CREATE VIEW {view} AS SELECT id, source_id, at, {selected}"
