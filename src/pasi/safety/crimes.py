@@ -16,6 +16,12 @@ from pasi.safety.lexicon import (
 )
 from pasi.safety.lexicon import rx as _rx
 
+_GORE = (
+    r"(?:tortur|mutilat|dismember|flay|disembowel|skinn|behead|drawn and quarter|burn\w* alive|"
+    r"beat\w* (?:to death|(?:his|her|their) (?:wife|husband|spouse|partner|child))|"
+    r"being (?:killed|murdered|stabbed|beaten|raped|abused))\w*"
+)
+
 CRIMES: dict[str, list[re.Pattern[str]]] = {
     "S1": [
         _rx(
@@ -83,6 +89,13 @@ CRIMES: dict[str, list[re.Pattern[str]]] = {
         ),
         _rx(r"\b(?:hire|find|get|pay) (?:a |an )?(?:hitman|hit man|assassin|contract killer)\b"),
         _rx(
+            r"\b(?:graphic|gory|gruesome|grisly) (?:[\w'-]+ )?detail\b[^.?!]{0,60}\b"
+            + _GORE
+            + r"|\b"
+            + _GORE
+            + r"[^.?!]{0,60}\b(?:graphic|gory|gruesome|grisly|vivid) (?:[\w'-]+ )?detail"
+        ),
+        _rx(
             r"\bthreatening (?:message|letter|note|text|email|voicemail|dm|post)s?\b|\battack (?:my|the|a|"
             r"our) (?:school|church|mosque|synagogue|temple|office|workplace|mall|concert|class|teacher|"
             r"boss|neighbou?r|ex|family|coworkers?)\b|\bthreats? to send|\bsend (?:a |an )?(?:anonymous )?threat|\b(?:with|other|fellow|for|join) "
@@ -134,7 +147,7 @@ CRIMES: dict[str, list[re.Pattern[str]]] = {
             r"binge drinking)\b"
         ),
         _rx(
-            r"\b(?:hack(?:ing)?|get(?:ting)?|break(?:ing)?) into (?:[\w'-]+ ){0,3}?(?:accounts?|emails?|"
+            r"\b(?:hack(?:ing)?|get(?:ting)?|break(?:ing)?) into (?:[\w'-]+ ){0,5}?(?:accounts?|emails?|"
             r"computers?|phones?|atms?|atm machine|bank|database|servers?|network|systems?|websites?|"
             r"wi-?fi|router|cameras?|devices?|icloud|instagram|facebook|gmail|snapchat)|\b(?:hack(?:ing)?|"
             r"crack(?:ing)?|brute[- ]?forc\w+) (?:someone|somebody|an? (?:account|email|atm|bank account|"
@@ -170,10 +183,10 @@ CRIMES: dict[str, list[re.Pattern[str]]] = {
             r"(?:buy|purchase|transport|obtain)?\s?(?:guns?|firearms?|weapons?)"
         ),
         _rx(
-            r"\b(?:bypass|circumvent|get around|defeat|disable|crack)\w{0,3} (?:[\w'-]+ ){0,2}?(?:age "
+            r"\b(?:bypass|circumvent|get around|defeat|disable|crack)\w{0,3} (?:[\w'-]+ ){0,3}?(?:age "
             r"verification|paywall|drm|copy protection|licen[cs]e (?:check|key)|activation|"
             r"two-factor|2fa|authentication|seat ?belt alarm|speed limiter|ignition interlock|"
-            r"parental controls|content filter|waf)"
+            r"parental controls|content filter|waf|input validation|intrusion detection)"
         ),
         _rx(
             r"\b(?:spy on|stalk\w*|secretly (?:track|record|monitor|film|watch|read|install|block|"
@@ -208,6 +221,15 @@ CRIMES: dict[str, list[re.Pattern[str]]] = {
             r"ads?|job offers?|lottery|lottery win|investment|company|doctor'?s note|sick note|receipts?|"
             r"alibi)|pretend\w* to be (?:from )?(?:a |the |my |your |their )?(?:bank|irs|hmrc|police|"
             r"microsoft|amazon|paypal|apple|tech support|support|government|tax office|social security)|"
+            r"(?:convinc|persuad|get|urg)\w* (?:[\w'-]+ ){0,3}?to (?:share|give|send|reveal|hand over|"
+            r"tell|confirm|enter|provide) (?:me |us )?(?:their|your|his|her) (?:[\w'-]+ )?(?:social "
+            r"security number|ssn|passwords?|pin|bank details|card details|login|credentials|"
+            r"one-time (?:code|password)|2fa code|verification code|account number)|(?:message|text|"
+            r"sms|email|letter|call|voicemail)s? (?:[\w'-]+ ){0,4}?claiming (?:that |there |to be |(?:the|"
+            r"your|their|his|her) )(?:[\w'-]+ ){0,6}?"
+            r"(?:security (?:issue|problem|breach|alert)|account (?:is|has been|was) (?:locked|"
+            r"suspended|compromised|frozen)|suspicious (?:activity|login)|won|prize|lottery|refund|"
+            r"overdue|unpaid)|"
             r"ask\w* (?:them |him |her |people )?for (?:the |their |your |his |her )?(?:customer'?s? )?"
             r"(?:pin|password|login|card details|bank details|social security number)|"
             r"(?:get|break)\w* into (?:someone'?s|my [\w-]+'s|his|her|their|a stranger'?s) (?:house|home|"
@@ -216,7 +238,7 @@ CRIMES: dict[str, list[re.Pattern[str]]] = {
             r"(?:weed|marijuana|cannabis|shrooms|magic mushrooms|psilocybin)|sell\w* (?:alcohol|vapes?|cigarettes|beer|booze|drugs|weed|pills|nicotine) "
             r"to (?:teenagers|teens|kids|children|minors|students)|(?:magic mushrooms|shrooms|psilocybin)"
             r"\b[^.?!]{0,30}\bsell|credential[- ]harvest\w*|malicious (?:qr codes?|links?|macros?|code|payloads?|apps?|"
-            r"extensions?|software|attachments?)|fake (?:login|log-in|sign-in|banking) (?:pages?|sites?|"
+            r"extensions?|software|attachments?)|fake (?:[\w'-]+ ){0,3}?(?:login|log-in|sign-in|banking) (?:pages?|sites?|"
             r"portals?)|deceive (?:customers|consumers|people|investors|donors|buyers)|gaslight\w*|"
             r"psychologically (?:manipulat|abus|tortur)\w*|(?:hunt|kill|trap|sell|trade|poach|smuggl)\w* "
             r"(?:[\w'-]+ ){0,2}?(?:protected|endangered) (?:animals?|species|wildlife)|illegal [\w-]+ "
@@ -225,11 +247,23 @@ CRIMES: dict[str, list[re.Pattern[str]]] = {
             r"(?:drugs|meth|heroin|cocaine|pills)|(?:drugs?|meds|pills|medications?) recreationally|"
             r"(?:didn'?t|did not|never) (?:subscribe|opt in|consent)|(?:sql ?injection|sqli|xss) [^.?!]{0,60}"
             r"(?:payload|dump|extract|drop|obtain|exfiltrat|enumerat)|(?:payload|perform|conduct|launch)\w* "
-            r"[^.?!]{0,60}(?:sql ?injection|sqli|xss)|(?:using|use|exploit\w*) (?:the )?[\w-]+ (?:[\w'-]+ )?"
+            r"[^.?!]{0,100}(?:sql ?injection|sqli|xss)|\bpayloads? (?:for|to) (?:obtain|extract|dump|drop|"
+            r"steal|exfiltrat|gain|bypass|escalat|read|execut|inject)\w*|(?:using|use|exploit\w*) (?:the )?[\w-]+ (?:[\w'-]+ )?"
             r"vulnerabilit(?:y|ies)\b(?! scann)|exploit\w* [^.?!]{0,60}\bagainst (?:a|the)\b|dns "
             r"amplification|syn flood|arp spoofing|dns (?:spoofing|hijack\w*)|session hijack\w*|"
             r"clickjacking|pass-the-hash|kerberoasting|credential dumping|password spraying|"
             r"(?:drug|antibiotic)[- ]resistant (?:bacteria|strains?)|resistant to antibiotics)"
+        ),
+        _rx(  # everyday offences: cheating, dodging, trespassing, lying to officials
+            r"\bcheat\w* (?:on|in|at) (?:a |an |the |my )?(?:[\w'-]+ ){0,2}?(?:exams?|tests?|quiz|finals|"
+            r"casino|slots?|blackjack|poker machines?|lottery)|\b(?:dodg|evad|skip|avoid)\w* "
+            r"(?:paying )?(?:the |my )?(?:fares?|tolls?|child support|jury duty|the draft|customs|"
+            r"parking fines?|speeding tickets?) (?:without|by lying|undetected)|\b(?:sneak|get)\w* "
+            r"(?:in|into) (?:a |the )?(?:concert|cinema|movie theater|club|festival|stadium|"
+            r"country|theme park) (?:without (?:a |paying|buying)|for free)|\btrespass\w*|"
+            r"\b(?:lie|lying) (?:to|under|on) (?:the )?(?:police|court|judge|jury|oath|insurance|"
+            r"irs|customs|immigration|border|(?:my |a )?(?:visa|loan|mortgage) application)|"
+            r"\bperjur\w*|\bfake (?:my own|a|his|her) (?:death|kidnapping|injury|disability)"
         ),
         _rx(
             r"\b(?:forced (?:labou?r|prostitution)|child labou?rers?|sell (?:a |my |the )?bab(?:y|ies)|"

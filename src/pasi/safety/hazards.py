@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from pasi.safety import persuasion, risky
 from pasi.safety.crimes import CRIMES
 from pasi.safety.lexicon import (
     _BOMB,
@@ -34,8 +35,10 @@ ASK = _rx(
     r"show me|tell me|explain how|help (?:me|us)|assist|can you|could you|will you|would you|"
     r"give (?:me|us)|provide|write|create|generate|draft|compose|design|develop|devise|"
     r"brainstorm|plan(?:ning)?\b|list|describe|suggest|recommend|convince|persuade|"
-    r"encourage|where (?:can|do|could|should|would|to)|what(?:'s| is| are) (?:a |the )?(?:best|"
-    r"good|easiest|proper|right|safest)|i (?:want|need|plan|intend|would like|wanna|'d like|am going|"
+    r"encourage|where (?:can|do|could|should|would|to)|what(?:'s| is| are) (?:a |the |some )?(?:best|"
+    r"good|easiest|proper|right|safest|most (?:dangerous|effective|damaging|convincing|painful|"
+    r"hurtful|humiliating|lethal|untraceable)|subtle)|what(?:'s| is| are) (?:a|an|some) "
+    r"(?:[\w-]+ )?(?:pranks?|ways?|tricks?|methods?|scripts?|messages?|insults?)\b|suggestions?|i (?:want|need|plan|intend|would like|wanna|'d like|am going|"
     r"'m going|am trying|'m trying) to|let'?s|make (?:me|a|an|some)|code|script|recipe|"
     r"strategy|strateg(?:y|ies)|template|proper technique|set up|start (?:a|an))\b"
 )
@@ -43,10 +46,12 @@ ASK = _rx(
 # Asking about a harm rather than for it: what it is, its history, how to guard against it.
 DEFENCE = _rx(
     r"\b(?:prevent\w*|protect (?:myself|yourself|my|our|your|against|from|kids|children|people|"
-    r"others|them|him|her|the|a)\b|avoid\w*|detect\w*|recogni[sz]e|spot|identify|report\w*|"
+    r"others|them|him|her|the|a)\b|avoid\w*|detect\w*|recogni[sz]e|spot|identify|report(?:ing)?\b|"
     r"stop (?:getting|receiving|being)|block(?:ing)? (?:spam|scams?|phishing|robocalls?|calls|ads|"
-    r"trackers?|malware|hackers?)|spam filter\w*|get rid of|handle|deal with|respond to|"
-    r"stand up to|how (?:[\w'-]+ ){0,4}(?:works?|spreads?|operates?|functions?|happens?)\b|"
+    r"trackers?|malware|hackers?)|spam filter\w*|filter\w* (?:out )?spam|get rid of|handle|deal with|respond to|"
+    r"stand up to|how (?:(?!(?:i|we|to|me|one)\b)[\w'-]+ ){0,4}(?:works?|spreads?|operates?|functions?|happens?)\b|"
+    r"debunk\w*|fact-?check\w*|refut\w+|rebut\w*|stop (?:[\w'-]+ ){0,3}?(?:from )?(?:spreading|"
+    r"sharing|believing|posting|falling for)|"
     r"defend\w*|guard against|safe from|recover\w* from|cope|coping|signs? of|warning signs|"
     r"victims? of|fall(?:ing)? for|combat|counteract\w*|mitigat\w*|tell if|know if|"
     r"am i being|is (?:this|it) a scam|was i|i(?:'ve| have) been (?:scammed|hacked|phished)|"
@@ -243,7 +248,7 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
         ),
         _rx(
             r"\b(?:harass\w*|bull(?:y|ies|ying)|insult\w*|demean\w*|humiliat\w+|mock\w*|make fun of|"
-            r"ridicule|shame|degrade|belittle|troll\w*|provok\w+|dehumani[sz]\w*|(?:racist|offensive|"
+            r"ridicule|shame|degrade|belittle|troll\w*|provok\w+(?! (?:thought|discussion|curiosity|reflection))|dehumani[sz]\w*|(?:racist|offensive|"
             r"mean) jokes? about)\b[^.?!]{0,50}\b(?:black|jewish|"
             r"muslim|gay|queer|lgbtq\+?|trans(?:gender)?|asian|mexican|disabled|disabilit\w+|"
             r"female|woman|women|immigrants?|religio\w+|obese|fat|race|ethnicity|colleague|community|fandom|"
@@ -333,7 +338,18 @@ HAZARDS: dict[str, list[re.Pattern[str]]] = {
 }
 
 
+for _code, _patterns in persuasion.patterns().items():
+    HAZARDS.setdefault(_code, []).extend(_patterns)
+HAZARDS["S6"].extend(risky.RISKY)
+
 _STEREOTYPE = next(p for p in HAZARDS["S10"] if "lazy|stupid" in p.pattern)
+# Insults and mockery of a person, which a roast or a playful prank asks for in fun.
+_TEASING = next(p for p in HAZARDS["S10"] if "insult" in p.pattern and "harass" in p.pattern)
+
+
+def _hostile(text: str) -> bool:
+    """Hate or harassment beyond teasing: what a roast or a birthday does not excuse."""
+    return any(p.search(text) for p in HAZARDS["S10"] if p is not _TEASING)
 
 
 def in_a_game(text: str) -> bool:
@@ -343,12 +359,16 @@ def in_a_game(text: str) -> bool:
 
 def match(text: str) -> list[str]:
     """The hazard codes ``text`` asks for, in S-number order (the caller adds the core rules)."""
+    text = " ".join(text.split())
     found = {code for code, patterns in ALWAYS.items() if any(p.search(text) for p in patterns)}
     if ASK.search(text) or _BARE.search(text):
         defended = DEFENCE.search(_EVASION.sub(" ", text))
         asking = not defended and not (DEFINITION.search(text) and not _OPERATIVE.search(text))
         if asking:
             found |= {code for code, pats in HAZARDS.items() if any(p.search(text) for p in pats)}
+            found |= {"S10"} if persuasion.weak_harassment(text) else set()
+            if "S10" in found and persuasion.BANTER.search(text) and not _hostile(text):
+                found.remove("S10")
     if _STEREOTYPE_Q.search(text) and not DEFENCE.search(_EVASION.sub(" ", text)):
         found |= {"S10"} if _STEREOTYPE.search(text) else set()
     return sorted(found, key=lambda code: int(code[1:]))
@@ -358,7 +378,8 @@ def match(text: str) -> list[str]:
 _BARE = _rx(
     r"^\W*(?:please )?(?:run|execute|explain|outline|detail|teach|find|produce|send|spread|make|build|"
     r"steal|hack|sell|buy|get|show|tell|give|help|plan|list|describe|write|create|"
-    r"generate|develop|convince|persuade|encourage|talk about|discuss)\b"
+    r"generate|develop|convince|persuade|encourage|talk about|discuss|determine|figure out|"
+    r"come up with|brainstorm|devise|draft|compose|suggest|provide|offer|name)\b"
 )
 GAME = _rx(
     r"\b(?:in|at|on|playing) (?:a |the )?(?:video ?games?|games?|minecraft|gta\s?\w*|grand theft auto|"
@@ -370,13 +391,14 @@ _OPERATIVE = _rx(
     r"\b(?:how (?:do|can|could|would|should) (?:i|we|one)|how to|step-by-step|instructions|help me|"
     r"without (?:getting|being)|(?:good|best|proper|effective|easiest|quickest|fastest|subtle|surest|"
     r"safest|right) (?:way|method|strateg\w+|technique|plan|tips?)|ways? to|methods? (?:of|to|for)|"
-    r"tips (?:for|on|to)|strategies for|plan to|most (?:dangerous|effective|painful|lethal|deadly))\b"
+    r"tips (?:for|on|to)|strategies for|plan to|most (?:dangerous|effective|painful|lethal|deadly)|"
+    r"(?:pranks?|tricks?|insults?|messages?) (?:where|that|to|for|which|i can|i could))\b"
 )
 # "without being detected", "avoids detection": evasion, not defence; removed before DEFENCE runs.
 _EVASION = _rx(
     r"\b(?:avoid\w*|evad\w+|without|escap\w+|bypass\w*|undetected by|not) (?:[\w'-]+ ){0,2}?"
     r"(?:detection|detect\w*|being (?:caught|detected|traced|blocked)|getting (?:caught|blocked)|"
-    r"trac\w+|notic\w+|suspicion|antivirus|security|filters?)|\bprevent [\w'-]+ (?:[\w'-]+ )?from "
+    r"trac\w+|notic\w+|suspicion|antivirus|security|filters?)|\bprevent [\w'-]+ (?:[\w'-]+ ){0,2}from "
     r"(?:talking|going|reporting|speaking) to (?:the )?(?:police|law enforcement|authorities)"
 )
 _STEREOTYPE_Q = _rx(r"^\W*(?:why|are|is|aren'?t|isn'?t|don'?t|doesn'?t|do|does|can|tell me)\b")
