@@ -50,7 +50,7 @@ class ActionOut(BaseModel):
 class ActionIds(BaseModel):
     """The actions a turn showed together, answered at once."""
 
-    ids: list[Annotated[int, Field(ge=1)]] = Field(min_length=1, max_length=100)
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=100)
 
 
 def _out(action: PendingAction) -> ActionOut:
