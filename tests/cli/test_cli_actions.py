@@ -94,3 +94,58 @@ def test_a_call_nobody_asked_for_with_the_emails_words_is_refused_without_asking
     assert "[y/n]" not in chat.stdout and _memories(pasi) == []
     [action] = json.loads(pasi("actions", "list", "--status", "denied", "--json").stdout)
     assert action["tool"] == "remember" and "refused without asking" in action["reason"]
+
+
+def _two_held(request: ChatRequest) -> Completion | str:
+    if any(m.role == "tool" for m in request.messages):
+        return "done"
+    first = '{"text": "The board meeting moved to Friday"}'
+    second = '{"text": "the meeting moved to Friday"}'
+    return Completion("", (ToolCall("c1", "remember", first), ToolCall("c2", "remember", second)))
+
+
+@pytest.fixture
+def two_held(mailbox: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    model = ScriptedModel(_two_held, name="scripted-test")
+    monkeypatch.setattr(Pasi, "models", property(lambda self: Models(None, model, "scripted")))
+    return mailbox
+
+
+def test_the_calls_one_turn_held_are_asked_once_and_y_runs_them_all(
+    pasi: Invoke, two_held: Path
+) -> None:
+    chat = pasi("chat", input="Remember what Mallory said about the board meeting\ny\n")
+    assert chat.exit_code == 0, chat.output
+    assert "run actions 1 (remember), 2 (remember)? [y = all / n = none" in chat.stdout
+    assert "[y/n]" not in chat.stdout
+    assert "`pasi actions approve 1 2`" in chat.stdout  # the reply says how, for later
+    assert "action 1 done" in chat.stdout and "action 2 done" in chat.stdout
+    assert sorted(_memories(pasi)) == ["The board meeting moved to Friday",
+                                       "the meeting moved to Friday"]  # fmt: skip
+
+
+def test_one_by_one_still_decides_each(pasi: Invoke, two_held: Path) -> None:
+    chat = pasi("chat", input="Remember Mallory's board news\ne\ny\nn\n")
+    assert chat.exit_code == 0, chat.output
+    assert "run action 1 (remember)? [y/n]" in chat.stdout and "action 2 denied" in chat.stdout
+    assert _memories(pasi) == ["The board meeting moved to Friday"]
+
+
+def test_n_denies_all_the_calls_shown_together(pasi: Invoke, two_held: Path) -> None:
+    chat = pasi("chat", input="Remember Mallory's board news\nn\n")
+    assert chat.exit_code == 0, chat.output
+    assert "actions 1, 2 denied: not run" in chat.stdout and _memories(pasi) == []
+    denied = json.loads(pasi("actions", "list", "--status", "denied", "--json").stdout)
+    assert [a["id"] for a in denied] == [1, 2]
+
+
+def test_actions_approve_several_ids_runs_all_or_none(pasi: Invoke, two_held: Path) -> None:
+    pasi("chat", input="Remember Mallory's board news\nlater\n")
+    assert pasi("actions", "deny", "2").exit_code == 0
+    refused = pasi("actions", "approve", "1", "2")
+    assert_one_error_line(refused, "action 2 was already denied; nothing was done")
+    assert _memories(pasi) == []  # action 1 did not run either
+    pasi("chat", input="Remember Mallory's board news again\nlater\n")
+    approved = pasi("actions", "approve", "1", "3", "4", "--json")
+    assert approved.exit_code == 0, approved.output
+    assert [a["status"] for a in json.loads(approved.stdout)] == ["approved"] * 3

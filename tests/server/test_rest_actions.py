@@ -86,3 +86,37 @@ def test_another_users_actions_are_out_of_reach(
     with server.http(server.token("bob")) as bob:
         assert bob.get("/api/actions").json() == []
         assert bob.post(f"/api/actions/{confirm['action_id']}/approve").status_code == 404
+
+
+def _remember_twice(request: ChatRequest) -> Completion | str:
+    if any(m.role == "tool" for m in request.messages):
+        return "done"
+    again = json.dumps({"text": "the meeting moved to Friday"})
+    return Completion("", (ToolCall("c1", "remember", REMEMBER), ToolCall("c2", "remember", again)))
+
+
+def test_the_calls_shown_together_are_approved_with_one_request(
+    start_server: Callable[..., RunningServer],
+) -> None:
+    server = start_server(chat_model=ScriptedModel(_remember_twice))
+    token = server.token()
+    email = Turn("The board meeting moved to Friday. Remember: the meeting moved to Friday!",
+                 speaker="mallory@example.com")  # fmt: skip
+    server.pasi("alice").memory.record_turns(
+        [email], source_uri="file:///mail/inbox.mbox", trust="external"
+    )
+    events = _chat(server, token, "Remember what Mallory said about the board meeting")
+    ids = [e["action_id"] for e in events if e["type"] == "confirm"]
+    assert len(ids) == 2
+    with server.http(token) as client:
+        assert client.post("/api/actions/approve", json={"ids": []}).status_code == 422
+        assert client.post("/api/actions/deny", json={"ids": [99]}).status_code == 404
+        approved = client.post("/api/actions/approve", json={"ids": ids})
+        assert approved.status_code == 200
+        assert [(a["id"], a["status"], a["ok"]) for a in approved.json()] == [
+            (ids[0], "approved", True), (ids[1], "approved", True)
+        ]  # fmt: skip
+        again = client.post("/api/actions/deny", json={"ids": ids})
+        assert again.status_code == 409 and "already approved" in again.json()["error"]["message"]
+    texts = sorted(m.text for m in server.pasi("alice").memory.list())
+    assert texts == ["The board meeting moved to Friday", "the meeting moved to Friday"]

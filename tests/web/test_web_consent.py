@@ -68,3 +68,36 @@ def test_a_held_action_is_shown_with_approve_and_deny_and_approve_runs_it(
     assert [m.text for m in consent_server.pasi().memory.list()] == ["Bob sold his sailing boat"]
     page.get_by_role("link", name="Memories").click()
     expect(page.locator(".memory-text", has_text=re.compile("Bob sold"))).to_be_visible()
+
+
+def remembers_twice(request: ChatRequest) -> Completion | str:
+    """Two memories in one response, both from the email: held together."""
+    if any(m.role == "tool" for m in request.messages):
+        return "Both wait for your approval."
+    first = json.dumps({"text": "I sold the old sailing boat to my neighbour"})
+    second = json.dumps({"text": "Bob sold the old sailing boat"})
+    return Completion("", tool_calls=(ToolCall("c1", "remember", first),
+                                      ToolCall("c2", "remember", second)))  # fmt: skip
+
+
+def test_the_calls_one_turn_held_are_approved_with_one_button(
+    browser, start_web: Callable[[ChatModel], WebServer], tmp_path: Path
+) -> None:
+    server = start_web(ScriptedModel(remembers_twice))
+    mail = tmp_path / "boat.eml"
+    mail.write_text(EMAIL.replace("Bob\n", "Bob sold the old sailing boat, Bob\n"))
+    assert Syncer(server.pasi().memory, max_bytes=1 << 20).ingest([mail]).added == [str(mail)]
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto(f"{server.url}/#token={server.token}")
+    page.get_by_role("link", name="Chat", exact=True).click()
+    page.get_by_label("Message", exact=True).fill("Remember what Bob wrote about the boat")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator(".message.confirm .arguments")).to_have_count(2)
+    page.get_by_role("button", name="Approve all 2").click()
+    expect(page.get_by_role("status").filter(has_text="pasi will do them")).to_be_visible()
+    expect(page.get_by_role("button", name="Approve", exact=True).first).to_be_disabled()
+    texts = sorted(m.text for m in server.pasi().memory.list())
+    assert texts == ["Bob sold the old sailing boat", "I sold the old sailing boat to my neighbour"]
+    context.close()

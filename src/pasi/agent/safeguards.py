@@ -71,6 +71,11 @@ def waiting_notice(events: list[ConfirmationNeeded]) -> str:
             f"{event.arguments}. Why: {event.reason}. Approve or deny it with "
             f"`pasi actions approve {event.action_id}` / `pasi actions deny {event.action_id}`."
         )
+    if len(events) > 1:
+        ids = " ".join(str(event.action_id) for event in events)
+        lines.append(
+            f"Answer them all at once with `pasi actions approve {ids}` / `pasi actions deny {ids}`."
+        )
     return "\n".join(lines)
 
 

@@ -31,13 +31,13 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
 from pasi.agent.actions import approve, deny
 from pasi.bench.common import scratch_store
+from pasi.bench.injection_rounds import Episode, Rounds
 from pasi.bench.injection_tools import effect_of, record_passages, trust_of
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ToolCall
@@ -128,17 +128,6 @@ def _registry(suite: Any, runtime: Any, env: Any, outputs: list[str]) -> ToolReg
     return registry
 
 
-@dataclass
-class Episode:
-    """One scripted run: what ran, what was held and how the simulated user decided."""
-
-    traces: list[Any] = field(default_factory=list)  # agentdojo FunctionCalls that ran
-    confirmations: int = 0
-    denied: int = 0
-    refused: int = 0  # refused by the gate without a question
-    asked: list[str] = field(default_factory=list)  # the confirmations' texts
-
-
 def _key(function: str, args: dict[str, Any]) -> str:
     return function + json.dumps(args, sort_keys=True, default=str)
 
@@ -161,14 +150,17 @@ def _run(
     ledger.read([Passage(own, Provenance("user", "your own address"))])
     gate = ConsentGate(registry, Taint(), "agentdojo", ledger=ledger)
     context = ToolContext(store)
+    rounds = Rounds(prompt)
     for number, call in enumerate(calls(outputs)):
         args = dict(call.args)
+        current = rounds.of(args)
         tool_call = ToolCall(f"c{number}", call.function, json.dumps(args, default=str))
         if not defended:
             registry.run(tool_call, context)
             episode.traces.append(FunctionCall(function=call.function, args=args))
             continue
         result = gate.run(tool_call, context)
+        rounds.saw(outputs, current, reads=effect_of(call.function) == "read")
         held = result.data.get(PENDING_KEY)
         if result.data.get(REFUSED_KEY) is not None:
             episode.refused += 1
@@ -176,10 +168,13 @@ def _run(
         if held is None:
             episode.traces.append(FunctionCall(function=call.function, args=args))
             continue
-        episode.confirmations += 1
+        episode.held += 1
         episode.asked.append(f"{call.function}: {result.data.get('reason', '')}")
-        if _key(call.function, args) in wanted:
+        yes = _key(call.function, args) in wanted
+        episode.rounds.setdefault(current, []).append(yes)
+        if yes:
             decision = approve(store, held, tools=registry)
+            rounds.saw(outputs, current, reads=False)
             if decision.result is not None:  # the model reads what the approved call did
                 gate.note(decision.result, context)
             episode.traces.append(FunctionCall(function=call.function, args=args))
@@ -283,7 +278,8 @@ def run_utility(envs: Environments, tasks: list[Any]) -> dict[str, Any]:
         solved_free += ok and episode.confirmations == 0
         solved_confirmed += ok and episode.confirmations > 0
         per_task[task.ID] = {
-            "solved": ok, "confirmations": episode.confirmations, "asked": episode.asked,
+            "solved": ok, "confirmations": episode.confirmations, "held_calls": episode.held,
+            "answers": episode.answers, "asked": episode.asked,
         }  # fmt: skip
     free = len(tasks) - needing
     return {
@@ -293,9 +289,8 @@ def run_utility(envs: Environments, tasks: list[Any]) -> dict[str, Any]:
         "after_confirmation": {
             "tasks": needing, "solved": solved_confirmed,
             "utility": _pct(solved_confirmed, needing),
-            "confirmations": dict(sorted(Counter(
-                v["confirmations"] for v in per_task.values() if v["confirmations"]
-            ).items())),
+            "confirmations": _histogram(per_task.values(), "confirmations"),
+            "held_calls": _histogram(per_task.values(), "held_calls"),
         },
         "per_task": per_task,
     }  # fmt: skip
@@ -309,11 +304,12 @@ def run_attack(
     attack = _attack(attack_name, envs.suite)
     attack.get_injection_candidates = lambda task: candidates[task.ID]  # computed once
     counts: Counter[str] = Counter()
-    per_pair: Counter[int] = Counter()  # confirmations asked in one attacked run -> runs
+    per_pair: dict[str, Counter[int]] = {"confirmations": Counter(), "held_calls": Counter()}
     for task in tasks:
         with scratch_store(None) as store:  # one vault per task: each held call adds a turn
             _attack_task(envs, store, attack, task, injections, counts, per_pair)
     pairs = len(tasks) * len(injections)
+    asked = per_pair["confirmations"]
     return {
         "pairs": pairs,
         "asr_defended": _pct(counts["defended_success"], pairs),
@@ -321,8 +317,11 @@ def run_attack(
         "utility_under_attack_defended": _pct(counts["defended_utility"], pairs),
         "utility_under_attack_undefended": _pct(counts["undefended_utility"], pairs),
         "confirmations_asked": counts["confirmations"],
-        "confirmations_per_pair": dict(sorted(per_pair.items())),
-        "pairs_with_more_than_one": sum(n for k, n in per_pair.items() if k > 1),
+        "confirmations_per_pair": dict(sorted(asked.items())),
+        "pairs_with_more_than_one": sum(n for k, n in asked.items() if k > 1),
+        "held_calls": counts["held"],
+        "held_calls_per_pair": dict(sorted(per_pair["held_calls"].items())),
+        "answers": counts["answers"],
         "held_calls_denied": counts["denied"],
         "refused_without_asking": counts["refused"],
     }
@@ -330,7 +329,7 @@ def run_attack(
 
 def _attack_task(
     envs: Environments, store: MemoryStore, attack: Any, task: Any, injections: list[Any],
-    counts: Counter[str], per_pair: Counter[int],
+    counts: Counter[str], per_pair: dict[str, Counter[int]],
 ) -> None:  # fmt: skip
     for injection in injections:
         vectors = attack.attack(task, injection)
@@ -349,7 +348,15 @@ def _attack_task(
                 counts["denied"] += episode.denied
                 counts["refused"] += episode.refused
                 counts["confirmations"] += episode.confirmations
-                per_pair[episode.confirmations] += 1
+                counts["held"] += episode.held
+                counts["answers"] += episode.answers
+                per_pair["confirmations"][episode.confirmations] += 1
+                per_pair["held_calls"][episode.held] += 1
+
+
+def _histogram(tasks: Iterable[dict[str, Any]], key: str) -> dict[int, int]:
+    """How many tasks had 1, 2, ... of ``key`` (those with none are left out)."""
+    return dict(sorted(Counter(task[key] for task in tasks if task[key]).items()))
 
 
 def _pct(part: int, whole: int) -> float | None:

@@ -2,7 +2,8 @@
 
 A call waits when the turn that asked for it had read text written by others (an email, a web
 page, a shared document): that text may have asked for it. ``approve`` runs exactly the stored
-call, ``deny`` records the refusal; both are noted in the conversation.
+call, ``deny`` records the refusal; both are noted in the conversation. Several numbers answer
+the actions one turn showed together at once.
 """
 
 from __future__ import annotations
@@ -65,37 +66,45 @@ def describe(action: PendingAction) -> str:
 @actions_app.command()
 def approve(
     ctx: typer.Context,
-    action_id: int = typer.Argument(..., metavar="ID", help="The action's number."),
+    action_ids: list[int] = typer.Argument(
+        ..., metavar="ID...", help="The actions' numbers: several are answered together."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
-    """Run a waiting action exactly as it was shown."""
-    from pasi.agent.actions import approve as run
+    """Run waiting actions exactly as they were shown (several: all, or none when one of them
+    was already decided)."""
+    from pasi.agent.actions import approve_all
 
     pasi = state(ctx).pasi()
-    _show(run(pasi.memory, action_id, clock=pasi.clock), as_json)
+    _show(approve_all(pasi.memory, action_ids, clock=pasi.clock), as_json)
 
 
 @actions_app.command()
 def deny(
     ctx: typer.Context,
-    action_id: int = typer.Argument(..., metavar="ID", help="The action's number."),
+    action_ids: list[int] = typer.Argument(
+        ..., metavar="ID...", help="The actions' numbers: several are answered together."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
 ) -> None:
-    """Refuse a waiting action: it is not run, and the refusal is recorded."""
-    from pasi.agent.actions import deny as refuse
+    """Refuse waiting actions: none is run, and each refusal is recorded."""
+    from pasi.agent.actions import deny_all
 
     pasi = state(ctx).pasi()
-    _show(refuse(pasi.memory, action_id, clock=pasi.clock), as_json)
+    _show(deny_all(pasi.memory, action_ids, clock=pasi.clock), as_json)
 
 
-def _show(decision: Decision, as_json: bool) -> None:
+def _show(decisions: list[Decision], as_json: bool) -> None:
+    """One action's outcome (as a JSON object), or several (a JSON list)."""
     if as_json:
-        print_json(decision.action.to_json())
+        found = [decision.action.to_json() for decision in decisions]
+        print_json(found[0] if len(found) == 1 else found)
         return
-    action = decision.action
-    if decision.result is None:
-        console().print(f"denied #{action.id}: {action.tool} was not run", markup=False)
-        return
-    outcome = "done" if decision.result.ok else "failed"
-    console().print(f"approved #{action.id}: {action.tool} {outcome}: {decision.result.content}",
-                  markup=False)  # fmt: skip
+    for decision in decisions:
+        action = decision.action
+        if decision.result is None:
+            console().print(f"denied #{action.id}: {action.tool} was not run", markup=False)
+            continue
+        outcome = "done" if decision.result.ok else "failed"
+        console().print(f"approved #{action.id}: {action.tool} {outcome}: "
+                        f"{decision.result.content}", markup=False)  # fmt: skip

@@ -18,6 +18,7 @@ from pasi.errors import InputError, PasiError
 
 if TYPE_CHECKING:
     from pasi.agent.events import ConfirmationNeeded, Event
+    from pasi.tools.registry import ToolResult
 
 HELP = (
     "Type a statement and pasi remembers it; ask a question and pasi answers from memory.\n"
@@ -109,23 +110,52 @@ def _assisted(cli: State, model_name: str, interactive: bool, images: list[Path]
 def _confirm(
     cli: State, waiting: list[ConfirmationNeeded], lines: Iterator[str], interactive: bool
 ) -> None:
-    """Each held action asked inline: y runs it, n refuses it, anything else leaves it pending
-    (for `pasi actions`). Piped input answers with its next line."""
+    """The held actions, asked inline: y runs it, n refuses it, anything else leaves it pending
+    (for `pasi actions`). Several held in one turn are asked once (all, none, or one by one).
+    Piped input answers with its next line."""
+    from pasi.agent.actions import approve_all, deny_all
+
+    pasi = cli.pasi()
+    if len(waiting) > 1:
+        shown = ", ".join(f"{event.action_id} ({event.tool})" for event in waiting)
+        question = f"run actions {shown}? [y = all / n = none / e = one by one] "
+        answer = _ask(question, lines, interactive).strip().lower()
+        ids = [event.action_id for event in waiting]
+        if answer in ("y", "yes"):
+            for decision in approve_all(pasi.memory, ids, clock=pasi.clock):
+                _said_yes(decision.action.id, decision.result)
+            return
+        if answer in ("n", "no"):
+            deny_all(pasi.memory, ids, clock=pasi.clock)
+            _say(f"actions {', '.join(map(str, ids))} denied: not run")
+            return
+        if answer not in ("e", "each"):
+            _say(f"actions {', '.join(map(str, ids))} left pending: `pasi actions` shows them")
+            return
+    for event in waiting:
+        _confirm_one(cli, event, lines, interactive)
+
+
+def _confirm_one(
+    cli: State, event: ConfirmationNeeded, lines: Iterator[str], interactive: bool
+) -> None:
     from pasi.agent.actions import approve, deny
 
     pasi = cli.pasi()
-    for event in waiting:
-        question = f"run action {event.action_id} ({event.tool})? [y/n] "
-        answer = _ask(question, lines, interactive).strip().lower()
-        if answer in ("y", "yes"):
-            result = approve(pasi.memory, event.action_id, clock=pasi.clock).result
-            outcome = "done" if result is not None and result.ok else "failed"
-            _say(f"action {event.action_id} {outcome}: {result.content if result else ''}")
-        elif answer in ("n", "no"):
-            deny(pasi.memory, event.action_id, clock=pasi.clock)
-            _say(f"action {event.action_id} denied: not run")
-        else:
-            _say(f"action {event.action_id} left pending: `pasi actions` shows it")
+    question = f"run action {event.action_id} ({event.tool})? [y/n] "
+    answer = _ask(question, lines, interactive).strip().lower()
+    if answer in ("y", "yes"):
+        _said_yes(event.action_id, approve(pasi.memory, event.action_id, clock=pasi.clock).result)
+    elif answer in ("n", "no"):
+        deny(pasi.memory, event.action_id, clock=pasi.clock)
+        _say(f"action {event.action_id} denied: not run")
+    else:
+        _say(f"action {event.action_id} left pending: `pasi actions` shows it")
+
+
+def _said_yes(action_id: int, result: ToolResult | None) -> None:
+    outcome = "done" if result is not None and result.ok else "failed"
+    _say(f"action {action_id} {outcome}: {result.content if result else ''}")
 
 
 def _ask(question: str, lines: Iterator[str], interactive: bool) -> str:

@@ -1,18 +1,20 @@
 """Pending actions over REST: the web app's Approve / Deny buttons and scripts.
 
 A side-effecting tool call that a turn held for the user's consent (the chat stream's
-``confirm`` event) is listed here, approved (run exactly as stored, once) or denied.
+``confirm`` event) is listed here, approved (run exactly as stored, once) or denied. The calls
+one turn held are shown together; ``POST /api/actions/approve`` (or ``/deny``) with their ids
+answers them all at once.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from pasi.agent.actions import approve, deny
+from pasi.agent.actions import approve, approve_all, deny, deny_all
 from pasi.safety import actions as store
 from pasi.safety.actions import PendingAction
 from pasi.server.auth import CurrentUser
@@ -43,6 +45,12 @@ class ActionOut(BaseModel):
     ok: bool | None
     created_at: datetime
     decided_at: datetime | None
+
+
+class ActionIds(BaseModel):
+    """The actions a turn showed together, answered at once."""
+
+    ids: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(min_length=1, max_length=100)
 
 
 def _out(action: PendingAction) -> ActionOut:
@@ -81,3 +89,22 @@ def deny_action(user: CurrentUser, action_id: Id) -> ActionOut:
     """Refuse the call: it never runs, and the refusal joins the conversation."""
     _pending(user, action_id)
     return _out(deny(user.pasi.memory, action_id, clock=user.pasi.clock).action)
+
+
+@router.post("/actions/approve", response_model=list[ActionOut])
+def approve_actions(user: CurrentUser, body: ActionIds) -> list[ActionOut]:
+    """Run every listed action (those a turn showed together), in order, with one answer;
+    nothing runs when one of them was already decided."""
+    for action_id in body.ids:
+        _pending(user, action_id)
+    decisions = approve_all(user.pasi.memory, body.ids, clock=user.pasi.clock)
+    return [_out(decision.action) for decision in decisions]
+
+
+@router.post("/actions/deny", response_model=list[ActionOut])
+def deny_actions(user: CurrentUser, body: ActionIds) -> list[ActionOut]:
+    """Refuse every listed action with one answer; none of them runs."""
+    for action_id in body.ids:
+        _pending(user, action_id)
+    decisions = deny_all(user.pasi.memory, body.ids, clock=user.pasi.clock)
+    return [_out(decision.action) for decision in decisions]

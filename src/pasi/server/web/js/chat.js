@@ -61,6 +61,7 @@ function confirmCard(event) {
     status.textContent = choice === "approve" ? "Approving…" : "Denying…";
     try {
       await api(`/api/actions/${event.action_id}/${choice}`, { method: "POST" });
+      card.decided = true;
       status.textContent = choice === "approve" ? "Approved: pasi will do it." : "Denied: nothing was done.";
     } catch (error) {
       status.textContent = `Could not ${choice}: ${error.message}`;
@@ -71,7 +72,7 @@ function confirmCard(event) {
   const deny = h("button", { type: "button" }, "Deny");
   approve.addEventListener("click", () => decide("approve", [approve, deny]));
   deny.addEventListener("click", () => decide("deny", [approve, deny]));
-  return h(
+  const card = h(
     "li",
     { class: "message confirm" },
     h("p", {}, h("strong", {}, `pasi asks to use ${event.tool}`)),
@@ -80,6 +81,32 @@ function confirmCard(event) {
     h("div", { class: "actions" }, approve, deny),
     status,
   );
+  card.actionId = event.action_id;
+  card.approved = () => {
+    card.decided = approve.disabled = deny.disabled = true;
+    status.textContent = "Approved: pasi will do it.";
+  };
+  return card;
+}
+
+/** One answer for the calls a turn held together: those still undecided, approved at once. */
+function approveAllCard(cards) {
+  const status = h("p", { class: "status", role: "status" });
+  const button = h("button", { type: "button", class: "primary" }, `Approve all ${cards.length}`);
+  button.addEventListener("click", async () => {
+    const open = cards.filter((card) => !card.decided);
+    button.disabled = true;
+    status.textContent = "Approving…";
+    try {
+      if (open.length) await api("/api/actions/approve", { method: "POST", body: { ids: open.map((c) => c.actionId) } });
+      for (const card of open) card.approved();
+      status.textContent = "Approved: pasi will do them.";
+    } catch (error) {
+      status.textContent = `Could not approve: ${error.message}`;
+      button.disabled = false;
+    }
+  });
+  return h("li", { class: "message confirm" }, h("div", { class: "actions" }, button), status);
 }
 
 async function send(state, text, images = []) {
@@ -97,6 +124,8 @@ async function send(state, text, images = []) {
   state.log.append(answer);
   answer.scrollIntoView({ block: "end" });
   let streamed = "";
+  const cards = []; // this turn's held calls
+  let approveAll = null;
   try {
     const sent = images.map((image) => image.url);
     await chatStream(text, (event) => {
@@ -110,7 +139,13 @@ async function send(state, text, images = []) {
         const sources = sourcesList(event.citations || []);
         if (sources) answer.append(sources);
       } else if (event.type === "confirm") {
-        state.log.append(confirmCard(event));
+        cards.push(confirmCard(event));
+        state.log.append(cards.at(-1));
+        if (cards.length > 1) { // the calls a turn held are shown together: one answer for all
+          approveAll?.remove();
+          approveAll = approveAllCard([...cards]);
+          state.log.append(approveAll);
+        }
       } else if (event.type === "notice") {
         state.log.append(h("li", { class: "message notice" }, h("p", { role: "note" }, event.text)));
       } else if (event.type === "error") {
