@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring
 import pytest
 from playwright.sync_api import Page, expect
 from web_server import WebServer, artifacts_dir, serve
@@ -18,6 +19,7 @@ from models.scripted_http import Reply, Seen
 from models.scripted_http import serve as serve_upstream
 from pasi.config import Settings, load_settings
 from pasi.server.app import create_app
+from server.memory_keyring import MemoryKeyring
 from server.recordings import store_recording, tone_wav
 
 RECORDED = datetime(2024, 3, 9, 17, 0, tzinfo=UTC)
@@ -145,3 +147,25 @@ def _choose_model(page: Page, config_file: Path) -> None:
     expect(strong.get_by_label("Model for answers (strong model)", exact=True)).to_have_value(
         "ollama:qwen2.5:0.5b"
     )
+    _save_key(page, config_file)
+
+
+def _save_key(page: Page, config_file: Path) -> None:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)  # the server runs in this process: it saves here
+    try:
+        page.get_by_text("Other settings", exact=True).click()
+        form = page.get_by_role("form", name="Save a model key")
+        form.get_by_label("Key", exact=True).select_option("openai_api_key")
+        form.get_by_label("Value", exact=True).fill("sk-from-the-browser")
+        form.get_by_role("button", name="Save key").click()
+        expect(page.get_by_role("status").filter(has_text="Saved openai_api_key")).to_contain_text(
+            "in the keyring"
+        )
+        page.get_by_text("Other settings", exact=True).click()
+        expect(page.locator("dl.facts").filter(has_text="OpenAI API key")).to_contain_text("set")
+        assert backend.entries == {("pasi", "setting:openai_api_key"): "sk-from-the-browser"}
+        assert "sk-from" not in config_file.read_text(encoding="utf-8")
+    finally:
+        keyring.set_keyring(previous)

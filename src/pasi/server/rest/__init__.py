@@ -31,6 +31,7 @@ def routers() -> list[APIRouter]:
         _router("pasi.server.rest.settings"),
         _router("pasi.server.rest.model_list"),
         _router("pasi.server.rest.model_choice"),
+        _router("pasi.server.rest.keys"),
         _router("pasi.server.actions"),
         _router("pasi.server.notifications"),
         _router("pasi.server.charter"),

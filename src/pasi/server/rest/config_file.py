@@ -16,8 +16,9 @@ from pasi.config import config_file_path
 from pasi.errors import ConfigError
 
 
-def set_config(values: dict[str, str]) -> Path:
-    """Set ``values`` in the config file (created if missing); returns its path."""
+def set_config(values: dict[str, str | None]) -> Path:
+    """Set ``values`` in the config file (created if missing; None removes a key); returns
+    its path."""
     import tomlkit
 
     path = config_file_path()
@@ -27,7 +28,10 @@ def set_config(values: dict[str, str]) -> Path:
     except (OSError, ValueError) as error:
         raise ConfigError(f"cannot read config file {path}: {error}") from None
     for key, value in values.items():
-        document[key] = value
+        if value is not None:
+            document[key] = value
+        elif key in document:
+            del document[key]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".config-", suffix=".toml", dir=path.parent)

@@ -81,6 +81,31 @@ function otherSettings(s) {
   return h("dl", { class: "facts" }, rows.map(([name, value]) => [h("dt", {}, name), h("dd", {}, String(value))]));
 }
 
+/** Save a model key in the OS keyring (PUT /api/settings/keys); the page never shows one. */
+function keyForm(reload, onAuthError) {
+  const name = h("select", { name: "name" },
+    h("option", { value: "openai_api_key" }, "OpenAI API key (openai: models)"),
+    h("option", { value: "model_api_key" }, "Model server key (openai-compatible: servers)"));
+  const value = h("input", { type: "password", name: "value", autocomplete: "off" });
+  const status = statusLine();
+  const form = h("form", { class: "key-form", "aria-label": "Save a model key" },
+    field("Key", name), field("Value", value, "Kept in this machine's keyring, never in the config file; empty removes it."),
+    h("button", { type: "submit" }, "Save key"), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    status.textContent = "Saving…";
+    try {
+      const saved = await api("/api/settings/keys", { method: "PUT", body: { name: name.value, value: value.value } });
+      value.value = "";
+      reload(saved.set ? `Saved ${saved.name} in the keyring (${saved.stored_in}); in use now.` : `Removed ${saved.name}.`);
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      status.textContent = error.message;
+    }
+  });
+  return form;
+}
+
 function customTest(onAuthError) {
   const spec = h("input", { type: "text", name: "spec", autocomplete: "off", placeholder: "ollama:llama3.2" });
   const result = statusLine();
@@ -298,7 +323,7 @@ export async function settingsView(main, onAuthError, onSignOut, notice) {
         specs,
         customTest(onAuthError),
         offeredModels(onAuthError, reload, specs),
-        h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings)),
+        h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings), keyForm(reload, onAuthError)),
         h("p", { class: "hint" }, "The models are saved in the config file; other settings are changed there or with PASI_ variables (docs/configuration.md).")),
       profileSection(profile, onAuthError),
       charterSection(charter, onAuthError),
