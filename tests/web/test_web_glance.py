@@ -121,9 +121,7 @@ def _playback(page: Page, ranges: list[str]) -> None:
     play.click()
     audio = dialog.locator("audio.recording")
     expect(audio).to_have_attribute("src", re.compile(r"/api/sources/\d+/audio\?.*#t=5$"))
-    page.wait_for_function(
-        "document.querySelector('#detail audio.recording').readyState >= 1", timeout=15_000
-    )
+    page.wait_for_function("(a) => a.readyState >= 1", arg=audio.element_handle(), timeout=15_000)
     state = audio.evaluate("a => ({t: a.currentTime, d: a.duration})")
     assert 5.0 <= state["t"] < 8.0 and abs(state["d"] - 8.0) < 0.1, state
     assert any(r.startswith("bytes=") for r in ranges), ranges  # Chromium streamed it by range
