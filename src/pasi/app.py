@@ -175,6 +175,17 @@ class Pasi:
         """
         return self._private(self.models.fast, "learn")
 
+    def use_settings(self, settings: Settings) -> None:
+        """Switch to changed model settings (the web app's Settings): the models are resolved
+        again on next use, and the background learner learns with the new fast tier."""
+        with self._building:
+            self.settings = settings
+            self._models = None
+            self._safety = None
+            self._gateways.clear()
+            if self._learner is not None:
+                self._learner.model = self.fast_model()
+
     @classmethod
     def open(cls, *, clock: Clock = system_clock, **flags: object) -> Pasi:
         return cls(load_settings(**flags), clock=clock)

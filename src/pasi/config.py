@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -29,6 +29,24 @@ def default_vault_dir() -> Path:
 def default_server_home() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / "pasi-server"
+
+
+# A key setting whose value is this is read from the OS keyring (service "pasi", user
+# "setting:NAME"), where the web app's Settings saves keys: the config file names the keyring,
+# not the key. The keyring is only asked when a setting says so (loading it takes ~0.5 s).
+KEYRING_REFERENCE = "keyring:"
+KEYRING_SERVICE = "pasi"
+
+
+def keyring_secret(name: str) -> str | None:
+    """The key saved in the OS keyring for the setting ``name``, or None."""
+    import keyring
+    from keyring.errors import KeyringError
+
+    try:
+        return keyring.get_password(KEYRING_SERVICE, f"setting:{name}")
+    except KeyringError:
+        return None
 
 
 def config_file_path() -> Path:
@@ -193,6 +211,19 @@ class Settings(BaseSettings):
         default_factory=lambda: ["US", "GB", "DE", "FR", "IN"],
         description="Regions whose national phone formats the privacy gateway recognises.",
     )
+
+    @field_validator("openai_api_key", "model_api_key")
+    @classmethod
+    def _key_from_keyring(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is None or value.get_secret_value() != KEYRING_REFERENCE:
+            return value
+        found = keyring_secret(str(info.field_name))
+        if not found:
+            raise ValueError(
+                "it is kept in the OS keyring, but the keyring holds no such key (or this "
+                "machine has no keyring): save it again in the web app's Settings"
+            )
+        return SecretStr(found)
 
     @classmethod
     def settings_customise_sources(

@@ -247,6 +247,14 @@ class UserSessions:
             self._embedder_ready = True
         return self._embedder
 
+    def reconfigure(self, changes: dict[str, object]) -> None:
+        """Apply changed settings (a model chosen in Settings) to every open vault and to
+        those opened later."""
+        with self._lock:
+            self.settings = self.settings.model_copy(update=changes)
+            for pasi in self._opened.values():
+                pasi.use_settings(pasi.settings.model_copy(update=changes))
+
     def release(self, vault: Path) -> None:
         """Close the vault at ``vault`` and forget it (before erasing it): the next request of
         a user bound to it opens it afresh."""

@@ -19,6 +19,8 @@ def routers() -> list[APIRouter]:
     return [
         _router("pasi.server.rest.memories"),
         _router("pasi.server.rest.sources"),
+        _router("pasi.server.rest.media"),
+        _router("pasi.server.rest.timeline"),
         _router("pasi.server.rest.conversations"),
         _router("pasi.server.rest.today"),
         _router("pasi.server.rest.reminders"),
@@ -28,6 +30,8 @@ def routers() -> list[APIRouter]:
         _router("pasi.server.rest.export"),
         _router("pasi.server.rest.settings"),
         _router("pasi.server.rest.model_list"),
+        _router("pasi.server.rest.model_choice"),
+        _router("pasi.server.rest.keys"),
         _router("pasi.server.actions"),
         _router("pasi.server.notifications"),
         _router("pasi.server.charter"),

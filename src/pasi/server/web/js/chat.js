@@ -5,6 +5,7 @@ import { imagePicker, thumbnails } from "./attach.js";
 import { conversationList } from "./conversations.js";
 import { openDetail } from "./detail.js";
 import { renderMarkdown } from "./markdown.js";
+import { isRecording, passageStart, playButton } from "./media.js";
 import { clear, field, h, uid } from "./ui.js";
 import { talkButton } from "./voice.js";
 
@@ -19,6 +20,12 @@ function bubble(role, content) {
   if (role === "user") body.textContent = content;
   else body.innerHTML = renderMarkdown(content);
   return h("li", { class: `message ${role}` }, h("span", { class: "who" }, role === "user" ? "You" : "pasi"), body);
+}
+
+/** A cited passage of a recording ("memo.m4a at 12:31" first in its text) plays from there. */
+function recordingCitation(c) {
+  const at = c.kind === "episode" && c.text && isRecording(c.source || "") && c.text.match(/^\S.* at ((?:\d+:)?\d+:\d\d)\n/);
+  return at ? playButton({ episode: c.id, start: passageStart(at[1]) }, c.source.split("/").pop()) : null;
 }
 
 function sourcesList(citations) {
@@ -48,6 +55,7 @@ function sourcesList(citations) {
             h("span", { class: "source-text" }, c.text == null ? `this ${KIND_NAMES[c.kind] || c.kind} no longer exists` : shorten(c.text)),
           ),
           c.source ? h("span", { class: "meta" }, ` · ${c.source}`) : null,
+          recordingCitation(c),
         ),
       ),
     ),

@@ -2,6 +2,7 @@
 // its conversation, a record from a file), opened from chat answers and the memory list.
 
 import { api } from "./api.js";
+import { isRecording, passageStart, playButton } from "./media.js";
 import { clear, h, showError, when } from "./ui.js";
 
 const KINDS = { m: "memory", t: "episode", i: "item" };
@@ -22,13 +23,21 @@ export function memoryStatus(memory) {
   return memory.superseded_by ? `replaced by #${memory.superseded_by}` : "ended";
 }
 
-function turnView(turn, highlight) {
+/** "Play from 12:31" for a passage transcribed from a recording, else nothing. */
+function recordingControl(turn) {
+  const start = passageStart(turn.external_id);
+  if (start === null || !isRecording(turn.source)) return null;
+  return playButton({ episode: turn.id, start }, turn.source.title || "the recording");
+}
+
+function turnView(turn, highlight, source) {
   const who = turn.speaker || turn.role;
   return h(
     "li",
     { class: turn.id === highlight ? "turn highlight" : "turn" },
     h("span", { class: "meta" }, `${who} · ${when(turn.occurred_at || turn.recorded_at)}`),
     h("p", { class: "turn-text" }, turn.text),
+    recordingControl({ ...turn, source: turn.source || source }),
   );
 }
 
@@ -80,6 +89,7 @@ export function memoryDetail(detail) {
               { class: "turn" },
               h("span", { class: "meta" }, `${sourceName(turn.source)} · ${when(turn.occurred_at)}`),
               h("p", { class: "turn-text" }, turn.text),
+              recordingControl(turn),
             ),
           ),
         )
@@ -95,7 +105,7 @@ async function load(kind, id) {
     const source = turns.find((t) => t.id === id)?.source;
     return [
       h("p", { class: "meta" }, `From ${sourceName(source)}`),
-      h("ol", { class: "turns" }, turns.map((t) => turnView(t, id))),
+      h("ol", { class: "turns" }, turns.map((t) => turnView(t, id, source))),
     ];
   }
   const item = await api(`/api/items/${id}`);

@@ -2,6 +2,7 @@
 
 import { AuthError, api } from "./api.js";
 import { memoryDetail, memoryStatus, openDetail } from "./detail.js";
+import { glanceSection } from "./glance.js";
 import { clear, day, field, h, showError, statusLine, uid, when } from "./ui.js";
 
 const PAGE = 50;
@@ -169,6 +170,7 @@ export async function memoriesView(main, onAuthError, id) {
     search,
     h("div", { class: "check" }, showOld, h("label", { for: (showOld.id = uid("old")) }, "Show replaced versions")),
     addForm(ctx),
+    glanceSection(),
     status,
     list,
     more));

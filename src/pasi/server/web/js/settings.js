@@ -24,7 +24,37 @@ async function runTest(target, body, button) {
   }
 }
 
-function tierCard(tier, onAuthError) {
+const TIER_SETTING = { fast: "fast_model", strong: "strong_model" };
+const TIER_NAME = { fast: "learning (fast model)", strong: "answers (strong model)" };
+
+/** Save ``spec`` as ``tier``'s model (PUT /api/settings/tiers), then show Settings again. */
+async function chooseModel(tier, spec, status, reload) {
+  status.textContent = "Saving…";
+  try {
+    const saved = await api("/api/settings/tiers", { method: "PUT", body: { [TIER_SETTING[tier]]: spec } });
+    const shadow = saved.overridden_by.length ? ` ${saved.overridden_by.join(", ")} is set and wins when pasi restarts.` : "";
+    reload(`Saved ${TIER_SETTING[tier]} = "${spec}" in ${saved.config_file}; in use now.${shadow}`);
+  } catch (error) {
+    if (error instanceof AuthError) throw error;
+    status.textContent = error.message;
+  }
+}
+
+function chooseForm(tier, reload, onAuthError) {
+  const spec = h("input", { type: "text", name: "spec", autocomplete: "off", list: "offered-specs" });
+  spec.value = tier.setting === TIER_SETTING[tier.tier] ? tier.spec : "";
+  const status = statusLine();
+  const form = h("form", { class: "choose-model", "aria-label": `Choose the model for ${TIER_NAME[tier.tier]}` },
+    field(`Model for ${TIER_NAME[tier.tier]}`, spec, "A spec from the list below, or typed; empty: as the model setting."),
+    h("button", { type: "submit" }, "Save model"), status);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    chooseModel(tier.tier, spec.value.trim(), status, reload).catch(onAuthError);
+  });
+  return form;
+}
+
+function tierCard(tier, onAuthError, reload) {
   const result = statusLine();
   const button = h("button", { type: "button" }, `Test connection`, h("span", { class: "visually-hidden" }, ` of the ${tier.tier} model`));
   button.addEventListener("click", () => runTest(result, { tier: tier.tier }, button).catch(onAuthError));
@@ -36,7 +66,7 @@ function tierCard(tier, onAuthError) {
       h("dt", {}, "In use"), h("dd", {}, tier.resolved || "—"),
       h("dt", {}, "Where"), h("dd", {}, where)),
     tier.error ? h("p", { class: "error-text" }, tier.error) : null,
-    button, result);
+    button, result, chooseForm(tier, reload, onAuthError));
 }
 
 function otherSettings(s) {
@@ -49,6 +79,31 @@ function otherSettings(s) {
     ["Largest upload", bytes(s.upload_max_bytes)],
   ];
   return h("dl", { class: "facts" }, rows.map(([name, value]) => [h("dt", {}, name), h("dd", {}, String(value))]));
+}
+
+/** Save a model key in the OS keyring (PUT /api/settings/keys); the page never shows one. */
+function keyForm(reload, onAuthError) {
+  const name = h("select", { name: "name" },
+    h("option", { value: "openai_api_key" }, "OpenAI API key (openai: models)"),
+    h("option", { value: "model_api_key" }, "Model server key (openai-compatible: servers)"));
+  const value = h("input", { type: "password", name: "value", autocomplete: "off" });
+  const status = statusLine();
+  const form = h("form", { class: "key-form", "aria-label": "Save a model key" },
+    field("Key", name), field("Value", value, "Kept in this machine's keyring, never in the config file; empty removes it."),
+    h("button", { type: "submit" }, "Save key"), status);
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    status.textContent = "Saving…";
+    try {
+      const saved = await api("/api/settings/keys", { method: "PUT", body: { name: name.value, value: value.value } });
+      value.value = "";
+      reload(saved.set ? `Saved ${saved.name} in the keyring (${saved.stored_in}); in use now.` : `Removed ${saved.name}.`);
+    } catch (error) {
+      if (error instanceof AuthError) return onAuthError(error);
+      status.textContent = error.message;
+    }
+  });
+  return form;
 }
 
 function customTest(onAuthError) {
@@ -64,7 +119,7 @@ function customTest(onAuthError) {
   return form;
 }
 
-function offeredModels(onAuthError) {
+function offeredModels(onAuthError, reload, datalist) {
   const body = h("div", {}, h("p", { class: "muted" }, "Asking your model servers…"));
   const panel = h("details", { class: "offered" }, h("summary", {}, "Models your servers offer"), body);
   const server = (found) => h("section", { "aria-label": `${found.server} at ${found.url}` },
@@ -75,15 +130,19 @@ function offeredModels(onAuthError) {
           const result = statusLine();
           const button = h("button", { type: "button", "aria-label": `Test ${spec}` }, "Test");
           button.addEventListener("click", () => runTest(result, { spec }, button).catch(onAuthError));
-          return h("li", { class: "offered-model" }, h("code", {}, spec), " ", button, result);
+          const use = (tier, label) => h("button", { type: "button", "aria-label": `Use ${spec} for ${TIER_NAME[tier]}`,
+            onclick: () => chooseModel(tier, spec, result, reload).catch(onAuthError) }, label);
+          return h("li", { class: "offered-model" }, h("code", {}, spec), " ", button, " ",
+            use("strong", "Use for answers"), " ", use("fast", "Use for learning"), result);
         })));
   panel.addEventListener("toggle", async () => {
     if (!panel.open || panel.dataset.loaded) return;
     panel.dataset.loaded = "yes";
     try {
       const servers = await api("/api/settings/models");
+      clear(datalist, servers.flatMap((found) => found.specs).map((spec) => h("option", { value: spec })));
       clear(body, servers.map(server),
-        h("p", { class: "hint" }, "To use one, set fast_model or strong_model to its spec in the config file (docs/configuration.md)."));
+        h("p", { class: "hint" }, "Test one, then use it: it is saved in the config file and used at once (only the server's own user may change models)."));
     } catch (error) {
       if (error instanceof AuthError) return onAuthError(error);
       showError(body, error);
@@ -246,8 +305,10 @@ function auditSection(entries, onAuthError) {
     list, entries.length ? h("div", { class: "actions" }, clearOld) : null, status);
 }
 
-export async function settingsView(main, onAuthError, onSignOut) {
+export async function settingsView(main, onAuthError, onSignOut, notice) {
   const body = h("div");
+  const reload = (message) => settingsView(main, onAuthError, onSignOut, message);
+  const specs = h("datalist", { id: "offered-specs" });
   main.replaceChildren(h("section", { class: "view settings", "aria-labelledby": "settings-title" },
     h("h1", { id: "settings-title" }, "Settings"), body));
   try {
@@ -257,11 +318,13 @@ export async function settingsView(main, onAuthError, onSignOut) {
     clear(body,
       h("section", { "aria-labelledby": "models-title" },
         h("h2", { id: "models-title" }, "Models"),
-        h("ul", { class: "tiers" }, settings.tiers.map((t) => tierCard(t, onAuthError))),
+        notice ? h("p", { class: "status", role: "status" }, notice) : null,
+        h("ul", { class: "tiers" }, settings.tiers.map((t) => tierCard(t, onAuthError, reload))),
+        specs,
         customTest(onAuthError),
-        offeredModels(onAuthError),
-        h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings)),
-        h("p", { class: "hint" }, "Settings are changed in the config file or with PASI_ variables (docs/configuration.md).")),
+        offeredModels(onAuthError, reload, specs),
+        h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings), keyForm(reload, onAuthError)),
+        h("p", { class: "hint" }, "The models are saved in the config file; other settings are changed there or with PASI_ variables (docs/configuration.md).")),
       profileSection(profile, onAuthError),
       charterSection(charter, onAuthError),
       auditSection(audit, onAuthError),

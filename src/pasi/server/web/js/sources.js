@@ -1,6 +1,7 @@
 // Sources: connected files and folders with counts, last sync and errors; uploads with progress.
 
 import { AuthError, api, upload } from "./api.js";
+import { isRecording, playButton } from "./media.js";
 import { bytes, clear, field, h, showError, statusLine, when } from "./ui.js";
 
 const POLL_MS = 400;
@@ -18,7 +19,8 @@ function sourceCard(source) {
     h("p", { class: "counts" },
       `${source.kind} · ${plural(source.episodes, "passage", "passages")} · ${plural(source.items, "record", "records")}`),
     h("p", { class: "meta" }, source.synced_at ? `Last synced ${when(source.synced_at)}` : "Not synced yet"),
-    source.trust === "external" ? h("p", { class: "meta" }, "Written by others (treated as untrusted)") : null);
+    source.trust === "external" ? h("p", { class: "meta" }, "Written by others (treated as untrusted)") : null,
+    isRecording(source) ? playButton({ source: source.id }, source.title || fileName(source.uri)) : null);
 }
 
 function jobLine(job) {
