@@ -1,0 +1,225 @@
+"""The Matrix bridge: messages from the owner's Matrix IDs become assistant turns, answers go back.
+
+Each round long-polls ``/sync``. Invites from an allow-listed Matrix ID are accepted, others
+rejected; a text message from an allow-listed sender in a joined room is one turn of the same
+assistant the web app runs (:func:`pasi.server.turns.run_turn`), in the conversation
+``matrix:<room_id>``, with a typing notification while it works; everyone else is ignored and
+logged. The sync token is saved after each batch and every answered event id as soon as it is
+answered, so a restart (or a crash mid-batch) answers nothing twice. The very first sync only
+takes the token: history from before pasi joined is not answered.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pasi.agent.events import Answer, ConfirmationNeeded, Notice
+from pasi.errors import DeliveryError, PasiError
+from pasi.life.matrix import MatrixClient, load_state, update_state
+from pasi.server.turns import OfflineAnswer, run_turn
+
+if TYPE_CHECKING:
+    from pasi import Pasi
+
+log = logging.getLogger("pasi.matrix")
+
+TYPING_REFRESH_SECONDS = 20.0  # typing notices expire after 30 s on the server
+ENCRYPTED_REPLY = (
+    "pasi cannot read encrypted messages yet: talk to it in a room without end-to-end "
+    "encryption (docs/messaging.md)."
+)
+
+Answerer = Callable[[str, str], str]  # (message, conversation uri) -> reply text
+
+
+@dataclass(frozen=True)
+class Incoming:
+    room_id: str
+    event_id: str
+    sender: str
+    body: str
+    encrypted: bool = False
+
+
+@dataclass
+class Round:
+    """What one sync round did, for logs and tests."""
+
+    answered: list[str] = field(default_factory=list)  # event ids
+    ignored: list[str] = field(default_factory=list)  # event ids from senders not allowed
+    joined: list[str] = field(default_factory=list)  # room ids
+    refused: list[str] = field(default_factory=list)  # room ids invited to by others
+
+
+def conversation_uri(room_id: str) -> str:
+    return f"matrix:{room_id}"
+
+
+def turn_text(pasi: Pasi, message: str, uri: str) -> str:
+    """One assistant turn, as the text to send back."""
+    parts: list[str] = []
+    for event in run_turn(pasi, message, conversation=uri):
+        if isinstance(event, Answer | OfflineAnswer):
+            parts.insert(0, event.text)
+        elif isinstance(event, ConfirmationNeeded):
+            parts.append(
+                f"pasi wants to run {event.tool} ({event.reason}): approve or deny it with "
+                f"`pasi actions` (action {event.action_id})."
+            )
+        elif isinstance(event, Notice):
+            parts.append(f"Note: {event.text}")
+    return "\n\n".join(part for part in parts if part.strip()) or "(no answer)"
+
+
+class MatrixBridge:
+    def __init__(
+        self,
+        client: MatrixClient,
+        vault_dir: Path,
+        allow: list[str],
+        answer: Answerer,
+    ) -> None:
+        self.client = client
+        self.me = client.account.user_id
+        self.vault_dir = Path(vault_dir)
+        self.allow = set(allow)
+        self.answer = answer
+
+    @classmethod
+    def for_pasi(cls, pasi: Pasi, client: MatrixClient) -> MatrixBridge:
+        allow = pasi.settings.matrix_allow
+        return cls(
+            client, pasi.vault.directory, allow, lambda text, uri: turn_text(pasi, text, uri)
+        )
+
+    def sync_once(self, timeout_ms: int = 30_000) -> Round:
+        state = load_state(self.vault_dir)
+        data = self.client.sync(state.since, timeout_ms)
+        done = Round()
+        self._invites(data, done)
+        if state.since is not None:  # the first sync only takes the token
+            handled = list(state.handled)
+            for message in _messages(data, self.me):
+                if message.event_id not in handled:
+                    self._consider(message, handled, done)
+        update_state(self.vault_dir, since=data["next_batch"], handled=[])
+        return done
+
+    def run(self, stop: threading.Event, timeout_ms: int = 30_000) -> None:
+        """Sync rounds until ``stop`` is set; a failed round is logged and retried."""
+        pause = 1.0
+        while not stop.is_set():
+            try:
+                self.sync_once(timeout_ms)
+                pause = 1.0
+            except DeliveryError as error:
+                log.warning("%s; retrying in %.0f s", error, pause)
+                stop.wait(pause)
+                pause = min(pause * 2, 60.0)
+
+    def _invites(self, data: dict[str, Any], done: Round) -> None:
+        for room_id, room in data.get("rooms", {}).get("invite", {}).items():
+            inviter = _inviter(room, self.me)
+            if inviter in self.allow:
+                self.client.join(room_id)
+                done.joined.append(room_id)
+                log.info("joined %s on the invitation of %s", room_id, inviter)
+            else:
+                self.client.leave(room_id)
+                done.refused.append(room_id)
+                log.warning(
+                    "refused the invitation of %s to %s: not in matrix_allow", inviter, room_id
+                )
+
+    def _consider(self, message: Incoming, handled: list[str], done: Round) -> None:
+        if message.sender not in self.allow:
+            done.ignored.append(message.event_id)
+            log.warning(
+                "ignored a message from %s in %s: not in matrix_allow",
+                message.sender,
+                message.room_id,
+            )
+            return
+        reply = ENCRYPTED_REPLY if message.encrypted else self._answer(message)
+        self.client.send_text(message.room_id, reply, txn_id=f"pasi-reply-{message.event_id}")
+        handled.append(message.event_id)
+        update_state(self.vault_dir, handled=handled, notify_room=message.room_id)
+        done.answered.append(message.event_id)
+
+    def _answer(self, message: Incoming) -> str:
+        with _typing(self.client, message.room_id):
+            try:
+                return self.answer(message.body, conversation_uri(message.room_id))
+            except PasiError as error:  # said in the room, so the owner is not left waiting
+                log.warning("a Matrix turn failed: %s", error)
+                return f"pasi could not answer: {error}"
+
+
+class _typing:
+    """Shows "pasi is typing" in a room, refreshed until the block ends."""
+
+    def __init__(self, client: MatrixClient, room_id: str) -> None:
+        self.client, self.room_id = client, room_id
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._refresh, name="pasi-matrix-typing", daemon=True
+        )
+
+    def __enter__(self) -> None:
+        self._thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+        self._say(False)
+
+    def _refresh(self) -> None:
+        while True:
+            self._say(True)
+            if self._done.wait(TYPING_REFRESH_SECONDS):
+                return
+
+    def _say(self, on: bool) -> None:
+        try:
+            self.client.typing(self.room_id, on)
+        except DeliveryError as error:  # typing is a courtesy: the answer still goes out
+            log.info("%s", error)
+
+
+def _inviter(room: dict[str, Any], me: str) -> str | None:
+    for event in room.get("invite_state", {}).get("events", []):
+        if event.get("type") == "m.room.member" and event.get("state_key") == me:
+            return event.get("sender")
+    return None
+
+
+def _messages(data: dict[str, Any], me: str) -> Iterator[Incoming]:
+    for room_id, room in data.get("rooms", {}).get("join", {}).items():
+        for event in room.get("timeline", {}).get("events", []):
+            message = _incoming(room_id, event, me)
+            if message is not None:
+                yield message
+
+
+def _incoming(room_id: str, event: dict[str, Any], me: str) -> Incoming | None:
+    sender, event_id = event.get("sender"), event.get("event_id")
+    if sender == me or not sender or not event_id or "state_key" in event:
+        return None
+    if event.get("type") == "m.room.encrypted":
+        return Incoming(room_id, event_id, sender, "", encrypted=True)
+    content = event.get("content") or {}
+    if event.get("type") != "m.room.message" or content.get("msgtype") != "m.text":
+        return None
+    if (content.get("m.relates_to") or {}).get("rel_type") == "m.replace":
+        return None  # an edit of an earlier message: that one was answered
+    body = content.get("body")
+    return (
+        Incoming(room_id, event_id, sender, body)
+        if isinstance(body, str) and body.strip()
+        else None
+    )
