@@ -78,6 +78,14 @@ class Person:
         assert isinstance(sent, nio.RoomSendResponse), sent
         return str(sent.event_id)
 
+    def send_encrypted(self, room_id: str) -> str:
+        """An ``m.room.encrypted`` event, as an E2E client sends it (the ciphertext is opaque)."""
+        content = {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEn...", "device_id": "X",
+                   "sender_key": "abc", "session_id": "def"}  # fmt: skip
+        sent = self._run(self.client.room_send(room_id, "m.room.encrypted", content))
+        assert isinstance(sent, nio.RoomSendResponse), sent
+        return str(sent.event_id)
+
     def texts_from(self, room_id: str, sender: str) -> list[str]:
         """The room's text messages by ``sender``, oldest first."""
         got = self._run(self.client.room_messages(room_id, limit=100))
@@ -193,6 +201,22 @@ def test_a_restart_answers_nothing_twice(
     update_state(pasi.vault.directory, since=before, handled=[first, second])
     assert _rounds(_bridge(pasi), 2).answered == []
     assert len(owner.texts_from(room, world.ids["pasibot"])) == 2
+
+
+def test_an_encrypted_message_gets_a_plain_explanation_not_a_turn(
+    world: World, people: dict[str, Person], pasi: Pasi
+) -> None:
+    owner = people["owner"]
+    bridge = _bridge(pasi)
+    room = _dm_with_pasi(world, owner, bridge)
+    sealed = owner.send_encrypted(room)
+    assert _rounds(bridge, 1).answered == [sealed]
+    (reply,) = owner.texts_from(room, world.ids["pasibot"])
+    assert "cannot read encrypted messages" in reply
+    uri = conversation_uri(room)
+    assert (
+        pasi.vault.read().execute("SELECT 1 FROM sources WHERE uri = ?", (uri,)).fetchone() is None
+    )
 
 
 def test_a_reminder_arrives_as_a_matrix_message_at_its_time(
