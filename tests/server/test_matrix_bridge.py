@@ -16,9 +16,8 @@ import pytest
 pytest.importorskip("synapse", reason="matrix-synapse is not installed (the `dev` extra has it)")
 nio = pytest.importorskip("nio", reason="matrix-nio is not installed (the `dev` extra has it)")
 
-from matrix_homeserver import Homeserver, start_homeserver  # noqa: E402
-
 from pasi import Pasi  # noqa: E402
+from pasi.bench.synapse import Homeserver, start_homeserver  # noqa: E402
 from pasi.config import Settings  # noqa: E402
 from pasi.life.channels import MatrixChannel  # noqa: E402
 from pasi.life.charter import set_charter_field  # noqa: E402
