@@ -5,6 +5,12 @@ a message at its time, and a restart (or a crash mid-batch) answers nothing twic
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -93,6 +99,26 @@ class Person:
             e.body for e in got.chunk if isinstance(e, nio.RoomMessageText) and e.sender == sender
         ]
         return texts[::-1]
+
+    def wait_until_joined(self, room_id: str, user_id: str, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            members = self._run(self.client.joined_members(room_id))
+            if any(m.user_id == user_id for m in getattr(members, "members", [])):
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"{user_id} did not join {room_id} within {seconds} s")
+
+    def wait_for_texts(
+        self, room_id: str, sender: str, count: int, seconds: float = 60
+    ) -> list[str]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            texts = self.texts_from(room_id, sender)
+            if len(texts) >= count:
+                return texts
+            time.sleep(0.2)
+        raise AssertionError(f"fewer than {count} messages from {sender} within {seconds} s")
 
     def invited_rooms(self) -> list[str]:
         synced = self._run(self.client.sync(timeout=0))
@@ -251,3 +277,43 @@ def test_the_channel_is_off_without_an_account(tmp_path: Path) -> None:
     assert not MatrixChannel.available(tmp_path, ["@me:example.org"])
     settings = Settings(vault=tmp_path, notify_desktop=False, matrix_allow=["@me:example.org"])
     assert channels_for(settings) == []
+
+
+def test_pasi_matrix_login_and_run_answer_once_across_a_restart(
+    world: World, people: dict[str, Person], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner, bot = people["owner"], world.ids["pasibot"]
+    monkeypatch.setenv("PASI_MATRIX_ALLOW", json.dumps([world.ids["owner"]]))
+    monkeypatch.setenv("PASI_MODEL", "none")
+    monkeypatch.setenv("PASI_NOTIFY_DESKTOP", "false")
+    pasi_cli = [sys.executable, "-m", "pasi", "--vault", str(tmp_path / "v"), "--embedder", "none"]
+    remembered = subprocess.run([*pasi_cli, "remember", "My bike lock code is 4512"], timeout=60)
+    assert remembered.returncode == 0
+    login = [*pasi_cli, "matrix", "login", "--homeserver", world.server.url, "--user", "pasibot",
+             "--password", PASSWORDS["pasibot"]]  # fmt: skip
+    logged_in = subprocess.run(login, capture_output=True, text=True, timeout=60)
+    assert f"logged in as {bot}" in logged_in.stdout, logged_in.stderr
+    assert os.stat(tmp_path / "v" / "matrix" / "account.json").st_mode & 0o777 == 0o600
+
+    def bridge() -> subprocess.Popen[str]:
+        return subprocess.Popen([*pasi_cli, "matrix", "run"], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)  # fmt: skip
+
+    def stop(process: subprocess.Popen[str]) -> str:
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        assert process.returncode == 0, err
+        return err
+
+    first = bridge()
+    room = owner.open_room(bot)
+    owner.wait_until_joined(room, bot)
+    owner.say(room, "What is my bike lock code?")
+    assert "4512" in owner.wait_for_texts(room, bot, 1)[0]
+    assert f"joined {room}" in stop(first)
+    second = bridge()
+    owner.say(room, "What is my bike lock code, once more?")
+    owner.wait_for_texts(room, bot, 2)
+    time.sleep(1.0)  # time enough for a wrong third answer to arrive
+    stop(second)
+    assert len(owner.texts_from(room, bot)) == 2

@@ -3,10 +3,10 @@ bridge on the homeserver). docs/messaging.md has the set-up."""
 
 from __future__ import annotations
 
-import logging
 import signal
 import sys
 import threading
+from datetime import datetime
 
 import typer
 
@@ -79,13 +79,12 @@ def run(
         raise InputError("pasi has no Matrix account yet: run `pasi matrix login` first")
     if not settings.matrix_allow:
         raise ConfigError("set 'matrix_allow' to your Matrix ID(s): pasi answers no one else")
-    _log_to_stderr()
     pasi = cli.pasi()
     client = MatrixClient(account)
-    bridge = MatrixBridge.for_pasi(pasi, client)
+    bridge = MatrixBridge.for_pasi(pasi, client, report=_say)
     stop_scheduler = start_scheduler(cli, terminal=False) if scheduler else None
     stopped = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # ends a long-poll at once, as Ctrl-C
     allow = ", ".join(settings.matrix_allow)
     typer.echo(f"pasi matrix: {account.user_id} answers {allow}; Ctrl-C stops it")
     try:
@@ -99,11 +98,10 @@ def run(
         client.close()
 
 
-def _log_to_stderr() -> None:
-    """Joins, refusals and ignored senders are shown: the user should see who wrote to pasi."""
-    logger = logging.getLogger("pasi.matrix")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(asctime)s matrix: %(message)s", "%H:%M:%S"))
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+def _say(line: str) -> None:
+    stamp = datetime.now().astimezone().strftime("%H:%M:%S")
+    typer.echo(f"{stamp} matrix: {line}", err=True)
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt

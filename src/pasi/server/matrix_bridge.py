@@ -83,19 +83,21 @@ class MatrixBridge:
         vault_dir: Path,
         allow: list[str],
         answer: Answerer,
+        report: Callable[[str], None] | None = None,
     ) -> None:
         self.client = client
+        self.report = report  # who wrote to pasi, shown to the user (`pasi matrix run`'s stderr)
         self.me = client.account.user_id
         self.vault_dir = Path(vault_dir)
         self.allow = set(allow)
         self.answer = answer
 
     @classmethod
-    def for_pasi(cls, pasi: Pasi, client: MatrixClient) -> MatrixBridge:
-        allow = pasi.settings.matrix_allow
-        return cls(
-            client, pasi.vault.directory, allow, lambda text, uri: turn_text(pasi, text, uri)
-        )
+    def for_pasi(
+        cls, pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None = None
+    ) -> MatrixBridge:
+        answer = lambda text, uri: turn_text(pasi, text, uri)  # noqa: E731
+        return cls(client, pasi.vault.directory, pasi.settings.matrix_allow, answer, report)
 
     def sync_once(self, timeout_ms: int = 30_000) -> Round:
         state = load_state(self.vault_dir)
@@ -118,7 +120,7 @@ class MatrixBridge:
                 self.sync_once(timeout_ms)
                 pause = 1.0
             except DeliveryError as error:
-                log.warning("%s; retrying in %.0f s", error, pause)
+                self._note(f"{error}; retrying in {pause:.0f} s")
                 stop.wait(pause)
                 pause = min(pause * 2, 60.0)
 
@@ -128,21 +130,17 @@ class MatrixBridge:
             if inviter in self.allow:
                 self.client.join(room_id)
                 done.joined.append(room_id)
-                log.info("joined %s on the invitation of %s", room_id, inviter)
+                self._note(f"joined {room_id} on the invitation of {inviter}")
             else:
                 self.client.leave(room_id)
                 done.refused.append(room_id)
-                log.warning(
-                    "refused the invitation of %s to %s: not in matrix_allow", inviter, room_id
-                )
+                self._note(f"refused the invitation of {inviter} to {room_id}: not in matrix_allow")
 
     def _consider(self, message: Incoming, handled: list[str], done: Round) -> None:
         if message.sender not in self.allow:
             done.ignored.append(message.event_id)
-            log.warning(
-                "ignored a message from %s in %s: not in matrix_allow",
-                message.sender,
-                message.room_id,
+            self._note(
+                f"ignored a message from {message.sender} in {message.room_id}: not in matrix_allow"
             )
             return
         reply = ENCRYPTED_REPLY if message.encrypted else self._answer(message)
@@ -150,6 +148,12 @@ class MatrixBridge:
         handled.append(message.event_id)
         update_state(self.vault_dir, handled=handled, notify_room=message.room_id)
         done.answered.append(message.event_id)
+        self._note(f"answered {message.sender} in {message.room_id}")
+
+    def _note(self, line: str) -> None:
+        log.info("%s", line)
+        if self.report is not None:
+            self.report(line)
 
     def _answer(self, message: Incoming) -> str:
         with _typing(self.client, message.room_id):
