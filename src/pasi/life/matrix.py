@@ -42,6 +42,7 @@ class BridgeState:
     since: str | None = None  # the sync token after the last batch fully handled
     handled: list[str] = field(default_factory=list)  # event ids answered in the batch after it
     notify_room: str | None = None  # where reminders go: the owner's last room with pasi
+    waiting: dict[str, int] = field(default_factory=dict)  # room id -> held action asked about
 
 
 def _write_private(path: Path, data: dict[str, Any]) -> None:
@@ -83,7 +84,12 @@ def load_state(vault_dir: Path) -> BridgeState:
     if not path.exists():
         return BridgeState()
     data = json.loads(path.read_text(encoding="utf-8"))
-    return BridgeState(data.get("since"), list(data.get("handled", [])), data.get("notify_room"))
+    return BridgeState(
+        data.get("since"),
+        list(data.get("handled", [])),
+        data.get("notify_room"),
+        {str(room): int(action) for room, action in data.get("waiting", {}).items()},
+    )
 
 
 def update_state(vault_dir: Path, **changes: Any) -> BridgeState:

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pasi.agent.events import Answer, ConfirmationNeeded, Notice
 from pasi.errors import DeliveryError, PasiError
 from pasi.life.matrix import MatrixClient, load_state, update_state
-from pasi.server.turns import OfflineAnswer, run_turn
+from pasi.server.matrix_turns import Reply, decide, turn_reply, yes_or_no
 
 if TYPE_CHECKING:
     from pasi import Pasi
@@ -34,7 +33,8 @@ ENCRYPTED_REPLY = (
     "encryption (docs/messaging.md)."
 )
 
-Answerer = Callable[[str, str], str]  # (message, conversation uri) -> reply text
+Answerer = Callable[[str, str], Reply]  # (message, conversation uri) -> the reply
+Decider = Callable[[int, bool], str]  # (held action id, approved?) -> what happened
 
 
 @dataclass(frozen=True)
@@ -60,22 +60,6 @@ def conversation_uri(room_id: str) -> str:
     return f"matrix:{room_id}"
 
 
-def turn_text(pasi: Pasi, message: str, uri: str) -> str:
-    """One assistant turn, as the text to send back."""
-    parts: list[str] = []
-    for event in run_turn(pasi, message, conversation=uri):
-        if isinstance(event, Answer | OfflineAnswer):
-            parts.insert(0, event.text)
-        elif isinstance(event, ConfirmationNeeded):
-            parts.append(
-                f"pasi wants to run {event.tool} ({event.reason}): approve or deny it with "
-                f"`pasi actions` (action {event.action_id})."
-            )
-        elif isinstance(event, Notice):
-            parts.append(f"Note: {event.text}")
-    return "\n\n".join(part for part in parts if part.strip()) or "(no answer)"
-
-
 class MatrixBridge:
     def __init__(
         self,
@@ -83,6 +67,7 @@ class MatrixBridge:
         vault_dir: Path,
         allow: list[str],
         answer: Answerer,
+        decide: Decider,
         report: Callable[[str], None] | None = None,
     ) -> None:
         self.client = client
@@ -91,13 +76,16 @@ class MatrixBridge:
         self.vault_dir = Path(vault_dir)
         self.allow = set(allow)
         self.answer = answer
+        self.decide = decide
 
     @classmethod
     def for_pasi(
         cls, pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None = None
     ) -> MatrixBridge:
-        answer = lambda text, uri: turn_text(pasi, text, uri)  # noqa: E731
-        return cls(client, pasi.vault.directory, pasi.settings.matrix_allow, answer, report)
+        answer = lambda text, uri: turn_reply(pasi, text, uri)  # noqa: E731
+        decider = lambda action_id, yes: decide(pasi, action_id, yes)  # noqa: E731
+        allow = pasi.settings.matrix_allow
+        return cls(client, pasi.vault.directory, allow, answer, decider, report)
 
     def sync_once(self, timeout_ms: int = 30_000) -> Round:
         state = load_state(self.vault_dir)
@@ -143,10 +131,11 @@ class MatrixBridge:
                 f"ignored a message from {message.sender} in {message.room_id}: not in matrix_allow"
             )
             return
-        reply = ENCRYPTED_REPLY if message.encrypted else self._answer(message)
-        self.client.send_text(message.room_id, reply, txn_id=f"pasi-reply-{message.event_id}")
+        waiting = dict(load_state(self.vault_dir).waiting)
+        reply = self._reply(message, waiting)
+        self.client.send_text(message.room_id, reply.text, txn_id=f"pasi-reply-{message.event_id}")
         handled.append(message.event_id)
-        update_state(self.vault_dir, handled=handled, notify_room=message.room_id)
+        update_state(self.vault_dir, handled=handled, notify_room=message.room_id, waiting=waiting)
         done.answered.append(message.event_id)
         self._note(f"answered {message.sender} in {message.room_id}")
 
@@ -155,13 +144,30 @@ class MatrixBridge:
         if self.report is not None:
             self.report(line)
 
-    def _answer(self, message: Incoming) -> str:
-        with _typing(self.client, message.room_id):
+    def _reply(self, message: Incoming, waiting: dict[str, int]) -> Reply:
+        """The answer to a message; ``waiting`` (room -> held action) is updated."""
+        if message.encrypted:
+            return Reply(ENCRYPTED_REPLY)
+        room = message.room_id
+        held = waiting.pop(room, None)
+        verdict = yes_or_no(message.body) if held is not None else None
+        if held is not None and verdict is not None:
+            return self._working(room, lambda: Reply(self.decide(held, verdict)))
+        reply = self._working(room, lambda: self.answer(message.body, conversation_uri(room)))
+        if reply.waiting is not None:
+            waiting[room] = reply.waiting
+        elif held is not None:  # the message was not a yes or no: the action keeps waiting
+            waiting[room] = held
+        return reply
+
+    def _working(self, room_id: str, work: Callable[[], Reply]) -> Reply:
+        """Typing shown while ``work`` runs; its error said in the room, not left unanswered."""
+        with _typing(self.client, room_id):
             try:
-                return self.answer(message.body, conversation_uri(message.room_id))
-            except PasiError as error:  # said in the room, so the owner is not left waiting
+                return work()
+            except PasiError as error:
                 log.warning("a Matrix turn failed: %s", error)
-                return f"pasi could not answer: {error}"
+                return Reply(f"pasi could not do that: {error}")
 
 
 class _typing:
