@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 pytest.importorskip("synapse", reason="matrix-synapse is not installed (the `dev` extra has it)")
@@ -25,6 +26,7 @@ nio = pytest.importorskip("nio", reason="matrix-nio is not installed (the `dev` 
 from pasi import Pasi  # noqa: E402
 from pasi.bench.synapse import Homeserver, start_homeserver  # noqa: E402
 from pasi.config import Settings  # noqa: E402
+from pasi.errors import InputError  # noqa: E402
 from pasi.life.channels import MatrixChannel  # noqa: E402
 from pasi.life.charter import set_charter_field  # noqa: E402
 from pasi.life.deliveries import deliveries  # noqa: E402
@@ -78,6 +80,9 @@ class Person:
 
     def join(self, room_id: str) -> None:
         assert isinstance(self._run(self.client.join(room_id)), nio.JoinResponse)
+
+    def leave(self, room_id: str) -> None:
+        assert isinstance(self._run(self.client.room_leave(room_id)), nio.RoomLeaveResponse)
 
     def say(self, room_id: str, text: str) -> str:
         content = {"msgtype": "m.text", "body": text}
@@ -305,6 +310,30 @@ def test_a_reminder_arrives_as_a_matrix_message_at_its_time(
         reminder.job_id,
     )
     assert load_state(pasi.vault.directory).notify_room == room
+    # The owner leaves that room: the bridge notices, and the next reminder opens a new one.
+    bridge = _bridge(pasi)
+    bridge.sync_once(timeout_ms=0)
+    owner.leave(room)
+    _rounds(bridge, 1)
+    assert load_state(pasi.vault.directory).notify_room is None
+    Reminders(pasi.vault, "UTC", clock).add("call the plumber", "in 10 minutes")
+    now[0] += timedelta(minutes=10)
+    (outcome,) = scheduler.run_due()
+    assert outcome.delivered == ("matrix",)
+    (new_room,) = owner.invited_rooms()
+    owner.join(new_room)
+    assert (
+        new_room != room
+        and "call the plumber" in owner.texts_from(new_room, world.ids["pasibot"])[0]
+    )
+
+
+def test_a_revoked_token_asks_for_a_new_login(world: World) -> None:
+    account = MatrixClient.login(world.server.url, "pasibot", PASSWORDS["pasibot"])
+    bearer = {"Authorization": f"Bearer {account.access_token}"}
+    httpx.post(f"{world.server.url}/_matrix/client/v3/logout", headers=bearer, json={})
+    with pytest.raises(InputError, match="pasi matrix login"):
+        MatrixClient(account).sync(None, 0)
 
 
 def test_the_channel_is_off_without_an_account(tmp_path: Path) -> None:

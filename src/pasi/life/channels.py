@@ -160,9 +160,14 @@ class MatrixChannel:
         with self._lock:
             if self._client is None:
                 self._client = MatrixClient(self.account, timeout=15)
-            room = load_state(self.vault_dir).notify_room
-            if room is None:
-                room = self._client.create_direct_room(self.allow[0])
-                update_state(self.vault_dir, notify_room=room)
             txn = f"pasi-{notification.kind}-{notification.job_id}-{to_iso(notification.due_at)}"
+            room = load_state(self.vault_dir).notify_room
+            if room is not None:
+                try:
+                    self._client.send_text(room, notification.line(), txn_id=txn)
+                    return
+                except DeliveryError:  # the owner left that room: a new one, once
+                    pass
+            room = self._client.create_direct_room(self.allow[0])
+            update_state(self.vault_dir, notify_room=room)
             self._client.send_text(room, notification.line(), txn_id=txn)

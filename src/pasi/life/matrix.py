@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ FOLDER = "matrix"
 ACCOUNT_FILE = "account.json"
 STATE_FILE = "state.json"
 API = "/_matrix/client/v3"
+_STATE_LOCK = threading.Lock()  # the bridge and the scheduler's channel share one process
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class BridgeState:
 def _write_private(path: Path, data: dict[str, Any]) -> None:
     """Write JSON atomically, readable by the owner only."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(".tmp")
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(data, out)
@@ -95,10 +97,11 @@ def load_state(vault_dir: Path) -> BridgeState:
 def update_state(vault_dir: Path, **changes: Any) -> BridgeState:
     """Change some fields and keep the rest as on disk: the bridge (sync token) and the
     delivery channel (reminders' room) may run in different processes."""
-    state = load_state(vault_dir)
-    for name, value in changes.items():
-        setattr(state, name, value)
-    _write_private(Path(vault_dir) / FOLDER / STATE_FILE, asdict(state))
+    with _STATE_LOCK:
+        state = load_state(vault_dir)
+        for name, value in changes.items():
+            setattr(state, name, value)
+        _write_private(Path(vault_dir) / FOLDER / STATE_FILE, asdict(state))
     return state
 
 
@@ -195,6 +198,13 @@ def _json(response: Any, what: str) -> dict[str, Any]:
         data = response.json()
     except ValueError:
         data = {}
+    if (
+        response.status_code == 401
+    ):  # the token was revoked (logged out elsewhere): retrying won't help
+        raise InputError(
+            f"Matrix: the homeserver no longer accepts pasi's access token ({what}); "
+            "run `pasi matrix login` again"
+        )
     if response.status_code >= 400:
         reason = data.get("error") or data.get("errcode") or f"HTTP {response.status_code}"
         raise DeliveryError(f"Matrix: cannot {what}: {reason}")

@@ -93,6 +93,7 @@ class MatrixBridge:
         done = Round()
         self._invites(data, done)
         if state.since is not None:  # the first sync only takes the token
+            self._left(data, state.notify_room)
             handled = list(state.handled)
             for message in _messages(data, self.me):
                 if message.event_id not in handled:
@@ -123,6 +124,22 @@ class MatrixBridge:
                 self.client.leave(room_id)
                 done.refused.append(room_id)
                 self._note(f"refused the invitation of {inviter} to {room_id}: not in matrix_allow")
+
+    def _left(self, data: dict[str, Any], notify_room: str | None) -> None:
+        """The owner left the room reminders go to: the next one opens a new direct room."""
+        if notify_room is None:
+            return
+        room = data.get("rooms", {}).get("join", {}).get(notify_room, {})
+        for event in room.get("timeline", {}).get("events", []):
+            content = event.get("content") or {}
+            if (
+                event.get("type") == "m.room.member"
+                and event.get("state_key") in self.allow
+                and content.get("membership") in ("leave", "ban")
+            ):
+                update_state(self.vault_dir, notify_room=None)
+                self._note(f"{event['state_key']} left {notify_room}: reminders go to a new room")
+                return
 
     def _consider(self, message: Incoming, handled: list[str], done: Round) -> None:
         if message.sender not in self.allow:
