@@ -116,14 +116,17 @@ class MatrixBridge:
     def _invites(self, data: dict[str, Any], done: Round) -> None:
         for room_id, room in data.get("rooms", {}).get("invite", {}).items():
             inviter = _inviter(room, self.me)
-            if inviter in self.allow:
-                self.client.join(room_id)
-                done.joined.append(room_id)
-                self._note(f"joined {room_id} on the invitation of {inviter}")
-            else:
-                self.client.leave(room_id)
-                done.refused.append(room_id)
-                self._note(f"refused the invitation of {inviter} to {room_id}: not in matrix_allow")
+            try:  # one room that cannot be joined (gone, say) must not hold back the rest
+                if inviter in self.allow:
+                    self.client.join(room_id)
+                    done.joined.append(room_id)
+                    self._note(f"joined {room_id} on the invitation of {inviter}")
+                else:
+                    self.client.leave(room_id)
+                    done.refused.append(room_id)
+                    self._note(f"refused the invitation of {inviter} to {room_id}: not allowed")
+            except DeliveryError as error:
+                self._note(f"the invitation to {room_id}: {error}")
 
     def _left(self, data: dict[str, Any], notify_room: str | None) -> None:
         """The owner left the room reminders go to: the next one opens a new direct room."""
