@@ -42,6 +42,7 @@ from pasi.life.service import build_scheduler, channels_for  # noqa: E402
 from pasi.memory.store import Turn  # noqa: E402
 from pasi.models.chat import Completion, ScriptedModel, ToolCall  # noqa: E402
 from pasi.server.matrix_bridge import MatrixBridge, Round, conversation_uri  # noqa: E402
+from pasi.vault.browse import conversation_summaries  # noqa: E402
 
 PASSWORDS = {"owner": "owner-pass-1", "stranger": "stranger-pass-1", "pasibot": "bot-pass-1"}
 
@@ -194,6 +195,8 @@ def test_the_owner_is_answered_from_memory_in_a_conversation_of_its_own(
         "WHERE s.uri = ? ORDER BY e.position", (conversation_uri(room),),
     ).fetchall()  # fmt: skip
     assert tuple(turns[0]) == ("user", "What is my bike lock code?")
+    listed = conversation_summaries(pasi.vault.read(), limit=50, offset=0)
+    assert conversation_uri(room) in [row["uri"] for row in listed]  # in the web app's list
     assert load_state(pasi.vault.directory).notify_room == room
 
 
