@@ -26,7 +26,7 @@ nio = pytest.importorskip("nio", reason="matrix-nio is not installed (the `dev` 
 from pasi import Pasi  # noqa: E402
 from pasi.bench.synapse import Homeserver, start_homeserver  # noqa: E402
 from pasi.config import Settings  # noqa: E402
-from pasi.errors import InputError  # noqa: E402
+from pasi.errors import DeliveryError, InputError  # noqa: E402
 from pasi.life.channels import MatrixChannel  # noqa: E402
 from pasi.life.charter import set_charter_field  # noqa: E402
 from pasi.life.deliveries import deliveries  # noqa: E402
@@ -383,3 +383,8 @@ def test_pasi_matrix_login_and_run_answer_once_across_a_restart(
     time.sleep(1.0)  # time enough for a wrong third answer to arrive
     stop(second)
     assert len(owner.texts_from(room, bot)) == 2
+
+
+def test_a_wrong_password_is_said_plainly(world: World) -> None:
+    with pytest.raises(DeliveryError, match="Invalid username or password"):
+        MatrixClient.login(world.server.url, "pasibot", "not-the-password")
