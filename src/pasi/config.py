@@ -171,6 +171,16 @@ class Settings(BaseSettings):
         default="",
         description="URL that receives each reminder as an HTTP POST of JSON ('' = no webhook).",
     )
+    matrix_allow: list[str] = Field(
+        default_factory=list,
+        description="Matrix IDs (e.g. '@me:example.org') pasi's Matrix bot answers and accepts "
+        "invites from; everyone else is ignored and logged (docs/messaging.md).",
+    )
+    notify_matrix: bool = Field(
+        default=True,
+        description="Send reminders as Matrix messages too, once `pasi matrix login` was run "
+        "and 'matrix_allow' names someone.",
+    )
     server_home: Path = Field(
         default_factory=default_server_home,
         description="Directory of `pasi serve`: its users, token hashes and users' vaults.",

@@ -172,6 +172,19 @@ def scheduler_bench(
     _show(run_scheduler(_ints(jobs, "--jobs"), rounds), as_json, "scheduler")
 
 
+@bench_app.command("matrix")
+def matrix_bench(
+    messages: int = typer.Option(20, "--messages", min=1, help="Questions sent through Matrix."),
+    model: str = typer.Option(
+        "none", "--model", metavar="SPEC", help="Chat model answering ('none': offline answers)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Matrix bridge: message-to-reply latency through a throwaway Synapse on 127.0.0.1."""
+    run_matrix = _harness("matrix", "run")
+    _show(run_matrix(messages, model), as_json, "matrix bridge")
+
+
 @bench_app.command("voice")
 def voice_bench(
     ctx: typer.Context,

@@ -22,6 +22,7 @@ from pasi.cli import bench, chat, io, memories, why
 from pasi.cli import charter as charter_cli
 from pasi.cli import ingest as ingest_cli
 from pasi.cli import life as life_cli
+from pasi.cli import matrix as matrix_cli
 from pasi.cli import mcp as mcp_cli
 from pasi.cli import models as models_cli
 from pasi.cli import privacy as privacy_cli
@@ -114,6 +115,7 @@ mcp_cli.register(app)
 life_cli.register(app)
 charter_cli.register(app)
 voice_cli.register(app)
+matrix_cli.register(app)
 app.add_typer(memories.memories_app, name="memories")
 app.add_typer(bench.bench_app, name="bench")
 app.add_typer(actions_cli.actions_app, name="actions")

@@ -15,6 +15,7 @@ import sys
 import threading
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from pasi.clock import to_iso
@@ -124,3 +125,49 @@ class WebhookChannel:
             raise DeliveryError(f"the webhook {self.url} failed: {error}") from None
         if response.status_code >= 400:
             raise DeliveryError(f"the webhook {self.url} answered HTTP {response.status_code}")
+
+
+class MatrixChannel:
+    """A Matrix message from pasi's bot account (``pasi matrix login``) to the owner: in the
+    room where they last talked with pasi, else a new direct room inviting the first allow-listed
+    Matrix ID."""
+
+    name = "matrix"
+
+    def __init__(self, vault_dir: Path, allow: list[str]) -> None:
+        from pasi.life.matrix import load_account
+
+        account = load_account(vault_dir)
+        if account is None:
+            raise DeliveryError("pasi has no Matrix account: run `pasi matrix login`")
+        if not allow:
+            raise DeliveryError("no Matrix ID is allowed: set 'matrix_allow'")
+        self.vault_dir = vault_dir
+        self.account = account
+        self.allow = list(allow)
+        self._client: Any = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def available(vault_dir: Path, allow: list[str]) -> bool:
+        from pasi.life.matrix import load_account
+
+        return bool(allow) and load_account(vault_dir) is not None
+
+    def deliver(self, notification: Notification) -> None:
+        from pasi.life.matrix import MatrixClient, load_state, update_state
+
+        with self._lock:
+            if self._client is None:
+                self._client = MatrixClient(self.account, timeout=15)
+            txn = f"pasi-{notification.kind}-{notification.job_id}-{to_iso(notification.due_at)}"
+            room = load_state(self.vault_dir).notify_room
+            if room is not None:
+                try:
+                    self._client.send_text(room, notification.line(), txn_id=txn)
+                    return
+                except DeliveryError:  # the owner left that room: a new one, once
+                    pass
+            room = self._client.create_direct_room(self.allow[0])
+            update_state(self.vault_dir, notify_room=room)
+            self._client.send_text(room, notification.line(), txn_id=txn)

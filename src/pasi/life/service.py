@@ -19,6 +19,7 @@ from pasi.life.brief import brief_composer, sync_morning_brief
 from pasi.life.channels import (
     Channel,
     DesktopChannel,
+    MatrixChannel,
     TerminalChannel,
     WebChannel,
     WebhookChannel,
@@ -38,7 +39,8 @@ def channels_for(
 ) -> list[Channel]:
     """The channels that are on: the terminal and the web app when asked, desktop
     notifications when ``notify_desktop`` is set and notify-send exists, the webhook when
-    ``notify_webhook`` is set."""
+    ``notify_webhook`` is set, Matrix when ``notify_matrix`` is set and pasi has a Matrix
+    account and an allow-list."""
     channels: list[Channel] = []
     if terminal is not False:
         channels.append(TerminalChannel(None if terminal is True else terminal))
@@ -48,6 +50,8 @@ def channels_for(
         channels.append(DesktopChannel())
     if settings.notify_webhook.strip():
         channels.append(WebhookChannel(settings.notify_webhook.strip()))
+    if settings.notify_matrix and MatrixChannel.available(settings.vault, settings.matrix_allow):
+        channels.append(MatrixChannel(settings.vault, settings.matrix_allow))
     return channels
 
 

@@ -1,0 +1,215 @@
+"""Matrix: the bot account pasi signs in with, and the few client-server API calls it makes.
+
+pasi speaks the Matrix client-server API (spec.matrix.org, v3) over httpx: log in, long-poll
+``/sync`` with a ``since`` token, join a room, send a text message, show typing. That is all a
+bridge needs, so it costs no client library.
+
+The account (homeserver, user ID, device, access token) and the bridge's state (the sync token,
+the room reminders go to) are files in the vault directory, ``matrix/``, written with mode 0600:
+they are erased with the vault (``pasi erase --all``), and never leave the machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from pasi.errors import DeliveryError, InputError
+
+FOLDER = "matrix"
+ACCOUNT_FILE = "account.json"
+STATE_FILE = "state.json"
+API = "/_matrix/client/v3"
+_STATE_LOCK = threading.Lock()  # the bridge and the scheduler's channel share one process
+
+
+@dataclass(frozen=True)
+class MatrixAccount:
+    homeserver: str  # e.g. https://matrix.example.org
+    user_id: str  # e.g. @pasi:example.org
+    access_token: str
+    device_id: str = ""
+
+
+@dataclass
+class BridgeState:
+    """What the bridge remembers between runs, so a restart answers nothing twice."""
+
+    since: str | None = None  # the sync token after the last batch fully handled
+    handled: list[str] = field(default_factory=list)  # event ids answered in the batch after it
+    notify_room: str | None = None  # where reminders go: the owner's last room with pasi
+    waiting: dict[str, int] = field(default_factory=dict)  # room id -> held action asked about
+
+
+def _write_private(path: Path, data: dict[str, Any]) -> None:
+    """Write JSON atomically, readable by the owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        json.dump(data, out)
+    os.replace(tmp, path)
+
+
+def save_account(vault_dir: Path, account: MatrixAccount) -> Path:
+    path = Path(vault_dir) / FOLDER / ACCOUNT_FILE
+    _write_private(path, asdict(account))
+    return path
+
+
+def load_account(vault_dir: Path) -> MatrixAccount | None:
+    """The signed-in bot account, or None before ``pasi matrix login``."""
+    path = Path(vault_dir) / FOLDER / ACCOUNT_FILE
+    if not path.exists():
+        return None
+    try:
+        return MatrixAccount(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError) as error:
+        raise InputError(f"{path} is damaged ({error}); run `pasi matrix login` again") from None
+
+
+def forget_account(vault_dir: Path) -> bool:
+    path = Path(vault_dir) / FOLDER / ACCOUNT_FILE
+    existed = path.exists()
+    path.unlink(missing_ok=True)
+    return existed
+
+
+def load_state(vault_dir: Path) -> BridgeState:
+    path = Path(vault_dir) / FOLDER / STATE_FILE
+    if not path.exists():
+        return BridgeState()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return BridgeState(
+        data.get("since"),
+        list(data.get("handled", [])),
+        data.get("notify_room"),
+        {str(room): int(action) for room, action in data.get("waiting", {}).items()},
+    )
+
+
+def update_state(vault_dir: Path, **changes: Any) -> BridgeState:
+    """Change some fields and keep the rest as on disk: the bridge (sync token) and the
+    delivery channel (reminders' room) may run in different processes."""
+    with _STATE_LOCK:
+        state = load_state(vault_dir)
+        for name, value in changes.items():
+            setattr(state, name, value)
+        _write_private(Path(vault_dir) / FOLDER / STATE_FILE, asdict(state))
+    return state
+
+
+def normalise_homeserver(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise InputError(f"the homeserver '{url}' must be a URL starting with https:// or http://")
+    return url
+
+
+class MatrixClient:
+    """A synchronous client of one account; every failure is a :class:`DeliveryError`."""
+
+    def __init__(self, account: MatrixAccount, timeout: float = 40.0) -> None:
+        import httpx
+
+        self.account = account
+        self._http = httpx.Client(
+            base_url=account.homeserver + API,
+            headers={"Authorization": f"Bearer {account.access_token}"},
+            timeout=timeout,
+        )
+
+    @staticmethod
+    def login(
+        homeserver: str, user: str, password: str, device_name: str = "pasi"
+    ) -> MatrixAccount:
+        """Log in with a password; returns the account with its new access token."""
+        import httpx
+
+        homeserver = normalise_homeserver(homeserver)
+        body = {
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": user},
+            "password": password,
+            "initial_device_display_name": device_name,
+        }
+        try:
+            response = httpx.post(f"{homeserver}{API}/login", json=body, timeout=30)
+        except httpx.HTTPError as error:
+            raise DeliveryError(f"cannot reach the homeserver {homeserver}: {error}") from None
+        data = _json(response, "login")
+        return MatrixAccount(
+            homeserver, data["user_id"], data["access_token"], data.get("device_id", "")
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def sync(self, since: str | None, timeout_ms: int) -> dict[str, Any]:
+        params: dict[str, Any] = {"timeout": timeout_ms}
+        if since:
+            params["since"] = since
+        else:  # the first sync: only state and the newest events, not the whole history
+            params["filter"] = json.dumps({"room": {"timeline": {"limit": 1}}})
+        return self._call("GET", "/sync", "sync", params=params, timeout=timeout_ms / 1000 + 30)
+
+    def join(self, room_id: str) -> None:
+        self._call("POST", f"/join/{_q(room_id)}", "join a room", json={})
+
+    def leave(self, room_id: str) -> None:
+        self._call("POST", f"/rooms/{_q(room_id)}/leave", "leave a room", json={})
+
+    def send_text(self, room_id: str, body: str, txn_id: str | None = None) -> str:
+        """Send a text message; the same ``txn_id`` twice sends it once (the server dedupes)."""
+        txn = _q(txn_id or secrets.token_hex(12))
+        path = f"/rooms/{_q(room_id)}/send/m.room.message/{txn}"
+        content = {"msgtype": "m.text", "body": body}
+        return str(self._call("PUT", path, "send a message", json=content)["event_id"])
+
+    def typing(self, room_id: str, on: bool, timeout_ms: int = 30_000) -> None:
+        path = f"/rooms/{_q(room_id)}/typing/{_q(self.account.user_id)}"
+        body: dict[str, Any] = {"typing": on, "timeout": timeout_ms} if on else {"typing": False}
+        self._call("PUT", path, "show typing", json=body)
+
+    def create_direct_room(self, user_id: str) -> str:
+        body = {"invite": [user_id], "is_direct": True, "preset": "trusted_private_chat"}
+        return str(self._call("POST", "/createRoom", "create a room", json=body)["room_id"])
+
+    def _call(self, method: str, path: str, what: str, **kwargs: Any) -> dict[str, Any]:
+        import httpx
+
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.HTTPError as error:
+            raise DeliveryError(
+                f"Matrix: cannot {what} on {self.account.homeserver}: {error}"
+            ) from None
+        return _json(response, what)
+
+
+def _json(response: Any, what: str) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        data = {}
+    if (
+        response.status_code == 401
+    ):  # the token was revoked (logged out elsewhere): retrying won't help
+        raise InputError(
+            f"Matrix: the homeserver no longer accepts pasi's access token ({what}); "
+            "run `pasi matrix login` again"
+        )
+    if response.status_code >= 400:
+        reason = data.get("error") or data.get("errcode") or f"HTTP {response.status_code}"
+        raise DeliveryError(f"Matrix: cannot {what}: {reason}")
+    return data if isinstance(data, dict) else {}
+
+
+def _q(part: str) -> str:
+    return quote(part, safe="")

@@ -1,0 +1,255 @@
+"""The Matrix bridge: messages from the owner's Matrix IDs become assistant turns, answers go back.
+
+Each round long-polls ``/sync``. Invites from an allow-listed Matrix ID are accepted, others
+rejected; a text message from an allow-listed sender in a joined room is one turn of the same
+assistant the web app runs (:func:`pasi.server.turns.run_turn`), in the conversation
+``matrix:<room_id>``, with a typing notification while it works; everyone else is ignored and
+logged. The sync token is saved after each batch and every answered event id as soon as it is
+answered, so a restart (or a crash mid-batch) answers nothing twice. The very first sync only
+takes the token: history from before pasi joined is not answered.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pasi.errors import DeliveryError, PasiError
+from pasi.life.matrix import MatrixClient, load_state, update_state
+from pasi.server.matrix_turns import Reply, decide, turn_reply, yes_or_no
+
+if TYPE_CHECKING:
+    from pasi import Pasi
+
+log = logging.getLogger("pasi.matrix")
+
+TYPING_REFRESH_SECONDS = 20.0  # typing notices expire after 30 s on the server
+ENCRYPTED_REPLY = (
+    "pasi cannot read encrypted messages yet: talk to it in a room without end-to-end "
+    "encryption (docs/messaging.md)."
+)
+
+Answerer = Callable[[str, str], Reply]  # (message, conversation uri) -> the reply
+Decider = Callable[[int, bool], str]  # (held action id, approved?) -> what happened
+
+
+@dataclass(frozen=True)
+class Incoming:
+    room_id: str
+    event_id: str
+    sender: str
+    body: str
+    encrypted: bool = False
+
+
+@dataclass
+class Round:
+    """What one sync round did, for logs and tests."""
+
+    answered: list[str] = field(default_factory=list)  # event ids
+    ignored: list[str] = field(default_factory=list)  # event ids from senders not allowed
+    joined: list[str] = field(default_factory=list)  # room ids
+    refused: list[str] = field(default_factory=list)  # room ids invited to by others
+
+
+def conversation_uri(room_id: str) -> str:
+    return f"matrix:{room_id}"
+
+
+class MatrixBridge:
+    def __init__(
+        self,
+        client: MatrixClient,
+        vault_dir: Path,
+        allow: list[str],
+        answer: Answerer,
+        decide: Decider,
+        report: Callable[[str], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.report = report  # who wrote to pasi, shown to the user (`pasi matrix run`'s stderr)
+        self.me = client.account.user_id
+        self.vault_dir = Path(vault_dir)
+        self.allow = set(allow)
+        self.answer = answer
+        self.decide = decide
+
+    @classmethod
+    def for_pasi(
+        cls, pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None = None
+    ) -> MatrixBridge:
+        answer = lambda text, uri: turn_reply(pasi, text, uri)  # noqa: E731
+        decider = lambda action_id, yes: decide(pasi, action_id, yes)  # noqa: E731
+        allow = pasi.settings.matrix_allow
+        return cls(client, pasi.vault.directory, allow, answer, decider, report)
+
+    def sync_once(self, timeout_ms: int = 30_000) -> Round:
+        state = load_state(self.vault_dir)
+        data = self.client.sync(state.since, timeout_ms)
+        done = Round()
+        self._invites(data, done)
+        if state.since is not None:  # the first sync only takes the token
+            self._left(data, state.notify_room)
+            handled = list(state.handled)
+            for message in _messages(data, self.me):
+                if message.event_id not in handled:
+                    self._consider(message, handled, done)
+        update_state(self.vault_dir, since=data["next_batch"], handled=[])
+        return done
+
+    def run(self, stop: threading.Event, timeout_ms: int = 30_000) -> None:
+        """Sync rounds until ``stop`` is set; a failed round is logged and retried."""
+        pause = 1.0
+        while not stop.is_set():
+            try:
+                self.sync_once(timeout_ms)
+                pause = 1.0
+            except DeliveryError as error:
+                self._note(f"{error}; retrying in {pause:.0f} s")
+                stop.wait(pause)
+                pause = min(pause * 2, 60.0)
+
+    def _invites(self, data: dict[str, Any], done: Round) -> None:
+        for room_id, room in data.get("rooms", {}).get("invite", {}).items():
+            inviter = _inviter(room, self.me)
+            try:  # one room that cannot be joined (gone, say) must not hold back the rest
+                if inviter in self.allow:
+                    self.client.join(room_id)
+                    done.joined.append(room_id)
+                    self._note(f"joined {room_id} on the invitation of {inviter}")
+                else:
+                    self.client.leave(room_id)
+                    done.refused.append(room_id)
+                    self._note(f"refused the invitation of {inviter} to {room_id}: not allowed")
+            except DeliveryError as error:
+                self._note(f"the invitation to {room_id}: {error}")
+
+    def _left(self, data: dict[str, Any], notify_room: str | None) -> None:
+        """The owner left the room reminders go to: the next one opens a new direct room."""
+        if notify_room is None:
+            return
+        room = data.get("rooms", {}).get("join", {}).get(notify_room, {})
+        for event in room.get("timeline", {}).get("events", []):
+            content = event.get("content") or {}
+            if (
+                event.get("type") == "m.room.member"
+                and event.get("state_key") in self.allow
+                and content.get("membership") in ("leave", "ban")
+            ):
+                update_state(self.vault_dir, notify_room=None)
+                self._note(f"{event['state_key']} left {notify_room}: reminders go to a new room")
+                return
+
+    def _consider(self, message: Incoming, handled: list[str], done: Round) -> None:
+        if message.sender not in self.allow:
+            done.ignored.append(message.event_id)
+            self._note(
+                f"ignored a message from {message.sender} in {message.room_id}: not in matrix_allow"
+            )
+            return
+        waiting = dict(load_state(self.vault_dir).waiting)
+        reply = self._reply(message, waiting)
+        self.client.send_text(message.room_id, reply.text, txn_id=f"pasi-reply-{message.event_id}")
+        handled.append(message.event_id)
+        update_state(self.vault_dir, handled=handled, notify_room=message.room_id, waiting=waiting)
+        done.answered.append(message.event_id)
+        self._note(f"answered {message.sender} in {message.room_id}")
+
+    def _note(self, line: str) -> None:
+        log.info("%s", line)
+        if self.report is not None:
+            self.report(line)
+
+    def _reply(self, message: Incoming, waiting: dict[str, int]) -> Reply:
+        """The answer to a message; ``waiting`` (room -> held action) is updated."""
+        if message.encrypted:
+            return Reply(ENCRYPTED_REPLY)
+        room = message.room_id
+        held = waiting.pop(room, None)
+        verdict = yes_or_no(message.body) if held is not None else None
+        if held is not None and verdict is not None:
+            return self._working(room, lambda: Reply(self.decide(held, verdict)))
+        reply = self._working(room, lambda: self.answer(message.body, conversation_uri(room)))
+        if reply.waiting is not None:
+            waiting[room] = reply.waiting
+        elif held is not None:  # the message was not a yes or no: the action keeps waiting
+            waiting[room] = held
+        return reply
+
+    def _working(self, room_id: str, work: Callable[[], Reply]) -> Reply:
+        """Typing shown while ``work`` runs; its error said in the room, not left unanswered."""
+        with _typing(self.client, room_id):
+            try:
+                return work()
+            except PasiError as error:
+                log.warning("a Matrix turn failed: %s", error)
+                return Reply(f"pasi could not do that: {error}")
+
+
+class _typing:
+    """Shows "pasi is typing" in a room, refreshed until the block ends."""
+
+    def __init__(self, client: MatrixClient, room_id: str) -> None:
+        self.client, self.room_id = client, room_id
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._refresh, name="pasi-matrix-typing", daemon=True
+        )
+
+    def __enter__(self) -> None:
+        self._thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+        self._say(False)
+
+    def _refresh(self) -> None:
+        while True:
+            self._say(True)
+            if self._done.wait(TYPING_REFRESH_SECONDS):
+                return
+
+    def _say(self, on: bool) -> None:
+        try:
+            self.client.typing(self.room_id, on)
+        except DeliveryError as error:  # typing is a courtesy: the answer still goes out
+            log.info("%s", error)
+
+
+def _inviter(room: dict[str, Any], me: str) -> str | None:
+    for event in room.get("invite_state", {}).get("events", []):
+        if event.get("type") == "m.room.member" and event.get("state_key") == me:
+            return event.get("sender")
+    return None
+
+
+def _messages(data: dict[str, Any], me: str) -> Iterator[Incoming]:
+    for room_id, room in data.get("rooms", {}).get("join", {}).items():
+        for event in room.get("timeline", {}).get("events", []):
+            message = _incoming(room_id, event, me)
+            if message is not None:
+                yield message
+
+
+def _incoming(room_id: str, event: dict[str, Any], me: str) -> Incoming | None:
+    sender, event_id = event.get("sender"), event.get("event_id")
+    if sender == me or not sender or not event_id or "state_key" in event:
+        return None
+    if event.get("type") == "m.room.encrypted":
+        return Incoming(room_id, event_id, sender, "", encrypted=True)
+    content = event.get("content") or {}
+    if event.get("type") != "m.room.message" or content.get("msgtype") != "m.text":
+        return None
+    if (content.get("m.relates_to") or {}).get("rel_type") == "m.replace":
+        return None  # an edit of an earlier message: that one was answered
+    body = content.get("body")
+    return (
+        Incoming(room_id, event_id, sender, body)
+        if isinstance(body, str) and body.strip()
+        else None
+    )
