@@ -3,7 +3,8 @@
 Generated screens (pasi.bench.capture_frames) are replayed through the real capture loop
 (similarity check, Tesseract, secret blanking, the vault) into a scratch vault, lexical search
 only. Reported per split: the share of frames skipped without OCR, changes missed, the words
-on each kept screen that OCR found (recall), CPU per frame (this process and Tesseract's),
+on each kept screen (or, when only the changed band was read, on the new line) that OCR found
+(recall), CPU per frame (this process and Tesseract's),
 what that costs at one frame every 5 s, and the time from a frame being grabbed to ``recall``
 finding its newest line.
 """
@@ -75,7 +76,8 @@ def run_split(split: str, scenes: int) -> dict[str, Any]:
             if outcome != "kept":
                 continue
             contents.add(replay.shown.content)
-            truth = replay.shown.words
+            # A change read as a band of rows is measured on the line that appeared.
+            truth = replay.shown.words if capturer.novelty.band is None else replay.shown.new
             recalls.append(
                 len(truth & set(_TOKEN.findall(capturer.last_text.lower()))) / len(truth)
             )

@@ -43,6 +43,7 @@ class Screen:
 
     image: Any
     words: frozenset[str]
+    new: frozenset[str]  # the words of the line that just appeared
     content: int  # frames with the same number show the same text (a repeat or a blink)
 
 
@@ -56,7 +57,7 @@ def _font(name: str | None, size: int) -> Any:
 
 
 def draw(title: str, lines: list[str], font: Any, cursor: bool) -> Any:
-    """A screen: a grey title bar with ``title``, the lines, and a cursor after the last."""
+    """A screen: a grey title bar with ``title``, the lines, and a cursor on the line below."""
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", SIZE, "white")
@@ -68,9 +69,8 @@ def draw(title: str, lines: list[str], font: Any, cursor: bool) -> Any:
     for line in lines:
         pen.text((20, y), line, fill="black", font=font)
         y += step
-    if cursor:
-        x = 20 + int(pen.textlength(lines[-1] if lines else "", font=font)) + 4
-        pen.rectangle((x, y - step, x + font.size // 2, y - step + font.size), fill="black")
+    if cursor:  # a terminal's block cursor, on the prompt line below the output
+        pen.rectangle((20, y, 20 + font.size // 2, y + font.size), fill="black")
     return image
 
 
@@ -91,6 +91,7 @@ def day(split: str = "dev", scenes: int = 6, lines_per_scene: int = 6) -> Iterat
             shown = frozenset(w.lower() for line in lines for w in line.split()) | frozenset(
                 title.lower().split()
             )
+            new = frozenset(w.lower() for w in lines[-1].split())
             content += 1
             for cursor in (True, True, False):
-                yield Screen(draw(title, lines, font, cursor), shown, content)
+                yield Screen(draw(title, lines, font, cursor), shown, new, content)

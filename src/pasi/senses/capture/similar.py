@@ -6,6 +6,8 @@ is a near-duplicate of the last one read when every changed block lies within a 
 ``tolerance`` x ``tolerance`` blocks: a blinking cursor or a ticking clock (which straddle up to
 four blocks) pass, one new line of text in a terminal (a row of many blocks) does not. Small
 changes do not add up unseen: the comparison is with the last frame read, not the last seen.
+When the change is a band of rows (a new line in a terminal or a chat) :attr:`Novelty.band`
+says which, so only that band need be read.
 """
 
 from __future__ import annotations
@@ -48,10 +50,23 @@ class Novelty:
     def __init__(self, tolerance: int = 2) -> None:
         self.tolerance = tolerance
         self.last: np.ndarray | None = None
+        self.band: tuple[float, float] | None = None  # changed rows, as fractions of the height
 
     def is_new(self, image: Any) -> bool:
         current = signature(image)
         if self.last is not None and changed_extent(self.last, current) <= self.tolerance:
             return False
+        self.band = None if self.last is None else changed_band(self.last, current)
         self.last = current
         return True
+
+
+def changed_band(a: np.ndarray, b: np.ndarray, most: float = 0.5) -> tuple[float, float] | None:
+    """The rows that changed, one block of margin each side, as fractions of the height; None
+    when they span more than ``most`` of it (a new window, a scroll: read it all)."""
+    rows = np.nonzero(_changed(a, b).any(axis=1))[0]
+    height = a.shape[0]
+    top, bottom = max(int(rows.min()) - 1, 0), min(int(rows.max()) + 2, height)
+    if (bottom - top) / height > most:
+        return None
+    return top / height, bottom / height
