@@ -449,6 +449,21 @@ def tables_bench(
     _show(result, as_json, f"tables ({result['answerer']})")
 
 
+@bench_app.command("capture")
+def capture_bench(
+    split: str = typer.Option(
+        "all", "--split", help="dev (what capture was set on), held_out or all."
+    ),
+    scenes: int = typer.Option(6, "--scenes", min=1, help="Windows per split (six lines each)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """ "What I see" capture on generated screens: OCR word recall, skipped frames, CPU."""
+    if split not in ("dev", "held_out", "all"):
+        raise InputError(f"--split is dev, held_out or all, not '{split}'")
+    result = _harness("capture", "run_capture")(None if split == "all" else [split], scenes)
+    _show(result, as_json, "capture")
+
+
 def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
     if as_json:
         print_json(result)

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 from pasi.cli import actions as actions_cli
 from pasi.cli import audit as audit_cli
 from pasi.cli import bench, chat, io, memories, why
+from pasi.cli import capture as capture_cli
 from pasi.cli import charter as charter_cli
 from pasi.cli import ingest as ingest_cli
 from pasi.cli import life as life_cli
@@ -114,6 +115,7 @@ serve_cli.register(app)
 mcp_cli.register(app)
 life_cli.register(app)
 charter_cli.register(app)
+capture_cli.register(app)
 voice_cli.register(app)
 matrix_cli.register(app)
 app.add_typer(memories.memories_app, name="memories")
