@@ -79,4 +79,4 @@ def test_mask_prints_one_json_line_per_input_line_with_the_spans_it_hid(
 def test_mask_names_the_line_that_is_not_json(pasi: Invoke) -> None:
     result = pasi("privacy", "mask", "--jsonl", input='{"text": "ok"}\nnot json\n')
     assert result.exit_code != 0
-    assert "Line 2 is not JSON" in result.output
+    assert "line 2 is not JSON" in result.output
