@@ -29,7 +29,7 @@ MAX_EXAMPLES = 12
 REST_PREFIXES = (
     "/api/memories", "/api/search", "/api/episodes", "/api/items", "/api/sources",
     "/api/ingest", "/api/sync", "/api/conversations", "/api/erase", "/api/settings",
-    "/api/profile", "/api/timeline",
+    "/api/profile", "/api/timeline", "/api/capture",
 )  # fmt: skip  # per operation: keeps the whole run well under a minute here
 
 

@@ -19,6 +19,7 @@ def routers() -> list[APIRouter]:
     return [
         _router("pasi.server.rest.memories"),
         _router("pasi.server.rest.sources"),
+        _router("pasi.server.rest.capture"),
         _router("pasi.server.rest.media"),
         _router("pasi.server.rest.timeline"),
         _router("pasi.server.rest.conversations"),

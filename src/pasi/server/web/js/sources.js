@@ -1,6 +1,7 @@
 // Sources: connected files and folders with counts, last sync and errors; uploads with progress.
 
 import { AuthError, api, upload } from "./api.js";
+import { captureSection } from "./capture.js";
 import { isRecording, playButton } from "./media.js";
 import { bytes, clear, field, h, showError, statusLine, when } from "./ui.js";
 
@@ -115,7 +116,8 @@ export async function sourcesView(main, onAuthError) {
   syncButton.addEventListener("click", () => run(() => api("/api/sync", { method: "POST" }), "Sync"));
 
   main.replaceChildren(h("section", { class: "view sources", "aria-labelledby": "sources-title" },
-    h("h1", { id: "sources-title" }, "Sources"), form, h("div", { class: "actions" }, syncButton), status, list));
+    h("h1", { id: "sources-title" }, "Sources"), form, h("div", { class: "actions" }, syncButton), status, list,
+    captureSection(onAuthError)));
   try {
     await refresh();
   } catch (error) {
