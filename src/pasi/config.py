@@ -205,6 +205,12 @@ class Settings(BaseSettings):
         description="Speech to text: 'auto' (Whisper when pulled, else pocketsphinx), "
         "'faster-whisper[:FOLDER][#LANG]', 'pocketsphinx' or 'openai-compatible:URL#MODEL'.",
     )
+    whisper_beam: int = Field(
+        default=5,
+        ge=1,
+        le=10,
+        description="Whisper's beam search width (1 = greedy: faster, about a quarter more errors).",
+    )
     tts: str = Field(
         default="espeak-ng",
         description="Text to speech: 'espeak-ng' or 'openai-compatible:URL#MODEL[#VOICE]'.",

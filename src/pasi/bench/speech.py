@@ -99,10 +99,10 @@ def _recognisers(
     if whisper_folder is not None:
         from pasi.models.whisper import Whisper
 
-        found["whisper-base int8 (fitted window)"] = Whisper(whisper_folder).transcribe
+        found["whisper-base int8 beam 5 (fitted window)"] = Whisper(whisper_folder).transcribe
         if full_window:
             full = Whisper(whisper_folder, fitted=False)
-            found["whisper-base int8 (30 s window)"] = full.transcribe
+            found["whisper-base int8 beam 5 (30 s window)"] = full.transcribe
     sphinx = PocketSphinxSTT(grammar=False)
     found["pocketsphinx (open vocabulary)"] = lambda s: sphinx.transcribe(Audio(s))
     return found

@@ -60,7 +60,9 @@ def make_stt(settings: Settings, spec: str | None = None) -> SpeechToText:
         return OpenAISTT(model, _provider(url, settings))
     choice = whisper_choice(text, settings)
     if choice is not None:
-        return WhisperSTT(Whisper(choice.folder, language=choice.language or "en"))
+        whisper = Whisper(choice.folder, language=choice.language or "en",
+                          beam_size=settings.whisper_beam)  # fmt: skip
+        return WhisperSTT(whisper)
     if text == "auto":
         return PocketSphinxSTT(wake_phrase=settings.voice_wake_phrase)
     raise ConfigError(
