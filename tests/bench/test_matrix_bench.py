@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
+import synapse  # noqa: F401  (the bench starts a real homeserver; the `dev` extra)
 from typer.testing import CliRunner
 
 from pasi.cli.main import app
-
-pytest.importorskip("synapse", reason="matrix-synapse is not installed (the `dev` extra has it)")
 
 
 def test_the_command_times_replies_that_hold_the_fact() -> None:

@@ -16,10 +16,12 @@ from pasi.senses.capture import Capturer, ScreenFrames, keep, rules
 from pasi.senses.capture.frames import focused_window
 
 TOOLS = ("Xvfb", "xterm", "xdotool")
-pytestmark = pytest.mark.skipif(
-    any(shutil.which(t) is None for t in TOOLS),
-    reason="needs the Debian packages xvfb, xterm and xdotool (scripts/dev installs them)",
-)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _x_tools() -> None:
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    assert not missing, f"missing {missing}: scripts/dev installs xvfb, xterm and xdotool"
 
 
 def _free_display() -> str:

@@ -18,31 +18,30 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import nio  # the owner's real Matrix client (the `dev` extra)
 import pytest
+import synapse  # noqa: F401  (the real homeserver the tests start; the `dev` extra)
 
-pytest.importorskip("synapse", reason="matrix-synapse is not installed (the `dev` extra has it)")
-nio = pytest.importorskip("nio", reason="matrix-nio is not installed (the `dev` extra has it)")
-
-from pasi import Pasi  # noqa: E402
-from pasi.bench.synapse import Homeserver, start_homeserver  # noqa: E402
-from pasi.config import Settings  # noqa: E402
-from pasi.errors import DeliveryError, InputError  # noqa: E402
-from pasi.life.channels import MatrixChannel  # noqa: E402
-from pasi.life.charter import set_charter_field  # noqa: E402
-from pasi.life.deliveries import deliveries  # noqa: E402
-from pasi.life.matrix import (  # noqa: E402
+from pasi import Pasi
+from pasi.bench.synapse import Homeserver, start_homeserver
+from pasi.config import Settings
+from pasi.errors import DeliveryError, InputError
+from pasi.life.channels import MatrixChannel
+from pasi.life.charter import set_charter_field
+from pasi.life.deliveries import deliveries
+from pasi.life.matrix import (
     MatrixClient,
     load_account,
     load_state,
     save_account,
     update_state,
 )
-from pasi.life.reminders import Reminders  # noqa: E402
-from pasi.life.service import build_scheduler, channels_for  # noqa: E402
-from pasi.memory.store import Turn  # noqa: E402
-from pasi.models.chat import Completion, ScriptedModel, ToolCall  # noqa: E402
-from pasi.server.matrix_bridge import MatrixBridge, Round, conversation_uri  # noqa: E402
-from pasi.vault.browse import conversation_summaries  # noqa: E402
+from pasi.life.reminders import Reminders
+from pasi.life.service import build_scheduler, channels_for
+from pasi.memory.store import Turn
+from pasi.models.chat import Completion, ScriptedModel, ToolCall
+from pasi.server.matrix_bridge import MatrixBridge, Round, conversation_uri
+from pasi.vault.browse import conversation_summaries
 
 PASSWORDS = {"owner": "owner-pass-1", "stranger": "stranger-pass-1", "pasibot": "bot-pass-1"}
 
@@ -160,7 +159,8 @@ def pasi(world: World, tmp_path: Path) -> Iterator[Pasi]:
 
 def _bridge(pasi: Pasi) -> MatrixBridge:
     loaded = load_account(pasi.vault.directory)
-    assert loaded is not None
+    assert loaded is not None and loaded.user_id.startswith("@pasibot:"), loaded
+    assert loaded.access_token and loaded.homeserver.startswith("http://127.0.0.1")
     return MatrixBridge.for_pasi(pasi, MatrixClient(loaded))
 
 
