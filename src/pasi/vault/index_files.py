@@ -162,6 +162,22 @@ def behind(mark: Watermark, other: Watermark) -> bool:
     )
 
 
+def level_for_save(
+    conn: sqlite3.Connection, folder: Path, name: str, seen: tuple[int, int, int]
+) -> tuple[Watermark, dict[str, Any] | None] | None:
+    """The vault's watermark and the manifest on disk, when an index that has seen ``seen``
+    (max unit, deletions, log sequence) may save now; None when the vault was written to
+    meanwhile (saved after the next refresh) or the files on disk are newer. Call it under
+    :func:`save_lock`: an erasure drops the files under the lock after its commit."""
+    mark = read_watermark(conn)
+    if (mark.max_unit, mark.deletions, mark.log_seq) != seen:
+        return None
+    on_disk = read_manifest(folder, name)
+    if on_disk is not None and behind(mark, manifest_mark(on_disk)):
+        return None
+    return mark, on_disk
+
+
 @contextmanager
 def save_lock(folder: Path) -> Iterator[bool]:
     """Yield True when this process may write the index now (another may be saving it)."""

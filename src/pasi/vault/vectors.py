@@ -312,17 +312,11 @@ class VectorIndex:
         with files.save_lock(folder) as mine:
             if not mine:
                 return None
-            # Read under the lock: an erasure drops the files under it after its commit.
-            mark = files.read_watermark(conn)
-            if (mark.max_unit, mark.deletions, mark.log_seq) != (
-                self._max_unit,
-                self._deletions_seen,
-                self._log_seen,
-            ):
-                return None  # written to meanwhile: saved after the next refresh
-            on_disk = files.read_manifest(folder, NAME)
-            if on_disk is not None and files.behind(mark, files.manifest_mark(on_disk)):
+            seen = (self._max_unit, self._deletions_seen, self._log_seen)
+            level = files.level_for_save(conn, folder, NAME, seen)
+            if level is None:
                 return None
+            mark, on_disk = level
             saved = self._saved
             if self.size == 0:
                 name, capacity = "none", 0
