@@ -83,6 +83,7 @@ class VectorIndex:
         self._log_seen = 0  # the last search_vector_log entry applied
         self._saved: tuple[str, int, int] | None = None  # (file set, its capacity, rows in it)
         self._tail_file: BinaryIO | None = None  # the saved tail, read row by row
+        self._stem: Path | None = None  # the mapped file set (its path without the suffix)
         self._saved_rows = 0
         self._dirty: set[int] = set()  # rows rewritten since the last save
         self._unsaved = 0
@@ -175,13 +176,45 @@ class VectorIndex:
         self._tail = np.zeros((capacity, dim - head_dims), dtype=np.float32)
 
     def _grow(self, needed: int) -> None:
+        if self._saved is not None and self._stem is not None:
+            try:
+                self._grow_files(needed)
+                return
+            except OSError:  # the files were replaced by another process: copy, save anew
+                pass
         self._saved = None  # copied out of the mapped files: the next save writes new ones
-        self._tail_file, self._saved_rows = None, 0
+        self._tail_file, self._saved_rows, self._stem = None, 0, None
         capacity = max(needed, 2 * len(self._ids))
         self._ids = np.resize(self._ids, capacity)
         self._head_norm = np.resize(self._head_norm, capacity)
         self._head = np.resize(self._head, (capacity, self._head.shape[1]))
         self._tail = np.resize(self._tail, (capacity, self._tail.shape[1]))
+
+    def _grow_files(self, needed: int) -> None:
+        """Lengthen the saved files in place and map them again, rather than copying the
+        matrix into memory (at 10M units a doubled copy would be 20 GB): rows not yet saved
+        are carried over from the old mapping's private pages."""
+        assert self._saved is not None and self._stem is not None
+        name, capacity, saved_rows = self._saved
+        capacity = max(needed, capacity + max(ROOM, capacity // 4))
+        dirty = np.array(sorted(self._dirty), dtype=np.int64)
+        pending = {
+            suffix: (np.array(array[saved_rows : self.size]), np.array(array[dirty]))
+            for suffix, array in self._arrays().items()
+        }
+        dim = self._head.shape[1] + self._tail.shape[1]
+        for suffix, array in self._arrays().items():
+            path = Path(f"{self._stem}.{suffix}")
+            wanted = capacity * (array[:1].nbytes if array.ndim > 1 else 4)
+            if path.stat().st_size < wanted:  # never shorten: another process may map more
+                os.truncate(path, wanted)
+        self._map(self._stem.parent, name, capacity, dim, self._head.shape[1])
+        for suffix, array in self._arrays().items():
+            fresh, rewritten = pending[suffix]
+            array[saved_rows : self.size] = fresh
+            array[dirty] = rewritten
+        self._ids = np.resize(self._ids, capacity)
+        self._saved = (name, capacity, saved_rows)
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -305,7 +338,10 @@ class VectorIndex:
         self._head = mapped("head", (capacity, head_dims))  # not yet read: pages come on use
         self._head_norm = mapped("norm", (capacity,))
         self._tail = mapped("tail", (capacity, dim - head_dims))  # new rows are written here
+        if self._tail_file is not None:
+            self._tail_file.close()
         self._tail_file = open(f"{stem}.tail", "rb", buffering=0)  # noqa: SIM115 (kept open)
+        self._stem = stem
 
     def save(self, folder: Path, conn: sqlite3.Connection) -> files.Watermark | None:
         """Write rows added or rewritten since the last save, if level with the vault."""
@@ -384,3 +420,8 @@ class VectorIndex:
                 target[rows] = array[rows]
             target.flush()
             del target
+        # The rows just written sit in this process's private copies of the mapped pages:
+        # mapping the files again hands them back to the page cache (an import would
+        # otherwise hold every row it appended as anonymous memory).
+        dim = self._head.shape[1] + self._tail.shape[1]
+        self._map(folder, name, capacity, dim, self._head.shape[1])
