@@ -243,7 +243,7 @@ class Retriever:
                 speakers = sorted(self._speakers[1])
                 index_files.write_manifest(self.folder, SPEAKERS, mark, {"speakers": speakers})
         if self.embedder is not None and self._due(self.vectors, after):
-            self.vectors.save(self.folder, conn)
+            self.vectors.save(self.folder, conn, extend_graph=after >= BULK_SAVE_EVERY)
 
     @staticmethod
     def _due(index: LexicalIndex | VectorIndex, after: int) -> bool:
