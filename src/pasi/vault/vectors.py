@@ -14,7 +14,9 @@ dimensions. Measured with WordLlama at 100k x 256 on 2 cores, for a top 100 (the
 candidate count): a 64-dimension scan with a shortlist of 1,000 keeps 97.5% of the exact top 100
 in 2.2 ms, against 99.7% in 4.6 ms for 128 dimensions and 6.8 ms for the exact search
 (docs/benchmarks.md). The rows it loses rank near 100, where they barely move a fused ranking.
-Below ``exact_below`` rows every search is exact.
+Below ``exact_below`` rows every search is exact. Above ``graph_above`` rows (1M) the scan
+itself is replaced by an approximate graph over the same heads when one has been built
+(:mod:`pasi.vault.graph`), and the shortlist is still scored exactly.
 
 A plain vault keeps the matrix on disk (``index/``, checked against the vault by
 :mod:`pasi.vault.index_files`) in files with room to grow: a new process maps them copy-on-write
@@ -40,7 +42,7 @@ from pasi.vault import index_files as files
 PREFIX_DIMS = 64
 EXACT_BELOW = 50_000
 SHORTLIST = 1_000
-GRAPH_SHORTLIST = 500  # rows the graph shortlists for exact scoring (docs/benchmarks.md)
+GRAPH_SHORTLIST = 1_000  # rows the graph shortlists for exact scoring (docs/benchmarks.md)
 LOAD_CHUNK = 20_000
 NAME = "vectors"
 PREFIX = "vec"
