@@ -13,7 +13,7 @@ The graph covers rows ``0 .. rows``; rows added since are scanned as before, and
 vector was rewritten since it was built are always shortlisted (their exact score decides).
 It is saved in ``index/`` beside the vectors, with a manifest of the vault state it was built
 at, and mapped (not read) by a new process; a deletion, or another unit at its last row, makes
-it stale and it is dropped. It is built and extended only by bulk writes (an import), never
+it stale and it is dropped. It is built and extended only by a process that made a bulk write (an import), never
 inside a question: building it for 1M rows takes minutes.
 """
 
