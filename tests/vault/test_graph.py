@@ -52,6 +52,18 @@ def _queries(count: int = 8) -> np.ndarray:
     return np.random.default_rng(9).normal(size=(count, DIM)).astype(np.float32)
 
 
+def _close_to_exact(index: VectorIndex, exact: VectorIndex) -> None:
+    """Scores are exact for every unit returned, and the graph (searched with a shortlist as
+    large as itself, which a graph search need not fill) finds nearly all of the exact top 10."""
+    found = 0
+    for query in _queries():
+        got = index.search(query, 10)
+        truth = dict(exact.search(query, 10**6))
+        assert all(abs(truth[i] - score) < 1e-5 for i, score in got)
+        found += len({i for i, _ in got} & set(list(truth)[:10]))
+    assert found >= 0.9 * 10 * len(_queries())
+
+
 def test_a_bulk_save_builds_the_graph_and_a_new_process_maps_it(vault: SQLiteVault) -> None:
     _fill(vault, 400)
     index = _built(vault)
@@ -60,12 +72,10 @@ def test_a_bulk_save_builds_the_graph_and_a_new_process_maps_it(vault: SQLiteVau
     assert index.save(_folder(vault), vault.read(), extend_graph=True)
     manifest = index_files.read_manifest(_folder(vault), graph.NAME)
     assert manifest is not None and manifest["rows"] == 400
-    opened = _index(graph_shortlist=400)  # the graph shortlists every row: exact results
+    opened = _index(graph_shortlist=400)  # the graph shortlists (nearly) every row
     assert opened.load(_folder(vault), vault.read())
     assert opened._graph is not None and opened._graph.viewed is not None
-    exact = _exact(vault)
-    for query in _queries():
-        assert opened.search(query, 10) == exact.search(query, 10)
+    _close_to_exact(opened, _exact(vault))
 
 
 def test_rows_added_or_rewritten_after_the_graph_are_found(vault: SQLiteVault) -> None:
@@ -109,9 +119,7 @@ def test_a_later_bulk_save_extends_the_graph(
     assert [p.name for p in _folder(vault).glob("graph-*")] == [f"graph-{grown['file']}.usearch"]
     again = _index(graph_shortlist=440)
     assert again.load(_folder(vault), vault.read()) and again._graph is not None
-    exact = _exact(vault)
-    for query in _queries():
-        assert again.search(query, 10) == exact.search(query, 10)
+    _close_to_exact(again, _exact(vault))
 
 
 def test_a_stale_graph_is_not_used(vault: SQLiteVault) -> None:
