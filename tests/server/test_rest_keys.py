@@ -12,9 +12,9 @@ import pytest
 from keyring.backends import fail
 from live_server import RunningServer
 
+from memory_keyring import MemoryKeyring
 from pasi.config import load_settings
 from pasi.errors import ConfigError
-from server.memory_keyring import MemoryKeyring
 
 KEY = "sk-test-0123456789abcdef"
 

@@ -15,11 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from web_server import WebServer, artifacts_dir, serve
 
+from memory_keyring import MemoryKeyring
 from models.scripted_http import Reply, Seen
 from models.scripted_http import serve as serve_upstream
 from pasi.config import Settings, load_settings
 from pasi.server.app import create_app
-from server.memory_keyring import MemoryKeyring
 from server.recordings import store_recording, tone_wav
 
 RECORDED = datetime(2024, 3, 9, 17, 0, tzinfo=UTC)
