@@ -149,9 +149,15 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime) -> TimeRange:
 
 
 def find_time_range(question: str, ref: datetime) -> TimeRange | None:
-    """The first time expression in ``question``, resolved against ``ref`` (the asking time)."""
+    """The first time expression in ``question``, resolved against ``ref`` (the asking time,
+    in the zone whose days are meant): a time of day or weekday first (pasi.memory.dayparts)."""
     if ref.tzinfo is None:
         ref = ref.replace(tzinfo=UTC)
+    from pasi.memory.dayparts import find_day_time  # it builds on TimeRange, defined here
+
+    within_day = find_day_time(question, ref)
+    if within_day is not None:
+        return within_day
     text = question.lower()
     for kind, pattern in _PATTERNS:
         match = pattern.search(text)
