@@ -1,0 +1,69 @@
+"""Ask about your day: real espeak-ng recordings transcribed by real Whisper and ingested with
+their file time, real screens read by the capture loop (Tesseract), then questions with a time
+and a kind of source, answered offline, by `pasi ask`, and placed first in a model's context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pasi.agent.context import ContextAssembler
+from pasi.agent.offline import OfflineAgent
+from pasi.bench import day_cases as cases
+from pasi.bench.day import build_day
+from pasi.clock import fixed_clock
+from pasi.ingest.ask import ask
+from pasi.memory.store import MemoryStore
+from pasi.models.whisper import Whisper
+
+RECORDINGS = [r for r in cases.RECORDINGS if r.name in ("call-jonas.wav", "call-anna.wav")]
+SCREENS = [s for s in cases.SCREENS if s.app in ("XTerm", "Firefox")]
+
+
+@pytest.fixture
+def day(store: MemoryStore, whisper: Whisper, tmp_path: Path) -> MemoryStore:
+    store.clock = fixed_clock(cases.ASKED)
+    store.zone = lambda: cases.ZONE
+    build_day(store, tmp_path, lambda: whisper, RECORDINGS, SCREENS)
+    return store
+
+
+def _first_cited(answer: str) -> str:
+    return answer.splitlines()[1]
+
+
+def test_yesterdays_call_is_cited_by_file_time_in_it_and_when_it_was_said(
+    day: MemoryStore,
+) -> None:
+    reply = OfflineAgent(day).respond("What did Jonas say about the boat in yesterday's call?")
+    first = _first_cited(reply.text)
+    assert "call-jonas.wav at 0:00, said 2026-12-06 14:00" in first, reply.text
+    assert "engine" in first  # the words Whisper heard, not the heading again
+    # Anna's call also speaks of the boat, three days earlier: it does not come first
+    assert "call-anna.wav" not in first
+
+
+def test_the_error_on_my_screen_this_morning_is_the_capture_with_app_window_and_time(
+    day: MemoryStore,
+) -> None:
+    reply = OfflineAgent(day).respond("What was the error on my screen this morning?")
+    first = _first_cited(reply.text)
+    assert "(Screen at 2026-12-07 09:12:00 in XTerm: deploy log)" in first, reply.text
+    assert "connection refused" in first.lower()
+
+
+def test_the_terminal_at_ten_finds_the_screen_without_sharing_a_word(day: MemoryStore) -> None:
+    found = day.recall("What did I see in the terminal at 10?", k=3)
+    assert found and found[0].text.startswith("Screen at 2026-12-07 10:05:00 in XTerm: build")
+    late = day.recall("What did I see in the terminal yesterday at 10 pm?", k=3)
+    assert late and late[0].text.startswith("Screen at 2026-12-06 22:00:00 in XTerm: ssh server")
+
+
+def test_pasi_ask_and_a_models_context_put_the_recording_first(day: MemoryStore) -> None:
+    question = "What did Anna say in Friday's call?"
+    answer = ask(day, question)
+    assert answer.recalled and answer.recalled[0].text.startswith("call-anna.wav at 0:00")
+    context = ContextAssembler(day, day.clock).assemble(question)
+    relevant = context.section("relevant")
+    assert relevant and relevant[0].line.find("call-anna.wav at 0:00") > 0
