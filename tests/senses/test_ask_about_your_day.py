@@ -4,6 +4,7 @@ and a kind of source, answered offline, by `pasi ask`, and placed first in a mod
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from pasi.bench import day_cases as cases
 from pasi.bench.day import build_day
 from pasi.clock import fixed_clock
 from pasi.ingest.ask import ask
+from pasi.life.brief import compose, remote_safe, render
+from pasi.life.charter import set_charter_field
 from pasi.memory.store import MemoryStore
 from pasi.models.whisper import Whisper
 
@@ -67,3 +70,20 @@ def test_pasi_ask_and_a_models_context_put_the_recording_first(day: MemoryStore)
     context = ContextAssembler(day, day.clock).assemble(question)
     relevant = context.section("relevant")
     assert relevant and relevant[0].line.find("call-anna.wav at 0:00") > 0
+
+
+def test_the_brief_names_yesterdays_recordings_and_counts_its_captures(day: MemoryStore) -> None:
+    charter = set_charter_field(day.vault.directory, "timezone", "Europe/Berlin")
+    lines = [
+        line for line in compose(day.vault, charter, cases.ASKED) if line.section == "yesterday"
+    ]
+    texts = [line.text for line in lines]
+    # call-jonas.wav started yesterday at 14:00 Berlin time; call-anna.wav was on Friday
+    assert re.fullmatch(r"Recording call-jonas\.wav at 14:00, [4-9] s", texts[0]), texts
+    assert not any("call-anna" in text for text in texts)
+    # yesterday's screens: Firefox at 15:00 and the XTerm ssh session at 22:00
+    assert texts[1] == "2 screen capture(s) kept, mostly Firefox, XTerm" or texts[1] == (
+        "2 screen capture(s) kept, mostly XTerm, Firefox"
+    )
+    assert remote_safe(day.vault.read(), lines) == lines[:1]  # captures stay on this machine
+    assert "Recorded and seen yesterday:" in render(cases.ASKED.date(), lines)

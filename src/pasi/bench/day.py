@@ -9,7 +9,7 @@ that share words with the answers. Each question is answered as the offline chat
 the screen's application and window.
 
 Reported per split (dev: tuned on; held_out: run once) with the cues on and with the source
-boost off (``source_boost = 0``), so what the source words add is seen.
+cues off (``source_boost`` and ``source_floor`` 0), so what the source words add is seen.
 """
 
 from __future__ import annotations
@@ -136,10 +136,10 @@ def run_day(whisper_folder: Path, embedder: Embedder | None = None) -> dict[str,
         for name, questions in cases.SPLITS.items():
             results[name] = _score(store, questions)
         params = store.retriever.params
-        store.retriever.params = replace(params, source_boost=0.0)
+        store.retriever.params = replace(params, source_boost=0.0, source_floor=0.0)
         for name, questions in cases.SPLITS.items():
             without = _score(store, questions)
-            results[name]["without_source_boost"] = {
+            results[name]["without_source_cues"] = {
                 k: v for k, v in without.items() if k != "cases"
             }
         store.retriever.params = params
