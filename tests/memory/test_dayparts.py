@@ -70,3 +70,8 @@ def test_questions_name_the_kind_of_source(question: str, kind: str | None) -> N
 def test_an_app_family_stands_for_the_apps_in_it() -> None:
     assert "term" in app_words("what did I see in the terminal?")
     assert app_words("what was on my screen?") == ()
+
+
+def test_a_written_date_wins_over_the_weekday_beside_it() -> None:
+    found = find_time_range("What did Joanna finish last Friday on 23 January, 2022?", ASKED)
+    assert found is not None and found.start.date().isoformat() == "2022-01-23"

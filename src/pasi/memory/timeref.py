@@ -150,16 +150,23 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime) -> TimeRange:
 
 def find_time_range(question: str, ref: datetime) -> TimeRange | None:
     """The first time expression in ``question``, resolved against ``ref`` (the asking time,
-    in the zone whose days are meant): a time of day or weekday first (pasi.memory.dayparts)."""
+    in the zone whose days are meant): a written-out date, else a time of day or a weekday
+    (pasi.memory.dayparts), else the first of the other expressions."""
     if ref.tzinfo is None:
         ref = ref.replace(tzinfo=UTC)
     from pasi.memory.dayparts import find_day_time  # it builds on TimeRange, defined here
 
-    within_day = find_day_time(question, ref)
-    if within_day is not None:
-        return within_day
     text = question.lower()
-    for kind, pattern in _PATTERNS:
+    # A date written out wins over a weekday beside it ("last Friday, on 23 January 2022")
+    dated = _first_match(text, ref, _PATTERNS[1:3])
+    within_day = None if dated else find_day_time(question, ref)
+    return dated or within_day or _first_match(text, ref, _PATTERNS)
+
+
+def _first_match(
+    text: str, ref: datetime, patterns: list[tuple[str, re.Pattern[str]]]
+) -> TimeRange | None:
+    for kind, pattern in patterns:
         match = pattern.search(text)
         if match:
             try:
