@@ -32,22 +32,22 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 def test_times_of_day_and_weekdays_resolve_in_the_askers_zone(
     question: str, start: datetime, end: datetime
 ) -> None:
-    found = find_time_range(question, ASKED)
+    found = find_time_range(question, ASKED, within_day=True)
     assert found is not None
     assert (found.start, found.end) == (start, end)
 
 
 def test_a_clock_hour_still_to_come_today_means_yesterdays() -> None:
-    found = find_time_range("what did I see at 4 pm?", ASKED)
+    found = find_time_range("what did I see at 4 pm?", ASKED, within_day=True)
     assert found is not None and (found.start, found.end) == (at(6, 15, 30), at(6, 17))
 
 
 def test_a_habit_in_the_morning_is_not_a_time() -> None:
-    assert find_time_range("what do I usually eat in the morning?", ASKED) is None
+    assert find_time_range("what do I usually eat in the morning?", ASKED, within_day=True) is None
 
 
 def test_plain_yesterday_is_the_day_in_the_askers_zone() -> None:
-    found = find_time_range("what did Jonas say in yesterday's call?", ASKED)
+    found = find_time_range("what did Jonas say in yesterday's call?", ASKED, within_day=True)
     assert found is not None and (found.start, found.end) == (at(6, 0), at(7, 0))
 
 
@@ -73,5 +73,15 @@ def test_an_app_family_stands_for_the_apps_in_it() -> None:
 
 
 def test_a_written_date_wins_over_the_weekday_beside_it() -> None:
-    found = find_time_range("What did Joanna finish last Friday on 23 January, 2022?", ASKED)
+    found = find_time_range(
+        "What did Joanna finish last Friday on 23 January, 2022?", ASKED, within_day=True
+    )
     assert found is not None and found.start.date().isoformat() == "2022-01-23"
+
+
+def test_a_phrase_about_the_future_is_not_read_as_a_past_weekday_or_hour() -> None:
+    """Extraction and grounding read phrases turns and models wrote: "on Saturday" and
+    "tomorrow at 10" there may be ahead, so only the day-level reading applies."""
+    assert find_time_range("hiking on Saturday", ASKED) is None
+    found = find_time_range("tomorrow at 10", ASKED)
+    assert found is not None and found.start == at(8, 0)

@@ -139,7 +139,7 @@ class Retriever:
     def analyse(self, text: str, asked_at: datetime, version: object) -> Query:
         query_words = [w for w in words(text) if w not in STOPWORDS]
         speakers = {s for s in self._known_speakers(version) if _names(s, query_words)}
-        period = find_time_range(text, asked_at)
+        period = find_time_range(text, asked_at, within_day=True)
         # The period is matched by time; its words ("last", "August") would match every
         # memory that mentions some other August, and cost the most to score.
         words_left = text.lower()
