@@ -5,6 +5,10 @@ score = (BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weigh
         x superseded factor (a closed memory) x reply factor (an assistant's reply, unless the
         question asks what pasi said)
 
+A question naming a kind of source ("yesterday's call", "my screen", "the terminal":
+memory/cues.py) adds the source boost to units of that kind, and with a period those units
+count as at least a ``source_floor`` word match (they may share no word with the question).
+
 Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
 on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
 weak, so it is added to the normalised lexical score instead of voting as an equal (RRF).
