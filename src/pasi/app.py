@@ -205,7 +205,13 @@ class Pasi:
 
 
 def _user_zone(vault: SQLiteVault) -> tzinfo:
-    """The charter's time zone, read when asked: the user may change it while pasi runs."""
-    from pasi.life.charter import load_charter
+    """The charter's time zone, read when asked: the user may change it while pasi runs. A
+    charter that cannot be read (its error is said by the chat and the brief, which need it)
+    leaves recall on the machine's zone rather than failing it."""
+    from pasi.errors import PasiError
+    from pasi.life.charter import load_charter, machine_zone
 
-    return load_charter(vault.directory).timezone
+    try:
+        return load_charter(vault.directory).timezone
+    except PasiError:
+        return machine_zone()

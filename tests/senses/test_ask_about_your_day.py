@@ -5,19 +5,22 @@ and a kind of source, answered offline, by `pasi ask`, and placed first in a mod
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from pasi.agent.context import ContextAssembler
 from pasi.agent.offline import OfflineAgent
+from pasi.app import Pasi
 from pasi.bench import day_cases as cases
 from pasi.bench.day import build_day
 from pasi.clock import fixed_clock
+from pasi.config import Settings
 from pasi.ingest.ask import ask
 from pasi.life.brief import compose, remote_safe, render
-from pasi.life.charter import set_charter_field
-from pasi.memory.store import MemoryStore
+from pasi.life.charter import charter_path, set_charter_field
+from pasi.memory.store import MemoryStore, Turn
 from pasi.models.whisper import Whisper
 
 RECORDINGS = [r for r in cases.RECORDINGS if r.name in ("call-jonas.wav", "call-anna.wav")]
@@ -87,3 +90,21 @@ def test_the_brief_names_yesterdays_recordings_and_counts_its_captures(day: Memo
     )
     assert remote_safe(day.vault.read(), lines) == lines[:1]  # captures stay on this machine
     assert "Recorded and seen yesterday:" in render(cases.ASKED.date(), lines)
+
+
+def test_recall_takes_the_days_of_the_charters_zone(tmp_path: Path) -> None:
+    settings = Settings(vault=tmp_path / "vault", embedder="none", model="none")
+    asked = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)  # 11:00 in Berlin
+    with Pasi(settings, clock=fixed_clock(asked)) as pasi:
+        set_charter_field(pasi.vault.directory, "timezone", "Europe/Berlin")
+        pasi.memory.record_turns([
+            # 6 December 23:30 UTC is already the 7th in Berlin: today, not yesterday
+            Turn("The plumber fixed the boiler.", occurred_at=datetime(2026, 12, 6, 23, 30, tzinfo=UTC)),
+            # 5 December 23:30 UTC is the 6th in Berlin: yesterday
+            Turn("The plumber sent the invoice.", occurred_at=datetime(2026, 12, 5, 23, 30, tzinfo=UTC)),
+        ])  # fmt: skip
+        found = pasi.memory.recall("What did the plumber do yesterday?", k=2)
+        assert "invoice" in found[0].text
+        # a charter that cannot be read leaves recall on the machine's zone, working
+        charter_path(pasi.vault.directory).write_text('timezone = "Mars/Olympus"\n')
+        assert len(pasi.memory.recall("What did the plumber do yesterday?", k=2)) == 2
