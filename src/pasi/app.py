@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import tzinfo
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -45,6 +46,7 @@ class Pasi:
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)
+        self.memory.zone = partial(_user_zone, self.vault)
         self._learner: BackgroundLearner | None = None
         self._chat_model = chat_model
         self._models: Models | None = None
@@ -200,3 +202,16 @@ class Pasi:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _user_zone(vault: SQLiteVault) -> tzinfo:
+    """The charter's time zone, read when asked: the user may change it while pasi runs. A
+    charter that cannot be read (its error is said by the chat and the brief, which need it)
+    leaves recall on the machine's zone rather than failing it."""
+    from pasi.errors import PasiError
+    from pasi.life.charter import load_charter, machine_zone
+
+    try:
+        return load_charter(vault.directory).timezone
+    except PasiError:
+        return machine_zone()

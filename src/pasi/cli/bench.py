@@ -187,6 +187,22 @@ def voice_bench(
     show(result, as_json, "voice outside the model")
 
 
+@bench_app.command("day")
+def day_bench(
+    ctx: typer.Context,
+    stt: str = typer.Option("auto", "--stt", help="auto or faster-whisper[:FOLDER]."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Ask about your day: questions on recordings and screen captures, cited right or not."""
+    from pasi.models.whisper import whisper_choice
+
+    choice = whisper_choice(stt, state(ctx).settings())
+    if choice is None:
+        raise InputError("pasi bench day needs Whisper: run `pasi models pull whisper-base`")
+    run_day = harness("day", "run_day")
+    show(run_day(choice.folder, state(ctx).embedder()), as_json, "ask about your day")
+
+
 @bench_app.command("ingest")
 def ingest_bench(
     ctx: typer.Context,

@@ -209,3 +209,20 @@ def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
 
 def count_units(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM search_units").fetchone()[0]
+
+
+def unit_origins(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each episode unit's source kind and URI (memories have none here)."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = conn.execute(
+            "SELECT u.id, s.kind, s.uri FROM search_units u"
+            " JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
+            " JOIN sources s ON s.id = e.source_id"
+            f" WHERE u.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update((unit_id, (kind, uri)) for unit_id, kind, uri in rows)
+    return found
