@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from pasi.memory.second_hop import asks_for_many, feedback_terms, spread_over_sessions
 from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
@@ -62,6 +63,15 @@ class RetrievalParams:
     # below the user's own words, unless the question asks what pasi said (then it counts as
     # the named speaker's words do).
     reply_factor: float = 0.5
+    # Second hop (memory/second_hop.py): the rarest words of the best ``feedback_docs`` results,
+    # ``feedback_terms`` of them, are asked again; their matches add this share of the best score.
+    feedback_weight: float = 0.2
+    feedback_docs: int = 5
+    feedback_terms: int = 8
+    # A question asking for several things: each further turn from a session already in the
+    # first ``spread_depth`` results counts this much less (1.0: no spreading).
+    spread_decay: float = 0.8
+    spread_depth: int = 10
 
 
 @dataclass(frozen=True)
@@ -88,6 +98,7 @@ class Query:
     time: TimeRange | None
     speakers: set[str]
     about_pasi: bool = False  # asks what pasi (the assistant) said
+    many: bool = False  # asks for several things, likely said in different sessions
 
 
 class Retriever:
@@ -137,7 +148,8 @@ class Retriever:
         # memory that mentions some other August, and cost the most to score.
         words_left = text.lower().replace(period.phrase, " ") if period else text
         about_pasi = bool(ASKS_WHAT_PASI_SAID.search(text))
-        return Query(text, terms(words_left) or terms(text), period, speakers, about_pasi)
+        many = asks_for_many(text)
+        return Query(text, terms(words_left) or terms(text), period, speakers, about_pasi, many)
 
     def recall(
         self, text: str, k: int, *, asked_at: datetime, kind: str | None = None
@@ -146,8 +158,20 @@ class Retriever:
             version = self.vault.data_version()
             query = self.analyse(text, asked_at, version)
             scored = self.score(query, version, kind)
-        ranked = sorted(scored.items(), key=lambda item: -item[1])[:k]
-        return self.hydrate(ranked)
+        ranked = sorted(scored.items(), key=lambda item: -item[1])
+        if query.many and self.params.spread_decay < 1:
+            return self.hydrate(self._spread(ranked, k))
+        return self.hydrate(ranked[:k])
+
+    def _spread(self, ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+        """The first ``spread_depth`` results drawn from several sessions, then the rest."""
+        depth = min(k, self.params.spread_depth)
+        head = ranked[: 10 * depth]
+        units = search.get_units(self.vault.read(), [unit_id for unit_id, _ in head])
+        sessions = {unit_id: unit.session for unit_id, unit in units.items()}
+        first = spread_over_sessions(head, sessions, depth, self.params.spread_decay)
+        taken = {unit_id for unit_id, _ in first}
+        return first + [hit for hit in ranked if hit[0] not in taken][: k - depth]
 
     def score(self, query: Query, version: object, kind: str | None) -> dict[int, float]:
         conn = self.vault.read()
@@ -185,7 +209,47 @@ class Retriever:
             lexical_part = factor * demoted * lexical.get(unit_id, 0.0) / top
             dense_part = p.dense_weight * dense.get(unit_id, 0.0)
             scores[unit_id] = lexical_part + dense_part * demoted
+        if p.feedback_weight > 0 and scores:
+            self._second_hop(conn, query, scores, units, kind)
         return scores
+
+    def _second_hop(
+        self,
+        conn: sqlite3.Connection,
+        query: Query,
+        scores: dict[int, float],
+        units: dict[int, search.Traits],
+        kind: str | None,
+    ) -> None:
+        """Ask again with the rarest words the best first results share (RM3-like feedback);
+        a match adds up to ``feedback_weight`` of the best score, demoted as the first was."""
+        p = self.params
+        first = dict(sorted(scores.items(), key=lambda item: -item[1])[: p.feedback_docs])
+        best = max(first.values())
+        if best <= 0:
+            return
+        own = search.unit_terms(conn, first)
+        frequencies = self.lexical.document_frequencies(
+            sorted({t for ts in own.values() for t in ts})
+        )
+        again = feedback_terms(
+            first, own, frequencies, self.lexical.size, query.terms, p.feedback_terms
+        )
+        hits = self.lexical.search(again, p.candidates, weights=(1.0, p.context_weight), kind=kind)
+        if not hits:
+            return
+        matched = dict(hits)
+        top = hits[0][1] or 1.0
+        units = units | search.unit_traits(conn, [u for u in matched if u not in units])
+        for unit_id in matched.keys() & units.keys():
+            unit = units[unit_id]
+            if kind is not None and unit.kind != kind:
+                continue
+            demoted = (p.superseded_factor if unit.closed else 1.0) * (
+                p.reply_factor if unit.reply and not query.about_pasi else 1.0
+            )
+            share = p.feedback_weight * best * matched[unit_id] / top
+            scores[unit_id] = scores.get(unit_id, 0.0) + share * demoted
 
     def _dense(
         self, conn: sqlite3.Connection, query: Query, version: object, lexical_ids: list[int]

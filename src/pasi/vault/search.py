@@ -209,3 +209,17 @@ def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
 
 def count_units(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM search_units").fetchone()[0]
+
+
+def unit_terms(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, list[str]]:
+    """The analysed terms of some units (their own column, not their neighbours')."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = conn.execute(
+            f"SELECT rowid, terms FROM search_fts WHERE rowid IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update((r[0], r[1].split()) for r in rows)
+    return found
