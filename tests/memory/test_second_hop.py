@@ -41,28 +41,35 @@ def _ids(store: MemoryStore, question: str, k: int) -> list[str | None]:
     return [r.external_id for r in store.recall(question, k, kind="episode")]
 
 
-def test_the_second_hop_finds_a_turn_sharing_only_the_first_answers_specifics(
-    vault: SQLiteVault,
+def test_the_second_hop_raises_a_turn_sharing_only_the_first_answers_specifics(
+    store: MemoryStore,
 ) -> None:
     """The question finds "I play the clarinet in a small jazz band"; the turn about clarinet
-    lessons shares no word with the question and is found through "clarinet"."""
-    store = MemoryStore(vault, None, fixed_clock(START + timedelta(weeks=10)))
+    lessons shares no word with the question (dense search alone finds it, low) and rises
+    through "clarinet", a rare word of the first answer."""
     _conversation(
         store,
         [
-            [("Nate", "I play the clarinet in a small jazz band on Fridays."), *FILLER],
-            FILLER,
-            [*FILLER, ("Nate", "My clarinet lessons with Mr Okafor start in May.")],
-            FILLER,
+            [("Nate", "I play the clarinet in a small jazz band on Fridays.")],
+            [("Joanna", "We danced to a jazz band at my cousin's wedding.")],
+            [("Nate", "My clarinet lessons with Mr Okafor start in May.")],
+            [("Joanna", "The kids play in the park after school.")],
+            [("Nate", "A brass band marched past the bakery this morning.")],
+            [("Joanna", "I baked bread and read a novel all afternoon.")],
+            [("Nate", "The weather turned cold and grey again.")],
         ],
     )
     question = "Who plays in a jazz band?"
     store.retriever.params = RetrievalParams(feedback_weight=0.0)
-    assert "D3:4" not in _ids(store, question, 10)
+    before = _ids(store, question, 20)
     store.retriever.params = RetrievalParams()
-    found = _ids(store, question, 10)
-    assert found[0] == "D1:1"
-    assert "D3:4" in found
+    after = _ids(store, question, 20)
+    assert after[0] == before[0] == "D1:1"
+    # Without the hop the clarinet lessons rank below an unrelated afternoon of baking (dense
+    # alone); with it they rise above it, though not above turns the question matched itself.
+    assert before.index("D3:1") > before.index("D6:1")
+    assert after.index("D3:1") < after.index("D6:1")
+    assert after.index("D3:1") > after.index("D4:1")
 
 
 def _books(store: MemoryStore) -> None:

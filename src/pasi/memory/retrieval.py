@@ -68,6 +68,7 @@ class RetrievalParams:
     feedback_weight: float = 0.2
     feedback_docs: int = 5
     feedback_terms: int = 8
+    feedback_hits: int = 30  # the second query's best matches that gain
     # A question asking for several things: each further turn from a session already in the
     # first ``spread_depth`` results counts this much less (1.0: no spreading).
     spread_decay: float = 0.8
@@ -221,8 +222,10 @@ class Retriever:
         units: dict[int, search.Traits],
         kind: str | None,
     ) -> None:
-        """Ask again with the rarest words the best first results share (RM3-like feedback);
-        a match adds up to ``feedback_weight`` of the best score, demoted as the first was."""
+        """Ask again with the rarest words the best first results share (RM3-like feedback):
+        a candidate among the second query's best ``feedback_hits`` gains up to
+        ``feedback_weight`` of the best first score, demoted as its first score was. It only
+        re-ranks: adding its matches the first signals had missed changed no LoCoMo figure."""
         p = self.params
         first = dict(sorted(scores.items(), key=lambda item: -item[1])[: p.feedback_docs])
         best = max(first.values())
@@ -235,21 +238,19 @@ class Retriever:
         again = feedback_terms(
             first, own, frequencies, self.lexical.size, query.terms, p.feedback_terms
         )
-        hits = self.lexical.search(again, p.candidates, weights=(1.0, p.context_weight), kind=kind)
+        weights = (1.0, p.context_weight)
+        hits = self.lexical.search(again, p.feedback_hits, weights=weights, kind=kind)
         if not hits:
             return
         matched = dict(hits)
         top = hits[0][1] or 1.0
-        units = units | search.unit_traits(conn, [u for u in matched if u not in units])
-        for unit_id in matched.keys() & units.keys():
+        for unit_id in matched.keys() & scores.keys():
             unit = units[unit_id]
-            if kind is not None and unit.kind != kind:
-                continue
             demoted = (p.superseded_factor if unit.closed else 1.0) * (
                 p.reply_factor if unit.reply and not query.about_pasi else 1.0
             )
             share = p.feedback_weight * best * matched[unit_id] / top
-            scores[unit_id] = scores.get(unit_id, 0.0) + share * demoted
+            scores[unit_id] += share * demoted
 
     def _dense(
         self, conn: sqlite3.Connection, query: Query, version: object, lexical_ids: list[int]
