@@ -4,8 +4,11 @@ period a question names, and a dense term. Everything runs with no language mode
 score = (BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine)
         x superseded factor (a closed memory) x reply factor (an assistant's reply, unless the
         question asks what pasi said)
+        + second hop (a share of the best score for the candidates that match the rarest words
+          of the best first results; memory/second_hop.py)
 
-Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
+A question asking for several things ("What books has ... read?") has its first results drawn
+from several sessions. Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
 on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
 weak, so it is added to the normalised lexical score instead of voting as an equal (RRF).
 """
