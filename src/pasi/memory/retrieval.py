@@ -4,10 +4,15 @@ period a question names, and a dense term. Everything runs with no language mode
 score = (BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine)
         x superseded factor (a closed memory) x reply factor (an assistant's reply, unless the
         question asks what pasi said)
+        + second hop (a share of the best score for the candidates that match the rarest words
+          of the best first results; memory/second_hop.py)
 
 A question naming a kind of source ("yesterday's call", "my screen", "the terminal":
 memory/cues.py) adds the source boost to units of that kind, and with a period those units
 count as at least a ``source_floor`` word match (they may share no word with the question).
+
+A question asking for several things ("What books has ... read?") has its first results drawn
+from several sessions.
 
 Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
 on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
@@ -28,6 +33,7 @@ import numpy as np
 
 from pasi.memory import cues
 from pasi.memory.dayparts import PHRASE_JOIN
+from pasi.memory.second_hop import asks_for_many, second_hop, spread_over_sessions
 from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
@@ -71,6 +77,16 @@ class RetrievalParams:
     # below the user's own words, unless the question asks what pasi said (then it counts as
     # the named speaker's words do).
     reply_factor: float = 0.5
+    # Second hop (memory/second_hop.py): the rarest words of the best ``feedback_docs`` results,
+    # ``feedback_terms`` of them, are asked again; their matches add this share of the best score.
+    feedback_weight: float = 0.2
+    feedback_docs: int = 5
+    feedback_terms: int = 8
+    feedback_hits: int = 30  # the second query's best matches that gain
+    # A question asking for several things: each further turn from a session already in the
+    # first ``spread_depth`` results counts this much less (1.0: no spreading).
+    spread_decay: float = 0.8
+    spread_depth: int = 10
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,7 @@ class Query:
     about_pasi: bool = False  # asks what pasi (the assistant) said
     prefers: str | None = None  # cues.RECORDING or cues.CAPTURE
     apps: tuple[str, ...] = ()  # parts of app names the question's "terminal", "browser" covers
+    many: bool = False  # asks for several things, likely said in different sessions
 
 
 class Retriever:
@@ -152,6 +169,7 @@ class Retriever:
         about_pasi = bool(ASKS_WHAT_PASI_SAID.search(text))
         query = Query(text, terms(words_left) or terms(text), period, speakers, about_pasi)
         query.prefers, query.apps = cues.preferred_kind(text), cues.app_words(text)
+        query.many = asks_for_many(text)
         return query
 
     def recall(
@@ -161,8 +179,20 @@ class Retriever:
             version = self.vault.data_version()
             query = self.analyse(text, asked_at, version)
             scored = self.score(query, version, kind)
-        ranked = sorted(scored.items(), key=lambda item: -item[1])[:k]
-        return self.hydrate(ranked)
+        ranked = sorted(scored.items(), key=lambda item: -item[1])
+        if query.many and self.params.spread_decay < 1:
+            return self.hydrate(self._spread(ranked, k))
+        return self.hydrate(ranked[:k])
+
+    def _spread(self, ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+        """The first ``spread_depth`` results drawn from several sessions, then the rest."""
+        depth = min(k, self.params.spread_depth)
+        head = ranked[: 10 * depth]
+        units = search.get_units(self.vault.read(), [unit_id for unit_id, _ in head])
+        sessions = {unit_id: unit.session for unit_id, unit in units.items()}
+        first = spread_over_sessions(head, sessions, depth, self.params.spread_decay)
+        taken = {unit_id for unit_id, _ in first}
+        return first + [hit for hit in ranked if hit[0] not in taken][: k - depth]
 
     def score(self, query: Query, version: object, kind: str | None) -> dict[int, float]:
         conn = self.vault.read()
@@ -211,6 +241,8 @@ class Retriever:
             lexical_part = factor * demoted * matched
             dense_part = p.dense_weight * dense.get(unit_id, 0.0)
             scores[unit_id] = lexical_part + dense_part * demoted
+        if p.feedback_weight > 0 and scores:
+            second_hop(self.lexical, conn, p, query.terms, query.about_pasi, scores, units, kind)
         return scores
 
     @staticmethod

@@ -226,3 +226,17 @@ def unit_origins(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tupl
         )
         found.update((unit_id, (kind, uri)) for unit_id, kind, uri in rows)
     return found
+
+
+def unit_terms(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, list[str]]:
+    """The analysed terms of some units (their own column, not their neighbours')."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = conn.execute(
+            f"SELECT rowid, terms FROM search_fts WHERE rowid IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update((r[0], r[1].split()) for r in rows)
+    return found
