@@ -69,8 +69,7 @@ class SettingsOut(BaseModel):
     key_store: str | None = Field(
         default=None,
         description="Where a key saved in Settings is kept: the OS keyring backend, 'the "
-        "encrypted vault', or None (neither exists, so saving a key is refused; also None for "
-        "users other than the server's own).",
+        "encrypted vault', or None (neither exists, so saving a key is refused).",
     )
 
 
@@ -181,7 +180,7 @@ def read_settings(user: CurrentUser, request: Request) -> SettingsOut:
         model_retries=s.model_retries, context_tokens=s.context_tokens, recall_k=s.recall_k,
         upload_max_bytes=upload_limit(s),
         erase_available=callable(getattr(request.app.state.sessions, "release", None)),
-        key_store=key_store(user) if user.name == LOCAL_USER else None,
+        key_store=key_store(user),
     )  # fmt: skip
 
 
