@@ -27,9 +27,13 @@ def _utc(text: str) -> datetime:
 def filled(vault: SQLiteVault) -> SQLiteVault:
     with vault.write() as conn:
         # 23:30 on 31 March in Bogota, 04:30 on 1 April in UTC
-        insert_memory(conn, NewMemory(text="Late on the 31st", kind="fact"), _utc("2024-04-01T04:30:00"))
+        insert_memory(
+            conn, NewMemory(text="Late on the 31st", kind="fact"), _utc("2024-04-01T04:30:00")
+        )
         # 00:30 on 1 April in Bogota
-        insert_memory(conn, NewMemory(text="Just after midnight", kind="fact"), _utc("2024-04-01T05:30:00"))
+        insert_memory(
+            conn, NewMemory(text="Just after midnight", kind="fact"), _utc("2024-04-01T05:30:00")
+        )
         insert_memory(conn, NewMemory(text="Mid-March", kind="plan"), _utc("2024-03-15T12:00:00"))
         source = ensure_source(conn, kind="file", uri="/notes/diary.md", now=NOW, title="diary.md")
         insert_episodes(conn, source, [

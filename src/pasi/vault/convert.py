@@ -23,8 +23,8 @@ from pathlib import Path
 from pasi.errors import VaultError
 from pasi.vault.cipher import VaultKey, connect_encrypted
 from pasi.vault.files import VaultFiles
-from pasi.vault.secrets import SECRETS_FILE
 from pasi.vault.index_files import INDEX_DIR
+from pasi.vault.secrets import SECRETS_FILE
 from pasi.vault.sqlite import DB_FILE
 
 CONVERTING = ".vault.db.converting"

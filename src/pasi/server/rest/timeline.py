@@ -25,7 +25,9 @@ router = APIRouter(prefix="/api", tags=["timeline"], responses=ERRORS)
 
 MONTH_MEMORIES = 200
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".tif", ".tiff", ".bmp"}
-Month = Annotated[str, PathParam(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, in the user's time zone.")]
+Month = Annotated[
+    str, PathParam(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM, in the user's time zone.")
+]
 
 
 def origin(kind: str, uri: str) -> str:
