@@ -1,6 +1,7 @@
 // Settings: the model backends (with a connection test), the profile, export and sign-out.
 
 import { AuthError, api, download, forgetToken } from "./api.js";
+import { channelsSection } from "./channels.js";
 import { resetChat } from "./chat.js";
 import { memoryStatus, openDetail } from "./detail.js";
 import { bytes, clear, field, h, showError, statusLine, uid, when } from "./ui.js";
@@ -337,9 +338,10 @@ export async function settingsView(main, onAuthError, onSignOut, notice) {
         customTest(onAuthError),
         offeredModels(onAuthError, reload, specs),
         h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings), keyForm(settings.key_store, reload, onAuthError)),
-        h("p", { class: "hint" }, "The models are saved in the config file; other settings are changed there or with PASI_ variables (docs/configuration.md).")),
+        h("p", { class: "hint" }, "The models and notification channels are saved in the config file; other settings are changed there or with PASI_ variables (docs/configuration.md).")),
       profileSection(profile, onAuthError),
       charterSection(charter, onAuthError),
+      channelsSection(onAuthError),
       auditSection(audit, onAuthError),
       dataSection(onAuthError, onSignOut, settings.erase_available));
   } catch (error) {
