@@ -23,6 +23,7 @@ from web_server import WebServer, artifacts_dir, citing_reply, serve
 
 from pasi.clock import fixed_clock
 from pasi.config import Settings, load_settings
+from pasi.life.charter import set_charter_field
 from pasi.models.chat import ChatRequest, ScriptedModel
 from pasi.server.app import create_app
 from pasi.server.titles import INSTRUCTIONS
@@ -74,14 +75,14 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
 def owner(tmp_path: Path, embedder, config_file: Path) -> Iterator[WebServer]:
     """The server's own user on an encrypted vault, its clock late on 31 March in Bogota."""
     vault = tmp_path / "vault"
-    with open_vault(vault, PASSPHRASE, encrypt=True) as opened:  # a diary from both sides of it
-        with opened.write() as conn:
-            source = ensure_source(conn, kind="file", uri="/notes/diary.md", now=LATE_EVENING,
-                                   title="diary.md")  # fmt: skip
-            insert_episodes(conn, source, [
-                NewEpisode("Rigged the boat", occurred_at=datetime(2024, 4, 1, 4, 30, tzinfo=UTC)),
-                NewEpisode("Sailed out", occurred_at=datetime(2024, 4, 1, 5, 30, tzinfo=UTC)),
-            ], LATE_EVENING)  # fmt: skip
+    # a diary from both sides of the month's end in Bogota
+    with open_vault(vault, PASSPHRASE, encrypt=True) as opened, opened.write() as conn:
+        source = ensure_source(conn, kind="file", uri="/notes/diary.md", now=LATE_EVENING,
+                               title="diary.md")  # fmt: skip
+        insert_episodes(conn, source, [
+            NewEpisode("Rigged the boat", occurred_at=datetime(2024, 4, 1, 4, 30, tzinfo=UTC)),
+            NewEpisode("Sailed out", occurred_at=datetime(2024, 4, 1, 5, 30, tzinfo=UTC)),
+        ], LATE_EVENING)  # fmt: skip
     settings = Settings(
         vault=vault, server_home=tmp_path / "server", model="none", embedder="wordllama",
         passphrase=SecretStr(PASSPHRASE),
@@ -90,10 +91,7 @@ def owner(tmp_path: Path, embedder, config_file: Path) -> Iterator[WebServer]:
                      clock=fixed_clock(LATE_EVENING))  # fmt: skip
     app.state.users.ensure_local_user(settings.vault)
     server = WebServer("", app, app.state.users.create_token("local"))
-    local = server.pasi("local")
-    from pasi.life.charter import set_charter_field
-
-    set_charter_field(local.vault.directory, "timezone", "America/Bogota")
+    set_charter_field(server.pasi("local").vault.directory, "timezone", "America/Bogota")
     url, uvicorn_server, thread, sock = serve(app)
     server.url = url
     yield server
@@ -153,11 +151,15 @@ def _channels(page: Page, config_file: Path, webhook) -> None:
     form.get_by_label("Desktop notifications (when notify-send is installed)").uncheck()
     form.get_by_label("Matrix IDs pasi answers").fill("@me:example.org")
     form.get_by_role("button", name="Save notifications").click()
-    expect(section.get_by_role("status").first).to_contain_text(f"Notifications saved in {config_file}")
+    expect(section.get_by_role("status").first).to_contain_text(
+        f"Notifications saved in {config_file}"
+    )
     loaded = load_settings()
     assert loaded.notify_webhook == url and loaded.matrix_allow == ["@me:example.org"]
     assert loaded.notify_desktop is False
-    webhook_item = section.get_by_role("listitem").filter(has=page.get_by_role("heading", name="Webhook"))
+    webhook_item = section.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Webhook")
+    )
     expect(webhook_item).to_contain_text("· on")
     webhook_item.get_by_role("button", name="Send a test notification to Webhook").click()
     expect(webhook_item.get_by_role("status")).to_contain_text("Held: quiet hours until")
@@ -165,13 +167,17 @@ def _channels(page: Page, config_file: Path, webhook) -> None:
     webhook_item.get_by_role("button", name="Send anyway to Webhook").click()
     expect(webhook_item.get_by_role("status")).to_have_text("Sent a test notification to Webhook.")
     assert [r["title"] for r in received] == ["pasi test notification"]
-    app_item = section.get_by_role("listitem").filter(has=page.get_by_role("heading", name="This app"))
+    app_item = section.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="This app")
+    )
     app_item.get_by_role("button", name="Send a test notification to This app").click()
     app_item.get_by_role("button", name="Send anyway to This app").click()
     expect(page.get_by_role("region", name="Notifications").first).to_contain_text(
         "pasi test notification"
     )  # the app's own notification banner, from the stream
-    matrix_item = section.get_by_role("listitem").filter(has=page.get_by_role("heading", name="Matrix"))
+    matrix_item = section.get_by_role("listitem").filter(
+        has=page.get_by_role("heading", name="Matrix")
+    )
     expect(matrix_item).to_contain_text("pasi matrix login")
 
 
