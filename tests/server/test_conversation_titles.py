@@ -49,7 +49,9 @@ def test_the_title_comes_after_the_reply_without_delaying_it(
     assert server.app.state.titles.wait(30)
     [listed] = http.get("/api/conversations").json()["items"]
     assert listed["title"] == "Miso the new cat" and listed["label"] == "Miso the new cat"
-    assert asked and asked[0].startswith("User: I adopted a cat named Miso\n\nAssistant: You said")
+    assert asked and asked[0].startswith(
+        "Conversation:\nUser: I adopted a cat named Miso\nAssistant: You said"
+    )
     _chat(http, new["id"], "She likes tuna")  # past the first exchange: not asked again
     assert server.app.state.titles.wait(30) and len(asked) == 1
 

@@ -151,7 +151,7 @@ def test_conversations_are_started_searched_renamed_and_deleted(home: RunningSer
     listed = api.get("/api/conversations", params={"q": "miso"}).json()
     assert [c["id"] for c in listed["items"]] == [new["id"]] and listed["total"] == 1
     assert listed["items"][0]["label"] == listed["items"][0]["title"]
-    assert listed["items"][0]["title"] == "You said: User: I adopted a cat named Miso"  # echoed
+    assert listed["items"][0]["title"] == "You said: Conversation"  # the echo model's first line
     assert api.get("/api/conversations", params={"q": "zebra"}).json()["total"] == 0
     renamed = api.patch(f"/api/conversations/{new['id']}", json={"title": "Cats"}).json()
     assert renamed["label"] == "Cats" and renamed["title"] == "Cats"
