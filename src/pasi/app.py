@@ -42,7 +42,8 @@ class Pasi:
     ) -> None:
         passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
         self.vault = vault or open_vault(settings.vault, passphrase)
-        self.settings = with_vault_keys(settings, SecretStore(self.vault.files).get)
+        keys = SecretStore(self.vault.files)  # a plain vault keeps none: the key's user says so
+        self.settings = with_vault_keys(settings, keys.get) if keys.usable else settings
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)

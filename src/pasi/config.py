@@ -7,6 +7,7 @@ passed as keyword arguments to :class:`Settings`, which pydantic-settings ranks 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -295,7 +296,7 @@ def vault_key_missing(name: str, why: str) -> str:
     )
 
 
-def with_vault_keys(settings: Settings, read: Any) -> Settings:
+def with_vault_keys(settings: Settings, read: Callable[[str], str | None]) -> Settings:
     """``settings`` with the keys still named ``vault:`` read by ``read(name)`` (the open
     vault's secret store), for a vault whose passphrase came after the settings were loaded."""
     found: dict[str, SecretStr] = {}
