@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 TITLE_CHARS = 80
 EXCERPT_CHARS = 1000  # of each turn the model reads: a title needs the gist only
 MAX_TOKENS = 24
+CLOSE_WAIT = 30.0  # seconds the server's stop waits for a title being written
 INSTRUCTIONS = "You write short titles for conversations."
 # The ask comes after the conversation: put first, small models (Qwen 0.5B) went on with the
 # conversation instead ("Miso is 3 years old." for a cat's adoption); measured in docs/web.md.
@@ -127,12 +128,15 @@ class Titler:
         self._jobs.put(_Marker(done))  # type: ignore[arg-type]
         return done.wait(timeout)
 
-    def close(self) -> None:
+    def close(self, timeout: float = CLOSE_WAIT) -> None:
+        """Stop taking titles and let the thread finish the one in hand: a thread left inside
+        an in-process model while Python shuts down aborts the process."""
         with self._lock:
             self._closed = True
             thread = self._thread
         if thread is not None:
             self._jobs.put(None)
+            thread.join(timeout)
 
     def _run(self) -> None:
         while (job := self._jobs.get()) is not None:
