@@ -1,7 +1,8 @@
 """``POST /api/chat``: the web app's chat, as server-sent events (contract in docs/server.md).
 
 Events: ``delta`` (text as the model writes it), ``tool`` (started/finished), ``answer`` (the
-whole text, its ``answer_id`` for "why", and the citations), and ``error``. Events from other
+whole text, its ``answer_id`` for "why", and the citations), ``titling`` (a model answered a
+web conversation: it may get a title soon, pasi.server.titles), and ``error``. Events from other
 layers (a confirmation request, a notice) are sent as they describe themselves, through their
 ``sse()`` method.
 """
@@ -82,8 +83,10 @@ async def _lines(
 ) -> AsyncIterator[str]:
     if notice:
         yield sse_line({"type": "notice", "text": notice})
+    by_model = False
     try:
         async for event in events:
+            by_model = by_model or isinstance(event, Answer)
             data = event_json(event)
             if data is not None:
                 yield sse_line(data)
@@ -91,8 +94,9 @@ async def _lines(
         message, _ = describe(error)
         yield sse_line({"type": "error", "message": message})
         return
-    if answered is not None:
+    if answered is not None and by_model:  # offline there is no model to title it
         answered()
+        yield sse_line({"type": "titling"})  # the app looks for the title a little later
 
 
 def event_json(event: object) -> dict[str, Any] | None:

@@ -156,6 +156,8 @@ async function send(state, text, images = []) {
         }
       } else if (event.type === "notice") {
         state.log.append(h("li", { class: "message notice" }, h("p", { role: "note" }, event.text)));
+      } else if (event.type === "titling") {
+        state.titling = true; // the model may title this conversation: look again soon
       } else if (event.type === "error") {
         answer.append(h("p", { class: "error-text", role: "alert" }, event.message));
       }
@@ -239,7 +241,9 @@ function build(onAuthError) {
   });
   state.afterSend = () => {
     if (state.conversation !== null) {
-      return void state.list.refresh().then((items) => awaitTitle(state, items, onAuthError)).catch(onAuthError);
+      const titling = state.titling;
+      state.titling = false;
+      return void state.list.refresh().then((items) => titling && awaitTitle(state, items, onAuthError)).catch(onAuthError);
     }
     open(state, null).catch(onAuthError); // the first message made the conversation: show it
   };
