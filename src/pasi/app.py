@@ -8,10 +8,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from pasi.clock import Clock, system_clock
-from pasi.config import Settings, load_settings
+from pasi.config import Settings, load_settings, with_vault_keys
 from pasi.errors import ConfigError
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, make_embedder
+from pasi.vault.secrets import SecretStore
 from pasi.vault.sqlite import SQLiteVault, open_vault
 
 if TYPE_CHECKING:
@@ -40,9 +41,10 @@ class Pasi:
         clock: Clock = system_clock,
         chat_model: ChatModel | None = None,
     ) -> None:
-        self.settings = settings
         passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
         self.vault = vault or open_vault(settings.vault, passphrase)
+        keys = SecretStore(self.vault.files)  # a plain vault keeps none: the key's user says so
+        self.settings = with_vault_keys(settings, keys.get) if keys.usable else settings
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)

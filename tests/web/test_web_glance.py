@@ -153,6 +153,7 @@ def _save_key(page: Page, config_file: Path) -> None:
     backend = MemoryKeyring()
     keyring.set_keyring(backend)  # the server runs in this process: it saves here
     try:
+        page.reload()  # Settings shows where keys go: now a keyring
         page.get_by_text("Other settings", exact=True).click()
         form = page.get_by_role("form", name="Save a model key")
         form.get_by_label("Key", exact=True).select_option("openai_api_key")
