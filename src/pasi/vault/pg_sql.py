@@ -1,0 +1,127 @@
+"""SQLite statements as PostgreSQL runs them: the translation the PostgreSQL vault applies.
+
+The code above the vault writes SQLite's dialect; :func:`translate` turns one statement into
+PostgreSQL's once (cached per distinct string) with sqlglot, plus the few fix-ups sqlglot gets
+wrong or cannot know (each named where it is done):
+
+- ``INSERT OR IGNORE`` stays as it is in sqlglot's output: it becomes ``ON CONFLICT DO NOTHING``;
+- a conflict target gains ``user_id`` (every natural key is per user) and loses the
+  ``NULLS FIRST`` sqlglot adds to it as if it were an ORDER BY;
+- ``json_extract`` keeps SQLite's meaning through the ``json_extract`` SQL function the schema
+  defines (sqlglot's ``->>`` form needs a json column and returns JSON true as 'true');
+- ``group_concat`` of a number casts it to text; ``COALESCE(a = b, 0)`` casts the comparison;
+- placeholders become PostgreSQL's own ``$n`` (no ``%`` escaping of LIKE patterns);
+- an ``INSERT`` into a table with an ``id`` gets ``RETURNING id`` for ``lastrowid``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
+# Outside quotes: a string literal, a quoted name, a placeholder (?, ?N), a json_extract call.
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?(\d*)|\b(json_extract)\s*\(", re.I)
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+POSITIONAL = "__p"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One translated statement; ``names`` maps its ``$n`` to the caller's parameters."""
+
+    sql: str
+    names: tuple[str, ...]  # what each $n is: __pK (the K-th ?), pN (?N) or a :name
+    returns_id: bool = False
+
+    def arguments(self, params: object) -> list[object]:
+        if params is None or not self.names:
+            return []
+        if isinstance(params, dict):
+            return [params[name] for name in self.names]
+        values = list(params)  # type: ignore[call-overload]
+        return [values[_index(name)] for name in self.names]
+
+
+def _index(name: str) -> int:
+    if name.startswith(POSITIONAL):
+        return int(name[len(POSITIONAL) :])
+    return int(name[1:]) - 1
+
+
+def _mark(sql: str) -> str:
+    """Every ``?`` named by its place in the source (sqlglot may reorder clauses), ``?N`` as
+    ``:pN``, and ``json_extract`` renamed so sqlglot keeps the call as it is."""
+    count = 0
+
+    def mark(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group(2):
+            return "pasi_json_extract("
+        if not match.group(0).startswith("?"):
+            return match.group(0)
+        if match.group(1):
+            return f":p{match.group(1)}"
+        count += 1
+        return f":{POSITIONAL}{count - 1}"
+
+    return _TOKENS.sub(mark, sql)
+
+
+def _fix_tree(tree: exp.Expression) -> exp.Expression:
+    for node in list(tree.find_all(exp.GroupConcat)):
+        node.set("this", exp.cast(node.this, "text"))
+    for node in list(tree.find_all(exp.Coalesce)):
+        args = [node.this, *node.expressions]
+        if any(isinstance(a, exp.Predicate) for a in args) and any(
+            isinstance(a, exp.Literal) and not a.is_string for a in args
+        ):
+            for arg in args:
+                if isinstance(arg, exp.Predicate):
+                    arg.replace(exp.cast(arg.copy(), "int"))
+    for node in list(tree.find_all(exp.OnConflict)):
+        keys = node.args.get("conflict_keys") or []
+        if keys:
+            bare = [k.this if isinstance(k, exp.Ordered) else k for k in keys]
+            node.set("conflict_keys", [exp.to_identifier("user_id"), *bare])
+    return tree
+
+
+def _dollars(sql: str) -> tuple[str, tuple[str, ...]]:
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in names:
+            names.append(name)
+        return f"${names.index(name) + 1}"
+
+    return _PLACEHOLDER.sub(number, sql), tuple(names)
+
+
+@lru_cache(maxsize=4096)
+def translate(sql: str, tables_with_id: frozenset[str] = frozenset()) -> Statement:
+    """``sql`` (SQLite's dialect, ``?``/``?N``/``:name`` placeholders) for PostgreSQL."""
+    ignore = bool(_OR_IGNORE.match(sql))
+    if ignore:
+        sql = _OR_IGNORE.sub("INSERT INTO", sql, count=1)
+    tree = sqlglot.parse_one(_mark(sql), read="sqlite")
+    tree = _fix_tree(tree)
+    returns_id = False
+    if isinstance(tree, exp.Insert):
+        if ignore and tree.args.get("conflict") is None:
+            tree.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
+        table = tree.find(exp.Table)
+        if table is not None and table.name in tables_with_id and not tree.args.get("returning"):
+            tree.set("returning", exp.Returning(expressions=[exp.column("id")]))
+            returns_id = True
+    text = tree.sql(dialect="postgres", identify=True)
+    text = text.replace('"pasi_json_extract"', "pasi_json_extract").replace(
+        "PASI_JSON_EXTRACT", "pasi_json_extract"
+    )
+    text, names = _dollars(text)
+    return Statement(text, names, returns_id)
