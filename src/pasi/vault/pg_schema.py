@@ -165,7 +165,11 @@ def _statement(sql: str, out: Script) -> None:
         out.statements.append(_index(tree))
     elif isinstance(tree, exp.Create) and tree.kind == "VIEW":
         text = translate(sql).sql
-        out.statements.append(re.sub(r'^CREATE VIEW (\S+) AS', r"CREATE VIEW \1 WITH (security_invoker = true) AS", text))
+        out.statements.append(
+            re.sub(
+                r"^CREATE VIEW (\S+) AS", r"CREATE VIEW \1 WITH (security_invoker = true) AS", text
+            )
+        )
     elif isinstance(tree, exp.Insert):
         out.seeds.append(sql)
     else:

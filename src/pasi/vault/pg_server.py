@@ -65,6 +65,7 @@ class TemporaryPostgres:
         self.data = self.root / "data"
         self.port = _free_port()
         self._running = False
+        self._databases = 0
         if self.user is not None:
             entry = pwd.getpwnam(self.user)
             self.root.chmod(0o755)
@@ -102,6 +103,17 @@ class TemporaryPostgres:
             conn.execute(f"CREATE DATABASE {DATABASE} OWNER {APP_ROLE}")
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+
+    def new_database(self, template: str | None = None) -> str:
+        """The ``pasi`` role's URL of a new empty database (a copy of ``template``, if given)."""
+        import psycopg
+
+        self._databases += 1
+        name = f"{DATABASE}_{self._databases}"
+        copy = f" TEMPLATE {template}" if template else ""
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name} OWNER {APP_ROLE}{copy}")
+        return self.url.rsplit("/", 1)[0] + f"/{name}"
 
     def stop(self) -> None:
         if self._running:

@@ -10,6 +10,8 @@ wrong or cannot know (each named where it is done):
 - ``json_extract`` keeps SQLite's meaning through the ``json_extract`` SQL function the schema
   defines (sqlglot's ``->>`` form needs a json column and returns JSON true as 'true');
 - ``group_concat`` of a number casts it to text; ``COALESCE(a = b, 0)`` casts the comparison;
+- ``? IS NULL`` casts the parameter to text (a NULL parameter has no type to infer);
+- a ``LIMIT`` given as a parameter may be negative (SQLite: no limit): it becomes NULL;
 - placeholders become PostgreSQL's own ``$n`` (no ``%`` escaping of LIKE patterns);
 - an ``INSERT`` into a table with an ``id`` gets ``RETURNING id`` for ``lastrowid``.
 """
@@ -83,6 +85,15 @@ def _fix_tree(tree: exp.Expression) -> exp.Expression:
             for arg in args:
                 if isinstance(arg, exp.Predicate):
                     arg.replace(exp.cast(arg.copy(), "int"))
+    for node in list(tree.find_all(exp.Is)):
+        if isinstance(node.this, exp.Placeholder):  # `? IS NULL` with None: no type to infer
+            node.set("this", exp.cast(node.this.copy(), "text"))
+    for node in list(tree.find_all(exp.Limit)):
+        count = node.expression
+        if count is not None and not (isinstance(count, exp.Literal) and count.is_int):
+            # SQLite reads a negative LIMIT as none; PostgreSQL refuses it (NULL is none).
+            floor = exp.Greatest(this=count.copy(), expressions=[exp.Literal.number(-1)])
+            node.set("expression", exp.Nullif(this=floor, expression=exp.Literal.number(-1)))
     for node in list(tree.find_all(exp.OnConflict)):
         keys = node.args.get("conflict_keys") or []
         if keys:

@@ -1,0 +1,226 @@
+"""The PostgreSQL vault: one user's vault inside a database shared by many users.
+
+Chosen by a ``postgresql://`` vault setting. It offers what :class:`SQLiteVault` offers (the
+same ``write()``/``read()`` seams, ``directory``, ``files``, ``data_version``), so nothing
+above the vault layer knows which backend runs. Isolation is the database's: every row carries
+a ``user_id`` that row-level security compares with the connection's ``pasi.user_id`` setting
+(:mod:`pasi.vault.pg_schema`), so even SQL that forgets a filter reads only its user's rows.
+
+One writer per user: :meth:`write` holds a lock in this process and a transaction-scoped
+advisory lock keyed by the user in the database, so two processes serving the same user write
+one after the other, as SQLite's single writer does. Files (attachments, the charter, saved
+search indexes) stay on local disk in ``directory``, one per user.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from pasi.errors import VaultError, VaultVersionError
+from pasi.vault.files import VaultFiles
+from pasi.vault.migrations import MIGRATIONS, SCHEMA_VERSION
+from pasi.vault.pg_conn import Connection, index_path_row
+from pasi.vault.pg_schema import PRELUDE, postgres_script
+
+MIGRATION_LOCK = 7_203_114  # pg_advisory_xact_lock key while the schema is migrated
+
+
+def is_postgres_url(location: object) -> bool:
+    return str(location).startswith(("postgresql:", "postgres:"))
+
+
+def _table_info(conn: Connection, table: str) -> list[Sequence[Any]]:
+    rows = conn.raw.execute(
+        "SELECT ordinal_position - 1, column_name, data_type, is_nullable = 'NO',"
+        " column_default, 0 FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND table_name = %s AND column_name <> 'user_id'"
+        " ORDER BY ordinal_position",
+        (table,),
+    ).fetchall()
+    return [(i, *rest) for i, (_, *rest) in enumerate(rows)]
+
+
+class PostgresVault:
+    """One user's vault in a PostgreSQL database; create with :func:`open_postgres_vault`."""
+
+    encrypted = False
+    key = None
+
+    def __init__(self, url: str, user: str, directory: Path) -> None:
+        if not user:
+            raise VaultError("a PostgreSQL vault needs a user id")
+        self.url, self.user = url, user
+        self.directory = directory
+        self.path = directory / "vault.pg"
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.files = VaultFiles(directory, None)
+        self._tables: frozenset[str] = frozenset()
+        self._writer = self._connect()
+        self._check_role()
+        self.found_version = self._migrate()
+        self._write_lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[Connection] = []
+        self._closed = False
+        self._before_close: list[Callable[[], object]] = []
+        self.generation = 0
+
+    # -- connections ----------------------------------------------------------------------------
+
+    def _connect(self) -> Connection:
+        try:
+            raw = psycopg.connect(self.url, autocommit=True)
+        except psycopg.Error as error:
+            raise VaultError(f"cannot connect to the PostgreSQL vault: {error}") from None
+        raw.execute("SELECT set_config('pasi.user_id', %s, false)", (self.user,))
+        return Connection(raw, lambda: self._tables, self._pragma)
+
+    def _check_role(self) -> None:
+        row = self._writer.raw.execute(
+            "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+        if row and row[0]:
+            self._writer.close()
+            raise VaultError(
+                "the PostgreSQL role in the vault URL is a superuser or bypasses row-level "
+                "security, so users' rows would not be kept apart: connect as an ordinary role "
+                "(docs/server.md)"
+            )
+
+    def _pragma(self, conn: Connection, sql: str) -> list[Sequence[Any]] | None:
+        body = sql.strip().rstrip(";")[len("PRAGMA") :].strip()
+        name = re.split(r"[\s=(]", body, maxsplit=1)[0].lower()
+        if name == "user_version":
+            return [conn.raw.execute("SELECT version FROM pasi_schema").fetchone()]
+        if name == "data_version":
+            return [(self._commits(conn),)]
+        if name == "table_info":
+            table = re.search(r"\(\s*[\"']?(\w+)", body)
+            return _table_info(conn, table.group(1)) if table else []
+        if name == "database_list":
+            return index_path_row(self.directory)
+        if name == "integrity_check":
+            return [("ok",)]
+        return []  # foreign_keys, busy_timeout, cache_size...: PostgreSQL's own defaults hold
+
+    def _commits(self, conn: Connection) -> int:
+        row = conn.raw.execute("SELECT commits FROM pasi_commits").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _migrate(self) -> int:
+        raw = self._writer.raw
+        with raw.transaction():
+            raw.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            raw.execute(PRELUDE)
+            (found,) = raw.execute("SELECT version FROM pasi_schema").fetchone()  # type: ignore[misc]
+            if found > SCHEMA_VERSION:
+                raise VaultVersionError(
+                    f"the PostgreSQL vault has schema version {found}, but this pasi knows only "
+                    f"up to {SCHEMA_VERSION}: upgrade pasi to open it (nothing was changed)"
+                )
+            for number in range(found, SCHEMA_VERSION):
+                for sql in postgres_script(MIGRATIONS[number]).statements:
+                    raw.execute(sql)
+            raw.execute("UPDATE pasi_schema SET version = %s", (SCHEMA_VERSION,))
+        self._tables = self._tables_with_id()
+        with raw.transaction():
+            raw.execute("INSERT INTO pasi_commits DEFAULT VALUES ON CONFLICT DO NOTHING")
+            for script in MIGRATIONS:
+                for seed in postgres_script(script).seeds:
+                    self._writer.execute(seed.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1))
+        return int(found)
+
+    def _tables_with_id(self) -> frozenset[str]:
+        rows = self._writer.raw.execute(
+            "SELECT table_name FROM information_schema.columns WHERE column_name = 'id'"
+            " AND table_schema = current_schema() AND is_identity = 'YES'"
+        ).fetchall()
+        return frozenset(r[0] for r in rows)
+
+    # -- the vault's seams ------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One transaction on this user's single writer; rolled back on any error."""
+        with self._write_lock:
+            self._check_open()
+            conn = self._writer
+            if conn.in_transaction:
+                yield conn
+                return
+            conn.raw.execute("BEGIN")
+            try:
+                conn.raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.user,))
+                yield conn
+                conn.raw.execute("UPDATE pasi_commits SET commits = commits + 1")
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            self.generation += 1
+
+    def read(self) -> Connection:
+        """A connection for the calling thread; inside :meth:`write`, the writer's own."""
+        self._check_open()
+        if self._write_lock._is_owned():  # type: ignore[attr-defined]
+            return self._writer
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            conn.raw.execute("SET default_transaction_read_only = on")
+            self._local.conn = conn
+            self._readers.append(conn)
+        return conn
+
+    def connect_readonly(self) -> Connection:
+        conn = self._connect()
+        conn.raw.execute("SET default_transaction_read_only = on")
+        return conn
+
+    def data_version(self) -> tuple[int, int]:
+        return (self.generation, self._commits(self.read()))
+
+    def integrity_check(self) -> str:
+        return "ok"
+
+    def size_bytes(self) -> int:
+        """This user's share is not measured; the database's whole size is the operator's."""
+        return 0
+
+    def before_close(self, stop: Callable[[], object]) -> None:
+        self._before_close.append(stop)
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise VaultError(f"the vault of {self.user} is closed")
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        for stop in reversed(self._before_close):
+            stop()
+        with self._write_lock:
+            self._closed = True
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+            self._writer.close()
+
+    def __enter__(self) -> PostgresVault:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_postgres_vault(url: str, user: str, directory: Path | str) -> PostgresVault:
+    return PostgresVault(url, user, Path(directory).expanduser())
