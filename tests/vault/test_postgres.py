@@ -1,0 +1,171 @@
+"""The PostgreSQL vault: isolation by row-level security, one writer, the same BM25 as SQLite."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+import psycopg
+import pytest
+
+from pasi.errors import VaultError, VaultVersionError
+from pasi.vault import search
+from pasi.vault.lexical import LexicalIndex
+from pasi.vault.migrations import SCHEMA_VERSION
+from pasi.vault.pg_server import TemporaryPostgres
+from pasi.vault.pg_sql import translate
+from pasi.vault.postgres import PostgresVault, is_postgres_url
+from pasi.vault.sqlite import SQLiteVault
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def url(postgres: TemporaryPostgres, postgres_template: str) -> str:
+    return postgres.new_database(postgres_template)
+
+
+def _source(vault: PostgresVault | SQLiteVault, uri: str) -> int:
+    with vault.write() as conn:
+        cur = conn.execute(
+            "INSERT INTO sources (kind, uri, created_at) VALUES ('chat', ?, '2024')", (uri,)
+        )
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+
+def test_raw_sql_as_one_user_reads_none_of_anothers_rows(url: str, tmp_path: Path) -> None:
+    with (
+        PostgresVault(url, "alice", tmp_path / "a") as alice,
+        PostgresVault(url, "bob", tmp_path / "b") as bob,
+    ):
+        _source(alice, "alice-diary")
+        _source(bob, "bob-diary")
+        # No WHERE clause at all, on a plain psycopg connection with alice's setting:
+        with psycopg.connect(url, autocommit=True) as raw:
+            raw.execute("SELECT set_config('pasi.user_id', 'alice', false)")
+            assert raw.execute("SELECT uri FROM sources").fetchall() == [("alice-diary",)]
+            assert raw.execute("SELECT COUNT(*) FROM search_deletions").fetchone() == (1,)
+            # nor change them, nor write rows in bob's name
+            assert raw.execute("UPDATE sources SET title = 'x'").rowcount == 1
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                raw.execute(
+                    "INSERT INTO sources (kind, uri, created_at, user_id)"
+                    " VALUES ('chat', 'forged', 'x', 'bob')"
+                )
+        assert [r[0] for r in bob.read().execute("SELECT uri, title FROM sources")] == ["bob-diary"]
+        assert bob.read().execute("SELECT title FROM sources").fetchone()[0] is None
+
+
+def test_a_connection_without_a_user_sees_nothing(url: str, tmp_path: Path) -> None:
+    with PostgresVault(url, "alice", tmp_path / "a") as alice:
+        _source(alice, "alice-diary")
+    with (
+        psycopg.connect(url, autocommit=True) as raw,
+        pytest.raises(psycopg.errors.UndefinedObject),  # pasi.user_id is not set
+    ):
+        raw.execute("SELECT uri FROM sources")
+
+
+def test_natural_keys_are_per_user(url: str, tmp_path: Path) -> None:
+    with (
+        PostgresVault(url, "alice", tmp_path / "a") as alice,
+        PostgresVault(url, "bob", tmp_path / "b") as bob,
+    ):
+        _source(alice, "same-uri")
+        _source(bob, "same-uri")  # UNIQUE (user_id, uri): no clash across users
+        with pytest.raises(sqlite3.IntegrityError):
+            _source(bob, "same-uri")
+
+
+def test_a_failed_write_rolls_back_the_whole_batch(url: str, tmp_path: Path) -> None:
+    with PostgresVault(url, "alice", tmp_path / "a") as vault:
+        with pytest.raises(sqlite3.IntegrityError), vault.write() as conn:
+            conn.execute("INSERT INTO goals (title, created_at) VALUES ('a', 'x')")
+            conn.execute("INSERT INTO goals (title, created_at) VALUES (NULL, 'x')")
+        assert vault.read().execute("SELECT COUNT(*) FROM goals").fetchone()[0] == 0
+
+
+def test_two_vaults_of_one_user_write_one_after_the_other(url: str, tmp_path: Path) -> None:
+    with (
+        PostgresVault(url, "alice", tmp_path / "a") as first,
+        PostgresVault(url, "alice", tmp_path / "a2") as second,
+    ):
+        _source(first, "counter")
+
+        def bump(vault: PostgresVault) -> None:
+            for _ in range(20):
+                with vault.write() as conn:
+                    (n,) = conn.execute("SELECT COUNT(*) FROM goals").fetchone()
+                    conn.execute("INSERT INTO goals (title, created_at) VALUES (?, 'x')", (str(n),))
+
+        threads = [threading.Thread(target=bump, args=(v,)) for v in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        titles = [r[0] for r in first.read().execute("SELECT title FROM goals ORDER BY id")]
+        assert titles == [str(n) for n in range(40)]  # no two writers read the same count
+        assert second.data_version()[1] >= 41
+
+
+def test_reopening_keeps_data_and_a_newer_schema_is_refused(url: str, tmp_path: Path) -> None:
+    with PostgresVault(url, "alice", tmp_path / "a") as vault:
+        _source(vault, "kept")
+        assert vault.read().execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    with PostgresVault(url, "alice", tmp_path / "a") as again:
+        assert again.found_version == SCHEMA_VERSION
+        assert again.read().execute("SELECT uri FROM sources").fetchone()["uri"] == "kept"
+    with psycopg.connect(url, autocommit=True) as raw:
+        raw.execute("UPDATE pasi_schema SET version = %s", (SCHEMA_VERSION + 1,))
+    with pytest.raises(VaultVersionError, match="upgrade pasi"):
+        PostgresVault(url, "alice", tmp_path / "a")
+
+
+def test_a_superuser_url_is_refused(postgres: TemporaryPostgres, tmp_path: Path) -> None:
+    with pytest.raises(VaultError, match="row-level security"):
+        PostgresVault(postgres.admin_url, "alice", tmp_path / "a")
+
+
+def test_the_translation_fix_ups() -> None:
+    ids = frozenset({"episodes", "consent"})
+    ignore = translate("INSERT OR IGNORE INTO episodes (text) VALUES (?)", ids)
+    assert ignore.sql.endswith('ON CONFLICT DO NOTHING RETURNING "id"') and ignore.returns_id
+    upsert = translate(
+        "INSERT INTO consent (kind) VALUES (?) ON CONFLICT (kind) DO UPDATE SET kind = 'x'", ids
+    )
+    assert 'ON CONFLICT("user_id", "kind")' in upsert.sql
+    numbered = translate("SELECT ?2, ?1, ?2 WHERE 'a?b' LIKE '%s'")
+    assert numbered.sql == "SELECT $1, $2, $1 WHERE 'a?b' LIKE '%s'"
+    assert numbered.arguments(("one", "two")) == ["two", "one"]
+    assert "NULLIF(GREATEST($1, -1), -1)" in translate("SELECT 1 FROM t LIMIT ?").sql
+    assert translate("SELECT json_extract(f, '$.a') FROM t").sql.startswith(
+        "SELECT pasi_json_extract("
+    )
+    assert is_postgres_url("postgresql://pasi@db/pasi") and not is_postgres_url("/home/v")
+
+
+def test_bm25_scores_equal_sqlites(url: str, tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(40)]
+    units = [
+        (" ".join(rng.choice(words, size=int(rng.integers(3, 12)))), " ".join(rng.choice(words, 4)))
+        for _ in range(120)
+    ]
+    found = []
+    with (
+        SQLiteVault(tmp_path / "lite") as lite,
+        PostgresVault(url, "alice", tmp_path / "pg") as pg,
+    ):
+        for vault in (lite, pg):
+            with vault.write() as conn:
+                for ref, (terms, context) in enumerate(units, start=1):
+                    search.add_unit(conn, kind="memory", ref_id=ref, terms=terms, context=context)
+            index = LexicalIndex()
+            index.refresh(vault.read(), object())
+            found.append(index.search(["w1", "w7", "w30"], 20))
+        fts5 = search.lexical(lite.read(), ["w1", "w7", "w30"], limit=20)
+    assert [i for i, _ in found[0]] == [i for i, _ in found[1]]
+    assert np.allclose([s for _, s in found[0]], [s for _, s in found[1]])
+    assert np.allclose([s for _, s in fts5], [s for _, s in found[1]], rtol=1e-4)
