@@ -11,7 +11,8 @@ from pasi.config import Settings, load_settings
 from pasi.errors import ConfigError
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, make_embedder
-from pasi.vault.sqlite import SQLiteVault, open_vault
+from pasi.vault.location import open_location
+from pasi.vault.sqlite import SQLiteVault
 
 if TYPE_CHECKING:
     from pasi.agent.assistant import Assistant, Learner
@@ -41,7 +42,7 @@ class Pasi:
     ) -> None:
         self.settings = settings
         passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
-        self.vault = vault or open_vault(settings.vault, passphrase)
+        self.vault = vault or open_location(settings.vault, passphrase)
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)

@@ -13,6 +13,7 @@ import pytest
 from pasi.errors import VaultError, VaultVersionError
 from pasi.vault import search
 from pasi.vault.lexical import LexicalIndex
+from pasi.vault.location import postgres_url, split_url
 from pasi.vault.migrations import SCHEMA_VERSION
 from pasi.vault.pg_server import TemporaryPostgres
 from pasi.vault.pg_sql import translate
@@ -169,3 +170,31 @@ def test_bm25_scores_equal_sqlites(url: str, tmp_path: Path) -> None:
     assert [i for i, _ in found[0]] == [i for i, _ in found[1]]
     assert np.allclose([s for _, s in found[0]], [s for _, s in found[1]])
     assert np.allclose([s for _, s in fts5], [s for _, s in found[1]], rtol=1e-4)
+
+
+def test_a_postgres_location_names_its_user_and_files(tmp_path: Path) -> None:
+    # A Path folds "//" (settings.vault is one): the URL is still found.
+    folded = Path("postgresql://pasi@db.lan:5433/pasi?sslmode=require&pasi_user=anna")
+    url = postgres_url(folded)
+    assert url == "postgresql://pasi@db.lan:5433/pasi?sslmode=require&pasi_user=anna"
+    libpq, user, files = split_url(url + f"&pasi_files={tmp_path}")
+    assert (libpq, user, files) == (
+        "postgresql://pasi@db.lan:5433/pasi?sslmode=require",
+        "anna",
+        tmp_path,
+    )
+    assert postgres_url(tmp_path / "vault") is None
+
+
+def test_pasi_opens_a_postgres_vault_from_its_settings(url: str, tmp_path: Path) -> None:
+    from pasi.app import Pasi
+    from pasi.config import Settings
+
+    settings = Settings(vault=f"{url}?pasi_user=anna&pasi_files={tmp_path}", embedder="none")
+    pasi = Pasi(settings)
+    try:
+        assert isinstance(pasi.vault, PostgresVault) and pasi.vault.user == "anna"
+        pasi.memory.remember("My sister Lena lives in Porto")
+        assert "Porto" in pasi.memory.recall("where does Lena live")[0].text
+    finally:
+        pasi.vault.close()
