@@ -9,7 +9,8 @@ wrong or cannot know (each named where it is done):
   ``NULLS FIRST`` sqlglot adds to it as if it were an ORDER BY;
 - ``json_extract`` keeps SQLite's meaning through the ``json_extract`` SQL function the schema
   defines (sqlglot's ``->>`` form needs a json column and returns JSON true as 'true');
-- ``group_concat`` of a number casts it to text; ``COALESCE(a = b, 0)`` casts the comparison;
+- ``group_concat`` of a number casts it to text; ``COALESCE(a = b, 0)`` and ``SUM(a = b)``
+  cast the comparison to an integer (SQLite's booleans are 0 and 1);
 - ``? IS NULL`` casts the parameter to text (a NULL parameter has no type to infer);
 - a ``LIMIT`` given as a parameter may be negative (SQLite: no limit): it becomes NULL;
 - placeholders become PostgreSQL's own ``$n`` (no ``%`` escaping of LIKE patterns);
@@ -74,16 +75,23 @@ def _mark(sql: str) -> str:
     return _TOKENS.sub(mark, sql)
 
 
+def _boolean(node: exp.Expression) -> bool:
+    return isinstance(node, exp.Predicate | exp.Connector | exp.Not)
+
+
 def _fix_tree(tree: exp.Expression) -> exp.Expression:
+    for node in list(tree.find_all(exp.Sum, exp.Avg)):
+        if _boolean(node.this):  # SQLite counts true comparisons with SUM(a = b)
+            node.set("this", exp.cast(node.this.copy(), "int"))
     for node in list(tree.find_all(exp.GroupConcat)):
         node.set("this", exp.cast(node.this, "text"))
     for node in list(tree.find_all(exp.Coalesce)):
         args = [node.this, *node.expressions]
-        if any(isinstance(a, exp.Predicate) for a in args) and any(
+        if any(_boolean(a) for a in args) and any(
             isinstance(a, exp.Literal) and not a.is_string for a in args
         ):
             for arg in args:
-                if isinstance(arg, exp.Predicate):
+                if _boolean(arg):
                     arg.replace(exp.cast(arg.copy(), "int"))
     for node in list(tree.find_all(exp.Is)):
         if isinstance(node.this, exp.Placeholder):  # `? IS NULL` with None: no type to infer

@@ -193,8 +193,9 @@ class PostgresVault:
         return "ok"
 
     def size_bytes(self) -> int:
-        """This user's share is not measured; the database's whole size is the operator's."""
-        return 0
+        """The whole database's size (all its users'): a user's share is not measured."""
+        row = self._writer.raw.execute("SELECT pg_database_size(current_database())").fetchone()
+        return int(row[0]) if row else 0
 
     def before_close(self, stop: Callable[[], object]) -> None:
         self._before_close.append(stop)
