@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
 
+from pasi.clock import fixed_clock
 from pasi.errors import VaultError, VaultVersionError
+from pasi.memory.store import MemoryStore
+from pasi.models.embedder import WordLlamaEmbedder
 from pasi.vault import search
 from pasi.vault.lexical import LexicalIndex
 from pasi.vault.location import postgres_url, split_url
+from pasi.vault.memories import NewMemory
 from pasi.vault.migrations import SCHEMA_VERSION
 from pasi.vault.pg_server import TemporaryPostgres
 from pasi.vault.pg_sql import translate
 from pasi.vault.postgres import PostgresVault, is_postgres_url
 from pasi.vault.sqlite import SQLiteVault
+from pasi.vault.transfer import copy_vault, vault_checks
 
 pytestmark = pytest.mark.postgres
+NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -198,3 +205,39 @@ def test_pasi_opens_a_postgres_vault_from_its_settings(url: str, tmp_path: Path)
         assert "Porto" in pasi.memory.recall("where does Lena live")[0].text
     finally:
         pasi.vault.close()
+
+
+def _filled(vault: SQLiteVault, embedder: WordLlamaEmbedder) -> None:
+    store = MemoryStore(vault, embedder, fixed_clock(NOW))
+    first = store.remember("I live in Berlin")
+    store.remember_many([NewMemory("My sister Lena lives in Porto", "relationship")])
+    store.replace(first.id, NewMemory("I moved from Berlin to Lisbon"))
+    with vault.write() as conn:
+        conn.execute(
+            "INSERT INTO items (kind, title, fields) VALUES ('note', 'ünïcode ✓', '{\"a\": 1.5}')"
+        )
+        conn.execute("INSERT INTO consent (kind, status) VALUES ('health', 'yes')")
+
+
+def test_a_vault_copied_to_postgres_and_back_is_identical(
+    url: str, tmp_path: Path, embedder: WordLlamaEmbedder
+) -> None:
+    with SQLiteVault(tmp_path / "original") as original:
+        _filled(original, embedder)
+        with PostgresVault(url, "anna", tmp_path / "pg") as pg:
+            copy_vault(original, pg)
+            with SQLiteVault(tmp_path / "back") as back:
+                checks = copy_vault(pg, back)
+                assert vault_checks(back) == vault_checks(original) == vault_checks(pg)
+            # the copy goes on working: new rows get ids past the copied ones
+            store = MemoryStore(pg, embedder, fixed_clock(NOW))
+            assert store.remember("I play the cello").id > 3
+            assert store.recall("where does Lena live")[0].text == "My sister Lena lives in Porto"
+    tables = {c.table: c.rows for c in checks}
+    assert tables["memories"] == 3 and tables["search_fts"] >= 3 and tables["consent"] == 1
+    with (
+        SQLiteVault(tmp_path / "original") as original,
+        SQLiteVault(tmp_path / "back") as back,
+        pytest.raises(VaultError, match="not empty"),
+    ):
+        copy_vault(original, back)

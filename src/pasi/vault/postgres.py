@@ -146,6 +146,24 @@ class PostgresVault:
         ).fetchall()
         return frozenset(r[0] for r in rows)
 
+    def after_copy(self, conn: Connection) -> None:
+        """After rows were written with their ids (pasi.vault.transfer): move each id sequence
+        past the highest id, so new rows do not collide with copied ones."""
+        rows = conn.raw.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND is_identity = 'YES'"
+        ).fetchall()
+        for table, column in rows:
+            top = conn.raw.execute(f'SELECT MAX("{column}") FROM "{table}"').fetchone()
+            if not top or top[0] is None:
+                continue
+            (sequence,) = conn.raw.execute(
+                "SELECT pg_get_serial_sequence(%s, %s)", (f'"{table}"', column)
+            ).fetchone()  # type: ignore[misc]
+            (last,) = conn.raw.execute(f"SELECT last_value FROM {sequence}").fetchone()  # type: ignore[misc]
+            if int(top[0]) > int(last):  # never back: other users' rows may hold higher ids
+                conn.raw.execute("SELECT setval(%s, %s)", (sequence, int(top[0])))
+
     # -- the vault's seams ------------------------------------------------------------------
 
     @contextmanager
