@@ -241,3 +241,25 @@ def test_a_vault_copied_to_postgres_and_back_is_identical(
         pytest.raises(VaultError, match="not empty"),
     ):
         copy_vault(original, back)
+
+
+def test_many_users_share_a_few_connections(
+    url: str, tmp_path: Path, postgres: TemporaryPostgres
+) -> None:
+    vaults = [PostgresVault(url, f"user{i}", tmp_path / f"u{i}") for i in range(30)]
+    try:
+        for i, vault in enumerate(vaults):
+            _source(vault, f"diary-{i}")
+        first = vaults[0].read()  # held while other users' vaults read on this thread
+        seen = [v.read().execute("SELECT uri FROM sources").fetchall() for v in vaults]
+        assert seen == [[(f"diary-{i}",)] for i in range(30)]
+        assert first.execute("SELECT uri FROM sources").fetchall() == [("diary-0",)]
+        with psycopg.connect(postgres.admin_url) as admin:
+            (count,) = admin.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s",
+                (url.rsplit("/", 1)[1],),
+            ).fetchone()  # type: ignore[misc]
+        assert count <= 3  # this thread's reader and the pool's writer(s), not 30 users' own
+    finally:
+        for vault in vaults:
+            vault.close()

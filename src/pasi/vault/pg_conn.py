@@ -20,6 +20,7 @@ from psycopg.adapt import Dumper, Loader
 from psycopg.pq import TransactionStatus
 from psycopg.types.string import StrDumper
 
+from pasi.vault.pg_pool import Session
 from pasi.vault.pg_sql import Statement, translate
 
 HIDDEN = "user_id"
@@ -83,7 +84,7 @@ class Cursor:
 
     def __init__(self, owner: Connection) -> None:
         self._owner = owner
-        self._raw = psycopg.RawCursor(owner.raw)
+        self._raw = psycopg.RawCursor(owner.raw)  # owner.raw: set to the vault's user
         self._rows: list[Row] | None = None
         self.lastrowid: int | None = None
         self.rowcount = -1
@@ -171,11 +172,13 @@ class Connection:
 
     def __init__(
         self,
-        raw: psycopg.Connection,
+        session: Session,
+        user: str,
         tables_with_id: Callable[[], frozenset[str]],
         pragmas: Callable[[Connection, str], list[Sequence[Any]] | None],
     ) -> None:
-        self.raw = raw
+        self.session, self.user = session, user
+        raw = session.raw
         raw.adapters.register_loader("numeric", _IntLoader)
         raw.adapters.register_dumper(bool, _BoolDumper)
         # Text, not "unknown": PostgreSQL cannot infer `SELECT $1` in INSERT ... SELECT.
@@ -183,6 +186,12 @@ class Connection:
         self._tables_with_id = tables_with_id
         self._pragmas = pragmas
         self.row_factory: object = None  # accepted and ignored: rows always read both ways
+
+    @property
+    def raw(self) -> psycopg.Connection:
+        """The psycopg connection, set to this vault's user (shared connections switch)."""
+        self.session.become(self.user)
+        return self.session.raw
 
     def statement(self, sql: str, *, returning: bool = True) -> Statement:
         head = sql.lstrip()[:6].upper()
@@ -216,7 +225,7 @@ class Connection:
 
     @property
     def in_transaction(self) -> bool:
-        return self.raw.info.transaction_status != TransactionStatus.IDLE
+        return self.session.raw.info.transaction_status != TransactionStatus.IDLE
 
     def commit(self) -> None:
         self.raw.execute("COMMIT") if self.in_transaction else None
@@ -225,7 +234,7 @@ class Connection:
         self.raw.execute("ROLLBACK") if self.in_transaction else None
 
     def close(self) -> None:
-        self.raw.close()
+        self.session.raw.close()
 
 
 def index_path_row(directory: Path) -> list[Sequence[Any]]:

@@ -27,6 +27,7 @@ from pasi.errors import VaultError, VaultVersionError
 from pasi.vault.files import VaultFiles
 from pasi.vault.migrations import MIGRATIONS, SCHEMA_VERSION
 from pasi.vault.pg_conn import Connection, index_path_row
+from pasi.vault.pg_pool import Session, acquire, connect, release
 from pasi.vault.pg_schema import PRELUDE, postgres_script
 
 MIGRATION_LOCK = 7_203_114  # pg_advisory_xact_lock key while the schema is migrated
@@ -62,32 +63,30 @@ class PostgresVault:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.files = VaultFiles(directory, None)
         self._tables: frozenset[str] = frozenset()
-        self._writer = self._connect()
-        self._check_role()
-        self.found_version = self._migrate()
+        setup = self._adapt(Session(connect(url)))
+        try:
+            self._check_role(setup)
+            self.found_version = self._migrate(setup)
+        finally:
+            setup.close()
+        self._shared = acquire(url)
         self._write_lock = threading.RLock()
+        self._active: Connection | None = None  # the transaction write() has open
         self._local = threading.local()
-        self._readers: list[Connection] = []
         self._closed = False
         self._before_close: list[Callable[[], object]] = []
         self.generation = 0
 
     # -- connections ----------------------------------------------------------------------------
 
-    def _connect(self) -> Connection:
-        try:
-            raw = psycopg.connect(self.url, autocommit=True)
-        except psycopg.Error as error:
-            raise VaultError(f"cannot connect to the PostgreSQL vault: {error}") from None
-        raw.execute("SELECT set_config('pasi.user_id', %s, false)", (self.user,))
-        return Connection(raw, lambda: self._tables, self._pragma)
+    def _adapt(self, session: Session) -> Connection:
+        return Connection(session, self.user, lambda: self._tables, self._pragma)
 
-    def _check_role(self) -> None:
-        row = self._writer.raw.execute(
+    def _check_role(self, conn: Connection) -> None:
+        row = conn.raw.execute(
             "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user"
         ).fetchone()
         if row and row[0]:
-            self._writer.close()
             raise VaultError(
                 "the PostgreSQL role in the vault URL is a superuser or bypasses row-level "
                 "security, so users' rows would not be kept apart: connect as an ordinary role "
@@ -116,8 +115,8 @@ class PostgresVault:
 
     # -- schema -----------------------------------------------------------------------------
 
-    def _migrate(self) -> int:
-        raw = self._writer.raw
+    def _migrate(self, conn: Connection) -> int:
+        raw = conn.raw
         with raw.transaction():
             raw.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
             raw.execute(PRELUDE)
@@ -131,16 +130,17 @@ class PostgresVault:
                 for sql in postgres_script(MIGRATIONS[number]).statements:
                     raw.execute(sql)
             raw.execute("UPDATE pasi_schema SET version = %s", (SCHEMA_VERSION,))
-        self._tables = self._tables_with_id()
+        self._tables = self._tables_with_id(raw)
         with raw.transaction():
             raw.execute("INSERT INTO pasi_commits DEFAULT VALUES ON CONFLICT DO NOTHING")
             for script in MIGRATIONS:
                 for seed in postgres_script(script).seeds:
-                    self._writer.execute(seed.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1))
+                    conn.execute(seed.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1))
         return int(found)
 
-    def _tables_with_id(self) -> frozenset[str]:
-        rows = self._writer.raw.execute(
+    @staticmethod
+    def _tables_with_id(raw: psycopg.Connection) -> frozenset[str]:
+        rows = raw.execute(
             "SELECT table_name FROM information_schema.columns WHERE column_name = 'id'"
             " AND table_schema = current_schema() AND is_identity = 'YES'"
         ).fetchall()
@@ -168,39 +168,41 @@ class PostgresVault:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One transaction on this user's single writer; rolled back on any error."""
+        """One transaction of this user's single writer; rolled back on any error."""
         with self._write_lock:
             self._check_open()
-            conn = self._writer
-            if conn.in_transaction:
-                yield conn
+            if self._active is not None:  # nested use joins the outer transaction
+                yield self._active
                 return
-            conn.raw.execute("BEGIN")
-            try:
-                conn.raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.user,))
-                yield conn
-                conn.raw.execute("UPDATE pasi_commits SET commits = commits + 1")
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+            with self._shared.pool.connection() as raw:
+                conn = self._adapt(Session(raw))
+                conn.raw.execute("BEGIN")
+                self._active = conn
+                try:
+                    raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.user,))
+                    yield conn
+                    raw.execute("UPDATE pasi_commits SET commits = commits + 1")
+                except BaseException:
+                    conn.rollback()
+                    raise
+                finally:
+                    self._active = None
+                conn.commit()
             self.generation += 1
 
     def read(self) -> Connection:
         """A connection for the calling thread; inside :meth:`write`, the writer's own."""
         self._check_open()
-        if self._write_lock._is_owned():  # type: ignore[attr-defined]
-            return self._writer
+        if self._active is not None and self._write_lock._is_owned():  # type: ignore[attr-defined]
+            return self._active
         conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            conn.raw.execute("SET default_transaction_read_only = on")
+        if conn is None or conn.session.raw.closed:
+            conn = self._adapt(self._shared.reader())
             self._local.conn = conn
-            self._readers.append(conn)
         return conn
 
     def connect_readonly(self) -> Connection:
-        conn = self._connect()
+        conn = self._adapt(Session(connect(self.url)))
         conn.raw.execute("SET default_transaction_read_only = on")
         return conn
 
@@ -212,7 +214,7 @@ class PostgresVault:
 
     def size_bytes(self) -> int:
         """The whole database's size (all its users'): a user's share is not measured."""
-        row = self._writer.raw.execute("SELECT pg_database_size(current_database())").fetchone()
+        row = self.read().raw.execute("SELECT pg_database_size(current_database())").fetchone()
         return int(row[0]) if row else 0
 
     def before_close(self, stop: Callable[[], object]) -> None:
@@ -228,11 +230,9 @@ class PostgresVault:
         for stop in reversed(self._before_close):
             stop()
         with self._write_lock:
-            self._closed = True
-            for conn in self._readers:
-                conn.close()
-            self._readers.clear()
-            self._writer.close()
+            if not self._closed:
+                self._closed = True
+                release(self._shared)
 
     def __enter__(self) -> PostgresVault:
         return self
