@@ -21,7 +21,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.string import StrDumper
 
 from pasi.vault.pg_pool import Session
-from pasi.vault.pg_sql import Statement, translate
+from pasi.vault.pg_sql import Statement, shape, translate
 
 HIDDEN = "user_id"
 _ROW_CLASSES: dict[tuple[str, ...], type[Row]] = {}
@@ -94,6 +94,9 @@ class Cursor:
         if special is not None:
             self._rows, self.rowcount = [tuple_row(r) for r in special], -1
             return self
+        shaped = shape(sql) if isinstance(params, list | tuple) else None
+        if shaped is not None:
+            sql, params = shaped.sql, shaped.group(params)
         statement = self._owner.statement(sql)
         try:
             self._raw.execute(statement.sql, statement.arguments(params))  # type: ignore[arg-type]
@@ -109,10 +112,12 @@ class Cursor:
         except psycopg.Error as error:
             raise _error(error) from error
         self.rowcount, self._rows = self._raw.rowcount, []
+        self._owner.changed += max(self.rowcount, 0)
         return self
 
     def _after(self, statement: Statement) -> None:
         self.rowcount = self._raw.rowcount
+        self._owner.changed += max(self.rowcount, 0)
         self._rows = None
         if statement.returns_id:
             row = self._raw.fetchone()
@@ -186,6 +191,7 @@ class Connection:
         self._tables_with_id = tables_with_id
         self._pragmas = pragmas
         self.row_factory: object = None  # accepted and ignored: rows always read both ways
+        self.changed = 0  # rows written (and read, for a SELECT) through this connection
 
     @property
     def raw(self) -> psycopg.Connection:

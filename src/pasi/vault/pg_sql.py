@@ -13,13 +13,15 @@ wrong or cannot know (each named where it is done):
   cast the comparison to an integer (SQLite's booleans are 0 and 1);
 - ``? IS NULL`` casts the parameter to text (a NULL parameter has no type to infer);
 - a ``LIMIT`` given as a parameter may be negative (SQLite: no limit): it becomes NULL;
-- placeholders become PostgreSQL's own ``$n`` (no ``%`` escaping of LIKE patterns);
+- placeholders become PostgreSQL's own ``$n`` (no ``%`` escaping of LIKE patterns), and a list
+  ``IN (?, ?, ...)`` one array, ``= ANY($n)`` (:func:`shape`);
 - an ``INSERT`` into a table with an ``id`` gets ``RETURNING id`` for ``lastrowid``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -120,6 +122,65 @@ def _dollars(sql: str) -> tuple[str, tuple[str, ...]]:
         return f"${names.index(name) + 1}"
 
     return _PLACEHOLDER.sub(number, sql), tuple(names)
+
+
+_IN_LIST = re.compile(r"\b(NOT\s+)?IN\s*\(\s*\?(?:\s*,\s*\?)*\s*\)", re.I)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A statement whose ``IN (?, ?, ...)`` lists became ``= ANY(?)`` (one array parameter),
+    so every length of list is one statement: translated and planned once, not per length."""
+
+    sql: str
+    sizes: tuple[int, ...]  # per ? of ``sql`` in order: 0 a plain value, n a list of n
+
+    def group(self, params: Sequence[object]) -> list[object]:
+        out: list[object] = []
+        at = 0
+        for size in self.sizes:
+            if size:
+                out.append(list(params[at : at + size]))
+                at += size
+            else:
+                out.append(params[at])
+                at += 1
+        return out
+
+
+@lru_cache(maxsize=4096)
+def shape(sql: str) -> Shape | None:
+    """``sql`` with its lists of ``?`` as arrays; None when it has none (or names its values)."""
+    if not _IN_LIST.search(sql):
+        return None
+    sizes: list[int] = []
+    pieces: list[str] = []
+    at = 0
+    for match in _TOKENS.finditer(sql):
+        if not match.group(0).startswith("?"):
+            continue
+        if match.group(1):
+            return None  # ?N: numbered values are left as they are
+        listed = _IN_LIST.match(sql, _list_start(sql, match.start()))
+        if listed is not None and listed.start() <= match.start() < listed.end():
+            if listed.start() >= at:
+                pieces.append(sql[at : listed.start()])
+                pieces.append("<> ALL(?)" if listed.group(1) else "= ANY(?)")
+                sizes.append(listed.group(0).count("?"))
+                at = listed.end()
+            continue
+        pieces.append(sql[at : match.end()])
+        sizes.append(0)
+        at = match.end()
+    pieces.append(sql[at:])
+    return Shape("".join(pieces), tuple(sizes))
+
+
+def _list_start(sql: str, position: int) -> int:
+    """Where the ``IN (`` (or ``NOT IN (``) before the ``?`` at ``position`` starts."""
+    opening = sql.rfind("(", 0, position)
+    found = re.search(r"\b(NOT\s+)?IN\s*$", sql[:opening], re.I)
+    return found.start() if found else opening
 
 
 @lru_cache(maxsize=4096)
