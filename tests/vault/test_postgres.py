@@ -263,3 +263,23 @@ def test_many_users_share_a_few_connections(
     finally:
         for vault in vaults:
             vault.close()
+
+
+def test_server_users_each_get_their_vault_in_one_database(url: str, tmp_path: Path) -> None:
+    from pasi.config import Settings
+    from pasi.server.users import UserRegistry, UserSessions
+
+    registry = UserRegistry(tmp_path / "home")
+    sessions = UserSessions(Settings(vault=tmp_path / "unused", embedder="none", model="none"))
+    try:
+        for name in ("anna", "ben"):
+            location = Path(f"{url}?pasi_user={name}&pasi_files={tmp_path / name}")
+            user = registry.add(name, location)
+            assert registry.get(name) == user
+            sessions.session(user).pasi.memory.remember(f"{name.title()} keeps bees in Ghent")
+        anna = sessions.session(registry.get("anna")).pasi  # type: ignore[arg-type]
+        assert isinstance(anna.vault, PostgresVault) and anna.vault.user == "anna"
+        assert [m.text for m in anna.memory.list()] == ["Anna keeps bees in Ghent"]
+    finally:
+        sessions.close()
+        registry.close()
