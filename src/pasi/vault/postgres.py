@@ -8,7 +8,8 @@ a ``user_id`` that row-level security compares with the connection's ``pasi.user
 
 One writer per user: :meth:`write` holds a lock in this process and a transaction-scoped
 advisory lock keyed by the user in the database, so two processes serving the same user write
-one after the other, as SQLite's single writer does. Files (attachments, the charter, saved
+one after the other, as SQLite's single writer does. Connections are shared by all vaults of a
+database in the process (:mod:`pasi.vault.pg_pool`). Files (attachments, the charter, saved
 search indexes) stay on local disk in ``directory``, one per user.
 """
 
@@ -37,10 +38,6 @@ MIGRATION_LOCK = 7_203_114  # pg_advisory_xact_lock key while the schema is migr
 ANALYZE_AFTER_ROWS = 5000
 
 
-def is_postgres_url(location: object) -> bool:
-    return str(location).startswith(("postgresql:", "postgres:"))
-
-
 def _table_info(conn: Connection, table: str) -> list[Sequence[Any]]:
     rows = conn.raw.execute(
         "SELECT ordinal_position - 1, column_name, data_type, is_nullable = 'NO',"
@@ -53,7 +50,8 @@ def _table_info(conn: Connection, table: str) -> list[Sequence[Any]]:
 
 
 class PostgresVault:
-    """One user's vault in a PostgreSQL database; create with :func:`open_postgres_vault`."""
+    """One user's vault in the PostgreSQL database at ``url`` (a libpq URL); its files in the
+    local ``directory``. :func:`pasi.vault.location.open_location` opens one from a setting."""
 
     encrypted = False
     key = None
@@ -245,7 +243,3 @@ class PostgresVault:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def open_postgres_vault(url: str, user: str, directory: Path | str) -> PostgresVault:
-    return PostgresVault(url, user, Path(directory).expanduser())
