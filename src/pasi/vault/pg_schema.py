@@ -12,6 +12,8 @@ statement goes through sqlglot, and a table is made shared by many users:
 - FTS5's ``search_fts`` is a plain table keyed by ``rowid`` (scoring is pasi's own BM25 in
   :mod:`pasi.vault.lexical`, so no text index is needed); a trigger becomes a PL/pgSQL function;
   views read with their caller's rights (``security_invoker``), so the policies hold in them;
+- ``sqlite_master`` is a view of the catalog (tables and views by name, without their SQL), for
+  the code that lists what the vault holds;
 - a row a migration inserts (``search_deletions``'s counter) is a per-user seed, inserted for
   each user when their vault opens.
 """
@@ -42,6 +44,12 @@ ALTER TABLE pasi_commits ENABLE ROW LEVEL SECURITY;
 ALTER TABLE pasi_commits FORCE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS own_rows ON pasi_commits;
 CREATE POLICY own_rows ON pasi_commits USING (user_id = {USER}) WITH CHECK (user_id = {USER});
+CREATE OR REPLACE VIEW sqlite_master AS
+SELECT CASE WHEN c.relkind = 'v' THEN 'view' ELSE 'table' END AS type, c.relname::text AS name,
+       c.relname::text AS tbl_name, c.oid::bigint AS rowid, NULL::text AS sql
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'v')
+  AND c.relname NOT IN ('pasi_schema', 'pasi_commits', 'sqlite_master');
 CREATE OR REPLACE FUNCTION pasi_json_extract(doc text, path text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE jsonb_typeof(v)

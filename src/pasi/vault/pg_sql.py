@@ -11,6 +11,9 @@ wrong or cannot know (each named where it is done):
   defines (sqlglot's ``->>`` form needs a json column and returns JSON true as 'true');
 - ``group_concat`` of a number casts it to text; ``COALESCE(a = b, 0)`` and ``SUM(a = b)``
   cast the comparison to an integer (SQLite's booleans are 0 and 1);
+- an ``ORDER BY`` expression naming a result column's alias gets that column's expression;
+- ``IN (SELECT value FROM json_each(?))`` (a JSON list of ids) reads the list with
+  ``json_array_elements_text``, each id cast to a bigint;
 - ``? IS NULL`` casts the parameter to text (a NULL parameter has no type to infer);
 - a ``LIMIT`` given as a parameter may be negative (SQLite: no limit): it becomes NULL;
 - placeholders become PostgreSQL's own ``$n`` (no ``%`` escaping of LIKE patterns), and a list
@@ -32,6 +35,7 @@ _OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.IGNORECASE)
 # Outside quotes: a string literal, a quoted name, a placeholder (?, ?N), a json_extract call.
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?(\d*)|\b(json_extract)\s*\(", re.I)
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+_JSON_IDS = re.compile(r"IN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\(\s*\?\s*\)\s*\)", re.I)
 POSITIONAL = "__p"
 
 
@@ -81,7 +85,24 @@ def _boolean(node: exp.Expression) -> bool:
     return isinstance(node, exp.Predicate | exp.Connector | exp.Not)
 
 
+def _inline_aliases(select: exp.Select) -> None:
+    """``ORDER BY last IS NULL`` where ``last`` names a result column: SQLite resolves it to
+    that column, PostgreSQL allows an alias only alone, so the expression is put in its place."""
+    aliases = {e.alias: e.this for e in select.expressions if isinstance(e, exp.Alias)}
+    order = select.args.get("order")
+    if not aliases or order is None:
+        return
+    for ordered in order.expressions:
+        if isinstance(ordered.this, exp.Column):
+            continue
+        for column in list(ordered.this.find_all(exp.Column)):
+            if not column.table and column.name in aliases:
+                column.replace(aliases[column.name].copy())
+
+
 def _fix_tree(tree: exp.Expression) -> exp.Expression:
+    for select in list(tree.find_all(exp.Select)):
+        _inline_aliases(select)
     for node in list(tree.find_all(exp.Sum, exp.Avg)):
         if _boolean(node.this):  # SQLite counts true comparisons with SUM(a = b)
             node.set("this", exp.cast(node.this.copy(), "int"))
@@ -186,6 +207,9 @@ def _list_start(sql: str, position: int) -> int:
 @lru_cache(maxsize=4096)
 def translate(sql: str, tables_with_id: frozenset[str] = frozenset()) -> Statement:
     """``sql`` (SQLite's dialect, ``?``/``?N``/``:name`` placeholders) for PostgreSQL."""
+    sql = _JSON_IDS.sub(
+        "IN (SELECT CAST(value AS BIGINT) FROM json_array_elements_text(CAST(? AS JSON)))", sql
+    )
     ignore = bool(_OR_IGNORE.match(sql))
     if ignore:
         sql = _OR_IGNORE.sub("INSERT INTO", sql, count=1)
