@@ -282,3 +282,14 @@ def test_server_users_each_get_their_vault_in_one_database(url: str, tmp_path: P
     finally:
         sessions.close()
         registry.close()
+
+
+def test_free_sql_over_a_postgres_vault_is_refused(url: str, tmp_path: Path) -> None:
+    from pasi.errors import InputError
+    from pasi.vault.readonly import run_readonly_query
+
+    with (
+        PostgresVault(url, "anna", tmp_path) as vault,
+        pytest.raises(InputError, match="not available on a PostgreSQL vault"),
+    ):
+        run_readonly_query(vault, "SELECT set_config('pasi.user_id', 'ben', false)")  # type: ignore[arg-type]
