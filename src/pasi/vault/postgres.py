@@ -119,32 +119,44 @@ class PostgresVault:
 
     def _migrate(self, conn: Connection) -> int:
         raw = conn.raw
-        with raw.transaction():
-            raw.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            raw.execute(PRELUDE)
-            (found,) = raw.execute("SELECT version FROM pasi_schema").fetchone()  # type: ignore[misc]
-            if found > SCHEMA_VERSION:
-                raise VaultVersionError(
-                    f"the PostgreSQL vault has schema version {found}, but this pasi knows only "
-                    f"up to {SCHEMA_VERSION}: upgrade pasi to open it (nothing was changed)"
-                )
-            for number in range(found, SCHEMA_VERSION):
-                for sql in postgres_script(MIGRATIONS[number]).statements:
-                    raw.execute(sql)
-            raw.execute("UPDATE pasi_schema SET version = %s", (SCHEMA_VERSION,))
+        found = self._version(raw)
+        if found != SCHEMA_VERSION:  # else nothing to take the migration lock for
+            with raw.transaction():
+                raw.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+                raw.execute(PRELUDE)
+                found = self._version(raw) or 0
+                if found > SCHEMA_VERSION:
+                    raise VaultVersionError(
+                        f"the PostgreSQL vault has schema version {found}, but this pasi knows "
+                        f"only up to {SCHEMA_VERSION}: upgrade pasi to open it (nothing was "
+                        "changed)"
+                    )
+                for number in range(found, SCHEMA_VERSION):
+                    for sql in postgres_script(MIGRATIONS[number]).statements:
+                        raw.execute(sql)
+                raw.execute("UPDATE pasi_schema SET version = %s", (SCHEMA_VERSION,))
         self._tables = self._tables_with_id(raw)
         with raw.transaction():
             raw.execute("INSERT INTO pasi_commits DEFAULT VALUES ON CONFLICT DO NOTHING")
             for script in MIGRATIONS:
                 for seed in postgres_script(script).seeds:
                     conn.execute(seed.replace("INSERT INTO", "INSERT OR IGNORE INTO", 1))
-        return int(found)
+        return int(found or 0)
+
+    @staticmethod
+    def _version(raw: psycopg.Connection) -> int | None:
+        """The schema version; None for a database pasi has not set up yet."""
+        if raw.execute("SELECT to_regclass('pasi_schema')").fetchone() == (None,):
+            return None
+        row = raw.execute("SELECT version FROM pasi_schema").fetchone()
+        return int(row[0]) if row else None
 
     @staticmethod
     def _tables_with_id(raw: psycopg.Connection) -> frozenset[str]:
         rows = raw.execute(
-            "SELECT table_name FROM information_schema.columns WHERE column_name = 'id'"
-            " AND table_schema = current_schema() AND is_identity = 'YES'"
+            "SELECT c.relname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " WHERE a.attname = 'id' AND a.attidentity <> ''"
+            " AND c.relnamespace = current_schema()::regnamespace"
         ).fetchall()
         return frozenset(r[0] for r in rows)
 
