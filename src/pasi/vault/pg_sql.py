@@ -37,6 +37,7 @@ _TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|\?(\d*)|\b(json_extrac
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 _JSON_IDS = re.compile(r"IN\s*\(\s*SELECT\s+value\s+FROM\s+json_each\(\s*\?\s*\)\s*\)", re.I)
 POSITIONAL = "__p"
+NEW_ID = "__new_id"
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,18 @@ class Statement:
     sql: str
     names: tuple[str, ...]  # what each $n is: __pK (the K-th ?), pN (?N) or a :name
     returns_id: bool = False
+    # The same one-row INSERT with the id given (NEW_ID), for writes that do not wait for
+    # RETURNING (pasi.vault.pg_conn), and the table whose sequence gives it.
+    with_id: Statement | None = None
+    table: str | None = None
 
-    def arguments(self, params: object) -> list[object]:
-        if params is None or not self.names:
+    def arguments(self, params: object, new_id: int | None = None) -> list[object]:
+        if (params is None and new_id is None) or not self.names:
             return []
         if isinstance(params, dict):
-            return [params[name] for name in self.names]
-        values = list(params)  # type: ignore[call-overload]
-        return [values[_index(name)] for name in self.names]
+            return [new_id if name == NEW_ID else params[name] for name in self.names]
+        values = list(params or ())  # type: ignore[call-overload]
+        return [new_id if name == NEW_ID else values[_index(name)] for name in self.names]
 
 
 def _index(name: str) -> int:
@@ -215,17 +220,39 @@ def translate(sql: str, tables_with_id: frozenset[str] = frozenset()) -> Stateme
         sql = _OR_IGNORE.sub("INSERT INTO", sql, count=1)
     tree = sqlglot.parse_one(_mark(sql), read="sqlite")
     tree = _fix_tree(tree)
-    returns_id = False
+    returns_id, with_id, table_name = False, None, None
     if isinstance(tree, exp.Insert):
         if ignore and tree.args.get("conflict") is None:
             tree.set("conflict", exp.OnConflict(action=exp.var("DO NOTHING")))
         table = tree.find(exp.Table)
         if table is not None and table.name in tables_with_id and not tree.args.get("returning"):
+            with_id = _given_id(tree)
+            table_name = table.name
             tree.set("returning", exp.Returning(expressions=[exp.column("id")]))
             returns_id = True
+    text, names = _dollars(_render(tree))
+    return Statement(text, names, returns_id, with_id, table_name)
+
+
+def _render(tree: exp.Expression) -> str:
     text = tree.sql(dialect="postgres", identify=True)
-    text = text.replace('"pasi_json_extract"', "pasi_json_extract").replace(
+    return text.replace('"pasi_json_extract"', "pasi_json_extract").replace(
         "PASI_JSON_EXTRACT", "pasi_json_extract"
     )
-    text, names = _dollars(text)
-    return Statement(text, names, returns_id)
+
+
+def _given_id(insert: exp.Insert) -> Statement | None:
+    """A one-row ``INSERT INTO t (cols) VALUES (...)`` that does not name ``id``, with the id
+    added as a parameter; None for any other form (a conflict clause may insert nothing)."""
+    target, rows = insert.this, insert.expression
+    if insert.args.get("conflict") is not None or not isinstance(target, exp.Schema):
+        return None
+    if not isinstance(rows, exp.Values) or len(rows.expressions) != 1:
+        return None
+    if any(c.name == "id" for c in target.expressions):
+        return None
+    copy = insert.copy()
+    copy.this.append("expressions", exp.to_identifier("id"))
+    copy.expression.expressions[0].append("expressions", exp.Placeholder(this=NEW_ID))
+    text, names = _dollars(_render(copy))
+    return Statement(text, names)

@@ -27,12 +27,12 @@ import psycopg
 from pasi.errors import VaultError, VaultVersionError
 from pasi.vault.files import VaultFiles
 from pasi.vault.migrations import MIGRATIONS, SCHEMA_VERSION
-from pasi.vault.pg_conn import Connection, index_path_row
+from pasi.vault.pg_conn import Connection, index_path_row, sql_error
 from pasi.vault.pg_pool import Session, acquire, connect, release
 from pasi.vault.pg_schema import PRELUDE, postgres_script
 
 MIGRATION_LOCK = 7_203_114  # pg_advisory_xact_lock key while the schema is migrated
-# A write of this many rows is followed by ANALYZE: with no statistics after a bulk import, the
+# A write of this many statements (rows) is followed by ANALYZE: with no statistics after a bulk import, the
 # planner reads a lookup by id through the per-user index instead (a scan of the user's rows:
 # 2.5 ms at 3k units, growing with the vault) until autovacuum comes by.
 ANALYZE_AFTER_ROWS = 5000
@@ -65,6 +65,7 @@ class PostgresVault:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.files = VaultFiles(directory, None)
         self._tables: frozenset[str] = frozenset()
+        self._sequences: dict[str, str] = {}  # identity table -> its id sequence
         setup = self._adapt(Session(connect(url)))
         try:
             self._check_role(setup)
@@ -82,7 +83,9 @@ class PostgresVault:
     # -- connections ----------------------------------------------------------------------------
 
     def _adapt(self, session: Session) -> Connection:
-        return Connection(session, self.user, lambda: self._tables, self._pragma)
+        return Connection(
+            session, self.user, lambda: self._tables, self._pragma, lambda: self._sequences
+        )
 
     def _check_role(self, conn: Connection) -> None:
         row = conn.raw.execute(
@@ -136,6 +139,12 @@ class PostgresVault:
                         raw.execute(sql)
                 raw.execute("UPDATE pasi_schema SET version = %s", (SCHEMA_VERSION,))
         self._tables = self._tables_with_id(raw)
+        self._sequences = {
+            table: raw.execute(
+                "SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',)
+            ).fetchone()[0]  # type: ignore[index]
+            for table in self._tables
+        }
         with raw.transaction():
             raw.execute("INSERT INTO pasi_commits DEFAULT VALUES ON CONFLICT DO NOTHING")
             for script in MIGRATIONS:
@@ -194,12 +203,18 @@ class PostgresVault:
                 self._active = conn
                 try:
                     raw.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.user,))
-                    yield conn
-                    raw.execute("UPDATE pasi_commits SET commits = commits + 1")
-                except BaseException:
+                    with raw.pipeline() as pipeline:
+                        conn.pipeline = pipeline
+                        yield conn
+                        raw.execute("UPDATE pasi_commits SET commits = commits + 1")
+                except BaseException as error:
+                    conn.end_pipeline()
                     conn.rollback()
+                    if isinstance(error, psycopg.Error):  # a pipelined statement's, at the end
+                        raise sql_error(error) from error
                     raise
                 finally:
+                    conn.end_pipeline()
                     self._active = None
                 conn.commit()
                 if conn.changed >= ANALYZE_AFTER_ROWS:
