@@ -3,8 +3,8 @@
 A server holding many users' vaults would otherwise hold a writer and a reader per thread for
 each user (200 users x 5 threads: 1,000 connections). Instead, per database URL:
 
-- writers come from a ``psycopg_pool`` pool, one per write transaction, which sets the user
-  with ``set_config(..., true)``: the setting ends with the transaction;
+- writers come from a ``psycopg_pool`` pool, one per write transaction, set to the vault's
+  user before its first statement (a borrowed connection may carry the last borrower's);
 - each thread has one reader connection, used by all vaults on that thread: the user it is set
   to is switched just before a statement of another user's vault runs on it (a round trip only
   when the user changes, so one user's requests pay nothing).
