@@ -12,8 +12,9 @@ from pasi.config import Settings, load_settings, with_vault_keys
 from pasi.errors import ConfigError
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, make_embedder
+from pasi.vault.location import open_location
 from pasi.vault.secrets import SecretStore
-from pasi.vault.sqlite import SQLiteVault, open_vault
+from pasi.vault.sqlite import SQLiteVault
 
 if TYPE_CHECKING:
     from pasi.agent.assistant import Assistant, Learner
@@ -42,7 +43,7 @@ class Pasi:
         chat_model: ChatModel | None = None,
     ) -> None:
         passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
-        self.vault = vault or open_vault(settings.vault, passphrase)
+        self.vault = vault or open_location(settings.vault, passphrase)
         keys = SecretStore(self.vault.files)  # a plain vault keeps none: the key's user says so
         self.settings = with_vault_keys(settings, keys.get) if keys.usable else settings
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)

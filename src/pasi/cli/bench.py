@@ -109,11 +109,22 @@ def scale(
     queries: int = typer.Option(200, "--queries", min=1, help="Questions timed at each size."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
     encrypt: bool = typer.Option(False, "--encrypt", help="Use an encrypted (SQLCipher) vault."),
+    backend: str = typer.Option(
+        "sqlite", "--backend", help="sqlite, or postgres (a throwaway local PostgreSQL)."
+    ),
+    postgres_url: str = typer.Option(
+        None, "--postgres-url", help="With --backend postgres: an empty database to use instead."
+    ),
 ) -> None:
     """Retrieval latency (p50/p95), ingest throughput and memory use at growing sizes."""
     ns = ints(n, "--n")
+    if backend not in ("sqlite", "postgres"):
+        raise typer.BadParameter("--backend is sqlite or postgres")
     run_scale = harness("scale", "run_scale")
-    result = run_scale(ns, queries=queries, embedder=state(ctx).embedder(), encrypted=encrypt)
+    result = run_scale(
+        ns, queries=queries, embedder=state(ctx).embedder(), encrypted=encrypt,
+        backend=backend, postgres_url=postgres_url,
+    )  # fmt: skip
     show(result, as_json, "scale")
 
 

@@ -150,6 +150,12 @@ def lexical(
     query = fts_query(terms)
     if not query:
         return []
+    if getattr(conn, "dialect", "sqlite") == "postgres":  # no FTS5 there: the same BM25 in NumPy
+        from pasi.vault.lexical import LexicalIndex
+
+        index = LexicalIndex()
+        index.refresh(conn, object())
+        return index.search(list(dict.fromkeys(terms)), limit, weights=weights, kind=kind)
     rank = f"bm25(search_fts, {weights[0]}, {weights[1]})"
     sql = f"SELECT search_fts.rowid, -{rank} FROM search_fts"
     args: list[object] = [query]
