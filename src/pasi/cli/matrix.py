@@ -69,7 +69,7 @@ def run(
 ) -> None:  # fmt: skip
     """Answer Matrix messages from the allow-listed IDs until Ctrl-C."""
     from pasi.cli.life import start_scheduler
-    from pasi.life.matrix import MatrixClient, load_account
+    from pasi.life.matrix import MatrixClient, claim_bridge, load_account
     from pasi.server.matrix_bridge import MatrixBridge
 
     cli = state(ctx)
@@ -79,6 +79,7 @@ def run(
         raise InputError("pasi has no Matrix account yet: run `pasi matrix login` first")
     if not settings.matrix_allow:
         raise ConfigError("set 'matrix_allow' to your Matrix ID(s): pasi answers no one else")
+    claim = claim_bridge(settings.vault)
     pasi = cli.pasi()
     client = MatrixClient(account)
     bridge = MatrixBridge.for_pasi(pasi, client, report=_say)
@@ -96,6 +97,7 @@ def run(
         if stop_scheduler is not None:
             stop_scheduler()
         client.close()
+        claim.close()
 
 
 def _say(line: str) -> None:

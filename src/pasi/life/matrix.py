@@ -17,7 +17,7 @@ import secrets
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from pasi.errors import DeliveryError, InputError
@@ -25,6 +25,7 @@ from pasi.errors import DeliveryError, InputError
 FOLDER = "matrix"
 ACCOUNT_FILE = "account.json"
 STATE_FILE = "state.json"
+LOCK_FILE = "bridge.lock"
 API = "/_matrix/client/v3"
 _STATE_LOCK = threading.Lock()  # the bridge and the scheduler's channel share one process
 
@@ -105,6 +106,25 @@ def update_state(vault_dir: Path, **changes: Any) -> BridgeState:
     return state
 
 
+def claim_bridge(vault_dir: Path) -> IO[str]:
+    """Hold the vault's one bridge: two answering the same account would answer twice. The
+    claim lasts until the returned file is closed (or the process ends)."""
+    import fcntl
+
+    path = Path(vault_dir) / FOLDER / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    held = path.open("a", encoding="utf-8")
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        held.close()
+        raise InputError(
+            f"another pasi process (`pasi matrix run` or `pasi serve`) already answers Matrix "
+            f"for the vault {vault_dir}"
+        ) from None
+    return held
+
+
 def normalise_homeserver(url: str) -> str:
     url = url.strip().rstrip("/")
     if not url.startswith(("http://", "https://")):
@@ -171,6 +191,23 @@ class MatrixClient:
         path = f"/rooms/{_q(room_id)}/send/m.room.message/{txn}"
         content = {"msgtype": "m.text", "body": body}
         return str(self._call("PUT", path, "send a message", json=content)["event_id"])
+
+    def edit_text(self, room_id: str, event_id: str, body: str, txn_id: str | None = None) -> str:
+        """Replace the text of pasi's own message ``event_id`` (an ``m.replace`` edit)."""
+        content = {
+            "msgtype": "m.text",
+            "body": f"* {body}",  # what clients without edits show
+            "m.new_content": {"msgtype": "m.text", "body": body},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+        }
+        txn = _q(txn_id or secrets.token_hex(12))
+        path = f"/rooms/{_q(room_id)}/send/m.room.message/{txn}"
+        return str(self._call("PUT", path, "edit a message", json=content)["event_id"])
+
+    def redact(self, room_id: str, event_id: str, reason: str = "") -> None:
+        """Remove the content of an event pasi sent (a streamed answer that was withheld)."""
+        path = f"/rooms/{_q(room_id)}/redact/{_q(event_id)}/{secrets.token_hex(12)}"
+        self._call("PUT", path, "redact a message", json={"reason": reason} if reason else {})
 
     def typing(self, room_id: str, on: bool, timeout_ms: int = 30_000) -> None:
         path = f"/rooms/{_q(room_id)}/typing/{_q(self.account.user_id)}"

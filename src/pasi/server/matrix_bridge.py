@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pasi.errors import DeliveryError, PasiError
 from pasi.life.matrix import MatrixClient, load_state, update_state
+from pasi.server.matrix_stream import EditStream
 from pasi.server.matrix_turns import Reply, decide, turn_reply, yes_or_no
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ ENCRYPTED_REPLY = (
     "encryption (docs/messaging.md)."
 )
 
-Answerer = Callable[[str, str], Reply]  # (message, conversation uri) -> the reply
+TextSink = Callable[[str], None]  # gets the answer so far while the model streams
+Answerer = Callable[[str, str, TextSink], Reply]  # (message, conversation uri, sink) -> reply
 Decider = Callable[[int, bool], str]  # (held action id, approved?) -> what happened
 
 
@@ -77,20 +79,28 @@ class MatrixBridge:
         self.allow = set(allow)
         self.answer = answer
         self.decide = decide
+        self.stopping = threading.Event()  # set by run's caller: a turn cut short is not answered
+        self.polling = False  # in the long-poll, where a stop need not wait for it
 
     @classmethod
     def for_pasi(
         cls, pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None = None
     ) -> MatrixBridge:
-        answer = lambda text, uri: turn_reply(pasi, text, uri)  # noqa: E731
+        answer = lambda text, uri, sink: turn_reply(pasi, text, uri, sink)  # noqa: E731
         decider = lambda action_id, yes: decide(pasi, action_id, yes)  # noqa: E731
         allow = pasi.settings.matrix_allow
         return cls(client, pasi.vault.directory, allow, answer, decider, report)
 
     def sync_once(self, timeout_ms: int = 30_000) -> Round:
         state = load_state(self.vault_dir)
-        data = self.client.sync(state.since, timeout_ms)
+        self.polling = True
+        try:
+            data = self.client.sync(state.since, timeout_ms)
+        finally:
+            self.polling = False
         done = Round()
+        if self.stopping.is_set():  # stopped during the long-poll: the next run reads it again
+            return done
         self._invites(data, done)
         if state.since is not None:  # the first sync only takes the token
             self._left(data, state.notify_room)
@@ -103,12 +113,17 @@ class MatrixBridge:
 
     def run(self, stop: threading.Event, timeout_ms: int = 30_000) -> None:
         """Sync rounds until ``stop`` is set; a failed round is logged and retried."""
+        self.stopping = stop
         pause = 1.0
         while not stop.is_set():
             try:
                 self.sync_once(timeout_ms)
                 pause = 1.0
+            except _Interrupted:
+                return
             except DeliveryError as error:
+                if stop.is_set():
+                    return
                 self._note(f"{error}; retrying in {pause:.0f} s")
                 stop.wait(pause)
                 pause = min(pause * 2, 60.0)
@@ -152,8 +167,9 @@ class MatrixBridge:
             )
             return
         waiting = dict(load_state(self.vault_dir).waiting)
-        reply = self._reply(message, waiting)
-        self.client.send_text(message.room_id, reply.text, txn_id=f"pasi-reply-{message.event_id}")
+        shown = EditStream(self.client, message.room_id, message.event_id)
+        reply = self._reply(message, waiting, shown.update)
+        shown.finish(reply.text)
         handled.append(message.event_id)
         update_state(self.vault_dir, handled=handled, notify_room=message.room_id, waiting=waiting)
         done.answered.append(message.event_id)
@@ -164,7 +180,7 @@ class MatrixBridge:
         if self.report is not None:
             self.report(line)
 
-    def _reply(self, message: Incoming, waiting: dict[str, int]) -> Reply:
+    def _reply(self, message: Incoming, waiting: dict[str, int], shown: TextSink) -> Reply:
         """The answer to a message; ``waiting`` (room -> held action) is updated."""
         if message.encrypted:
             return Reply(ENCRYPTED_REPLY)
@@ -173,7 +189,9 @@ class MatrixBridge:
         verdict = yes_or_no(message.body) if held is not None else None
         if held is not None and verdict is not None:
             return self._working(room, lambda: Reply(self.decide(held, verdict)))
-        reply = self._working(room, lambda: self.answer(message.body, conversation_uri(room)))
+        reply = self._working(
+            room, lambda: self.answer(message.body, conversation_uri(room), shown)
+        )
         if reply.waiting is not None:
             waiting[room] = reply.waiting
         elif held is not None:  # the message was not a yes or no: the action keeps waiting
@@ -186,8 +204,14 @@ class MatrixBridge:
             try:
                 return work()
             except PasiError as error:
+                if self.stopping.is_set():  # the vault closed under the turn: answer it next run
+                    raise _Interrupted from error
                 log.warning("a Matrix turn failed: %s", error)
                 return Reply(f"pasi could not do that: {error}")
+
+
+class _Interrupted(Exception):
+    """The bridge was stopped in the middle of a turn."""
 
 
 class _typing:

@@ -7,10 +7,11 @@ plain yes or no, approves or refuses that action exactly as ``pasi actions appro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pasi.agent.events import Answer, ConfirmationNeeded, Notice
+from pasi.agent.events import Answer, ConfirmationNeeded, Notice, TextDelta
 from pasi.server.turns import OfflineAnswer, run_turn
 
 if TYPE_CHECKING:
@@ -26,12 +27,19 @@ class Reply:
     waiting: int | None = None  # the held action the text asks about
 
 
-def turn_reply(pasi: Pasi, message: str, uri: str) -> Reply:
-    """One turn of the assistant the web app runs, as the message to send back."""
+def turn_reply(
+    pasi: Pasi, message: str, uri: str, on_text: Callable[[str], None] | None = None
+) -> Reply:
+    """One turn of the assistant the web app runs, as the message to send back.
+    ``on_text`` gets the answer so far each time the model streams more of it."""
     parts: list[str] = []
+    streamed = ""
     waiting = None
     for event in run_turn(pasi, message, conversation=uri):
-        if isinstance(event, Answer | OfflineAnswer):
+        if isinstance(event, TextDelta) and on_text is not None:
+            streamed += event.text
+            on_text(streamed)
+        elif isinstance(event, Answer | OfflineAnswer):
             parts.insert(0, event.text)
         elif isinstance(event, ConfirmationNeeded):
             waiting = event.action_id

@@ -35,6 +35,7 @@ def routers() -> list[APIRouter]:
         _router("pasi.server.rest.keys"),
         _router("pasi.server.actions"),
         _router("pasi.server.notifications"),
+        _router("pasi.server.matrix_pool"),
         _router("pasi.server.charter"),
         _router("pasi.server.voice"),
     ]
