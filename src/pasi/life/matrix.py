@@ -209,6 +209,29 @@ class MatrixClient:
         path = f"/rooms/{_q(room_id)}/redact/{_q(event_id)}/{secrets.token_hex(12)}"
         self._call("PUT", path, "redact a message", json={"reason": reason} if reason else {})
 
+    def download(self, mxc: str, max_bytes: int) -> bytes:
+        """The bytes of an uploaded file (``mxc://server/id``), through the homeserver's
+        authenticated media API; larger than ``max_bytes`` is refused."""
+        import httpx
+
+        server, _, media_id = mxc.removeprefix("mxc://").partition("/")
+        if not mxc.startswith("mxc://") or not server or not media_id:
+            raise DeliveryError(f"Matrix: '{mxc[:80]}' is not a media address (mxc://...)")
+        url = f"{self.account.homeserver}/_matrix/client/v1/media/download/{_q(server)}/{_q(media_id)}"
+        try:
+            with self._http.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    _json(response, "download a file")
+                data = bytearray()
+                for piece in response.iter_bytes():
+                    data += piece
+                    if len(data) > max_bytes:
+                        raise DeliveryError(f"Matrix: the file is larger than {max_bytes:,} bytes")
+        except httpx.HTTPError as error:
+            raise DeliveryError(f"Matrix: cannot download a file: {error}") from None
+        return bytes(data)
+
     def typing(self, room_id: str, on: bool, timeout_ms: int = 30_000) -> None:
         path = f"/rooms/{_q(room_id)}/typing/{_q(self.account.user_id)}"
         body: dict[str, Any] = {"typing": on, "timeout": timeout_ms} if on else {"typing": False}

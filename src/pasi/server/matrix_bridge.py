@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from pasi.errors import DeliveryError, PasiError
 from pasi.life.matrix import MatrixClient, load_state, update_state
+from pasi.server.matrix_media import Media, media_of, media_reply
 from pasi.server.matrix_stream import EditStream
-from pasi.server.matrix_turns import Reply, decide, turn_reply, yes_or_no
+from pasi.server.matrix_turns import Reply, TextSink, decide, turn_reply, yes_or_no
 
 if TYPE_CHECKING:
     from pasi import Pasi
@@ -34,8 +35,6 @@ ENCRYPTED_REPLY = (
     "encryption (docs/messaging.md)."
 )
 
-TextSink = Callable[[str], None]  # gets the answer so far while the model streams
-Answerer = Callable[[str, str, TextSink], Reply]  # (message, conversation uri, sink) -> reply
 Decider = Callable[[int, bool], str]  # (held action id, approved?) -> what happened
 
 
@@ -46,6 +45,10 @@ class Incoming:
     sender: str
     body: str
     encrypted: bool = False
+    media: Media | None = None  # an image or a voice message
+
+
+Answerer = Callable[[Incoming, str, TextSink], Reply]  # (message, conversation uri, sink)
 
 
 @dataclass
@@ -86,7 +89,11 @@ class MatrixBridge:
     def for_pasi(
         cls, pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None = None
     ) -> MatrixBridge:
-        answer = lambda text, uri, sink: turn_reply(pasi, text, uri, sink)  # noqa: E731
+        def answer(message: Incoming, uri: str, shown: TextSink) -> Reply:
+            if message.media is not None:
+                return media_reply(pasi, client, message.media, message.event_id, uri, shown)
+            return turn_reply(pasi, message.body, uri, shown)
+
         decider = lambda action_id, yes: decide(pasi, action_id, yes)  # noqa: E731
         allow = pasi.settings.matrix_allow
         return cls(client, pasi.vault.directory, allow, answer, decider, report)
@@ -189,9 +196,7 @@ class MatrixBridge:
         verdict = yes_or_no(message.body) if held is not None else None
         if held is not None and verdict is not None:
             return self._working(room, lambda: Reply(self.decide(held, verdict)))
-        reply = self._working(
-            room, lambda: self.answer(message.body, conversation_uri(room), shown)
-        )
+        reply = self._working(room, lambda: self.answer(message, conversation_uri(room), shown))
         if reply.waiting is not None:
             waiting[room] = reply.waiting
         elif held is not None:  # the message was not a yes or no: the action keeps waiting
@@ -267,10 +272,15 @@ def _incoming(room_id: str, event: dict[str, Any], me: str) -> Incoming | None:
     if event.get("type") == "m.room.encrypted":
         return Incoming(room_id, event_id, sender, "", encrypted=True)
     content = event.get("content") or {}
-    if event.get("type") != "m.room.message" or content.get("msgtype") != "m.text":
+    if event.get("type") != "m.room.message":
         return None
     if (content.get("m.relates_to") or {}).get("rel_type") == "m.replace":
         return None  # an edit of an earlier message: that one was answered
+    media = media_of(content)
+    if media is not None:
+        return Incoming(room_id, event_id, sender, media.caption, media=media)
+    if content.get("msgtype") != "m.text":
+        return None
     body = content.get("body")
     return (
         Incoming(room_id, event_id, sender, body)

@@ -16,6 +16,9 @@ from pasi.server.turns import OfflineAnswer, run_turn
 
 if TYPE_CHECKING:
     from pasi import Pasi
+    from pasi.server.images import ImageMessage
+
+TextSink = Callable[[str], None]  # gets the answer so far while the model streams
 
 YES = {"yes", "y", "ok", "okay", "approve", "do it", "go ahead", "sure"}
 NO = {"no", "n", "deny", "refuse", "don't", "do not", "stop", "cancel"}
@@ -28,14 +31,26 @@ class Reply:
 
 
 def turn_reply(
-    pasi: Pasi, message: str, uri: str, on_text: Callable[[str], None] | None = None
+    pasi: Pasi,
+    message: str,
+    uri: str,
+    on_text: TextSink | None = None,
+    image: ImageMessage | None = None,
 ) -> Reply:
     """One turn of the assistant the web app runs, as the message to send back.
-    ``on_text`` gets the answer so far each time the model streams more of it."""
+    ``on_text`` gets the answer so far each time the model streams more of it; ``image``: the
+    message is about an image, read already (pasi.server.images)."""
+    from pasi.server.images import image_turn
+
     parts: list[str] = []
     streamed = ""
     waiting = None
-    for event in run_turn(pasi, message, conversation=uri):
+    events = (
+        run_turn(pasi, message, conversation=uri)
+        if image is None
+        else image_turn(pasi, image, conversation=uri)
+    )
+    for event in events:
         if isinstance(event, TextDelta) and on_text is not None:
             streamed += event.text
             on_text(streamed)
