@@ -134,7 +134,7 @@ def test_a_restart_answers_nothing_twice(
     assert len(owner.texts_from(room, world.ids["pasibot"])) == 2
 
 
-def test_an_encrypted_message_gets_a_plain_explanation_not_a_turn(
+def test_an_encrypted_message_it_cannot_decrypt_gets_a_plain_explanation_not_a_turn(
     world: World, people: dict[str, Person], pasi: Pasi
 ) -> None:
     owner = people["owner"]
@@ -143,7 +143,7 @@ def test_an_encrypted_message_gets_a_plain_explanation_not_a_turn(
     sealed = owner.send_encrypted(room)
     assert _rounds(bridge, 1).answered == [sealed]
     (reply,) = owner.texts_from(room, world.ids["pasibot"])
-    assert "cannot read encrypted messages" in reply
+    assert "could not decrypt that message" in reply  # no key reached pasi's device
     uri = conversation_uri(room)
     assert (
         pasi.vault.read().execute("SELECT 1 FROM sources WHERE uri = ?", (uri,)).fetchone() is None

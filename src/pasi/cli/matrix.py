@@ -41,7 +41,9 @@ def login(
     """Log pasi's bot account in; the access token is kept in the vault directory (mode 0600)."""
     from pasi.life.matrix import MatrixClient, save_account
 
-    settings = state(ctx).settings()
+    cli = state(ctx)
+    settings = cli.settings()
+    cli.pasi()  # an encrypted vault is opened (asking its passphrase): the token is sealed in it
     account = MatrixClient.login(homeserver, user, password)
     path = save_account(settings.vault, account)
     typer.echo(f"logged in as {account.user_id} on {account.homeserver}; token kept in {path}")
@@ -74,13 +76,13 @@ def run(
 
     cli = state(ctx)
     settings = cli.settings()
+    if not settings.matrix_allow:
+        raise ConfigError("set 'matrix_allow' to your Matrix ID(s): pasi answers no one else")
+    pasi = cli.pasi()  # first: an encrypted vault keeps the account sealed
     account = load_account(settings.vault)
     if account is None:
         raise InputError("pasi has no Matrix account yet: run `pasi matrix login` first")
-    if not settings.matrix_allow:
-        raise ConfigError("set 'matrix_allow' to your Matrix ID(s): pasi answers no one else")
     claim = claim_bridge(settings.vault)
-    pasi = cli.pasi()
     client = MatrixClient(account)
     bridge = MatrixBridge.for_pasi(pasi, client, report=_say)
     stop_scheduler = start_scheduler(cli, terminal=False) if scheduler else None
@@ -96,7 +98,7 @@ def run(
         signal.signal(signal.SIGTERM, previous)
         if stop_scheduler is not None:
             stop_scheduler()
-        client.close()
+        bridge.close()
         claim.close()
 
 

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from pasi.errors import DeliveryError, PasiError
 from pasi.life.matrix import MatrixClient, load_state, update_state
+from pasi.server.matrix_crypto import Crypto, EncryptedRoom, available, pickle_key
 from pasi.server.matrix_media import Media, media_of, media_reply
-from pasi.server.matrix_stream import EditStream
+from pasi.server.matrix_stream import EditStream, Sender
 from pasi.server.matrix_turns import Reply, TextSink, decide, turn_reply, yes_or_no
 
 if TYPE_CHECKING:
@@ -31,8 +32,12 @@ log = logging.getLogger("pasi.matrix")
 
 TYPING_REFRESH_SECONDS = 20.0  # typing notices expire after 30 s on the server
 ENCRYPTED_REPLY = (
-    "pasi cannot read encrypted messages yet: talk to it in a room without end-to-end "
-    "encryption (docs/messaging.md)."
+    "pasi cannot read encrypted messages here: end-to-end encryption needs matrix-nio[e2e] "
+    "(docs/messaging.md); or talk to it in a room without encryption."
+)
+UNDECRYPTABLE_REPLY = (
+    "pasi could not decrypt that message: its key did not reach pasi's device. Send it again "
+    "(docs/messaging.md, End-to-end encryption)."
 )
 
 Decider = Callable[[int, bool], str]  # (held action id, approved?) -> what happened
@@ -74,8 +79,10 @@ class MatrixBridge:
         answer: Answerer,
         decide: Decider,
         report: Callable[[str], None] | None = None,
+        crypto: Crypto | None = None,
     ) -> None:
         self.client = client
+        self.crypto = crypto  # end-to-end encryption, when matrix-nio[e2e] is installed
         self.report = report  # who wrote to pasi, shown to the user (`pasi matrix run`'s stderr)
         self.me = client.account.user_id
         self.vault_dir = Path(vault_dir)
@@ -96,7 +103,13 @@ class MatrixBridge:
 
         decider = lambda action_id, yes: decide(pasi, action_id, yes)  # noqa: E731
         allow = pasi.settings.matrix_allow
-        return cls(client, pasi.vault.directory, allow, answer, decider, report)
+        crypto = _crypto(pasi, client, report)
+        return cls(client, pasi.vault.directory, allow, answer, decider, report, crypto)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.crypto is not None:
+            self.crypto.close()
 
     def sync_once(self, timeout_ms: int = 30_000) -> Round:
         state = load_state(self.vault_dir)
@@ -112,7 +125,8 @@ class MatrixBridge:
         if state.since is not None:  # the first sync only takes the token
             self._left(data, state.notify_room)
             handled = list(state.handled)
-            for message in _messages(data, self.me):
+            plain = self.crypto.absorb(data) if self.crypto is not None else {}
+            for message in _messages(data, self.me, plain):
                 if message.event_id not in handled:
                     self._consider(message, handled, done)
         update_state(self.vault_dir, since=data["next_batch"], handled=[])
@@ -174,13 +188,21 @@ class MatrixBridge:
             )
             return
         waiting = dict(load_state(self.vault_dir).waiting)
-        shown = EditStream(self.client, message.room_id, message.event_id)
+        shown = EditStream(self._sender(message.room_id), message.room_id, message.event_id)
         reply = self._reply(message, waiting, shown.update)
         shown.finish(reply.text)
         handled.append(message.event_id)
-        update_state(self.vault_dir, handled=handled, notify_room=message.room_id, waiting=waiting)
+        # Reminders are sent outside the bridge, unencrypted: never into an encrypted room.
+        sealed = self.crypto is not None and self.crypto.encrypted(message.room_id)
+        reminders = {} if sealed else {"notify_room": message.room_id}
+        update_state(self.vault_dir, handled=handled, waiting=waiting, **reminders)
         done.answered.append(message.event_id)
         self._note(f"answered {message.sender} in {message.room_id}")
+
+    def _sender(self, room_id: str) -> Sender:
+        if self.crypto is not None and self.crypto.encrypted(room_id):
+            return EncryptedRoom(self.client, self.crypto)
+        return self.client
 
     def _note(self, line: str) -> None:
         log.info("%s", line)
@@ -190,7 +212,7 @@ class MatrixBridge:
     def _reply(self, message: Incoming, waiting: dict[str, int], shown: TextSink) -> Reply:
         """The answer to a message; ``waiting`` (room -> held action) is updated."""
         if message.encrypted:
-            return Reply(ENCRYPTED_REPLY)
+            return Reply(ENCRYPTED_REPLY if self.crypto is None else UNDECRYPTABLE_REPLY)
         room = message.room_id
         held = waiting.pop(room, None)
         verdict = yes_or_no(message.body) if held is not None else None
@@ -250,6 +272,21 @@ class _typing:
             log.info("%s", error)
 
 
+def _crypto(
+    pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None
+) -> Crypto | None:
+    """End-to-end encryption when matrix-nio[e2e] is installed; without it (or when the
+    homeserver refuses pasi's keys) encrypted rooms get a plain explanation."""
+    if not available():
+        return None
+    try:
+        key = pickle_key(pasi.vault.directory)
+        return Crypto(client.account, pasi.vault.directory, key)
+    except PasiError as error:
+        (report or log.warning)(f"no end-to-end encryption: {error}")
+        return None
+
+
 def _inviter(room: dict[str, Any], me: str) -> str | None:
     for event in room.get("invite_state", {}).get("events", []):
         if event.get("type") == "m.room.member" and event.get("state_key") == me:
@@ -257,10 +294,13 @@ def _inviter(room: dict[str, Any], me: str) -> str | None:
     return None
 
 
-def _messages(data: dict[str, Any], me: str) -> Iterator[Incoming]:
+def _messages(
+    data: dict[str, Any], me: str, plain: dict[str, dict[str, Any]]
+) -> Iterator[Incoming]:
+    """The messages of a sync response; ``plain``: encrypted ones decrypted, by event id."""
     for room_id, room in data.get("rooms", {}).get("join", {}).items():
         for event in room.get("timeline", {}).get("events", []):
-            message = _incoming(room_id, event, me)
+            message = _incoming(room_id, plain.get(str(event.get("event_id")), event), me)
             if message is not None:
                 yield message
 

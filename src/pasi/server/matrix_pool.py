@@ -25,7 +25,7 @@ from typing import IO
 from fastapi import APIRouter, FastAPI
 
 from pasi.errors import PasiError
-from pasi.life.matrix import MatrixClient, claim_bridge, load_account
+from pasi.life.matrix import MatrixClient, account_saved, claim_bridge, load_account
 from pasi.server.matrix_bridge import MatrixBridge
 from pasi.server.users import User, UserRegistry, UserSessions
 
@@ -80,7 +80,9 @@ class BridgePool:
 
     def _ensure(self, user: User) -> None:
         directory = Path(user.vault).resolve()
-        account = load_account(directory)
+        # An encrypted vault's account is sealed: read once the vault is open.
+        pasi = self.sessions.session(user).pasi if account_saved(directory) else None
+        account = load_account(directory) if pasi is not None else None
         with self._lock:
             if self.closed.is_set():
                 return
@@ -90,9 +92,8 @@ class BridgePool:
                 return
         if current is not None:
             self._stop(directory, current)
-        if account is None or account.access_token in self._revoked:
+        if pasi is None or account is None or account.access_token in self._revoked:
             return
-        pasi = self.sessions.session(user).pasi
         if not pasi.settings.matrix_allow:
             self._once(f"user {user.name} has a Matrix account but 'matrix_allow' is empty")
             return
@@ -119,7 +120,7 @@ class BridgePool:
             self._revoked.add(running.token)
             self.report(f"the bridge stopped: {error}")
         finally:
-            running.bridge.client.close()
+            running.bridge.close()
             running.claim.close()
 
     def _stop(self, directory: Path, running: _Running) -> None:

@@ -16,13 +16,25 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from pasi.errors import DeliveryError
-from pasi.life.matrix import MatrixClient
 
 log = logging.getLogger("pasi.matrix")
 
 EDIT_INTERVAL_SECONDS = 1.0
+
+
+class Sender(Protocol):
+    """A :class:`~pasi.life.matrix.MatrixClient`, or an encrypted room's sender."""
+
+    def send_text(self, room_id: str, body: str, txn_id: str | None = None) -> str: ...
+
+    def edit_text(
+        self, room_id: str, event_id: str, body: str, txn_id: str | None = None
+    ) -> str: ...
+
+    def redact(self, room_id: str, event_id: str, reason: str = "") -> None: ...
 
 
 class EditStream:
@@ -30,7 +42,7 @@ class EditStream:
 
     def __init__(
         self,
-        client: MatrixClient,
+        client: Sender,
         room_id: str,
         answering: str,
         interval: float = EDIT_INTERVAL_SECONDS,
