@@ -1,6 +1,7 @@
 """End-to-end encryption on a real Synapse: the owner's real Matrix client (matrix-nio with its
-own Olm store) writes in an encrypted direct room; pasi decrypts, answers encrypted (the server
-holds only ciphertext), and after a restart answers from the same Olm store."""
+own Olm store) writes in an encrypted direct room; pasi, on an encrypted vault, decrypts,
+answers encrypted (the server holds only ciphertext), keeps its access token and the Olm store's
+key sealed, and after a restart answers from the same Olm store."""
 
 from __future__ import annotations
 
@@ -20,8 +21,10 @@ from matrix_world import PASSWORDS, World
 
 from pasi import Pasi
 from pasi.config import Settings
-from pasi.life.matrix import MatrixClient, load_state, save_account
+from pasi.life.matrix import MatrixClient, load_account, load_state, save_account
 from pasi.server.matrix_bridge import MatrixBridge
+from pasi.vault.files import is_sealed
+from pasi.vault.sqlite import open_vault
 
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}  # fmt: skip
@@ -104,7 +107,8 @@ def test_an_encrypted_message_is_decrypted_and_answered_encrypted(
     bot = world.ids["pasibot"]
     settings = Settings(vault=tmp_path / "vault", model="none", embedder="none",
                         notify_desktop=False, matrix_allow=[world.ids["owner"]])  # fmt: skip
-    with Pasi(settings) as pasi:
+    sealed_vault = open_vault(settings.vault, "correct horse battery", encrypt=True)
+    with Pasi(settings, vault=sealed_vault) as pasi:
         pasi.memory.remember("My bike lock code is 4512")
         save_account(settings.vault, MatrixClient.login(world.server.url, "pasibot", "bot-pass-1"))
         bridge = _bridge(pasi, world)
@@ -132,6 +136,12 @@ def test_an_encrypted_message_is_decrypted_and_answered_encrypted(
 
         store = settings.vault / "matrix" / "olm"
         assert any(store.iterdir())  # the Olm account and sessions live in the vault
+        token = load_account(settings.vault).access_token
+        for name in ("account.json", "state.json", "olm-key"):  # sealed: the vault is encrypted
+            data = (settings.vault / "matrix" / name).read_bytes()
+            assert is_sealed(data) and token.encode() not in data
+        names = pasi.vault.files.names()  # what `pasi vault rekey/decrypt` converts
+        assert "matrix/olm-key" in names and not any(n.startswith("matrix/olm/") for n in names)
         restarted = _bridge(pasi, world)  # a new process: the same device, from the store
         _answered(restarted, owner.say(room, "What is my bike lock code again?"))
         owner.sync()

@@ -36,6 +36,7 @@ FACTS = [  # (what the vault is told, the question, the word a right answer hold
     ("My passport expires in March 2029", "When does my passport expire?", "2029"),
 ]
 PASSWORD = "bench-pass-1"
+REPLY_WITHIN = 300  # seconds: a small local model on a busy machine may take minutes
 
 
 def run(messages: int = 20, model: str = "none") -> dict[str, Any]:
@@ -105,8 +106,8 @@ def _exchange(pasi: Any, url: str, messages: int) -> list[Timing]:
         return timings
     finally:
         stop.set()
-        thread.join(timeout=30)
-        bot.close()
+        thread.join(timeout=REPLY_WITHIN)
+        bridge.close()
         owner.close()
 
 
@@ -134,13 +135,13 @@ def _wait_for_reply(
     until its typing notice ends (it ends after the last edit)."""
     typing_ms = first_ms = None
     whole_ms, body = 0.0, ""
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + REPLY_WITHIN
     while time.monotonic() < deadline:
         data = owner.sync(since, 10_000)
         since = data["next_batch"]
         now_ms = (time.perf_counter() - sent) * 1000
         joined = data.get("rooms", {}).get("join", {}).get(room, {})
-        if first_ms is not None and not joined:  # 10 s of silence after the reply: whole
+        if first_ms is not None and typing_ms is None and not joined:  # no typing seen: whole
             return since, Timing(first_ms, whole_ms, typing_ms, body)
         for event in joined.get("timeline", {}).get("events", []):
             if event.get("sender") == bot and event.get("type") == "m.room.message":
@@ -155,4 +156,4 @@ def _wait_for_reply(
                 typing_ms = typing_ms if typing_ms is not None else now_ms
             elif first_ms is not None:  # typing ended after the reply: it is whole
                 return since, Timing(first_ms, whole_ms, typing_ms, body)
-    raise TimeoutError("pasi did not finish answering within 120 s")
+    raise TimeoutError(f"pasi did not finish answering within {REPLY_WITHIN} s")

@@ -282,8 +282,8 @@ def _crypto(
     try:
         key = pickle_key(pasi.vault.directory)
         return Crypto(client.account, pasi.vault.directory, key)
-    except PasiError as error:
-        (report or log.warning)(f"no end-to-end encryption: {error}")
+    except Exception as error:  # a damaged store must not stop unencrypted rooms being answered
+        (report or log.warning)(f"no end-to-end encryption: {type(error).__name__}: {error}")
         return None
 
 

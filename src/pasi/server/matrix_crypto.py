@@ -39,6 +39,12 @@ def available() -> bool:
     return all(importlib.util.find_spec(name) for name in ("nio", "vodozemac", "peewee"))
 
 
+def _network_errors() -> tuple[type[BaseException], ...]:
+    import aiohttp  # matrix-nio's HTTP client
+
+    return (OSError, asyncio.TimeoutError, aiohttp.ClientError)
+
+
 class Crypto:
     """The bridge's encryption; used from one thread (it owns an event loop)."""
 
@@ -79,9 +85,10 @@ class Crypto:
             parsed = response.rooms.join.get(room_id)
             if parsed is None:
                 continue
-            for raw, event in zip(room.get("timeline", {}).get("events", []),
-                                  parsed.timeline.events, strict=False):  # fmt: skip
-                if raw.get("type") == "m.room.encrypted" and _decrypted(event):
+            opened = {e.event_id: e for e in parsed.timeline.events if _decrypted(e)}
+            for raw in room.get("timeline", {}).get("events", []):
+                event = opened.get(raw.get("event_id"))
+                if raw.get("type") == "m.room.encrypted" and event is not None:
                     plain[raw["event_id"]] = {
                         **raw, "type": event.source.get("type"),
                         "content": event.source.get("content") or {},
@@ -106,7 +113,7 @@ class Crypto:
                     ignore_unverified_devices=True,
                 )
             )  # fmt: skip
-        except (nio.LocalProtocolError, nio.SendRetryError) as error:
+        except (nio.LocalProtocolError, nio.SendRetryError, *_network_errors()) as error:
             raise DeliveryError(f"Matrix: cannot send an encrypted message: {error}") from None
         if not isinstance(sent, nio.RoomSendResponse):
             raise DeliveryError(f"Matrix: cannot send an encrypted message: {sent}")
@@ -125,7 +132,11 @@ class Crypto:
     def _checked(self, work: Any, what: str) -> None:
         import nio
 
-        result = self._run(work)
+        try:
+            result = self._run(work)
+        except _network_errors() as error:  # tried again after the next sync
+            log.warning("Matrix: cannot %s: %s", what, error)
+            return
         if isinstance(result, nio.ErrorResponse):
             log.warning("Matrix: cannot %s: %s", what, result)
 
