@@ -127,7 +127,9 @@ class BridgePool:
         with self._lock:
             if self._running.get(directory) is running:
                 del self._running[directory]
-        running.stop.set()
+            if running.stop.is_set():  # stopped already (the vault's close hook after close())
+                return
+            running.stop.set()
         thread = running.thread
         mid_turn = thread is not None and not running.bridge.polling
         if mid_turn and thread is not threading.current_thread():  # its answer may still go out
