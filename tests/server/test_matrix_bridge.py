@@ -53,11 +53,22 @@ def pasi(world: World, tmp_path: Path) -> Iterator[Pasi]:
         yield opened
 
 
+_OPENED: list[MatrixBridge] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_bridges() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
 def _bridge(pasi: Pasi) -> MatrixBridge:
     loaded = load_account(pasi.vault.directory)
     assert loaded is not None and loaded.user_id.startswith("@pasibot:"), loaded
     assert loaded.access_token and loaded.homeserver.startswith("http://127.0.0.1")
-    return MatrixBridge.for_pasi(pasi, MatrixClient(loaded))
+    _OPENED.append(MatrixBridge.for_pasi(pasi, MatrixClient(loaded)))
+    return _OPENED[-1]
 
 
 def _rounds(bridge: MatrixBridge, count: int = 3) -> Round:

@@ -50,7 +50,10 @@ def _answer_once(world: World, owner: Person, pasi: Pasi, send: object) -> tuple
     room = owner.open_room(world.ids["pasibot"])
     assert room in bridge.sync_once(timeout_ms=300).joined
     asked = send(room)  # type: ignore[operator]
-    assert bridge.sync_once(timeout_ms=2000).answered == [asked]
+    try:
+        assert bridge.sync_once(timeout_ms=2000).answered == [asked]
+    finally:
+        bridge.close()
     (answer,) = owner.texts_from(room, world.ids["pasibot"])
     return room, answer
 

@@ -73,6 +73,7 @@ def test_the_answer_grows_by_rate_limited_edits_and_ends_whole(
             typing_seen |= any(bot in getattr(event, "users", []) for event in joined.ephemeral)
     worker.join(timeout=60)
     took = time.monotonic() - began
+    bridge.close()
     assert done and len(done[0].answered) == 1
     assert typing_seen, "no typing notice while the model worked"
 

@@ -189,8 +189,9 @@ class MatrixBridge:
             return
         waiting = dict(load_state(self.vault_dir).waiting)
         shown = EditStream(self._sender(message.room_id), message.room_id, message.event_id)
-        reply = self._reply(message, waiting, shown.update)
-        shown.finish(reply.text)
+        with _typing(self.client, message.room_id):  # until the reply is whole, last edit sent
+            reply = self._reply(message, waiting, shown.update)
+            shown.finish(reply.text)
         handled.append(message.event_id)
         # Reminders are sent outside the bridge, unencrypted: never into an encrypted room.
         sealed = self.crypto is not None and self.crypto.encrypted(message.room_id)
@@ -226,15 +227,14 @@ class MatrixBridge:
         return reply
 
     def _working(self, room_id: str, work: Callable[[], Reply]) -> Reply:
-        """Typing shown while ``work`` runs; its error said in the room, not left unanswered."""
-        with _typing(self.client, room_id):
-            try:
-                return work()
-            except PasiError as error:
-                if self.stopping.is_set():  # the vault closed under the turn: answer it next run
-                    raise _Interrupted from error
-                log.warning("a Matrix turn failed: %s", error)
-                return Reply(f"pasi could not do that: {error}")
+        """``work``'s reply; its error said in the room, not left unanswered."""
+        try:
+            return work()
+        except PasiError as error:
+            if self.stopping.is_set():  # the vault closed under the turn: answer it next run
+                raise _Interrupted from error
+            log.warning("a Matrix turn failed in %s: %s", room_id, error)
+            return Reply(f"pasi could not do that: {error}")
 
 
 class _Interrupted(Exception):
