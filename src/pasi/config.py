@@ -193,6 +193,11 @@ class Settings(BaseSettings):
         description="Send reminders as Matrix messages too, once `pasi matrix login` was run "
         "and 'matrix_allow' names someone.",
     )
+    matrix_serve: bool = Field(
+        default=False,
+        description="Run the Matrix bridge inside `pasi serve`, one per user whose vault has a "
+        "Matrix account (instead of a separate `pasi matrix run`).",
+    )
     server_home: Path = Field(
         default_factory=default_server_home,
         description="Directory of `pasi serve`: its users, token hashes and users' vaults.",
