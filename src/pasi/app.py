@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import threading
+from datetime import tzinfo
 from functools import partial
 from typing import TYPE_CHECKING
 
 from pasi.clock import Clock, system_clock
-from pasi.config import Settings, load_settings
+from pasi.config import Settings, load_settings, with_vault_keys
 from pasi.errors import ConfigError
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, make_embedder
-from pasi.vault.sqlite import SQLiteVault, open_vault
+from pasi.vault.location import open_location
+from pasi.vault.secrets import SecretStore
+from pasi.vault.sqlite import SQLiteVault
 
 if TYPE_CHECKING:
     from pasi.agent.assistant import Assistant, Learner
@@ -39,12 +42,14 @@ class Pasi:
         clock: Clock = system_clock,
         chat_model: ChatModel | None = None,
     ) -> None:
-        self.settings = settings
         passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
-        self.vault = vault or open_vault(settings.vault, passphrase)
+        self.vault = vault or open_location(settings.vault, passphrase)
+        keys = SecretStore(self.vault.files)  # a plain vault keeps none: the key's user says so
+        self.settings = with_vault_keys(settings, keys.get) if keys.usable else settings
         self.embedder = embedder if embedder is not None else make_embedder(settings.embedder)
         self.clock = clock
         self.memory = MemoryStore(self.vault, self.embedder, clock)
+        self.memory.zone = partial(_user_zone, self.vault)
         self._learner: BackgroundLearner | None = None
         self._chat_model = chat_model
         self._models: Models | None = None
@@ -200,3 +205,16 @@ class Pasi:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _user_zone(vault: SQLiteVault) -> tzinfo:
+    """The charter's time zone, read when asked: the user may change it while pasi runs. A
+    charter that cannot be read (its error is said by the chat and the brief, which need it)
+    leaves recall on the machine's zone rather than failing it."""
+    from pasi.errors import PasiError
+    from pasi.life.charter import load_charter, machine_zone
+
+    try:
+        return load_charter(vault.directory).timezone
+    except PasiError:
+        return machine_zone()

@@ -7,10 +7,18 @@ passed as keyword arguments to :class:`Settings`, which pydantic-settings ranks 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -18,7 +26,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from pasi.errors import ConfigError
+from pasi.errors import ConfigError, VaultError, VaultLockedError
 
 
 def default_vault_dir() -> Path:
@@ -36,6 +44,10 @@ def default_server_home() -> Path:
 # not the key. The keyring is only asked when a setting says so (loading it takes ~0.5 s).
 KEYRING_REFERENCE = "keyring:"
 KEYRING_SERVICE = "pasi"
+# Where there is no OS keyring, Settings keeps keys in the encrypted vault (pasi.vault.secrets)
+# and the config file says so with this value; the key is read once the vault's key is at hand.
+VAULT_REFERENCE = "vault:"
+KEY_SETTINGS = ("openai_api_key", "model_api_key")
 
 
 def keyring_secret(name: str) -> str | None:
@@ -181,6 +193,11 @@ class Settings(BaseSettings):
         description="Send reminders as Matrix messages too, once `pasi matrix login` was run "
         "and 'matrix_allow' names someone.",
     )
+    matrix_serve: bool = Field(
+        default=False,
+        description="Run the Matrix bridge inside `pasi serve`, one per user whose vault has a "
+        "Matrix account (instead of a separate `pasi matrix run`).",
+    )
     server_home: Path = Field(
         default_factory=default_server_home,
         description="Directory of `pasi serve`: its users, token hashes and users' vaults.",
@@ -241,6 +258,29 @@ class Settings(BaseSettings):
             )
         return SecretStr(found)
 
+    @model_validator(mode="after")
+    def _keys_from_vault(self) -> Settings:
+        """Read the keys kept in the encrypted vault; when its passphrase is not at hand yet
+        (it will be asked for), the reference stays and :func:`with_vault_keys` reads them once
+        the vault is open."""
+        for name in KEY_SETTINGS:
+            value = getattr(self, name)
+            if value is None or value.get_secret_value() != VAULT_REFERENCE:
+                continue
+            from pasi.vault.secrets import stored_secret  # only when a setting says "vault:"
+
+            passphrase = self.passphrase.get_secret_value() if self.passphrase else None
+            try:
+                found = stored_secret(self.vault, passphrase, name)
+            except VaultLockedError:
+                continue
+            except VaultError as error:
+                raise ConfigError(vault_key_missing(name, str(error))) from None
+            if not found:
+                raise ConfigError(vault_key_missing(name, "the vault holds no such key"))
+            setattr(self, name, SecretStr(found))
+        return self
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -252,6 +292,27 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=config_file_path())
         return (init_settings, env_settings, toml)
+
+
+def vault_key_missing(name: str, why: str) -> str:
+    return (
+        f"the setting '{name}' is kept in the encrypted vault ({name} = \"vault:\" in "
+        f"{config_file_path()}), but {why}: save it again in the web app's Settings"
+    )
+
+
+def with_vault_keys(settings: Settings, read: Callable[[str], str | None]) -> Settings:
+    """``settings`` with the keys still named ``vault:`` read by ``read(name)`` (the open
+    vault's secret store), for a vault whose passphrase came after the settings were loaded."""
+    found: dict[str, SecretStr] = {}
+    for name in KEY_SETTINGS:
+        value = getattr(settings, name)
+        if value is not None and value.get_secret_value() == VAULT_REFERENCE:
+            key = read(name)
+            if not key:
+                raise ConfigError(vault_key_missing(name, "the vault holds no such key"))
+            found[name] = SecretStr(key)
+    return settings.model_copy(update=found) if found else settings
 
 
 # Settings that no longer exist, and why: a config file that still names one gets this answer.

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
+from frozen_time import NOW
 from pasi.agent.assistant import Assistant
 from pasi.agent.events import Answer, TextDelta, ToolFinished, ToolStarted
 from pasi.app import Pasi
@@ -15,8 +15,6 @@ from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatRequest, Completion, ScriptedModel, ToolCall, Usage, replies
 from pasi.safety.provenance import unfence
 from pasi.vault import answers
-
-NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)  # the frozen time of tests/conftest.py
 
 
 def _calls(*calls: tuple[str, str]) -> Completion:

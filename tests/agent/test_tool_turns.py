@@ -250,9 +250,18 @@ def test_a_reminder_asked_for_and_not_set_is_said_plainly(store: MemoryStore) ->
     assert _answer(_run(store, done, asked)).text == "Set for tomorrow at 14:30."
 
 
-def test_a_reply_replaced_after_it_streamed_is_set_apart_on_screen(store: MemoryStore) -> None:
-    """Qwen 0.5B answered a statement with "[context]": the screen showed the memory answer's
-    line glued to it. The record keeps only what stands."""
-    events = _run(store, ScriptedModel(replies("[context]")), "My sister Ana lives in Porto.")
-    assert _shown(events).startswith("[context]\n\n[the model (scripted) gave no answer")
-    assert _answer(events).text.startswith("[the model (scripted) gave no answer")
+def test_a_reply_of_tags_alone_never_reaches_the_screen(store: MemoryStore) -> None:
+    """Qwen 0.5B answered a statement with "[context]", and with "[12]": the screen used to show
+    it, then the memory answer under it. Nothing is shown until a reply has a word."""
+    for junk in ("[context]", "[12] [m3]", "[t1]."):
+        events = _run(store, ScriptedModel(replies(junk)), "My sister Ana lives in Porto.")
+        assert _shown(events).startswith("[the model (scripted) gave no answer"), junk
+        assert _answer(events).text == _shown(events)
+
+
+def test_a_reply_that_opens_with_a_tag_streams_from_its_first_word(store: MemoryStore) -> None:
+    store.remember("My sister Ana lives in Porto")
+    events = _run(store, ScriptedModel(replies("[m1] [t1] Ana lives in Porto.")), "Where is Ana?")
+    deltas = [e.text for e in events if isinstance(e, TextDelta)]
+    assert deltas[0] == "[m1] [t1] Ana" and "".join(deltas) == "[m1] [t1] Ana lives in Porto."
+    assert _answer(events).text == "[m1] [t1] Ana lives in Porto."

@@ -16,4 +16,5 @@ def test_the_command_times_replies_that_hold_the_fact() -> None:
     result = json.loads(output.stdout)
     assert (result["messages"], result["answers_with_the_fact"]) == (3, 3)
     assert 0 < result["reply_ms_p50"] <= result["reply_ms_p95"]
+    assert result["reply_ms_p50"] <= result["whole_reply_ms_p50"] <= result["whole_reply_ms_p95"]
     assert result["homeserver_start_s"] > 0

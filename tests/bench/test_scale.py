@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import pytest
+
 from pasi.bench.scale import run_scale
 from pasi.bench.synthetic import MemoryFaker
 from pasi.models.embedder import WordLlamaEmbedder
+
+if TYPE_CHECKING:
+    from pasi.vault.pg_server import TemporaryPostgres
 
 
 def test_faker_is_reproducible_and_varied() -> None:
@@ -30,3 +37,16 @@ def test_scale_reports_every_size_with_plausible_figures(embedder: WordLlamaEmbe
         assert run["in_new_process"] and run["index_mb"] > 0
         assert 0 < run["cold_start_s"] <= run["cold_start_with_process_s"]
         assert run["cold_start_rebuilding_s"] > 0 and run["ingest_index_s"] >= 0
+
+
+@pytest.mark.postgres
+def test_scale_runs_on_postgresql_with_the_same_figures(
+    embedder: WordLlamaEmbedder, postgres: TemporaryPostgres
+) -> None:
+    url = postgres.new_database()
+    report = run_scale((300,), queries=10, embedder=embedder, backend="postgres", postgres_url=url)
+    assert report["backend"] == "postgres"
+    (run,) = report["runs"]
+    assert run["stored"] == run["indexed"] == 300 and run["empty_results"] == 0
+    assert run["in_new_process"] and run["index_mb"] > 0 and run["vault_mb"] > 0
+    assert 0 < run["recall_ms"]["p50"] <= run["recall_ms"]["p95"]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from frozen_time import NOW
 from pasi.clock import fixed_clock
 from pasi.ingest.sync import Syncer
 from pasi.memory.store import MemoryStore
 from pasi.vault.sqlite import SQLiteVault
 
-NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)  # as in tests/conftest.py
 MAX_BYTES = 20 * 1024 * 1024
 
 

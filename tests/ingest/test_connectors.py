@@ -21,11 +21,10 @@ from files import (
     write_zip_bomb,
 )
 
+from frozen_time import NOW
 from pasi.clock import fixed_clock
 from pasi.ingest.document import Connector, Document, IngestError
 from pasi.ingest.registry import Connectors, default_connectors, register_connectors
-
-NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from conftest import NOW
+from frozen_time import NOW
 from pasi.clock import fixed_clock
 from pasi.ingest.sealed import plaintext_copy
 from pasi.ingest.sync import Syncer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import NOW
+from frozen_time import NOW
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import WordLlamaEmbedder
 

@@ -15,13 +15,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from frozen_time import NOW
 from models.scripted_http import Reply, Seen, chunk, serve
 from pasi.cli.main import app
 from pasi.clock import fixed_clock
 from pasi.memory.store import MemoryStore
 from pasi.privacy.sealed import unseal_chunks
 from pasi.vault.sqlite import open_vault
-from vault.crypto_helpers import NOW, file_bytes
+from vault.crypto_helpers import file_bytes
 
 PASSPHRASE = "tangerine submarine 42"
 # Lower-case words ending in digits: what the full-text index stores is the same bytes.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from frozen_time import NOW
 from ingest.files import write_csv, write_ics, write_mbox, write_vcf
 from pasi.clock import fixed_clock
 from pasi.ingest.export_jsonl import read_export
@@ -13,7 +14,6 @@ from pasi.ingest.sync import Syncer
 from pasi.memory.store import MemoryStore, Turn
 from pasi.privacy.export import export_to_path, row_tables
 from pasi.vault.sqlite import open_vault
-from vault.crypto_helpers import NOW
 
 STATE = ("search_", "sqlite_")  # the index (rebuilt on import) and SQLite's own tables
 

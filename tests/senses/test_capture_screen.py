@@ -47,10 +47,10 @@ def display() -> Iterator[str]:
     server.wait(timeout=10)
 
 
-def _xterm(display: str, title: str, line: str) -> subprocess.Popen[bytes]:
+def _xterm(display: str, title: str, line: str, shown: Path) -> subprocess.Popen[bytes]:
     env = {"DISPLAY": display, "PATH": "/usr/bin:/bin"}
     argv = ["xterm", "-geometry", "90x20+0+0", "-fa", "DejaVu Sans Mono", "-fs", "16",
-            "-T", title, "-e", f"printf '%s\\n' '{line}'; sleep 60"]  # fmt: skip
+            "-T", title, "-e", f"printf '%s\\n' '{line}'; touch '{shown}'; sleep 60"]  # fmt: skip
     terminal = subprocess.Popen(argv, env=env, stderr=subprocess.PIPE)
     for _ in range(100):  # the window must be mapped before it can take the focus
         found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", title], env=env,
@@ -58,17 +58,38 @@ def _xterm(display: str, title: str, line: str) -> subprocess.Popen[bytes]:
         window = found.stdout.split()[0] if found.stdout.strip() else None
         if window and subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env,
                                      capture_output=True).returncode == 0:  # fmt: skip
-            time.sleep(0.5)  # let the shell print its line
+            _drawn(display, shown)
             return terminal
         time.sleep(0.1)
     terminal.kill()
     raise AssertionError(f"xterm did not show a window: {terminal.communicate()[1]!r}")
 
 
+def _drawn(display: str, shown: Path) -> None:
+    """Wait until the shell has printed its line and the screen has stopped changing (a loaded
+    machine can take seconds to start the shell; a fixed sleep read a blank terminal)."""
+    screen = ScreenFrames(display, locked=lambda: False)
+    for _ in range(200):
+        if shown.exists():
+            break
+        time.sleep(0.05)
+    before = None
+    for _ in range(50):
+        frame = screen.grab()
+        now = frame.image.tobytes() if frame is not None else None
+        if now is not None and now == before:
+            return
+        before = now
+        time.sleep(0.2)
+    raise AssertionError("the xterm's screen never settled")
+
+
 def test_a_line_in_a_real_xterm_becomes_searchable(
     display: str, store: MemoryStore, tmp_path: Path
 ) -> None:
-    terminal = _xterm(display, "build log", "segfault in parser module at line 4217")
+    terminal = _xterm(
+        display, "build log", "segfault in parser module at line 4217", tmp_path / "shown"
+    )
     try:
         assert focused_window(display).title == "build log"
         rules.save(tmp_path, rules.CaptureRules(on=True))
@@ -87,7 +108,9 @@ def test_a_line_in_a_real_xterm_becomes_searchable(
 def test_an_excluded_window_on_screen_is_never_read(
     display: str, store: MemoryStore, tmp_path: Path
 ) -> None:
-    terminal = _xterm(display, "KeePassXC - Passwords", "bank login 7731 secret")
+    terminal = _xterm(
+        display, "KeePassXC - Passwords", "bank login 7731 secret", tmp_path / "shown"
+    )
     try:
         rules.save(tmp_path, rules.CaptureRules(on=True))
         screen = ScreenFrames(display, locked=lambda: False)

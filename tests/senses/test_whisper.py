@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from pasi.bench.speech import word_error_rate
 from pasi.config import Settings
 from pasi.models.whisper import Whisper, fitted_window, whisper_choice
 from pasi.senses.voice import VoiceLoop, WhisperSTT
+from pasi.senses.voice.audio import FRAME_SECONDS, Audio
 from pasi.senses.voice.factory import make_stt
 from pasi.senses.voice.tts import EspeakTTS
 
@@ -70,3 +72,43 @@ def test_the_voice_loop_hears_open_speech_with_whisper(whisper: Whisper) -> None
     assert word_error_rate(SENTENCE, said[0]) <= 0.15
     assert word_error_rate(ERRAND, said[1]) <= 0.1
     assert [e.kind for e in events].count("first_audio") == 2
+
+
+class _Loaded:
+    """Whisper on a machine so busy that each decode takes 1.5 s longer."""
+
+    def __init__(self, whisper: Whisper) -> None:
+        self.stt = WhisperSTT(whisper)
+        self.name = self.stt.name
+
+    def transcribe(self, audio: Audio) -> str:
+        time.sleep(1.5)
+        return self.stt.transcribe(audio)
+
+
+def test_on_a_microphone_the_loop_hears_the_next_words_while_it_still_decodes(
+    whisper: Whisper,
+) -> None:
+    """Threaded, at real-time pace: the decode of one utterance does not stop the loop from
+    hearing the next one start (a barge-in is heard on time, not after the decode)."""
+    said: list[str] = []
+
+    def respond(text: str) -> Iterator[str]:
+        said.append(text)
+        yield "Noted."
+
+    audio = conversation(0.5, "what's on today", 0.6, ERRAND, 1.5)
+    started = time.perf_counter()
+
+    def paced() -> Iterator[np.ndarray]:
+        for index, frame in enumerate(audio.frames()):
+            time.sleep(max(0.0, started + index * FRAME_SECONDS - time.perf_counter()))
+            yield frame
+
+    loop = VoiceLoop(_Loaded(whisper), EspeakTTS(), respond, threaded=True)
+    events = loop.run(paced(), _Discard())
+    second = [e for e in events if e.kind == "speech_start"][1]
+    # heard when its frames came in, while the first utterance was still being decoded
+    assert second.wall - (started + second.at) < 0.3
+    assert [e.kind for e in events].index("transcript") > events.index(second)
+    assert len(said) == 2 and word_error_rate(ERRAND, said[1]) <= 0.1

@@ -58,3 +58,29 @@ def start_server(
 @pytest.fixture
 def server(start_server: Callable[..., RunningServer], echo_model: ScriptedModel) -> RunningServer:
     return start_server(chat_model=echo_model)
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Synapse with the owner, a stranger and pasi's bot (tests/server/matrix_world.py)."""
+    from matrix_world import PASSWORDS, World
+
+    from pasi.bench.synapse import start_homeserver
+
+    server = start_homeserver(tmp_path_factory.mktemp("synapse"))
+    try:
+        ids = {name: server.register(name, password) for name, password in PASSWORDS.items()}
+        yield World(server, ids)
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def people(world: Any) -> Iterator[dict[str, Any]]:
+    """The owner and the stranger, each with a real Matrix client (matrix-nio)."""
+    from matrix_world import Person
+
+    made = {name: Person(world, name) for name in ("owner", "stranger")}
+    yield made
+    for person in made.values():
+        person.close()

@@ -4,7 +4,6 @@ a message at its time, and a restart (or a crash mid-batch) answers nothing twic
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import signal
@@ -12,18 +11,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import httpx
-import nio  # the owner's real Matrix client (the `dev` extra)
 import pytest
 import synapse  # noqa: F401  (the real homeserver the tests start; the `dev` extra)
+from matrix_world import PASSWORDS, Person, World
 
 from pasi import Pasi
-from pasi.bench.synapse import Homeserver, start_homeserver
 from pasi.config import Settings
 from pasi.errors import DeliveryError, InputError
 from pasi.life.channels import MatrixChannel
@@ -43,106 +39,6 @@ from pasi.models.chat import Completion, ScriptedModel, ToolCall
 from pasi.server.matrix_bridge import MatrixBridge, Round, conversation_uri
 from pasi.vault.browse import conversation_summaries
 
-PASSWORDS = {"owner": "owner-pass-1", "stranger": "stranger-pass-1", "pasibot": "bot-pass-1"}
-
-
-@dataclass(frozen=True)
-class World:
-    server: Homeserver
-    ids: dict[str, str]
-
-
-@pytest.fixture(scope="session")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    server = start_homeserver(tmp_path_factory.mktemp("synapse"))
-    try:
-        ids = {name: server.register(name, password) for name, password in PASSWORDS.items()}
-        yield World(server, ids)
-    finally:
-        server.stop()
-
-
-class Person:
-    """A real Matrix client (matrix-nio) used by a person."""
-
-    def __init__(self, world: World, name: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.client = nio.AsyncClient(world.server.url, world.ids[name])
-        self._run(self.client.login(PASSWORDS[name]))
-
-    def _run(self, work: Any) -> Any:
-        return self.loop.run_until_complete(work)
-
-    def open_room(self, *invite: str, direct: bool = True) -> str:
-        made = self._run(self.client.room_create(is_direct=direct, invite=list(invite)))
-        assert isinstance(made, nio.RoomCreateResponse), made
-        return str(made.room_id)
-
-    def join(self, room_id: str) -> None:
-        assert isinstance(self._run(self.client.join(room_id)), nio.JoinResponse)
-
-    def leave(self, room_id: str) -> None:
-        assert isinstance(self._run(self.client.room_leave(room_id)), nio.RoomLeaveResponse)
-
-    def say(self, room_id: str, text: str) -> str:
-        content = {"msgtype": "m.text", "body": text}
-        sent = self._run(self.client.room_send(room_id, "m.room.message", content))
-        assert isinstance(sent, nio.RoomSendResponse), sent
-        return str(sent.event_id)
-
-    def send_encrypted(self, room_id: str) -> str:
-        """An ``m.room.encrypted`` event, as an E2E client sends it (the ciphertext is opaque)."""
-        content = {"algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "AwgAEn...", "device_id": "X",
-                   "sender_key": "abc", "session_id": "def"}  # fmt: skip
-        sent = self._run(self.client.room_send(room_id, "m.room.encrypted", content))
-        assert isinstance(sent, nio.RoomSendResponse), sent
-        return str(sent.event_id)
-
-    def texts_from(self, room_id: str, sender: str) -> list[str]:
-        """The room's text messages by ``sender``, oldest first."""
-        got = self._run(self.client.room_messages(room_id, limit=100))
-        assert isinstance(got, nio.RoomMessagesResponse), got
-        texts = [
-            e.body for e in got.chunk if isinstance(e, nio.RoomMessageText) and e.sender == sender
-        ]
-        return texts[::-1]
-
-    def wait_until_joined(self, room_id: str, user_id: str, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            members = self._run(self.client.joined_members(room_id))
-            if any(m.user_id == user_id for m in getattr(members, "members", [])):
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"{user_id} did not join {room_id} within {seconds} s")
-
-    def wait_for_texts(
-        self, room_id: str, sender: str, count: int, seconds: float = 60
-    ) -> list[str]:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            texts = self.texts_from(room_id, sender)
-            if len(texts) >= count:
-                return texts
-            time.sleep(0.2)
-        raise AssertionError(f"fewer than {count} messages from {sender} within {seconds} s")
-
-    def invited_rooms(self) -> list[str]:
-        synced = self._run(self.client.sync(timeout=0))
-        return list(synced.rooms.invite)
-
-    def close(self) -> None:
-        self._run(self.client.close())
-        self.loop.close()
-
-
-@pytest.fixture
-def people(world: World) -> Iterator[dict[str, Person]]:
-    made = {name: Person(world, name) for name in ("owner", "stranger")}
-    yield made
-    for person in made.values():
-        person.close()
-
 
 @pytest.fixture
 def pasi(world: World, tmp_path: Path) -> Iterator[Pasi]:
@@ -157,11 +53,22 @@ def pasi(world: World, tmp_path: Path) -> Iterator[Pasi]:
         yield opened
 
 
+_OPENED: list[MatrixBridge] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_bridges() -> Iterator[None]:
+    yield
+    while _OPENED:
+        _OPENED.pop().close()
+
+
 def _bridge(pasi: Pasi) -> MatrixBridge:
     loaded = load_account(pasi.vault.directory)
     assert loaded is not None and loaded.user_id.startswith("@pasibot:"), loaded
     assert loaded.access_token and loaded.homeserver.startswith("http://127.0.0.1")
-    return MatrixBridge.for_pasi(pasi, MatrixClient(loaded))
+    _OPENED.append(MatrixBridge.for_pasi(pasi, MatrixClient(loaded)))
+    return _OPENED[-1]
 
 
 def _rounds(bridge: MatrixBridge, count: int = 3) -> Round:
@@ -238,7 +145,7 @@ def test_a_restart_answers_nothing_twice(
     assert len(owner.texts_from(room, world.ids["pasibot"])) == 2
 
 
-def test_an_encrypted_message_gets_a_plain_explanation_not_a_turn(
+def test_an_encrypted_message_it_cannot_decrypt_gets_a_plain_explanation_not_a_turn(
     world: World, people: dict[str, Person], pasi: Pasi
 ) -> None:
     owner = people["owner"]
@@ -247,7 +154,7 @@ def test_an_encrypted_message_gets_a_plain_explanation_not_a_turn(
     sealed = owner.send_encrypted(room)
     assert _rounds(bridge, 1).answered == [sealed]
     (reply,) = owner.texts_from(room, world.ids["pasibot"])
-    assert "cannot read encrypted messages" in reply
+    assert "could not decrypt that message" in reply  # no key reached pasi's device
     uri = conversation_uri(room)
     assert (
         pasi.vault.read().execute("SELECT 1 FROM sources WHERE uri = ?", (uri,)).fetchone() is None

@@ -147,9 +147,11 @@ def test_conversations_are_started_searched_renamed_and_deleted(home: RunningSer
     with api.stream("POST", "/api/chat", json={"message": "I adopted a cat named Miso",
                                                "conversation_id": new["id"]}) as streamed:  # fmt: skip
         assert streamed.status_code == 200 and "answer" in "".join(streamed.iter_text())
+    assert home.app.state.titles.wait(30)  # the model titled it after the first exchange
     listed = api.get("/api/conversations", params={"q": "miso"}).json()
     assert [c["id"] for c in listed["items"]] == [new["id"]] and listed["total"] == 1
-    assert listed["items"][0]["label"] == "I adopted a cat named Miso"
+    assert listed["items"][0]["label"] == listed["items"][0]["title"]
+    assert listed["items"][0]["title"] == "You said: Conversation"  # the echo model's first line
     assert api.get("/api/conversations", params={"q": "zebra"}).json()["total"] == 0
     renamed = api.patch(f"/api/conversations/{new['id']}", json={"title": "Cats"}).json()
     assert renamed["label"] == "Cats" and renamed["title"] == "Cats"

@@ -12,9 +12,9 @@ import pytest
 from keyring.backends import fail
 from live_server import RunningServer
 
+from memory_keyring import MemoryKeyring
 from pasi.config import load_settings
 from pasi.errors import ConfigError
-from server.memory_keyring import MemoryKeyring
 
 KEY = "sk-test-0123456789abcdef"
 
@@ -76,3 +76,49 @@ def test_without_a_keyring_nothing_is_saved_and_a_missing_entry_is_reported(
             load_settings()
     finally:
         keyring.set_keyring(previous)
+
+
+def test_without_a_keyring_a_key_goes_into_the_encrypted_vault(
+    start_server: Callable[..., RunningServer], server_settings, config_file: Path
+) -> None:
+    from pydantic import SecretStr
+
+    from pasi.vault.secrets import SECRETS_FILE, SecretStore, stored_secret
+    from pasi.vault.sqlite import open_vault
+    from server.rest_app import files_containing
+
+    passphrase = "server vault passphrase"
+    open_vault(server_settings.vault, passphrase, encrypt=True).close()
+    server = start_server(server_settings.model_copy(update={"passphrase": SecretStr(passphrase)}))
+    server.users.ensure_local_user(server_settings.vault)  # as `pasi serve` binds it
+    owner = server.http(server.token("local"))
+    assert owner.get("/api/settings").json()["key_store"] == "the encrypted vault"
+    saved = owner.put("/api/settings/keys", json={"name": "openai_api_key", "value": KEY})
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["stored_in"] == "the encrypted vault"
+    text = config_file.read_text(encoding="utf-8")
+    assert 'openai_api_key = "vault:"' in text and "sk-" not in text
+    assert files_containing(server_settings.vault, KEY) == []
+    assert (server_settings.vault / SECRETS_FILE).exists()
+    assert stored_secret(server_settings.vault, passphrase, "openai_api_key") == KEY
+    assert owner.get("/api/settings").json()["openai_api_key_set"] is True
+    server.token("alice")
+    assert server.pasi("alice").settings.openai_api_key.get_secret_value() == KEY  # in use
+    removed = owner.put("/api/settings/keys", json={"name": "openai_api_key", "value": ""})
+    assert removed.json()["set"] is False
+    assert SecretStore(server.pasi("local").vault.files).names() == []
+    assert "openai_api_key" not in config_file.read_text(encoding="utf-8")
+
+
+def test_without_a_keyring_or_an_encrypted_vault_a_key_is_refused_plainly(
+    start_server: Callable[..., RunningServer], config_file: Path
+) -> None:
+    server = start_server()
+    owner = server.http(server.token("local"))
+    assert owner.get("/api/settings").json()["key_store"] is None
+    refused = owner.put("/api/settings/keys", json={"name": "openai_api_key", "value": KEY})
+    assert refused.status_code == 422
+    message = refused.json()["error"]["message"]
+    assert "not encrypted" in message and "pasi vault encrypt" in message
+    assert "PASI_OPENAI_API_KEY" in message
+    assert KEY not in config_file.read_text(encoding="utf-8")

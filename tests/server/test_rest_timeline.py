@@ -17,7 +17,8 @@ def test_months_count_memories_by_kind_and_passages_by_origin(
 ) -> None:
     server = start_server()
     http = server.http(server.token("alice"))
-    assert http.get("/api/timeline").json() == {"months": [], "memory_kinds": [], "origins": []}
+    empty = http.get("/api/timeline").json()
+    assert empty["months"] == [] and empty["memory_kinds"] == [] and empty["origins"] == []
     pasi = server.app.state.sessions.session(server.users.get("alice")).pasi
     memo = tone_wav(tmp_path / "memo.wav", 1.0)
     store_recording(pasi, memo, [(0.0, "boat"), (31.0, "budget"), (75.0, "sails")], MARCH)

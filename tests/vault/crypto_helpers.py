@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import Result
@@ -11,7 +10,6 @@ from typer.testing import CliRunner
 
 from pasi.cli.main import app
 
-NOW = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 Run = Callable[..., Result]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from frozen_time import NOW
 from pasi.clock import fixed_clock
 from pasi.errors import InputError, VaultError, VaultLockedError, VaultPassphraseError
 from pasi.memory.store import MemoryStore, Turn
@@ -17,7 +18,7 @@ from pasi.vault.cipher import VaultKey, is_encrypted, read_salt
 from pasi.vault.convert import convert_vault
 from pasi.vault.readonly import run_readonly_query
 from pasi.vault.sqlite import DB_FILE, open_vault, vault_key
-from vault.crypto_helpers import NOW, file_bytes
+from vault.crypto_helpers import file_bytes
 
 PASSPHRASE = "correct horse battery staple"
 

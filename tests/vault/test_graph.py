@@ -83,16 +83,18 @@ def test_rows_added_or_rewritten_after_the_graph_are_found(vault: SQLiteVault) -
     index = _built(vault)
     assert index.save(_folder(vault), vault.read(), extend_graph=True)
     _fill(vault, 30, first=400, seed=2)
+    ids = [r[0] for r in vault.read().execute("SELECT id FROM search_units ORDER BY id")]
     target = _queries(1)[0]
-    with vault.write() as conn:  # unit 11 now points where the query does
-        search.set_context(conn, 11, "", target / np.linalg.norm(target))
+    with vault.write() as conn:  # an early unit now points where the query does
+        search.set_context(conn, ids[11], "", target / np.linalg.norm(target))
     opened = _index(graph_shortlist=5)
     assert opened.load(_folder(vault), vault.read())
     opened.refresh(vault.read(), object())
     assert opened._graph is not None and opened._graph.rows == 400
-    assert opened.search(target, 1)[0][0] == 11  # rewritten since: always shortlisted
-    added = vault.read().execute("SELECT vector FROM search_units WHERE id = 420").fetchone()[0]
-    assert opened.search(np.frombuffer(added, dtype=np.float32), 1)[0][0] == 420  # scanned
+    assert opened.search(target, 1)[0][0] == ids[11]  # rewritten since: always shortlisted
+    added = vault.read().execute("SELECT vector FROM search_units WHERE id = ?", (ids[420],))
+    vector = np.frombuffer(bytes(added.fetchone()[0]), dtype=np.float32)
+    assert opened.search(vector, 1)[0][0] == ids[420]  # added since: scanned
 
 
 def test_a_later_bulk_save_extends_the_graph(

@@ -58,3 +58,22 @@ def test_appends_rewrites_and_deletions_are_followed(tmp_path: Path) -> None:
             search.remove_unit(conn, "episode", 4)
         _compare(vault, index, ["anna", "paint"], None)
         assert index.size == 249
+
+
+def test_document_frequencies_count_units_saying_a_term_themselves(tmp_path: Path) -> None:
+    with SQLiteVault(tmp_path / "v") as vault:
+        with vault.write() as conn:
+            search.add_unit(conn, kind="episode", ref_id=1, terms="clarinet band", context="")
+            search.add_unit(conn, kind="episode", ref_id=2, terms="band", context="clarinet")
+            search.add_unit(conn, kind="episode", ref_id=3, terms="clarinet", context="")
+        index = LexicalIndex()
+        index.refresh(vault.read(), vault.data_version())
+        assert index.document_frequencies(["clarinet", "band", "oboe"]) == {
+            "clarinet": 2,  # the neighbours' words of unit 2 are not its own
+            "band": 2,
+            "oboe": 0,
+        }
+        with vault.write() as conn:  # a rewritten unit is counted once, at its new place
+            search.set_context(conn, 1, "oboe", None)
+        index.refresh(vault.read(), vault.data_version())
+        assert index.document_frequencies(["clarinet", "oboe"]) == {"clarinet": 2, "oboe": 0}

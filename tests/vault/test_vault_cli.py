@@ -8,32 +8,11 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.errors import PasswordDeleteError
 
+from memory_keyring import MemoryKeyring
 from pasi.vault.cipher import is_encrypted
 from pasi.vault.sqlite import DB_FILE
 from vault.crypto_helpers import Run, cli_on
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring backend: the keyring API for real, without the OS's secret store."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        if self.entries.pop((service, username), None) is None:
-            raise PasswordDeleteError("no such entry")
 
 
 @pytest.fixture

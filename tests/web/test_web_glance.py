@@ -15,11 +15,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from web_server import WebServer, artifacts_dir, serve
 
+from memory_keyring import MemoryKeyring
 from models.scripted_http import Reply, Seen
 from models.scripted_http import serve as serve_upstream
 from pasi.config import Settings, load_settings
 from pasi.server.app import create_app
-from server.memory_keyring import MemoryKeyring
 from server.recordings import store_recording, tone_wav
 
 RECORDED = datetime(2024, 3, 9, 17, 0, tzinfo=UTC)
@@ -153,6 +153,7 @@ def _save_key(page: Page, config_file: Path) -> None:
     backend = MemoryKeyring()
     keyring.set_keyring(backend)  # the server runs in this process: it saves here
     try:
+        page.reload()  # Settings shows where keys go: now a keyring
         page.get_by_text("Other settings", exact=True).click()
         form = page.get_by_role("form", name="Save a model key")
         form.get_by_label("Key", exact=True).select_option("openai_api_key")

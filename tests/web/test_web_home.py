@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from a11y import serious_violations
 from playwright.sync_api import Page, expect
 from web_server import WebServer, artifacts_dir, serve
 
@@ -82,7 +83,8 @@ def home(tmp_path: Path, embedder) -> Iterator[WebServer]:
 
 @pytest.fixture
 def home_page(browser, home: WebServer) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected into the page for the accessibility check
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
     errors: list[str] = []
@@ -257,6 +259,7 @@ def _phone_width(page: Page, home: WebServer) -> None:
         wide = page.evaluate(WIDEST)
         assert wide["width"] <= 375, f"{name} is {wide} px wide at a 375 px viewport"
         assert page.evaluate(UNNAMED) == [], name
+        assert serious_violations(page) == [], name  # axe-core (tests/web/a11y.py)
 
 
 def _installable(page: Page, home: WebServer) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pasi.agent.context import Context
 from pasi.agent.events import Citation
+from pasi.agent.turn_state import TurnState
 from pasi.memory.store import MemoryStore
 from pasi.models.chat import ChatModel
 from pasi.models.metered import Meter
@@ -64,4 +66,23 @@ def call_json(result: ToolResult) -> dict[str, Any]:
         "found": [tag(r.kind, r.id) for r in result.found]
         + [tag("item", i) for i in result.data.get("items", [])],
         "data": result.data,
+    }
+
+
+def what_shaped(
+    state: TurnState, context: Context, citations: list[Citation], model: ChatModel
+) -> dict[str, Any]:
+    """The ``answers`` row's context: what the model saw, the calls, the checks, the meter."""
+    return {
+        "budget": context.budget,
+        "tokens": context.tokens,
+        "items": [item.to_json() for item in context.items],
+        "tool_calls": [call_json(result) for result in state.results],
+        "citations": [c.to_json() for c in citations],
+        "rounds": state.rounds,
+        "stopped": state.stopped,
+        "safety": state.screening.verdicts,
+        "waiting": state.waiting,
+        "tainted": state.tainted,
+        **metering(model),
     }

@@ -8,12 +8,11 @@ calls, the model. A learner, when one is given, then gets both episode ids to ex
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-from pasi.agent.answer_record import call_json, metering, resolve_citations
+from pasi.agent.answer_record import resolve_citations, what_shaped
 from pasi.agent.charter_rules import apply_charter
 from pasi.agent.context import Context, ContextAssembler, ContextLimits, user_words
 from pasi.agent.deadline import TurnDeadline, within
@@ -24,6 +23,7 @@ from pasi.agent.fallback import (
     deadline_note,
     done_line,
     failure_reason,
+    has_words,
     memory_answer,
     not_set_note,
     stopped_message,
@@ -64,7 +64,8 @@ from pasi.vault import episodes as ep
 
 MAX_ROUNDS = 5
 TOOL_ROUNDS = 2  # rounds whose calls ran, before a request without tools asks for the answer
-_TAGS = re.compile(r"\[\w+\]")  # citation tags: a reply of tags alone says nothing
+
+
 TURN_SECONDS = 120.0
 EMPTY_REPLY = "(the model returned no text)"
 
@@ -312,12 +313,15 @@ class Assistant:
         # Calls written as text are read here too, for a model not built by build_model (so not
         # wrapped by TextToolCalls), and in the last request, which offers no tools.
         chunks = hide_calls(self.model.stream(request), offered)
+        held = 0  # pieces not shown yet: a reply shows once it has a word ("[12]" alone never)
         try:
             for chunk in within(chunks, state.deadline):
                 if chunk.text:
-                    text = chunk.text if pieces else apart + chunk.text
-                    pieces.append(text)
-                    yield TextDelta(text)
+                    pieces.append(chunk.text if pieces else apart + chunk.text)
+                    held += 1
+                    if has_words("".join(pieces[-held:])) or held < len(pieces):
+                        yield TextDelta("".join(pieces[-held:]))
+                        held = 0
                 if chunk.completion is not None:
                     completion = chunk.completion
         except TurnDeadline:
@@ -335,11 +339,11 @@ class Assistant:
         """The model failed, ran out of time or said nothing: the best answer pasi has, with one
         line saying why, instead of an empty reply (pasi.agent.fallback)."""
         said = "".join(state.text).strip()
+        if said and not has_words(said):  # "[12]": no words, so never shown (see _stream)
+            state.text, said = [], ""
         shown = "\n\n" if said else ""  # streamed already: what replaces it starts apart
         if said and copied_context(said):  # a small model wrote out its notes, not an answer
             state.failure, state.text, said = "it copied its notes instead of answering", [], ""
-        if said and not any(c.isalpha() for c in _TAGS.sub("", said)):  # "[12]": no words
-            state.text, said = [], ""
         if not said and not state.failure and not state.late and acted(state.results):
             text = done_line(state.results)  # it did what was asked, then had nothing to add
             state.text.append(text)
@@ -379,19 +383,7 @@ class Assistant:
         question_id: int,
         answer_id: int,
     ) -> int:
-        shaped: dict[str, Any] = {
-            "budget": context.budget,
-            "tokens": context.tokens,
-            "items": [item.to_json() for item in context.items],
-            "tool_calls": [call_json(result) for result in state.results],
-            "citations": [c.to_json() for c in citations],
-            "rounds": state.rounds,
-            "stopped": state.stopped,
-            "safety": state.screening.verdicts,
-            "waiting": state.waiting,
-            "tainted": state.tainted,
-            **metering(self.model),
-        }
+        shaped = what_shaped(state, context, citations, self.model)
         with self.memory.vault.write() as conn:
             return answers.insert_answer(
                 conn,

@@ -50,6 +50,14 @@ def done_line(results: Sequence[ToolResult]) -> str:
     return "Done this turn: " + "; ".join(parts) if parts else ""
 
 
+_TAGS = re.compile(r"\[\w+\]|\[\w*$")  # citation tags (or one begun): alone, they say nothing
+
+
+def has_words(text: str) -> bool:
+    """Does ``text`` say anything beyond citation tags and punctuation ("[12]" does not)?"""
+    return any(c.isalpha() for c in _TAGS.sub("", text))
+
+
 # A line of pasi's own context ("[t12] user 2026-03-04 08:00 in conversation:default: ...").
 _CONTEXT_LINE = re.compile(r"^\s*\[[tmi]\d+\] \S+ \d{4}-\d\d-\d\d", re.MULTILINE)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
+from pasi.memory import cues
 from pasi.memory.retrieval import Recalled
 from pasi.memory.store import DEFAULT_CONVERSATION, MemoryStore
 from pasi.safety.policy import RuleClassifier, SafetyClassifier, reply_for
@@ -88,7 +90,7 @@ class OfflineAgent:
         if figured is not None:
             return Reply(figured, episode_id)
         found = self._matches(text, episode_id)
-        return Reply(_format_answer(found), episode_id, found)
+        return Reply(_format_answer(found, _zone(self.memory)), episode_id, found)
 
     def _matches(self, text: str, episode_id: int) -> list[Recalled]:
         return matches(self.memory, text, [episode_id], self.source_uri)
@@ -131,7 +133,11 @@ def answer_from_memory(
     a statement is acknowledged (it is recorded already)."""
     if not is_question(text):
         return NOTED
-    return _format_answer(matches(memory, text, exclude_ids, source_uri))
+    return _format_answer(matches(memory, text, exclude_ids, source_uri), _zone(memory))
+
+
+def _zone(memory: MemoryStore) -> tzinfo | None:
+    return memory.zone() if memory.zone is not None else None
 
 
 def table_answer(memory: MemoryStore, text: str) -> str | None:
@@ -150,8 +156,15 @@ def table_answer(memory: MemoryStore, text: str) -> str | None:
     return "\n".join(lines)
 
 
-def describe_source(result: Recalled) -> str:
-    """Where a result came from, in words: the date and the source it was recorded from."""
+def describe_source(result: Recalled, zone: tzinfo | None = None) -> str:
+    """Where a result came from, in words: the date and the source it was recorded from; a
+    recording's passage by its file and time in it and when that was said ("call.m4a at 12:31,
+    said 2026-12-06 14:02"), a screen capture by its heading (app, window, time)."""
+    heading = cited_heading(result)
+    if heading is not None and result.at is not None:
+        if result.source and result.source.startswith("capture:"):
+            return heading
+        return f"{heading}, said {result.at.astimezone(zone):%Y-%m-%d %H:%M}"
     when = result.at.date().isoformat() if result.at else "unknown date"
     if result.kind == "memory":
         status = "" if result.current else ", since corrected"
@@ -163,10 +176,25 @@ def describe_source(result: Recalled) -> str:
     return f"{who}on {when} in {where}"
 
 
-def _format_answer(found: list[Recalled]) -> str:
+def cited_heading(result: Recalled) -> str | None:
+    """The first line of a recording's passage or a screen capture, which says where it is
+    ("call.m4a at 12:31", "Screen at 2026-12-07 09:12:05 in XTerm: build"), else None."""
+    if result.kind != "episode" or not result.source or "\n" not in result.text:
+        return None
+    if cues.origin_kind("capture" if result.source.startswith("capture:") else "file",
+                        result.source) is None:  # fmt: skip
+        return None
+    return result.text.split("\n", 1)[0]
+
+
+def _format_answer(found: list[Recalled], zone: tzinfo | None = None) -> str:
     if not found:
         return NOTHING
     lines = ["From what I have:"]
     for rank, result in enumerate(found, start=1):
-        lines.append(f'  {rank}. "{result.text}" ({describe_source(result)})')
+        text = result.text
+        if cited_heading(result) is not None:
+            # the heading is the citation; a screen's lines read on one line
+            text = " / ".join(line for line in text.split("\n")[1:] if line.strip())
+        lines.append(f'  {rank}. "{text}" ({describe_source(result, zone)})')
     return "\n".join(lines)

@@ -23,10 +23,11 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import numpy as np
 
-from pasi.bench.common import peak_rss_mb, percentile, scratch_store
+from pasi.bench.common import peak_rss_mb, percentile, postgres_databases, scratch_store
 from pasi.bench.synthetic import MemoryFaker
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, WordLlamaEmbedder
@@ -49,14 +50,23 @@ def run_scale(
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
     encrypted: bool = False,
+    backend: str = "sqlite",
+    postgres_url: str | None = None,
 ) -> dict[str, Any]:
-    """``encrypted``: the same run on a SQLCipher vault, to measure what encryption costs."""
+    """``encrypted``: the same run on a SQLCipher vault, to measure what encryption costs.
+    ``backend="postgres"``: on PostgreSQL at ``postgres_url`` (a new database of a throwaway
+    local server for each size when it is None)."""
     if embedder is not None:
         embedder.embed(["load the model before the clock starts"])
     passphrase = BENCH_PASSPHRASE if encrypted else None
-    runs = [_run_size(n, queries, embedder, seed, progress, passphrase) for n in ns]
+    if backend == "postgres":
+        with postgres_databases(postgres_url) as database:
+            runs = [_run_size(n, queries, embedder, seed, progress, None, database()) for n in ns]
+    else:
+        runs = [_run_size(n, queries, embedder, seed, progress, passphrase) for n in ns]
     return {
         "benchmark": "scale",
+        "backend": backend,
         "encrypted": encrypted,
         "queries": queries,
         "top_k": TOP_K,
@@ -85,9 +95,11 @@ def _run_size(
     seed: int,
     progress: Callable[[str], None] | None,
     passphrase: str | None = None,
+    postgres: str | None = None,
 ) -> dict[str, Any]:
     faker = MemoryFaker(seed)
-    with scratch_store(embedder, passphrase=passphrase) as store:
+    user = f"bench-{n}-{seed}"
+    with scratch_store(embedder, passphrase=passphrase, postgres=postgres, user=user) as store:
         ingest_s, index_s = _ingest(store, faker, n, progress)
         stored, units = _counts(store)
         size_mb = store.vault.size_bytes() / 1024**2
@@ -95,12 +107,13 @@ def _run_size(
         store.vault.close()
         ingest_rss = peak_rss_mb()
         # Questions from another seed than the memories': not the ingest's own sentences.
-        asked = _probe(directory, embedder, seed + 1000, queries, passphrase)
+        where = _location(directory, postgres, user)
+        asked = _probe(where, embedder, seed + 1000, queries, passphrase)
         if progress:
             progress(f"n={n}: cold start {asked['cold_s']} s")
         index_mb = _size_mb(directory / INDEX_DIR)
         shutil.rmtree(directory / INDEX_DIR, ignore_errors=True)
-        rebuilt = _rebuild_probe(n, directory, embedder, seed, passphrase, progress)
+        rebuilt = _rebuild_probe(n, where, embedder, seed, passphrase, progress)
     warm = asked["latencies_ms"]
     return {
         "n": n,
@@ -134,7 +147,7 @@ def _run_size(
 
 def _rebuild_probe(
     n: int,
-    directory: Path,
+    where: str,
     embedder: Embedder | None,
     seed: int,
     passphrase: str | None,
@@ -152,7 +165,7 @@ def _rebuild_probe(
         return {"cold_s": None, "memory_mb": {"peak": None}, "skipped": reason}
     if progress:
         progress(f"n={n}: now without saved indexes")
-    return _probe(directory, embedder, seed + 1000, 0, passphrase)
+    return _probe(where, embedder, seed + 1000, 0, passphrase)
 
 
 def _available_mb() -> float | None:
@@ -164,6 +177,13 @@ def _available_mb() -> float | None:
     except OSError:
         pass
     return None
+
+
+def _location(directory: Path, postgres: str | None, user: str) -> str:
+    """Where a new process finds the vault: its directory, or its URL naming user and files."""
+    if postgres is None:
+        return str(directory)
+    return f"{postgres}?{urlencode({'pasi_user': user, 'pasi_files': str(directory)})}"
 
 
 def _size_mb(folder: Path) -> float:
@@ -183,7 +203,7 @@ def _embedder_spec(embedder: Embedder | None) -> str | None:
 
 
 def _probe(
-    directory: Path, embedder: Embedder | None, seed: int, queries: int, passphrase: str | None
+    directory: str, embedder: Embedder | None, seed: int, queries: int, passphrase: str | None
 ) -> dict[str, Any]:
     """A new process opens the vault and answers ``queries + 1`` questions."""
     spec = _embedder_spec(embedder)
@@ -195,7 +215,7 @@ def _probe(
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     if passphrase:
         env["PASI_PASSPHRASE"] = passphrase
-    command = [sys.executable, "-m", "pasi.bench.scale_probe", str(directory), spec]
+    command = [sys.executable, "-m", "pasi.bench.scale_probe", directory, spec]
     started = time.time()
     done = subprocess.run(
         [*command, str(seed), str(queries)], env=env, capture_output=True, text=True, check=False

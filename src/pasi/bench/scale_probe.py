@@ -21,19 +21,21 @@ from pasi.bench.common import peak_rss_mb
 from pasi.bench.synthetic import MemoryFaker
 from pasi.memory.store import MemoryStore
 from pasi.models.embedder import Embedder, make_embedder
-from pasi.vault.sqlite import SQLiteVault
+from pasi.vault.location import open_location
 
 ASKED_AT = datetime(2026, 6, 1, tzinfo=UTC)
 TOP_K = 10
 
 
-def probe(vault_dir: Path, embedder: Embedder | None, seed: int, queries: int) -> dict[str, Any]:
+def probe(
+    vault_dir: Path | str, embedder: Embedder | None, seed: int, queries: int
+) -> dict[str, Any]:
     if embedder is not None:
         embedder.embed(["load the model before the clock starts"])
     faker = MemoryFaker(seed)
     questions = [faker.question() for _ in range(queries + 1)]
     began = time.perf_counter()
-    vault = SQLiteVault(vault_dir, os.environ.get("PASI_PASSPHRASE"))
+    vault = open_location(vault_dir, os.environ.get("PASI_PASSPHRASE"))
     store = MemoryStore(vault, embedder)
     first = store.recall(questions[0], TOP_K, at=ASKED_AT)
     cold = time.perf_counter() - began
@@ -77,5 +79,5 @@ def process_memory_mb() -> dict[str, float]:
 
 if __name__ == "__main__":
     directory, spec, seed_text, count = sys.argv[1:5]
-    found = probe(Path(directory), make_embedder(spec), int(seed_text), int(count))
+    found = probe(directory, make_embedder(spec), int(seed_text), int(count))
     print(json.dumps(found))

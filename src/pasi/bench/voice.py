@@ -90,7 +90,7 @@ def _measure(events: list[VoiceEvent], delivered: list[float]) -> dict[str, list
     """Audio-clock times mapped to the wall clock of an ideal microphone: the input's time t
     happened at ``start + t``, whether or not the loop was keeping up then."""
     start = delivered[0] - FRAME_SECONDS  # frame 0 is delivered when its 20 ms are recorded
-    latency, stops, missed = [], [], 0
+    latency, stops, missed, silent = [], [], 0, 0
     for index, event in enumerate(events):
         if event.kind == "speech_end":
             first = next((e for e in events[index:] if e.kind in ("first_audio", "speech_start")),
@@ -101,10 +101,18 @@ def _measure(events: list[VoiceEvent], delivered: list[float]) -> dict[str, list
                 missed += 1
         if event.kind == "barge_in":
             onset = max(e.at for e in events[:index] if e.kind == "speech_start")
-            stopped = next((e for e in events[index:] if e.kind == "playback_stopped"), None)
+            # A barge-in before the reply's first audio stops nothing (the reply is dropped
+            # unspoken): the next playback_stopped belongs to a later barge-in, not this one.
+            until = next((i for i in range(index, len(events))
+                          if events[i].kind == "speech_start" and events[i].at > onset),
+                         len(events))  # fmt: skip
+            stopped = next((e for e in events[index:until] if e.kind == "playback_stopped"), None)
             if stopped is not None:
                 stops.append(stopped.wall - (start + onset))
-    return {"latency": latency, "barge_in_stop": stops, "missed": [float(missed)]}
+            else:
+                silent += 1
+    return {"latency": latency, "barge_in_stop": stops, "missed": [float(missed)],
+            "silent": [float(silent)]}  # fmt: skip
 
 
 def _summary(values: list[float]) -> dict[str, Any]:
@@ -147,6 +155,7 @@ def run_voice(
         "barge_in_stop": _summary(measured["barge_in_stop"]),
         "hangover_ms": round(loop.vad.hangover_seconds * 1000),
         "replies_without_audio": int(measured["missed"][0]),
+        "barge_ins_before_audio": int(measured["silent"][0]),
         "transcripts_matching": sum(h in [words(u) for u in UTTERANCES] for h in heard),
         "stt": stt.name,
         "tts": tts.name,

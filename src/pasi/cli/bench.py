@@ -109,11 +109,22 @@ def scale(
     queries: int = typer.Option(200, "--queries", min=1, help="Questions timed at each size."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
     encrypt: bool = typer.Option(False, "--encrypt", help="Use an encrypted (SQLCipher) vault."),
+    backend: str = typer.Option(
+        "sqlite", "--backend", help="sqlite, or postgres (a throwaway local PostgreSQL)."
+    ),
+    postgres_url: str = typer.Option(
+        None, "--postgres-url", help="With --backend postgres: an empty database to use instead."
+    ),
 ) -> None:
     """Retrieval latency (p50/p95), ingest throughput and memory use at growing sizes."""
     ns = ints(n, "--n")
+    if backend not in ("sqlite", "postgres"):
+        raise typer.BadParameter("--backend is sqlite or postgres")
     run_scale = harness("scale", "run_scale")
-    result = run_scale(ns, queries=queries, embedder=state(ctx).embedder(), encrypted=encrypt)
+    result = run_scale(
+        ns, queries=queries, embedder=state(ctx).embedder(), encrypted=encrypt,
+        backend=backend, postgres_url=postgres_url,
+    )  # fmt: skip
     show(result, as_json, "scale")
 
 
@@ -185,6 +196,22 @@ def voice_bench(
                        accuracy=accuracy, full_window=full_window,
                        recording_minutes=recording)  # fmt: skip
     show(result, as_json, "voice outside the model")
+
+
+@bench_app.command("day")
+def day_bench(
+    ctx: typer.Context,
+    stt: str = typer.Option("auto", "--stt", help="auto or faster-whisper[:FOLDER]."),
+    as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+) -> None:
+    """Ask about your day: questions on recordings and screen captures, cited right or not."""
+    from pasi.models.whisper import whisper_choice
+
+    choice = whisper_choice(stt, state(ctx).settings())
+    if choice is None:
+        raise InputError("pasi bench day needs Whisper: run `pasi models pull whisper-base`")
+    run_day = harness("day", "run_day")
+    show(run_day(choice.folder, state(ctx).embedder()), as_json, "ask about your day")
 
 
 @bench_app.command("ingest")

@@ -41,7 +41,9 @@ def login(
     """Log pasi's bot account in; the access token is kept in the vault directory (mode 0600)."""
     from pasi.life.matrix import MatrixClient, save_account
 
-    settings = state(ctx).settings()
+    cli = state(ctx)
+    settings = cli.settings()
+    cli.pasi()  # an encrypted vault is opened (asking its passphrase): the token is sealed in it
     account = MatrixClient.login(homeserver, user, password)
     path = save_account(settings.vault, account)
     typer.echo(f"logged in as {account.user_id} on {account.homeserver}; token kept in {path}")
@@ -69,17 +71,18 @@ def run(
 ) -> None:  # fmt: skip
     """Answer Matrix messages from the allow-listed IDs until Ctrl-C."""
     from pasi.cli.life import start_scheduler
-    from pasi.life.matrix import MatrixClient, load_account
+    from pasi.life.matrix import MatrixClient, claim_bridge, load_account
     from pasi.server.matrix_bridge import MatrixBridge
 
     cli = state(ctx)
     settings = cli.settings()
+    if not settings.matrix_allow:
+        raise ConfigError("set 'matrix_allow' to your Matrix ID(s): pasi answers no one else")
+    pasi = cli.pasi()  # first: an encrypted vault keeps the account sealed
     account = load_account(settings.vault)
     if account is None:
         raise InputError("pasi has no Matrix account yet: run `pasi matrix login` first")
-    if not settings.matrix_allow:
-        raise ConfigError("set 'matrix_allow' to your Matrix ID(s): pasi answers no one else")
-    pasi = cli.pasi()
+    claim = claim_bridge(settings.vault)
     client = MatrixClient(account)
     bridge = MatrixBridge.for_pasi(pasi, client, report=_say)
     stop_scheduler = start_scheduler(cli, terminal=False) if scheduler else None
@@ -95,7 +98,8 @@ def run(
         signal.signal(signal.SIGTERM, previous)
         if stop_scheduler is not None:
             stop_scheduler()
-        client.close()
+        bridge.close()
+        claim.close()
 
 
 def _say(line: str) -> None:

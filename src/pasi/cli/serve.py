@@ -57,9 +57,16 @@ def serve(
     port: int | None = typer.Option(
         None, "--port", min=1, max=65535, help="Port (default: setting 'server_port', 8765)."
     ),
-) -> None:
+    matrix: bool | None = typer.Option(
+        None, "--matrix/--no-matrix",
+        help="Also run the Matrix bridge for every user logged in with `pasi matrix login` "
+        "(default: setting 'matrix_serve', off).",
+    ),
+) -> None:  # fmt: skip
     """Serve the OpenAI-compatible API, the REST API, MCP and the web app."""
     settings = state(ctx).settings()
+    if matrix is not None:
+        settings = settings.model_copy(update={"matrix_serve": matrix})
     host = host or settings.server_host
     port = port or settings.server_port
     with _registry(settings) as registry:

@@ -1,4 +1,4 @@
-"""``pasi init``, ``pasi vault encrypt|decrypt|rekey|keyring|status`` and ``pasi erase``.
+"""``pasi init``, ``pasi vault encrypt|decrypt|rekey|keyring|status|migrate`` and ``pasi erase``.
 
 These commands work on the vault directory itself, so none of them opens the assistant: a
 conversion must be the only process holding the database, and erasing needs no passphrase.
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from pasi.cli.common import state
+from pasi.cli.migrate import migrate
 from pasi.cli.render import err_console, print_json
 from pasi.cli.unlock import current_passphrase, is_encrypted_vault, new_passphrase, vault_dir
 from pasi.errors import InputError, VaultLockedError
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from pasi.vault.cipher import VaultKey
 
 vault_app = typer.Typer(
-    help="Encryption at rest: encrypt, decrypt or re-key the vault; its passphrase in the keyring.",
+    help="Encryption at rest (encrypt, decrypt, re-key, keyring); migrate to another backend.",
     no_args_is_help=True,
 )
 
@@ -32,6 +33,7 @@ def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(erase)
     app.add_typer(vault_app, name="vault")
+    vault_app.command("migrate")(migrate)
 
 
 def _say(text: str) -> None:

@@ -27,6 +27,7 @@ from pasi.life.charter import Charter, load_charter
 from pasi.life.engagement import strip_bait
 from pasi.life.people import Overdue, birthdays_between, overdue_people
 from pasi.life.when import When, next_occurrence
+from pasi.life.yesterday import capture_line, recording_lines
 from pasi.models.chat import ChatModel, ChatRequest, Message
 from pasi.models.locality import is_local
 from pasi.vault.sqlite import SQLiteVault
@@ -49,7 +50,7 @@ KEPT_LOCAL_TITLE = "Kept on this machine (not sent to the cloud model)"
 
 @dataclass(frozen=True)
 class BriefLine:
-    section: str  # calendar, reminders, goals, birthdays, people
+    section: str  # calendar, reminders, goals, birthdays, people, yesterday
     text: str
     cite: str  # the tag inside the brackets, e.g. "i42", "m3", "reminder 4"
     source: str | None = None
@@ -87,6 +88,7 @@ SECTION_TITLES = {
     "goals": "Goals",
     "birthdays": "Birthdays",
     "people": "People",
+    "yesterday": "Recorded and seen yesterday",
 }
 
 
@@ -203,7 +205,17 @@ def compose(vault: SQLiteVault, charter: Charter, now: datetime) -> list[BriefLi
         *reminder_lines(conn, charter, day),
         *goal_lines(conn, charter, day),
         *people_lines(conn, charter, now),
+        *yesterday_lines(conn, charter, day - timedelta(days=1)),
     ]
+
+
+def yesterday_lines(conn: sqlite3.Connection, charter: Charter, day: date) -> list[BriefLine]:
+    """The recordings ingested and the screen captures kept on ``day``: names and counts."""
+    found = recording_lines(conn, charter, day)
+    captured = capture_line(conn, charter, day)
+    found += [captured] if captured else []
+    return [BriefLine("yesterday", text, cite, source, basis)
+            for text, cite, source, basis in found]  # fmt: skip
 
 
 def render(day: date, lines: list[BriefLine]) -> str:

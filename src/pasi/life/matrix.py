@@ -5,19 +5,19 @@ pasi speaks the Matrix client-server API (spec.matrix.org, v3) over httpx: log i
 bridge needs, so it costs no client library.
 
 The account (homeserver, user ID, device, access token) and the bridge's state (the sync token,
-the room reminders go to) are files in the vault directory, ``matrix/``, written with mode 0600:
-they are erased with the vault (``pasi erase --all``), and never leave the machine.
+the room reminders go to) are files in the vault directory, ``matrix/``, written with mode 0600
+through the vault's files (pasi.vault.files), so an encrypted vault keeps them sealed: they are
+erased with the vault (``pasi erase --all``), and never leave the machine.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote
 
 from pasi.errors import DeliveryError, InputError
@@ -25,6 +25,7 @@ from pasi.errors import DeliveryError, InputError
 FOLDER = "matrix"
 ACCOUNT_FILE = "account.json"
 STATE_FILE = "state.json"
+LOCK_FILE = "bridge.lock"
 API = "/_matrix/client/v3"
 _STATE_LOCK = threading.Lock()  # the bridge and the scheduler's channel share one process
 
@@ -47,20 +48,29 @@ class BridgeState:
     waiting: dict[str, int] = field(default_factory=dict)  # room id -> held action asked about
 
 
-def _write_private(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON atomically, readable by the owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump(data, out)
-    os.replace(tmp, path)
+def _write_private(vault_dir: Path, name: str, data: dict[str, Any]) -> Path:
+    """Write a vault file atomically (mode 0600, in a 0700 folder): sealed when the vault is
+    encrypted (it must then be open in this process, as ``Pasi`` opens it)."""
+    from pasi.vault.sqlite import vault_files
+
+    (Path(vault_dir) / FOLDER).mkdir(parents=True, exist_ok=True, mode=0o700)
+    return vault_files(vault_dir).write_text(f"{FOLDER}/{name}", json.dumps(data))
+
+
+def _read(vault_dir: Path, name: str) -> Any:
+    from pasi.vault.sqlite import vault_files
+
+    return json.loads(vault_files(vault_dir).read_text(f"{FOLDER}/{name}"))
+
+
+def account_saved(vault_dir: Path) -> bool:
+    """Whether ``pasi matrix login`` was run for this vault (without reading the account)."""
+    return (Path(vault_dir) / FOLDER / ACCOUNT_FILE).is_file()
 
 
 def save_account(vault_dir: Path, account: MatrixAccount) -> Path:
-    path = Path(vault_dir) / FOLDER / ACCOUNT_FILE
-    _write_private(path, asdict(account))
-    return path
+    with _STATE_LOCK:
+        return _write_private(vault_dir, ACCOUNT_FILE, asdict(account))
 
 
 def load_account(vault_dir: Path) -> MatrixAccount | None:
@@ -69,7 +79,7 @@ def load_account(vault_dir: Path) -> MatrixAccount | None:
     if not path.exists():
         return None
     try:
-        return MatrixAccount(**json.loads(path.read_text(encoding="utf-8")))
+        return MatrixAccount(**_read(vault_dir, ACCOUNT_FILE))
     except (ValueError, TypeError) as error:
         raise InputError(f"{path} is damaged ({error}); run `pasi matrix login` again") from None
 
@@ -85,7 +95,7 @@ def load_state(vault_dir: Path) -> BridgeState:
     path = Path(vault_dir) / FOLDER / STATE_FILE
     if not path.exists():
         return BridgeState()
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = _read(vault_dir, STATE_FILE)
     return BridgeState(
         data.get("since"),
         list(data.get("handled", [])),
@@ -101,8 +111,27 @@ def update_state(vault_dir: Path, **changes: Any) -> BridgeState:
         state = load_state(vault_dir)
         for name, value in changes.items():
             setattr(state, name, value)
-        _write_private(Path(vault_dir) / FOLDER / STATE_FILE, asdict(state))
+        _write_private(vault_dir, STATE_FILE, asdict(state))
     return state
+
+
+def claim_bridge(vault_dir: Path) -> IO[str]:
+    """Hold the vault's one bridge: two answering the same account would answer twice. The
+    claim lasts until the returned file is closed (or the process ends)."""
+    import fcntl
+
+    path = Path(vault_dir) / FOLDER / LOCK_FILE
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    held = path.open("a", encoding="utf-8")
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        held.close()
+        raise InputError(
+            f"another pasi process (`pasi matrix run` or `pasi serve`) already answers Matrix "
+            f"for the vault {vault_dir}"
+        ) from None
+    return held
 
 
 def normalise_homeserver(url: str) -> str:
@@ -167,10 +196,44 @@ class MatrixClient:
 
     def send_text(self, room_id: str, body: str, txn_id: str | None = None) -> str:
         """Send a text message; the same ``txn_id`` twice sends it once (the server dedupes)."""
+        return self.send_message(room_id, text_content(body), txn_id)
+
+    def send_message(self, room_id: str, content: dict[str, Any], txn_id: str | None) -> str:
         txn = _q(txn_id or secrets.token_hex(12))
         path = f"/rooms/{_q(room_id)}/send/m.room.message/{txn}"
-        content = {"msgtype": "m.text", "body": body}
         return str(self._call("PUT", path, "send a message", json=content)["event_id"])
+
+    def edit_text(self, room_id: str, event_id: str, body: str, txn_id: str | None = None) -> str:
+        """Replace the text of pasi's own message ``event_id`` (an ``m.replace`` edit)."""
+        return self.send_message(room_id, edit_content(event_id, body), txn_id)
+
+    def redact(self, room_id: str, event_id: str, reason: str = "") -> None:
+        """Remove the content of an event pasi sent (a streamed answer that was withheld)."""
+        path = f"/rooms/{_q(room_id)}/redact/{_q(event_id)}/{secrets.token_hex(12)}"
+        self._call("PUT", path, "redact a message", json={"reason": reason} if reason else {})
+
+    def download(self, mxc: str, max_bytes: int) -> bytes:
+        """The bytes of an uploaded file (``mxc://server/id``), through the homeserver's
+        authenticated media API; larger than ``max_bytes`` is refused."""
+        import httpx
+
+        server, _, media_id = mxc.removeprefix("mxc://").partition("/")
+        if not mxc.startswith("mxc://") or not server or not media_id:
+            raise DeliveryError(f"Matrix: '{mxc[:80]}' is not a media address (mxc://...)")
+        url = f"{self.account.homeserver}/_matrix/client/v1/media/download/{_q(server)}/{_q(media_id)}"
+        try:
+            with self._http.stream("GET", url) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    _json(response, "download a file")
+                data = bytearray()
+                for piece in response.iter_bytes():
+                    data += piece
+                    if len(data) > max_bytes:
+                        raise DeliveryError(f"Matrix: the file is larger than {max_bytes:,} bytes")
+        except httpx.HTTPError as error:
+            raise DeliveryError(f"Matrix: cannot download a file: {error}") from None
+        return bytes(data)
 
     def typing(self, room_id: str, on: bool, timeout_ms: int = 30_000) -> None:
         path = f"/rooms/{_q(room_id)}/typing/{_q(self.account.user_id)}"
@@ -191,6 +254,20 @@ class MatrixClient:
                 f"Matrix: cannot {what} on {self.account.homeserver}: {error}"
             ) from None
         return _json(response, what)
+
+
+def text_content(body: str) -> dict[str, Any]:
+    return {"msgtype": "m.text", "body": body}
+
+
+def edit_content(event_id: str, body: str) -> dict[str, Any]:
+    """An ``m.replace`` edit of ``event_id`` to ``body``."""
+    return {
+        "msgtype": "m.text",
+        "body": f"* {body}",  # what clients without edits show
+        "m.new_content": text_content(body),
+        "m.relates_to": {"rel_type": "m.replace", "event_id": event_id},
+    }
 
 
 def _json(response: Any, what: str) -> dict[str, Any]:

@@ -4,6 +4,15 @@ period a question names, and a dense term. Everything runs with no language mode
 score = (BM25 / best BM25 x (1 + speaker boost) x (1 + time boost) + dense weight x cosine)
         x superseded factor (a closed memory) x reply factor (an assistant's reply, unless the
         question asks what pasi said)
+        + second hop (a share of the best score for the candidates that match the rarest words
+          of the best first results; memory/second_hop.py)
+
+A question naming a kind of source ("yesterday's call", "my screen", "the terminal":
+memory/cues.py) adds the source boost to units of that kind, and with a period those units
+count as at least a ``source_floor`` word match (they may share no word with the question).
+
+A question asking for several things ("What books has ... read?") has its first results drawn
+from several sessions.
 
 Why each part is here, with the measurement behind it, is in docs/benchmarks.md. In short: BM25
 on stemmed words is the strongest single signal on conversational memory; WordLlama alone is
@@ -22,6 +31,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from pasi.memory import cues
+from pasi.memory.dayparts import PHRASE_JOIN
+from pasi.memory.second_hop import asks_for_many, second_hop, spread_over_sessions
 from pasi.memory.text import STOPWORDS, terms, words
 from pasi.memory.timeref import TimeRange, find_time_range
 from pasi.models.embedder import Embedder
@@ -42,6 +54,7 @@ ASKS_WHAT_PASI_SAID = re.compile(
     r"|explanation|idea)s?\b",
     re.IGNORECASE,
 )
+SOURCE_CANDIDATES = 500  # the newest units of a named period joining a source-kind question
 PERIOD_WIDENING = 5  # how much deeper the lexical list goes when a question names a period
 # Units added or rewritten before a long-running process saves its indexes again: a new process
 # reads at most this many from the vault (~35 µs each) before its first answer.
@@ -57,11 +70,23 @@ class RetrievalParams:
     dense_weight: float = 1.0
     speaker_boost: float = 1.0  # the question names exactly one person: their words count double
     time_boost: float = 2.0  # the unit is about the period the question names
+    source_boost: float = 1.0  # from the kind of source the question names (a call, the screen)
+    source_floor: float = 0.6  # least word match of a unit of that kind from the named time
     superseded_factor: float = 0.6  # history is findable but ranks below what is true now
     # An assistant's reply is evidence of what pasi said, not of what the user said: it ranks
     # below the user's own words, unless the question asks what pasi said (then it counts as
     # the named speaker's words do).
     reply_factor: float = 0.5
+    # Second hop (memory/second_hop.py): the rarest words of the best ``feedback_docs`` results,
+    # ``feedback_terms`` of them, are asked again; their matches add this share of the best score.
+    feedback_weight: float = 0.2
+    feedback_docs: int = 5
+    feedback_terms: int = 8
+    feedback_hits: int = 30  # the second query's best matches that gain
+    # A question asking for several things: each further turn from a session already in the
+    # first ``spread_depth`` results counts this much less (1.0: no spreading).
+    spread_decay: float = 0.8
+    spread_depth: int = 10
 
 
 @dataclass(frozen=True)
@@ -88,6 +113,9 @@ class Query:
     time: TimeRange | None
     speakers: set[str]
     about_pasi: bool = False  # asks what pasi (the assistant) said
+    prefers: str | None = None  # cues.RECORDING or cues.CAPTURE
+    apps: tuple[str, ...] = ()  # parts of app names the question's "terminal", "browser" covers
+    many: bool = False  # asks for several things, likely said in different sessions
 
 
 class Retriever:
@@ -133,12 +161,17 @@ class Retriever:
     def analyse(self, text: str, asked_at: datetime, version: object) -> Query:
         query_words = [w for w in words(text) if w not in STOPWORDS]
         speakers = {s for s in self._known_speakers(version) if _names(s, query_words)}
-        period = find_time_range(text, asked_at)
+        period = find_time_range(text, asked_at, within_day=True)
         # The period is matched by time; its words ("last", "August") would match every
         # memory that mentions some other August, and cost the most to score.
-        words_left = text.lower().replace(period.phrase, " ") if period else text
+        words_left = text.lower()
+        for phrase in period.phrase.split(PHRASE_JOIN) if period else ():
+            words_left = words_left.replace(phrase, " ")
         about_pasi = bool(ASKS_WHAT_PASI_SAID.search(text))
-        return Query(text, terms(words_left) or terms(text), period, speakers, about_pasi)
+        query = Query(text, terms(words_left) or terms(text), period, speakers, about_pasi)
+        query.prefers, query.apps = cues.preferred_kind(text), cues.app_words(text)
+        query.many = asks_for_many(text)
+        return query
 
     def recall(
         self, text: str, k: int, *, asked_at: datetime, kind: str | None = None
@@ -147,8 +180,20 @@ class Retriever:
             version = self.vault.data_version()
             query = self.analyse(text, asked_at, version)
             scored = self.score(query, version, kind)
-        ranked = sorted(scored.items(), key=lambda item: -item[1])[:k]
-        return self.hydrate(ranked)
+        ranked = sorted(scored.items(), key=lambda item: -item[1])
+        if query.many and self.params.spread_decay < 1:
+            return self.hydrate(self._spread(ranked, k))
+        return self.hydrate(ranked[:k])
+
+    def _spread(self, ranked: list[tuple[int, float]], k: int) -> list[tuple[int, float]]:
+        """The first ``spread_depth`` results drawn from several sessions, then the rest."""
+        depth = min(k, self.params.spread_depth)
+        head = ranked[: 10 * depth]
+        units = search.get_units(self.vault.read(), [unit_id for unit_id, _ in head])
+        sessions = {unit_id: unit.session for unit_id, unit in units.items()}
+        first = spread_over_sessions(head, sessions, depth, self.params.spread_decay)
+        taken = {unit_id for unit_id, _ in first}
+        return first + [hit for hit in ranked if hit[0] not in taken][: k - depth]
 
     def score(self, query: Query, version: object, kind: str | None) -> dict[int, float]:
         conn = self.vault.read()
@@ -166,27 +211,50 @@ class Retriever:
         # said then can still rise above stronger ones from other times.
         lexical.update([hit for hit in ranked if hit[0] in in_period][: p.candidates])
         dense = self._dense(conn, query, version, list(lexical))
-        units = search.unit_traits(conn, set(lexical) | set(dense))
+        # A question naming a time and a kind of source ("what did I see at 10?") may share no
+        # word with the answer: that time's units are candidates too, kept if of that kind.
+        timed = set(sorted(in_period)[-SOURCE_CANDIDATES:]) if query.prefers else set()
+        units = search.unit_traits(conn, set(lexical) | set(dense) | timed)
         top = max(lexical.values(), default=1.0) or 1.0
         named = next(iter(query.speakers)) if len(query.speakers) == 1 else None
+        preferred = self._preferred(conn, query, units)
         scores = {}
         for unit_id, unit in units.items():
-            if kind is not None and unit.kind != kind:
+            if (kind is not None and unit.kind != kind) or (
+                unit_id not in lexical and unit_id not in dense and unit_id not in preferred
+            ):
                 continue
             factor = 1.0
             if named is not None and unit.speaker == named:
                 factor += p.speaker_boost
             if unit_id in in_period:
                 factor += p.time_boost
+            if unit_id in preferred:
+                factor += p.source_boost
             demoted = p.superseded_factor if unit.closed else 1.0
             if unit.reply and query.about_pasi:
                 factor += p.speaker_boost
             elif unit.reply:
                 demoted *= p.reply_factor
-            lexical_part = factor * demoted * lexical.get(unit_id, 0.0) / top
+            matched = lexical.get(unit_id, 0.0) / top
+            if unit_id in preferred and unit_id in in_period:
+                matched = max(matched, p.source_floor)
+            lexical_part = factor * demoted * matched
             dense_part = p.dense_weight * dense.get(unit_id, 0.0)
             scores[unit_id] = lexical_part + dense_part * demoted
+        if p.feedback_weight > 0 and scores:
+            second_hop(self.lexical, conn, p, query.terms, query.about_pasi, scores, units, kind)
         return scores
+
+    @staticmethod
+    def _preferred(
+        conn: sqlite3.Connection, query: Query, units: dict[int, search.Traits]
+    ) -> set[int]:
+        if query.prefers is None:
+            return set()
+        origins = search.unit_origins(conn, units)
+        speakers = {unit_id: units[unit_id].speaker for unit_id in origins}
+        return cues.preferred_units(origins, speakers, query.prefers, query.apps)
 
     def _dense(
         self, conn: sqlite3.Connection, query: Query, version: object, lexical_ids: list[int]

@@ -8,9 +8,9 @@ and points to its successor, so history stays answerable. ``forget`` is the one 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from pasi.clock import Clock, system_clock
 from pasi.errors import InputError, NotFoundError
@@ -57,6 +57,9 @@ class MemoryStore:
     ) -> None:
         self.vault = vault
         self.clock = clock
+        # The user's zone, whose days "yesterday" and "this morning" mean (the charter's, set
+        # by pasi.app); without it the asking time's own zone.
+        self.zone: Callable[[], tzinfo] | None = None
         self.indexer = Indexer(embedder)
         self.retriever = Retriever(vault, embedder)
         vault.before_close(self.retriever.sync_on_close)
@@ -319,6 +322,9 @@ class MemoryStore:
     def recall(
         self, query: str, k: int = 5, *, at: datetime | None = None, kind: str | None = None
     ) -> list[Recalled]:
+        asked = at or self.clock()
+        if self.zone is not None:
+            asked = asked.astimezone(self.zone())
         return self.retriever.recall(
-            check_statement(query, what="question"), k, asked_at=at or self.clock(), kind=kind
+            check_statement(query, what="question"), k, asked_at=asked, kind=kind
         )

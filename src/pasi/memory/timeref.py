@@ -148,12 +148,27 @@ def _resolve(kind: str, m: re.Match[str], ref: datetime) -> TimeRange:
     return _month_range(year, month, phrase)
 
 
-def find_time_range(question: str, ref: datetime) -> TimeRange | None:
-    """The first time expression in ``question``, resolved against ``ref`` (the asking time)."""
+def find_time_range(question: str, ref: datetime, *, within_day: bool = False) -> TimeRange | None:
+    """The first time expression in ``question``, resolved against ``ref`` (the asking time,
+    in the zone whose days are meant). With ``within_day`` (a question about the past): a
+    written-out date, else a time of day or a past weekday (pasi.memory.dayparts), else the
+    first of the other expressions. Without it (a phrase a turn or a model wrote, which may be
+    about the future) only the other expressions."""
     if ref.tzinfo is None:
         ref = ref.replace(tzinfo=UTC)
+    from pasi.memory.dayparts import find_day_time  # it builds on TimeRange, defined here
+
     text = question.lower()
-    for kind, pattern in _PATTERNS:
+    # A date written out wins over a weekday beside it ("last Friday, on 23 January 2022")
+    dated = _first_match(text, ref, _PATTERNS[1:3]) if within_day else None
+    in_day = find_day_time(question, ref) if within_day and not dated else None
+    return dated or in_day or _first_match(text, ref, _PATTERNS)
+
+
+def _first_match(
+    text: str, ref: datetime, patterns: list[tuple[str, re.Pattern[str]]]
+) -> TimeRange | None:
+    for kind, pattern in patterns:
         match = pattern.search(text)
         if match:
             try:

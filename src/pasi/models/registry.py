@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pasi.config import VAULT_REFERENCE
 from pasi.errors import ConfigError, ModelAuthError, ModelNotFoundError
 
 if TYPE_CHECKING:
@@ -243,7 +244,13 @@ def _secret(value: object) -> str | None:
     if value is None:
         return None
     getter = getattr(value, "get_secret_value", None)
-    return str(getter() if getter else value) or None
+    text = str(getter() if getter else value)
+    if text == VAULT_REFERENCE:  # never send the reference itself as a key
+        raise ConfigError(
+            "a model key is kept in the encrypted vault, which is not open yet: give its "
+            "passphrase (PASI_PASSPHRASE) so pasi can read the key"
+        )
+    return text or None
 
 
 def choose_auto(settings: Settings) -> Choice:

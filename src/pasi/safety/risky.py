@@ -4,7 +4,7 @@ Matched by :func:`pasi.safety.hazards.match` only when a message asks for someth
 dare with a harmful ingredient, a risky act without training or protection, dose, sleep,
 fasting and drinking excesses, driving drunk, tampering with gas lines or safety devices. An
 April Fools' prank with googly eyes, a fitness challenge or "can I drive after one beer?" pass;
-so do safety questions ("is it safe to ...", :data:`pasi.safety.hazards.DEFENCE`).
+so do safety questions ("is it safe to ...", :data:`pasi.safety.framing.DEFENCE`).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from pasi.clock import Clock, system_clock
 from pasi.server.errors import install_error_handlers
 from pasi.server.limits import BodySizeLimit
 from pasi.server.threads import TurnThreads
+from pasi.server.titles import Titler
 from pasi.server.users import UserRegistry, UserSessions
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def create_app(
     registry = users or UserRegistry(settings.server_home)
     sessions = UserSessions(settings, chat_model=chat_model, clock=clock, embedder=embedder)
     threads = TurnThreads()
+    titles = Titler()
     mcp_apps = _mcp_apps() if mcp else None
 
     @asynccontextmanager
@@ -59,6 +61,7 @@ def create_app(
                 yield
             finally:
                 threads.close()
+                titles.close()
                 sessions.close()
                 if users is None:
                     registry.close()
@@ -73,6 +76,7 @@ def create_app(
     app.state.users = registry
     app.state.sessions = sessions
     app.state.threads = threads
+    app.state.titles = titles
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.server_max_request_bytes)
     _include_routers(app)

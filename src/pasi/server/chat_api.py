@@ -1,14 +1,15 @@
 """``POST /api/chat``: the web app's chat, as server-sent events (contract in docs/server.md).
 
 Events: ``delta`` (text as the model writes it), ``tool`` (started/finished), ``answer`` (the
-whole text, its ``answer_id`` for "why", and the citations), and ``error``. Events from other
+whole text, its ``answer_id`` for "why", and the citations), ``titling`` (a model answered a
+web conversation: it may get a title soon, pasi.server.titles), and ``error``. Events from other
 layers (a confirmation request, a notice) are sent as they describe themselves, through their
 ``sse()`` method.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,9 +20,10 @@ from pasi.agent.events import Answer, TextDelta, ToolFinished, ToolStarted
 from pasi.server.auth import CurrentUser
 from pasi.server.errors import FieldError, describe
 from pasi.server.images import MAX_IMAGES, GivenImage, image_turn, read_images
-from pasi.server.rest.conversations import conversation_source
+from pasi.server.rest.conversations import WEB_PREFIX, conversation_source
 from pasi.server.sse import SSE_RESPONSE, event_stream, sse_line
 from pasi.server.threads import TurnThreads
+from pasi.server.titles import Titler
 from pasi.server.turns import OfflineAnswer, TurnEvent, citations_json, run_turn
 
 MAX_MESSAGE_CHARS = 100_000  # as for a statement on the CLI
@@ -50,29 +52,51 @@ async def chat(body: ChatIn, user: CurrentUser, request: Request) -> StreamingRe
         raise FieldError("write a message or attach an image", "message")
     threads: TurnThreads = request.app.state.threads
     message = body.message.strip()
-    uri = None
+    uri, answered = None, None
     if body.conversation_id is not None:
         uri = (await threads.call(lambda: conversation_source(user, body.conversation_id))).uri
+        answered = _title_after(request, user, body.conversation_id, uri)
     if not body.images:
         turn = lambda: run_turn(user.pasi, message, conversation=uri)  # noqa: E731
-        return event_stream(_lines(threads.iterate(turn)))
+        return event_stream(_lines(threads.iterate(turn), answered=answered))
     given = [GivenImage(url, f"images.{i}") for i, url in enumerate(body.images)]
     read = await threads.call(lambda: read_images(user.pasi, message, given))  # before the stream
     events = threads.iterate(lambda: image_turn(user.pasi, read, conversation=uri))
-    return event_stream(_lines(events, read.notice))
+    return event_stream(_lines(events, read.notice, answered))
 
 
-async def _lines(events: AsyncIterator[TurnEvent], notice: str | None = None) -> AsyncIterator[str]:
+def _title_after(
+    request: Request, user: CurrentUser, conversation_id: int, uri: str
+) -> Callable[[], None] | None:
+    """What to do once a web conversation's turn is answered: queue a title from the model
+    (pasi.server.titles), which looks whether it is the first exchange, off the event loop."""
+    titles: Titler | None = getattr(request.app.state, "titles", None)
+    if titles is None or not uri.startswith(WEB_PREFIX):
+        return None
+    return lambda: titles.after_first_answer(user.pasi, conversation_id)
+
+
+async def _lines(
+    events: AsyncIterator[TurnEvent],
+    notice: str | None = None,
+    answered: Callable[[], None] | None = None,
+) -> AsyncIterator[str]:
     if notice:
         yield sse_line({"type": "notice", "text": notice})
+    by_model = False
     try:
         async for event in events:
+            by_model = by_model or isinstance(event, Answer)
             data = event_json(event)
             if data is not None:
                 yield sse_line(data)
     except Exception as error:  # the stream has started: the error becomes its last event
         message, _ = describe(error)
         yield sse_line({"type": "error", "message": message})
+        return
+    if answered is not None and by_model:  # offline there is no model to title it
+        answered()
+        yield sse_line({"type": "titling"})  # the app looks for the title a little later
 
 
 def event_json(event: object) -> dict[str, Any] | None:

@@ -20,7 +20,10 @@ from typing import TYPE_CHECKING, Any
 
 from pasi.errors import DeliveryError, PasiError
 from pasi.life.matrix import MatrixClient, load_state, update_state
-from pasi.server.matrix_turns import Reply, decide, turn_reply, yes_or_no
+from pasi.server.matrix_crypto import Crypto, EncryptedRoom, available, pickle_key
+from pasi.server.matrix_media import Media, media_of, media_reply
+from pasi.server.matrix_stream import EditStream, Sender
+from pasi.server.matrix_turns import Reply, TextSink, decide, turn_reply, yes_or_no
 
 if TYPE_CHECKING:
     from pasi import Pasi
@@ -29,11 +32,14 @@ log = logging.getLogger("pasi.matrix")
 
 TYPING_REFRESH_SECONDS = 20.0  # typing notices expire after 30 s on the server
 ENCRYPTED_REPLY = (
-    "pasi cannot read encrypted messages yet: talk to it in a room without end-to-end "
-    "encryption (docs/messaging.md)."
+    "pasi cannot read encrypted messages here: end-to-end encryption needs matrix-nio[e2e] "
+    "(docs/messaging.md); or talk to it in a room without encryption."
+)
+UNDECRYPTABLE_REPLY = (
+    "pasi could not decrypt that message: its key did not reach pasi's device. Send it again "
+    "(docs/messaging.md, End-to-end encryption)."
 )
 
-Answerer = Callable[[str, str], Reply]  # (message, conversation uri) -> the reply
 Decider = Callable[[int, bool], str]  # (held action id, approved?) -> what happened
 
 
@@ -44,6 +50,10 @@ class Incoming:
     sender: str
     body: str
     encrypted: bool = False
+    media: Media | None = None  # an image or a voice message
+
+
+Answerer = Callable[[Incoming, str, TextSink], Reply]  # (message, conversation uri, sink)
 
 
 @dataclass
@@ -69,33 +79,54 @@ class MatrixBridge:
         answer: Answerer,
         decide: Decider,
         report: Callable[[str], None] | None = None,
+        crypto: Crypto | None = None,
     ) -> None:
         self.client = client
+        self.crypto = crypto  # end-to-end encryption, when matrix-nio[e2e] is installed
         self.report = report  # who wrote to pasi, shown to the user (`pasi matrix run`'s stderr)
         self.me = client.account.user_id
         self.vault_dir = Path(vault_dir)
         self.allow = set(allow)
         self.answer = answer
         self.decide = decide
+        self.stopping = threading.Event()  # set by run's caller: a turn cut short is not answered
+        self.polling = False  # in the long-poll, where a stop need not wait for it
 
     @classmethod
     def for_pasi(
         cls, pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None = None
     ) -> MatrixBridge:
-        answer = lambda text, uri: turn_reply(pasi, text, uri)  # noqa: E731
+        def answer(message: Incoming, uri: str, shown: TextSink) -> Reply:
+            if message.media is not None:
+                return media_reply(pasi, client, message.media, message.event_id, uri, shown)
+            return turn_reply(pasi, message.body, uri, shown)
+
         decider = lambda action_id, yes: decide(pasi, action_id, yes)  # noqa: E731
         allow = pasi.settings.matrix_allow
-        return cls(client, pasi.vault.directory, allow, answer, decider, report)
+        crypto = _crypto(pasi, client, report)
+        return cls(client, pasi.vault.directory, allow, answer, decider, report, crypto)
+
+    def close(self) -> None:
+        self.client.close()
+        if self.crypto is not None:
+            self.crypto.close()
 
     def sync_once(self, timeout_ms: int = 30_000) -> Round:
         state = load_state(self.vault_dir)
-        data = self.client.sync(state.since, timeout_ms)
+        self.polling = True
+        try:
+            data = self.client.sync(state.since, timeout_ms)
+        finally:
+            self.polling = False
         done = Round()
+        if self.stopping.is_set():  # stopped during the long-poll: the next run reads it again
+            return done
         self._invites(data, done)
         if state.since is not None:  # the first sync only takes the token
             self._left(data, state.notify_room)
             handled = list(state.handled)
-            for message in _messages(data, self.me):
+            plain = self.crypto.absorb(data) if self.crypto is not None else {}
+            for message in _messages(data, self.me, plain):
                 if message.event_id not in handled:
                     self._consider(message, handled, done)
         update_state(self.vault_dir, since=data["next_batch"], handled=[])
@@ -103,12 +134,17 @@ class MatrixBridge:
 
     def run(self, stop: threading.Event, timeout_ms: int = 30_000) -> None:
         """Sync rounds until ``stop`` is set; a failed round is logged and retried."""
+        self.stopping = stop
         pause = 1.0
         while not stop.is_set():
             try:
                 self.sync_once(timeout_ms)
                 pause = 1.0
+            except _Interrupted:
+                return
             except DeliveryError as error:
+                if stop.is_set():
+                    return
                 self._note(f"{error}; retrying in {pause:.0f} s")
                 stop.wait(pause)
                 pause = min(pause * 2, 60.0)
@@ -152,28 +188,38 @@ class MatrixBridge:
             )
             return
         waiting = dict(load_state(self.vault_dir).waiting)
-        reply = self._reply(message, waiting)
-        self.client.send_text(message.room_id, reply.text, txn_id=f"pasi-reply-{message.event_id}")
+        shown = EditStream(self._sender(message.room_id), message.room_id, message.event_id)
+        with _typing(self.client, message.room_id):  # until the reply is whole, last edit sent
+            reply = self._reply(message, waiting, shown.update)
+            shown.finish(reply.text)
         handled.append(message.event_id)
-        update_state(self.vault_dir, handled=handled, notify_room=message.room_id, waiting=waiting)
+        # Reminders are sent outside the bridge, unencrypted: never into an encrypted room.
+        sealed = self.crypto is not None and self.crypto.encrypted(message.room_id)
+        reminders = {} if sealed else {"notify_room": message.room_id}
+        update_state(self.vault_dir, handled=handled, waiting=waiting, **reminders)
         done.answered.append(message.event_id)
         self._note(f"answered {message.sender} in {message.room_id}")
+
+    def _sender(self, room_id: str) -> Sender:
+        if self.crypto is not None and self.crypto.encrypted(room_id):
+            return EncryptedRoom(self.client, self.crypto)
+        return self.client
 
     def _note(self, line: str) -> None:
         log.info("%s", line)
         if self.report is not None:
             self.report(line)
 
-    def _reply(self, message: Incoming, waiting: dict[str, int]) -> Reply:
+    def _reply(self, message: Incoming, waiting: dict[str, int], shown: TextSink) -> Reply:
         """The answer to a message; ``waiting`` (room -> held action) is updated."""
         if message.encrypted:
-            return Reply(ENCRYPTED_REPLY)
+            return Reply(ENCRYPTED_REPLY if self.crypto is None else UNDECRYPTABLE_REPLY)
         room = message.room_id
         held = waiting.pop(room, None)
         verdict = yes_or_no(message.body) if held is not None else None
         if held is not None and verdict is not None:
             return self._working(room, lambda: Reply(self.decide(held, verdict)))
-        reply = self._working(room, lambda: self.answer(message.body, conversation_uri(room)))
+        reply = self._working(room, lambda: self.answer(message, conversation_uri(room), shown))
         if reply.waiting is not None:
             waiting[room] = reply.waiting
         elif held is not None:  # the message was not a yes or no: the action keeps waiting
@@ -181,13 +227,18 @@ class MatrixBridge:
         return reply
 
     def _working(self, room_id: str, work: Callable[[], Reply]) -> Reply:
-        """Typing shown while ``work`` runs; its error said in the room, not left unanswered."""
-        with _typing(self.client, room_id):
-            try:
-                return work()
-            except PasiError as error:
-                log.warning("a Matrix turn failed: %s", error)
-                return Reply(f"pasi could not do that: {error}")
+        """``work``'s reply; its error said in the room, not left unanswered."""
+        try:
+            return work()
+        except PasiError as error:
+            if self.stopping.is_set():  # the vault closed under the turn: answer it next run
+                raise _Interrupted from error
+            log.warning("a Matrix turn failed in %s: %s", room_id, error)
+            return Reply(f"pasi could not do that: {error}")
+
+
+class _Interrupted(Exception):
+    """The bridge was stopped in the middle of a turn."""
 
 
 class _typing:
@@ -221,6 +272,21 @@ class _typing:
             log.info("%s", error)
 
 
+def _crypto(
+    pasi: Pasi, client: MatrixClient, report: Callable[[str], None] | None
+) -> Crypto | None:
+    """End-to-end encryption when matrix-nio[e2e] is installed; without it (or when the
+    homeserver refuses pasi's keys) encrypted rooms get a plain explanation."""
+    if not available():
+        return None
+    try:
+        key = pickle_key(pasi.vault.directory)
+        return Crypto(client.account, pasi.vault.directory, key)
+    except Exception as error:  # a damaged store must not stop unencrypted rooms being answered
+        (report or log.warning)(f"no end-to-end encryption: {type(error).__name__}: {error}")
+        return None
+
+
 def _inviter(room: dict[str, Any], me: str) -> str | None:
     for event in room.get("invite_state", {}).get("events", []):
         if event.get("type") == "m.room.member" and event.get("state_key") == me:
@@ -228,10 +294,13 @@ def _inviter(room: dict[str, Any], me: str) -> str | None:
     return None
 
 
-def _messages(data: dict[str, Any], me: str) -> Iterator[Incoming]:
+def _messages(
+    data: dict[str, Any], me: str, plain: dict[str, dict[str, Any]]
+) -> Iterator[Incoming]:
+    """The messages of a sync response; ``plain``: encrypted ones decrypted, by event id."""
     for room_id, room in data.get("rooms", {}).get("join", {}).items():
         for event in room.get("timeline", {}).get("events", []):
-            message = _incoming(room_id, event, me)
+            message = _incoming(room_id, plain.get(str(event.get("event_id")), event), me)
             if message is not None:
                 yield message
 
@@ -243,10 +312,15 @@ def _incoming(room_id: str, event: dict[str, Any], me: str) -> Incoming | None:
     if event.get("type") == "m.room.encrypted":
         return Incoming(room_id, event_id, sender, "", encrypted=True)
     content = event.get("content") or {}
-    if event.get("type") != "m.room.message" or content.get("msgtype") != "m.text":
+    if event.get("type") != "m.room.message":
         return None
     if (content.get("m.relates_to") or {}).get("rel_type") == "m.replace":
         return None  # an edit of an earlier message: that one was answered
+    media = media_of(content)
+    if media is not None:
+        return Incoming(room_id, event_id, sender, media.caption, media=media)
+    if content.get("msgtype") != "m.text":
+        return None
     body = content.get("body")
     return (
         Incoming(room_id, event_id, sender, body)

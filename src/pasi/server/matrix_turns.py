@@ -7,14 +7,18 @@ plain yes or no, approves or refuses that action exactly as ``pasi actions appro
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pasi.agent.events import Answer, ConfirmationNeeded, Notice
+from pasi.agent.events import Answer, ConfirmationNeeded, Notice, TextDelta
 from pasi.server.turns import OfflineAnswer, run_turn
 
 if TYPE_CHECKING:
     from pasi import Pasi
+    from pasi.server.images import ImageMessage
+
+TextSink = Callable[[str], None]  # gets the answer so far while the model streams
 
 YES = {"yes", "y", "ok", "okay", "approve", "do it", "go ahead", "sure"}
 NO = {"no", "n", "deny", "refuse", "don't", "do not", "stop", "cancel"}
@@ -26,12 +30,31 @@ class Reply:
     waiting: int | None = None  # the held action the text asks about
 
 
-def turn_reply(pasi: Pasi, message: str, uri: str) -> Reply:
-    """One turn of the assistant the web app runs, as the message to send back."""
+def turn_reply(
+    pasi: Pasi,
+    message: str,
+    uri: str,
+    on_text: TextSink | None = None,
+    image: ImageMessage | None = None,
+) -> Reply:
+    """One turn of the assistant the web app runs, as the message to send back.
+    ``on_text`` gets the answer so far each time the model streams more of it; ``image``: the
+    message is about an image, read already (pasi.server.images)."""
+    from pasi.server.images import image_turn
+
     parts: list[str] = []
+    streamed = ""
     waiting = None
-    for event in run_turn(pasi, message, conversation=uri):
-        if isinstance(event, Answer | OfflineAnswer):
+    events = (
+        run_turn(pasi, message, conversation=uri)
+        if image is None
+        else image_turn(pasi, image, conversation=uri)
+    )
+    for event in events:
+        if isinstance(event, TextDelta) and on_text is not None:
+            streamed += event.text
+            on_text(streamed)
+        elif isinstance(event, Answer | OfflineAnswer):
             parts.insert(0, event.text)
         elif isinstance(event, ConfirmationNeeded):
             waiting = event.action_id

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,7 @@ from fastapi import APIRouter, FastAPI, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
 
+from pasi.life.channels import Channel
 from pasi.life.deliveries import Delivery, deliveries, last_id
 from pasi.life.scheduler import Scheduler
 from pasi.life.service import build_scheduler, channels_for
@@ -75,10 +76,23 @@ class SchedulerPool:
                 del self._running[directory]
         scheduler.stop()  # the vault's own hook stops it too; stopping twice is harmless
 
+    def running(self, directory: Path) -> Scheduler | None:
+        """The scheduler running for the vault in ``directory``, if any."""
+        with self._lock:
+            return self._running.get(directory)
+
     def held(self) -> list[Path]:
         """The vault directories that have a scheduler running now."""
         with self._lock:
             return list(self._running)
+
+    def rechannel(self, channels: Callable[[Path], list[Channel]]) -> None:
+        """Give every running scheduler the channels ``channels(vault directory)`` (the
+        settings changed in the web app); each uses them from its next round."""
+        with self._lock:
+            running = list(self._running.items())
+        for directory, scheduler in running:
+            scheduler.channels = channels(directory)
 
     def wake(self) -> None:
         for scheduler in list(self._running.values()):

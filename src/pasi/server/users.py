@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from pasi.clock import Clock, system_clock, to_iso
 from pasi.errors import InputError, NotFoundError, VaultError
+from pasi.vault.location import postgres_url
 
 if TYPE_CHECKING:
     from pasi import Pasi
@@ -110,7 +111,10 @@ class UserRegistry:
     def add(self, name: str, vault: Path | None = None) -> User:
         """A new user, bound to ``vault`` or to their own directory under ``server_home``."""
         check_name(name)
-        directory = (vault or self.default_vault(name)).expanduser().resolve()
+        if vault is not None and postgres_url(vault) is not None:
+            directory = vault  # a user's vault in a PostgreSQL database (docs/server.md)
+        else:
+            directory = (vault or self.default_vault(name)).expanduser().resolve()
         with self._lock:
             try:
                 self._conn.execute(

@@ -8,7 +8,8 @@ file into the database and fails at once if another process (``pasi serve``, a s
 ``pasi chat``) still has the vault open: converting under a live writer would lose its writes.
 Vault files (:mod:`pasi.vault.files`) are re-written under the new key afterwards, and the
 saved search indexes (:mod:`pasi.vault.index_files`) are removed: an encrypted vault keeps none
-on disk, and a decrypted one rebuilds them on first use.
+on disk, and a decrypted one rebuilds them on first use. Model keys kept in the vault
+(:mod:`pasi.vault.secrets`) are removed when it is decrypted, never written out in plaintext.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pasi.errors import VaultError
 from pasi.vault.cipher import VaultKey, connect_encrypted
 from pasi.vault.files import VaultFiles
 from pasi.vault.index_files import INDEX_DIR
+from pasi.vault.secrets import SECRETS_FILE
 from pasi.vault.sqlite import DB_FILE
 
 CONVERTING = ".vault.db.converting"
@@ -124,6 +126,9 @@ def _verify(source: sqlite3.Connection, target: Path, new: VaultKey | None) -> N
 def _convert_files(directory: Path, old: VaultKey | None, new: VaultKey | None) -> None:
     before, after = VaultFiles(directory, old), VaultFiles(directory, new)
     for name in before.names():
+        if name == SECRETS_FILE and new is None:  # keys are never left in plaintext
+            before.delete(name)
+            continue
         after.write_bytes(name, before.read_bytes(name))
 
 

@@ -28,6 +28,9 @@ _NOT_FILES = ("vault.db", "vault.db-wal", "vault.db-shm", "vault.db-journal")
 MODELS_DIR = "models"
 LOGS_DIR = "logs"
 INDEX_DIR = "index"  # the saved search indexes (pasi.vault.index_files): derived, not files
+# Stores that encrypt their own secrets, with a key that is itself a (sealed) vault file: the
+# Matrix bridge's Olm store (pasi.server.matrix_crypto). Sealing them would break their SQLite.
+OWN_CIPHER = ("matrix/olm/",)
 
 
 def is_sealed(data: bytes) -> bool:
@@ -127,6 +130,8 @@ class VaultFiles:
             if not path.is_file() or relative.parts[0] in (MODELS_DIR, LOGS_DIR, INDEX_DIR):
                 continue
             if str(relative) in _NOT_FILES or path.name.startswith("."):
+                continue
+            if relative.as_posix().startswith(OWN_CIPHER):
                 continue
             found.append(relative.as_posix())
         return found

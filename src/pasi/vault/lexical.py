@@ -231,6 +231,15 @@ class LexicalIndex:
         best = best[np.argsort(-scores[best], kind="stable")]
         return list(zip(self._ids[best].tolist(), scores[best].astype(float).tolist(), strict=True))
 
+    def document_frequencies(self, terms: Sequence[str]) -> dict[str, int]:
+        """How many live units say each term in their own words (not their neighbours'), for
+        callers weighing how rare a term is."""
+        alive = self._alive
+        return {
+            term: sum(int((alive[at] & (said[:, 0] > 0)).sum()) for at, said in self._parts(term))
+            for term in dict.fromkeys(terms)
+        }
+
     def _parts(self, term: str) -> list[Part]:
         """The term's entries in position order: from each saved segment, then unsaved."""
         parts = [p for s in self._segments if (p := s.part(term)) is not None]

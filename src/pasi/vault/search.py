@@ -150,6 +150,12 @@ def lexical(
     query = fts_query(terms)
     if not query:
         return []
+    if getattr(conn, "dialect", "sqlite") == "postgres":  # no FTS5 there: the same BM25 in NumPy
+        from pasi.vault.lexical import LexicalIndex
+
+        index = LexicalIndex()
+        index.refresh(conn, object())
+        return index.search(list(dict.fromkeys(terms)), limit, weights=weights, kind=kind)
     rank = f"bm25(search_fts, {weights[0]}, {weights[1]})"
     sql = f"SELECT search_fts.rowid, -{rank} FROM search_fts"
     args: list[object] = [query]
@@ -209,3 +215,34 @@ def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
 
 def count_units(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COUNT(*) FROM search_units").fetchone()[0]
+
+
+def unit_origins(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each episode unit's source kind and URI (memories have none here)."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = conn.execute(
+            "SELECT u.id, s.kind, s.uri FROM search_units u"
+            " JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
+            " JOIN sources s ON s.id = e.source_id"
+            f" WHERE u.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update((unit_id, (kind, uri)) for unit_id, kind, uri in rows)
+    return found
+
+
+def unit_terms(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, list[str]]:
+    """The analysed terms of some units (their own column, not their neighbours')."""
+    wanted = list(dict.fromkeys(ids))
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start : start + 900]
+        rows = conn.execute(
+            f"SELECT rowid, terms FROM search_fts WHERE rowid IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update((r[0], r[1].split()) for r in rows)
+    return found

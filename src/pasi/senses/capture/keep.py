@@ -11,7 +11,7 @@ erasure treat them like everything else. Pictures themselves are not kept, only 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 from pasi.clock import to_iso
@@ -27,9 +27,10 @@ def folder_uri(folder: Path) -> str:
     return f"capture:folder:{folder.expanduser().resolve()}"
 
 
-def heading(frame: Frame) -> str:
-    """``Screen at 2026-12-07 09:12:05 in xterm: build log`` (local time), how answers cite it."""
-    when = frame.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+def heading(frame: Frame, zone: tzinfo | None = None) -> str:
+    """``Screen at 2026-12-07 09:12:05 in xterm: build log`` (the user's time), how answers
+    cite it."""
+    when = frame.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
     what = "Screen" if frame.origin == "screen" else f"Photo {frame.origin}"
     where = ": ".join(p for p in (frame.app, frame.window) if p)
     return f"{what} at {when}" + (f" in {where}" if where else "")
@@ -37,13 +38,14 @@ def heading(frame: Frame) -> str:
 
 def keep(store: MemoryStore, frame: Frame, text: str, uri: str) -> int | None:
     """Store one frame's text; the episode id, or None if this exact frame was stored already."""
-    body = f"{heading(frame)}\n{text}"
+    zone = store.zone() if store.zone is not None else None
+    body = f"{heading(frame, zone)}\n{text}"
     digest = hashlib.sha1(body.encode("utf-8", "replace")).hexdigest()[:10]
     title = "What I see: the screen" if uri == SCREEN_URI else f"What I see: {uri[15:]}"
     with store.vault.write() as conn:
         ep.ensure_source(conn, kind=KIND, uri=uri, now=store.clock(), title=title,
                          trust="external", remote_ok=False)  # fmt: skip
-    turn = Turn(body, speaker=frame.app, session=f"capture {frame.at.astimezone():%Y-%m-%d}",
+    turn = Turn(body, speaker=frame.app, session=f"capture {frame.at.astimezone(zone):%Y-%m-%d}",
                 external_id=f"{to_iso(frame.at)}#{digest}", occurred_at=frame.at)  # fmt: skip
     return store.record_turns([turn], source_uri=uri, source_kind=KIND, title=title,
                               trust="external")[0]  # fmt: skip

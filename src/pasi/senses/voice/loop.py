@@ -195,18 +195,29 @@ class VoiceLoop:
         recognition, self._recognition = self._recognition, None
         if recognition is None:
             return
-        text = recognition.finish().strip()
+        reply = _Reply()
+        self._reply = reply
+        if self.threaded:  # the loop keeps listening while the words are decoded
+            threading.Thread(target=self._hear, args=(recognition, reply), daemon=True).start()
+        else:
+            self._hear(recognition, reply)
+
+    def _hear(self, recognition: Recognition, reply: _Reply) -> None:
+        """Finish recognising, then answer. On a microphone this runs in the reply's worker:
+        decoding (0.3 s, seconds on a loaded machine) must not delay hearing a barge-in."""
+        try:
+            text = recognition.finish().strip()
+        except Exception as error:
+            self._log("error", f"{type(error).__name__}: {error}")
+            reply.done.set()
+            return
         self._log("transcript", text)
         message = self._addressed(text)
         if message is None:
             self._log("ignored", text)
+            reply.done.set()
             return
-        reply = _Reply()
-        self._reply = reply
-        if self.threaded:
-            threading.Thread(target=self._answer, args=(message, reply), daemon=True).start()
-        else:
-            self._answer(message, reply)
+        self._answer(message, reply)
 
     def _addressed(self, text: str) -> str | None:
         """The message, or None when it is empty or lacks the wake phrase."""

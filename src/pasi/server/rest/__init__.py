@@ -33,8 +33,10 @@ def routers() -> list[APIRouter]:
         _router("pasi.server.rest.model_list"),
         _router("pasi.server.rest.model_choice"),
         _router("pasi.server.rest.keys"),
+        _router("pasi.server.rest.channels"),
         _router("pasi.server.actions"),
         _router("pasi.server.notifications"),
+        _router("pasi.server.matrix_pool"),
         _router("pasi.server.charter"),
         _router("pasi.server.voice"),
     ]

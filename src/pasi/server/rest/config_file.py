@@ -16,9 +16,9 @@ from pasi.config import config_file_path
 from pasi.errors import ConfigError
 
 
-def set_config(values: dict[str, str | None]) -> Path:
-    """Set ``values`` in the config file (created if missing; None removes a key); returns
-    its path."""
+def set_config(values: dict[str, object]) -> Path:
+    """Set ``values`` (text, true/false, lists) in the config file (created if missing; None
+    removes a key); returns its path."""
     import tomlkit
 
     path = config_file_path()

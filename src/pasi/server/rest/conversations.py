@@ -1,7 +1,8 @@
 """Conversations: each chat (the web app, the CLI, an OpenAI client) and its turns, verbatim.
 
-The list shows a title (the one the user gave, else the first thing they said: no model is
-asked), searches titles and turns, and a conversation can be started, renamed and deleted.
+The list shows a title (the one the user gave, or the model's after a web conversation's first
+exchange: pasi.server.titles; else the first thing the user said), searches titles and turns,
+and a conversation can be started, renamed and deleted.
 Deleting erases its turns; ``forget_learnt`` erases too what pasi learnt only from them.
 """
 
@@ -32,7 +33,10 @@ WEB_PREFIX = "conversation:web:"
 class ConversationOut(BaseModel):
     id: int
     uri: str
-    title: str | None = Field(description="The title the user gave (None: never renamed).")
+    title: str | None = Field(
+        description="Its title: the user's, or the model's after the first exchange of a web "
+        "conversation (None: none, or cleared)."
+    )
     label: str = Field(description="What to show: the title, else the first user line.")
     origin: str = Field(description="'web', 'openai' (an OpenAI-API client) or 'default'.")
     created_at: datetime

@@ -28,6 +28,7 @@ from pasi.models.registry import (
 )
 from pasi.server.auth import CurrentUser
 from pasi.server.rest.errors import FieldError
+from pasi.server.rest.keys import key_store
 from pasi.server.rest.schemas import ERRORS, MemoryOut
 from pasi.server.rest.sources import upload_limit
 from pasi.server.users import LOCAL_USER
@@ -65,6 +66,11 @@ class SettingsOut(BaseModel):
     recall_k: int
     upload_max_bytes: int = Field(description="Largest file the web app may upload.")
     erase_available: bool = Field(description="Whether POST /api/erase works on this server.")
+    key_store: str | None = Field(
+        default=None,
+        description="Where a key saved in Settings is kept: the OS keyring backend, 'the "
+        "encrypted vault', or None (neither exists, so saving a key is refused).",
+    )
 
 
 class TestModelIn(BaseModel):
@@ -174,6 +180,7 @@ def read_settings(user: CurrentUser, request: Request) -> SettingsOut:
         model_retries=s.model_retries, context_tokens=s.context_tokens, recall_k=s.recall_k,
         upload_max_bytes=upload_limit(s),
         erase_available=callable(getattr(request.app.state.sessions, "release", None)),
+        key_store=key_store(user),
     )  # fmt: skip
 
 

@@ -156,6 +156,8 @@ async function send(state, text, images = []) {
         }
       } else if (event.type === "notice") {
         state.log.append(h("li", { class: "message notice" }, h("p", { role: "note" }, event.text)));
+      } else if (event.type === "titling") {
+        state.titling = true; // the model may title this conversation: look again soon
       } else if (event.type === "error") {
         answer.append(h("p", { class: "error-text", role: "alert" }, event.message));
       }
@@ -206,6 +208,20 @@ async function open(state, id) {
   if (state.conversation !== null && !state.log.children.length) await showConversation(state, state.conversation);
 }
 
+const TITLE_CHECKS_MS = [2_000, 5_000, 15_000, 40_000];
+
+/** After a web conversation's first exchange the model titles it in the background
+ * (pasi.server.titles): look again a few times, until the title is there. */
+function awaitTitle(state, items, onAuthError, checks = TITLE_CHECKS_MS) {
+  const open = items?.find((c) => c.id === state.conversation);
+  if (!open || open.title || open.origin !== "web" || open.turns > 3 || !checks.length) return;
+  setTimeout(() => {
+    if (state.conversation !== open.id) return;
+    if (state.list.editing()) return awaitTitle(state, items, onAuthError, checks.slice(1)); // a form is open: not now
+    state.list.refresh().then((next) => awaitTitle(state, next, onAuthError, checks.slice(1))).catch(onAuthError);
+  }, checks[0]);
+}
+
 function build(onAuthError) {
   const log = h("ol", { class: "messages", id: "messages", "aria-live": "polite", "aria-label": "Conversation" });
   const input = h("textarea", { name: "message", rows: 2, required: true, placeholder: "Ask or tell pasi something" });
@@ -224,7 +240,11 @@ function build(onAuthError) {
     },
   });
   state.afterSend = () => {
-    if (state.conversation !== null) return void state.list.refresh().catch(onAuthError);
+    if (state.conversation !== null) {
+      const titling = state.titling;
+      state.titling = false;
+      return void state.list.refresh().then((items) => titling && awaitTitle(state, items, onAuthError)).catch(onAuthError);
+    }
     open(state, null).catch(onAuthError); // the first message made the conversation: show it
   };
   const spoken = ({ transcript, reply, audioUrl }) => {

@@ -1,5 +1,6 @@
-// The chat's conversation list: titles (the user's, else the first thing they said), search,
-// new, rename and delete (its turns; on request also what pasi learnt only from them).
+// The chat's conversation list: titles (the user's, or the model's after the first exchange, else the
+// first thing they said), search, new, rename and delete (its turns; on request also what pasi
+// learnt only from them).
 
 import { AuthError, api } from "./api.js";
 import { clear, field, h, uid, when } from "./ui.js";
@@ -90,5 +91,5 @@ export function conversationList(hooks) {
   });
   const panel = h("details", { class: "conversations", open: window.matchMedia("(min-width: 60rem)").matches },
     h("summary", {}, "Conversations"), create, search, status, list);
-  return { panel, refresh };
+  return { panel, refresh, editing: () => Boolean(list.querySelector("form")) };
 }

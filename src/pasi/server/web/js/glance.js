@@ -39,9 +39,10 @@ function monthView(data) {
 export function glanceSection() {
   const chartSpot = h("div", { class: "chart-figure" });
   const month = h("div", { class: "life-month-detail", "aria-live": "polite" });
+  const zone = h("span", { class: "life-zone" });
   const section = h("section", { class: "card life", "aria-labelledby": "life-title" },
     h("h2", { id: "life-title" }, "Life at a glance"),
-    h("p", { class: "hint" }, "What pasi learnt each month, and where from. Pick a month to see it."),
+    h("p", { class: "hint" }, "What pasi learnt each month, and where from. Pick a month to see it.", zone),
     chartSpot, month);
   const pick = async (name) => {
     clear(month, h("p", { class: "muted" }, "Loading…"));
@@ -53,6 +54,7 @@ export function glanceSection() {
   };
   api("/api/timeline")
     .then((timeline) => {
+      zone.textContent = ` Months are in your time zone, ${timeline.time_zone}.`;
       if (!timeline.months.length) return clear(chartSpot, h("p", { class: "muted" }, "Nothing yet: chat with pasi or add sources."));
       clear(chartSpot, lifeChart(timeline, pick), legend(timeline));
     })

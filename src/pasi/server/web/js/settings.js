@@ -1,6 +1,7 @@
 // Settings: the model backends (with a connection test), the profile, export and sign-out.
 
 import { AuthError, api, download, forgetToken } from "./api.js";
+import { channelsSection } from "./channels.js";
 import { resetChat } from "./chat.js";
 import { memoryStatus, openDetail } from "./detail.js";
 import { bytes, clear, field, h, showError, statusLine, uid, when } from "./ui.js";
@@ -81,15 +82,27 @@ function otherSettings(s) {
   return h("dl", { class: "facts" }, rows.map(([name, value]) => [h("dt", {}, name), h("dd", {}, String(value))]));
 }
 
-/** Save a model key in the OS keyring (PUT /api/settings/keys); the page never shows one. */
-function keyForm(reload, onAuthError) {
+const KEY_HOME = {
+  "the encrypted vault": "Kept in your encrypted vault (this machine has no OS keyring), never in the config file; empty removes it.",
+};
+
+/** Save a model key (PUT /api/settings/keys) in the OS keyring or the encrypted vault; the page
+ * never shows one. With neither, the form says so and saves nothing. */
+function keyForm(store, reload, onAuthError) {
+  if (!store) {
+    return h("p", { class: "key-refused", role: "note" },
+      "Keys cannot be saved here: this machine has no OS keyring and your vault is not encrypted, " +
+      "so a key would sit in plaintext on disk. Encrypt the vault (pasi vault encrypt) and keys go " +
+      "into it, or set PASI_OPENAI_API_KEY / PASI_MODEL_API_KEY in the server's environment.");
+  }
   const name = h("select", { name: "name" },
     h("option", { value: "openai_api_key" }, "OpenAI API key (openai: models)"),
     h("option", { value: "model_api_key" }, "Model server key (openai-compatible: servers)"));
   const value = h("input", { type: "password", name: "value", autocomplete: "off" });
   const status = statusLine();
+  const where = KEY_HOME[store] || "Kept in this machine's keyring, never in the config file; empty removes it.";
   const form = h("form", { class: "key-form", "aria-label": "Save a model key" },
-    field("Key", name), field("Value", value, "Kept in this machine's keyring, never in the config file; empty removes it."),
+    field("Key", name), field("Value", value, where),
     h("button", { type: "submit" }, "Save key"), status);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -97,7 +110,8 @@ function keyForm(reload, onAuthError) {
     try {
       const saved = await api("/api/settings/keys", { method: "PUT", body: { name: name.value, value: value.value } });
       value.value = "";
-      reload(saved.set ? `Saved ${saved.name} in the keyring (${saved.stored_in}); in use now.` : `Removed ${saved.name}.`);
+      const place = saved.stored_in === "the encrypted vault" ? "the encrypted vault" : `the keyring (${saved.stored_in})`;
+      reload(saved.set ? `Saved ${saved.name} in ${place}; in use now.` : `Removed ${saved.name}.`);
     } catch (error) {
       if (error instanceof AuthError) return onAuthError(error);
       status.textContent = error.message;
@@ -323,10 +337,11 @@ export async function settingsView(main, onAuthError, onSignOut, notice) {
         specs,
         customTest(onAuthError),
         offeredModels(onAuthError, reload, specs),
-        h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings), keyForm(reload, onAuthError)),
-        h("p", { class: "hint" }, "The models are saved in the config file; other settings are changed there or with PASI_ variables (docs/configuration.md).")),
+        h("details", {}, h("summary", {}, "Other settings"), otherSettings(settings), keyForm(settings.key_store, reload, onAuthError)),
+        h("p", { class: "hint" }, "The models and notification channels are saved in the config file; other settings are changed there or with PASI_ variables (docs/configuration.md).")),
       profileSection(profile, onAuthError),
       charterSection(charter, onAuthError),
+      channelsSection(onAuthError),
       auditSection(audit, onAuthError),
       dataSection(onAuthError, onSignOut, settings.erase_available));
   } catch (error) {
