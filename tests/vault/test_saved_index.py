@@ -195,15 +195,27 @@ def test_saved_vectors_reopen_mapped_and_grow_in_place(
     manifest = index_files.read_manifest(_folder(vault), "vectors")
     assert manifest is not None and manifest["set"] == set_before  # written in place
     _same_vectors(_opened_vectors(vault, **options)[0], vault, **options)
-    _fill(vault, 150, first=230, seed=6)  # past the room left: a new file set
+    room = manifest["capacity"]
+    with vault.write() as conn:  # rewritten before the files grow: carried over
+        search.set_context(conn, 13, "", rng.normal(size=24).astype(np.float32))
+    _fill(vault, 150, first=230, seed=6)  # past the room left: the files grow in place
     with vault.write() as conn:
         search.set_context(conn, 12, "", rng.normal(size=24).astype(np.float32))
+    index.refresh(vault.read(), object())
+    assert isinstance(index._head, np.memmap)  # still mapped, not copied into memory
+    _same_vectors(index, vault, **options)
+    assert index.save(_folder(vault), vault.read())
+    manifest = index_files.read_manifest(_folder(vault), "vectors")
+    assert manifest is not None and manifest["set"] == set_before
+    assert manifest["capacity"] > room and manifest["rows"] == 380
+    _same_vectors(_opened_vectors(vault, **options)[0], vault, **options)
+    shutil.rmtree(_folder(vault))  # the files gone under it: the next growth copies
+    _fill(vault, 300, first=380, seed=7)
     index.refresh(vault.read(), object())
     _same_vectors(index, vault, **options)
     assert index.save(_folder(vault), vault.read())
     manifest = index_files.read_manifest(_folder(vault), "vectors")
-    assert manifest is not None and manifest["set"] != set_before
-    assert not list(_folder(vault).glob(f"vec-{set_before}*"))
+    assert manifest is not None and manifest["set"] != set_before and manifest["rows"] == 680
     _same_vectors(_opened_vectors(vault, **options)[0], vault, **options)
 
 

@@ -130,6 +130,7 @@ class Retriever:
         # A plain vault's indexes are saved beside it; an encrypted one's stay in memory.
         self.folder = None if vault.encrypted else vault.directory / index_files.INDEX_DIR
         self._opened = False
+        self._importing = False  # this process made a bulk write: it keeps the dense graph
         self._speakers: tuple[object, set[str]] = (None, set())
         self._speakers_seen = (0, -1)  # (highest unit id read, deletions) for _known_speakers
         self._lock = threading.Lock()
@@ -311,7 +312,9 @@ class Retriever:
                 speakers = sorted(self._speakers[1])
                 index_files.write_manifest(self.folder, SPEAKERS, mark, {"speakers": speakers})
         if self.embedder is not None and self._due(self.vectors, after):
-            self.vectors.save(self.folder, conn)
+            # The graph is built and extended by importing processes only (minutes at 1M),
+            # including the save when the import's vault closes.
+            self.vectors.save(self.folder, conn, extend_graph=self._importing)
 
     @staticmethod
     def _due(index: LexicalIndex | VectorIndex, after: int) -> bool:
@@ -328,6 +331,7 @@ class Retriever:
                 return
             conn = self.vault.read()
             version = self.vault.data_version()
+            self._importing |= save_after >= BULK_SAVE_EVERY
             self._known_speakers(version)  # saved with the postings
             self._refresh(conn, version)
             self._save(conn, save_after)

@@ -14,7 +14,9 @@ dimensions. Measured with WordLlama at 100k x 256 on 2 cores, for a top 100 (the
 candidate count): a 64-dimension scan with a shortlist of 1,000 keeps 97.5% of the exact top 100
 in 2.2 ms, against 99.7% in 4.6 ms for 128 dimensions and 6.8 ms for the exact search
 (docs/benchmarks.md). The rows it loses rank near 100, where they barely move a fused ranking.
-Below ``exact_below`` rows every search is exact.
+Below ``exact_below`` rows every search is exact. Above ``graph_above`` rows (1M) the scan
+itself is replaced by an approximate graph over the same heads when one has been built
+(:mod:`pasi.vault.graph`), and the shortlist is still scored exactly.
 
 A plain vault keeps the matrix on disk (``index/``, checked against the vault by
 :mod:`pasi.vault.index_files`) in files with room to grow: a new process maps them copy-on-write
@@ -34,11 +36,13 @@ from typing import BinaryIO
 
 import numpy as np
 
+from pasi.vault import graph as graphs
 from pasi.vault import index_files as files
 
 PREFIX_DIMS = 64
 EXACT_BELOW = 50_000
 SHORTLIST = 1_000
+GRAPH_SHORTLIST = 1_000  # rows the graph shortlists for exact scoring (docs/benchmarks.md)
 LOAD_CHUNK = 20_000
 NAME = "vectors"
 PREFIX = "vec"
@@ -65,10 +69,14 @@ class VectorIndex:
         prefix_dims: int = PREFIX_DIMS,
         exact_below: int = EXACT_BELOW,
         shortlist: int = SHORTLIST,
+        graph_above: int = graphs.GRAPH_ABOVE,
+        graph_shortlist: int = GRAPH_SHORTLIST,
     ) -> None:
         self.prefix_dims = prefix_dims
         self.exact_below = exact_below
         self.shortlist = shortlist
+        self.graph_above = graph_above
+        self.graph_shortlist = graph_shortlist
         self._seen_version: object = None
         self._clear()
 
@@ -83,8 +91,11 @@ class VectorIndex:
         self._log_seen = 0  # the last search_vector_log entry applied
         self._saved: tuple[str, int, int] | None = None  # (file set, its capacity, rows in it)
         self._tail_file: BinaryIO | None = None  # the saved tail, read row by row
+        self._stem: Path | None = None  # the mapped file set (its path without the suffix)
         self._saved_rows = 0
         self._dirty: set[int] = set()  # rows rewritten since the last save
+        self._graph: graphs.HeadGraph | None = None  # above graph_above rows (pasi.vault.graph)
+        self._graph_stale: set[int] = set()  # graph rows rewritten since it was built
         self._unsaved = 0
 
     @property
@@ -134,6 +145,8 @@ class VectorIndex:
             self._head_norm[row] = norm
             self._tail[row] = vector[head_dims:]
             self._dirty.add(row)
+            if self._graph is not None and row < self._graph.rows:
+                self._graph_stale.add(row)
         self._unsaved += len(rows)
 
     def _load(self, conn: sqlite3.Connection, after_id: int, up_to: int) -> None:
@@ -175,13 +188,45 @@ class VectorIndex:
         self._tail = np.zeros((capacity, dim - head_dims), dtype=np.float32)
 
     def _grow(self, needed: int) -> None:
+        if self._saved is not None and self._stem is not None:
+            try:
+                self._grow_files(needed)
+                return
+            except OSError:  # the files were replaced by another process: copy, save anew
+                pass
         self._saved = None  # copied out of the mapped files: the next save writes new ones
-        self._tail_file, self._saved_rows = None, 0
+        self._tail_file, self._saved_rows, self._stem = None, 0, None
         capacity = max(needed, 2 * len(self._ids))
         self._ids = np.resize(self._ids, capacity)
         self._head_norm = np.resize(self._head_norm, capacity)
         self._head = np.resize(self._head, (capacity, self._head.shape[1]))
         self._tail = np.resize(self._tail, (capacity, self._tail.shape[1]))
+
+    def _grow_files(self, needed: int) -> None:
+        """Lengthen the saved files in place and map them again, rather than copying the
+        matrix into memory (at 10M units a doubled copy would be 20 GB): rows not yet saved
+        are carried over from the old mapping's private pages."""
+        assert self._saved is not None and self._stem is not None
+        name, capacity, saved_rows = self._saved
+        capacity = max(needed, capacity + max(ROOM, capacity // 4))
+        dirty = np.array(sorted(self._dirty), dtype=np.int64)
+        pending = {
+            suffix: (np.array(array[saved_rows : self.size]), np.array(array[dirty]))
+            for suffix, array in self._arrays().items()
+        }
+        dim = self._head.shape[1] + self._tail.shape[1]
+        for suffix, array in self._arrays().items():
+            path = Path(f"{self._stem}.{suffix}")
+            wanted = capacity * (array[:1].nbytes if array.ndim > 1 else 4)
+            if path.stat().st_size < wanted:  # never shorten: another process may map more
+                os.truncate(path, wanted)
+        self._map(self._stem.parent, name, capacity, dim, self._head.shape[1])
+        for suffix, array in self._arrays().items():
+            fresh, rewritten = pending[suffix]
+            array[saved_rows : self.size] = fresh
+            array[dirty] = rewritten
+        self._ids = np.resize(self._ids, capacity)
+        self._saved = (name, capacity, saved_rows)
 
     # -- searching -----------------------------------------------------------------------------
 
@@ -236,10 +281,24 @@ class VectorIndex:
 
     def _shortlist(self, query: np.ndarray, count: int) -> np.ndarray:
         qh, _ = self._split(query)
-        norm = float(np.linalg.norm(qh)) or 1.0
-        coarse = self._head[: self.size] @ (qh / norm)
-        count = min(count, self.size)
-        return np.argpartition(-coarse, count - 1)[:count]
+        qh = qh / (float(np.linalg.norm(qh)) or 1.0)
+        graph = self._graph
+        if graph is None or graph.rows > self.size:
+            return self._scan(qh, 0, count)
+        # The graph's rows, the rows added since (scanned) and the rows rewritten since
+        # (always shortlisted): the exact scores that follow decide among them.
+        parts = [graph.search(qh, min(self.graph_shortlist, graph.rows))]
+        if graph.rows < self.size:
+            parts.append(self._scan(qh, graph.rows, count))
+        if self._graph_stale:
+            parts.append(np.fromiter(self._graph_stale, dtype=np.int64))
+        return np.unique(np.concatenate(parts))
+
+    def _scan(self, qh: np.ndarray, start: int, count: int) -> np.ndarray:
+        """The ``count`` best rows from ``start`` by the head alone."""
+        coarse = self._head[start : self.size] @ qh
+        count = min(count, len(coarse))
+        return start + np.argpartition(-coarse, count - 1)[:count]
 
     def _top(self, rows: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
         limit = min(limit, len(scores))
@@ -294,7 +353,19 @@ class VectorIndex:
             mark.deletions,
             mark.log_seq,
         )
+        if rows >= self.graph_above:
+            self._load_graph(folder, conn, now)
         return True
+
+    def _load_graph(
+        self, folder: Path, conn: sqlite3.Connection, now: files.Watermark | None
+    ) -> None:
+        found = graphs.HeadGraph.load(folder, conn, self.ids, now)
+        if found is None:
+            return
+        self._graph, built_at = found
+        _, rows = self._positions(graphs.rewritten_since(conn, built_at))
+        self._graph_stale = set(rows[rows < self._graph.rows].tolist())
 
     def _map(self, folder: Path, name: str, capacity: int, dim: int, head_dims: int) -> None:
         stem = folder / f"{PREFIX}-{name}"
@@ -305,10 +376,16 @@ class VectorIndex:
         self._head = mapped("head", (capacity, head_dims))  # not yet read: pages come on use
         self._head_norm = mapped("norm", (capacity,))
         self._tail = mapped("tail", (capacity, dim - head_dims))  # new rows are written here
+        if self._tail_file is not None:
+            self._tail_file.close()
         self._tail_file = open(f"{stem}.tail", "rb", buffering=0)  # noqa: SIM115 (kept open)
+        self._stem = stem
 
-    def save(self, folder: Path, conn: sqlite3.Connection) -> files.Watermark | None:
-        """Write rows added or rewritten since the last save, if level with the vault."""
+    def save(
+        self, folder: Path, conn: sqlite3.Connection, *, extend_graph: bool = False
+    ) -> files.Watermark | None:
+        """Write rows added or rewritten since the last save, if level with the vault;
+        ``extend_graph`` (a bulk write): build or extend the graph of a large index too."""
         with files.save_lock(folder) as mine:
             if not mine:
                 return None
@@ -339,10 +416,29 @@ class VectorIndex:
             stem = f"{PREFIX}-{name}"
             keep = {f"{stem}.{part}" for part in ("head", "norm", "tail", "ids.npy")}
             files.remove_unlisted(folder, PREFIX, keep)
+            if extend_graph and self.size >= self.graph_above:
+                self._save_graph(folder, mark)
         self._saved = (name, capacity, self.size) if self.size else None
         self._saved_rows = self.size if self._tail_file is not None else 0
         self._dirty, self._unsaved = set(), 0
         return mark
+
+    def _save_graph(self, folder: Path, mark: files.Watermark) -> None:
+        """Build the graph, or add the rows and rewrites since its last save when enough
+        wait; rows left out are scanned, as before, until the next bulk save."""
+        graph = self._graph
+        head, ids = self._head[: self.size], self.ids
+        if graph is None or len(self._graph_stale) > graph.rows // 10:
+            graph = graphs.HeadGraph.build(head, ids)
+        elif self.size - graph.rows >= graphs.EXTEND_EVERY or self._graph_stale:
+            graph.writable()
+            stale = np.array(sorted(self._graph_stale), dtype=np.int64)
+            graph.replace(stale, head[stale])
+            graph.extend(head, ids)
+        else:
+            return
+        graph.save(folder, mark)
+        self._graph, self._graph_stale = graph, set()
 
     def _arrays(self) -> dict[str, np.ndarray]:
         return {"head": self._head, "norm": self._head_norm, "tail": self._tail}
@@ -384,3 +480,8 @@ class VectorIndex:
                 target[rows] = array[rows]
             target.flush()
             del target
+        # The rows just written sit in this process's private copies of the mapped pages:
+        # mapping the files again hands them back to the page cache (an import would
+        # otherwise hold every row it appended as anonymous memory).
+        dim = self._head.shape[1] + self._tail.shape[1]
+        self._map(folder, name, capacity, dim, self._head.shape[1])
