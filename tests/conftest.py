@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -173,3 +176,36 @@ def qwen_chat(qwen_gguf: Path) -> ChatModel:
 @pytest.fixture(scope="session")
 def smollm2_chat(smollm2_gguf: Path) -> ChatModel:
     return _real_chat(smollm2_gguf)
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A real HTTP server on 127.0.0.1 that keeps every JSON body posted to it: its URL and them."""
+    received: list[dict[str, Any]] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", received
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's own config file (a comment and ``model = "none"``), as PASI_CONFIG; the model
+    variables of the environment do not override it."""
+    path = tmp_path / "config.toml"
+    path.write_text('# my settings\nmodel = "none"\n', encoding="utf-8")
+    monkeypatch.setenv("PASI_CONFIG", str(path))
+    for name in ("PASI_MODEL", "PASI_FAST_MODEL", "PASI_STRONG_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    return path

@@ -11,16 +11,12 @@ written out by hand below rather than computed by the code under test.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from life_clock import ZONE, ManualClock, write_charter
 
 from pasi.agent.assistant import Assistant
@@ -54,27 +50,6 @@ class Expected:
     late: bool = False
     deferred: bool = False
     due: datetime | None = None  # when it was due, if not ``at``
-
-
-@pytest.fixture
-def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A real HTTP server on 127.0.0.1 that keeps every JSON body posted to it."""
-    received: list[dict[str, Any]] = []
-
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/pasi", received
-    server.shutdown()
-    server.server_close()
 
 
 class Collected:

@@ -4,11 +4,8 @@ real webhook receiver and the web app's own stream, and held back by quiet hours
 
 from __future__ import annotations
 
-import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,36 +17,6 @@ from pasi.life.channels import WebhookChannel
 from pasi.life.matrix import MatrixAccount, load_state, save_account
 
 LATE_EVENING = datetime(2024, 3, 10, 23, 30, tzinfo=UTC)  # inside 22:00-07:00 quiet hours
-
-
-@pytest.fixture
-def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text('# my settings\nmodel = "none"\n', encoding="utf-8")
-    monkeypatch.setenv("PASI_CONFIG", str(path))
-    return path
-
-
-@pytest.fixture
-def webhook() -> Iterator[tuple[str, list[dict]]]:
-    """A real HTTP server that keeps the JSON bodies POSTed to it."""
-    received: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/hook", received
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture

@@ -32,16 +32,6 @@ def _ollama(seen: Seen) -> Reply:
 
 
 @pytest.fixture
-def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text('# mine\nmodel = "none"\n', encoding="utf-8")
-    monkeypatch.setenv("PASI_CONFIG", str(path))
-    for name in ("PASI_MODEL", "PASI_FAST_MODEL", "PASI_STRONG_MODEL"):
-        monkeypatch.delenv(name, raising=False)
-    return path
-
-
-@pytest.fixture
 def owner(tmp_path: Path, embedder, config_file: Path) -> Iterator[WebServer]:
     """The server's own user (who may choose models), with a recording from March 2024."""
     with serve_upstream(_ollama) as ollama:

@@ -7,7 +7,7 @@ analysed terms (already stemmed) and vectors, and get back unit ids with raw sco
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -95,18 +95,27 @@ def episode_embeddings(
 ) -> dict[int, np.ndarray]:
     """Own embeddings of some episodes' units, by episode id: of the turns around a new one,
     not of its whole session."""
-    wanted = list(dict.fromkeys(episode_ids))
     found: dict[int, np.ndarray] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        rows = conn.execute(
-            "SELECT ref_id, COALESCE(embedding, vector) FROM search_units"
-            f" WHERE kind = 'episode' AND ref_id IN ({','.join('?' * len(chunk))})"
-            " AND vector IS NOT NULL",
-            chunk,
-        )
-        found.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in rows)
+    rows = _rows_in(
+        conn,
+        "SELECT ref_id, COALESCE(embedding, vector) FROM search_units"
+        " WHERE kind = 'episode' AND ref_id IN ({marks})"
+        " AND vector IS NOT NULL",
+        episode_ids,
+    )
+    found.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in rows)
     return found
+
+
+def _rows_in(
+    conn: sqlite3.Connection, sql: str, ids: Iterable[int], size: int = 900
+) -> Iterator[tuple]:
+    """The rows of ``sql`` for ``ids``, asked ``size`` ids at a time (``{marks}`` in ``sql``
+    becomes their placeholders: SQLite allows a limited number per statement)."""
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), size):
+        chunk = wanted[start : start + size]
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
 
 
 def remove_unit(conn: sqlite3.Connection, kind: str, ref_id: int) -> None:
@@ -179,37 +188,32 @@ class Traits:
 
 
 def unit_traits(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Traits]:
-    wanted = list(dict.fromkeys(ids))
     found: dict[int, Traits] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        rows = conn.execute(
-            "SELECT u.id, u.kind, u.speaker,"
-            " m.superseded_by IS NOT NULL OR m.valid_to IS NOT NULL,"
-            " COALESCE(e.role = 'assistant', 0)"
-            " FROM search_units u LEFT JOIN memories m ON u.kind = 'memory' AND m.id = u.ref_id"
-            " LEFT JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
-            f" WHERE u.id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        for unit_id, kind, speaker, closed, reply in rows:
-            found[unit_id] = Traits(kind, speaker, bool(closed), bool(reply))
+    rows = _rows_in(
+        conn,
+        "SELECT u.id, u.kind, u.speaker,"
+        " m.superseded_by IS NOT NULL OR m.valid_to IS NOT NULL,"
+        " COALESCE(e.role = 'assistant', 0)"
+        " FROM search_units u LEFT JOIN memories m ON u.kind = 'memory' AND m.id = u.ref_id"
+        " LEFT JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
+        " WHERE u.id IN ({marks})",
+        ids,
+    )
+    for unit_id, kind, speaker, closed, reply in rows:
+        found[unit_id] = Traits(kind, speaker, bool(closed), bool(reply))
     return found
 
 
 def get_units(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, Unit]:
-    wanted = list(dict.fromkeys(ids))
     found: dict[int, Unit] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT id, kind, ref_id, session, speaker, at FROM search_units"
-            f" WHERE id IN ({marks})",
-            chunk,
-        )
-        for r in rows:
-            found[r[0]] = Unit(r[0], r[1], r[2], r[3], r[4], from_iso(r[5]))
+    rows = _rows_in(
+        conn,
+        "SELECT id, kind, ref_id, session, speaker, at FROM search_units WHERE id IN ({marks})",
+        ids,
+        size=500,
+    )
+    for r in rows:
+        found[r[0]] = Unit(r[0], r[1], r[2], r[3], r[4], from_iso(r[5]))
     return found
 
 
@@ -219,30 +223,26 @@ def count_units(conn: sqlite3.Connection) -> int:
 
 def unit_origins(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, tuple[str, str]]:
     """Each episode unit's source kind and URI (memories have none here)."""
-    wanted = list(dict.fromkeys(ids))
     found: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        rows = conn.execute(
-            "SELECT u.id, s.kind, s.uri FROM search_units u"
-            " JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
-            " JOIN sources s ON s.id = e.source_id"
-            f" WHERE u.id IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        found.update((unit_id, (kind, uri)) for unit_id, kind, uri in rows)
+    rows = _rows_in(
+        conn,
+        "SELECT u.id, s.kind, s.uri FROM search_units u"
+        " JOIN episodes e ON u.kind = 'episode' AND e.id = u.ref_id"
+        " JOIN sources s ON s.id = e.source_id"
+        " WHERE u.id IN ({marks})",
+        ids,
+    )
+    found.update((unit_id, (kind, uri)) for unit_id, kind, uri in rows)
     return found
 
 
 def unit_terms(conn: sqlite3.Connection, ids: Iterable[int]) -> dict[int, list[str]]:
     """The analysed terms of some units (their own column, not their neighbours')."""
-    wanted = list(dict.fromkeys(ids))
     found: dict[int, list[str]] = {}
-    for start in range(0, len(wanted), 900):
-        chunk = wanted[start : start + 900]
-        rows = conn.execute(
-            f"SELECT rowid, terms FROM search_fts WHERE rowid IN ({','.join('?' * len(chunk))})",
-            chunk,
-        )
-        found.update((r[0], r[1].split()) for r in rows)
+    rows = _rows_in(
+        conn,
+        "SELECT rowid, terms FROM search_fts WHERE rowid IN ({marks})",
+        ids,
+    )
+    found.update((r[0], r[1].split()) for r in rows)
     return found
