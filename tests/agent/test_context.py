@@ -111,3 +111,15 @@ def test_the_system_message_holds_only_what_stays_the_same_between_turns(
     assert message.endswith("</context>\n\nMessage: What do I drink?")
     assert user_words(message) == "What do I drink?"
     assert user_words("no context here") == "no context here"
+
+
+def test_times_are_shown_in_the_users_zone_like_the_now_line(store: MemoryStore) -> None:
+    """The clock is UTC (12:00 on Sunday 10 March 2024); the user lives in Berlin (UTC+1)."""
+    from zoneinfo import ZoneInfo
+
+    store.record_turns([Turn("The boat needs new sails before May")])
+    store.zone = lambda: ZoneInfo("Europe/Berlin")
+    context = _assembler(store).assemble("What does the boat need?")
+    assert context.user_message().startswith("<context>\nNow: Sunday 10 March 2024, 13:00 CET")
+    boat = [i.line for i in context.items if "sails" in i.line]
+    assert boat and "2024-03-10 13:00 in " in boat[0]

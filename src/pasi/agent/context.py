@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from pasi.agent.tokens import TokenCounter, estimate_tokens
@@ -208,10 +208,13 @@ class ContextAssembler:
         self.source_uri = source_uri
         self.remote = remote  # for a remote model: withheld sources and sensitive memories stay out
         self._withholding: Withholding | None = None
+        self._zone: tzinfo | None = None
 
     def assemble(self, message: str, *, exclude: Iterable[int] = ()) -> Context:
         """``exclude``: episode ids not to quote (the message itself, once recorded)."""
-        now = self.clock()
+        self._zone = self.memory.zone() if self.memory.zone is not None else None
+        now = self.clock()  # the same instant, in the user's zone: the "Now" line and the quotes
+        now = now.astimezone(self._zone) if self._zone is not None else now
         context = Context(message, now, self.limits.tokens)
         context.fixed_tokens = (
             self.count(INSTRUCTIONS)
@@ -333,7 +336,7 @@ class ContextAssembler:
         at = memory.valid_from or memory.recorded_at
         line = quote_line(
             "memory", memory.id, memory.text, at=at, speaker=memory.subject, source=None,
-            current=memory.is_current,
+            current=memory.is_current, zone=self._zone,
         )  # fmt: skip
         return self._item("memory", memory.id, section, line, at=at)
 
@@ -343,7 +346,9 @@ class ContextAssembler:
         speaker = turn.speaker or ("pasi" if turn.role == "assistant" else None)
         if speaker is None and turn.role == "user" and source == self.source_uri:
             speaker = "user"
-        line = quote_line("episode", turn.id, turn.text, at=at, speaker=speaker, source=source)
+        line = quote_line(
+            "episode", turn.id, turn.text, at=at, speaker=speaker, source=source, zone=self._zone
+        )
         return self._item(
             "episode", turn.id, section, line, source=source, at=at,
             by_pasi=turn.role == "assistant",
@@ -352,7 +357,7 @@ class ContextAssembler:
     def _recalled_item(self, result: Recalled) -> ContextItem:
         line = quote_line(
             result.kind, result.id, result.text, at=result.at, speaker=result.speaker,
-            source=result.source, current=result.current,
+            source=result.source, current=result.current, zone=self._zone,
         )  # fmt: skip
         return self._item(
             result.kind, result.id, "relevant", line, source=result.source, at=result.at,

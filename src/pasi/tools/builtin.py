@@ -50,7 +50,8 @@ def _found(context: ToolContext, query: str, k: int, kind: str) -> ToolOutput:
     note = "\n" + model_note(withheld) if withheld else ""
     if not results:
         return ToolOutput("nothing found" + note, data=data)
-    lines = "\n".join(quote_recalled(r) for r in results)
+    zone = context.memory.zone() if context.memory.zone is not None else None
+    lines = "\n".join(quote_recalled(r, zone) for r in results)
     return ToolOutput(lines + note, tuple(results), data=data)
 
 

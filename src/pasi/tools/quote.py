@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from pasi.memory.retrieval import Recalled
 
@@ -42,12 +42,15 @@ def quoted(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace("</", "<\\/")
 
 
-def when(at: datetime | None) -> str:
+def when(at: datetime | None, zone: tzinfo | None = None) -> str:
+    """``at`` as the model reads it: a day alone (a date with no time is kept as midnight), else
+    the day and time in ``zone`` (the user's), so they match the context's "Now" line."""
     if at is None:
         return "undated"
     if (at.hour, at.minute) == (0, 0):
         return at.date().isoformat()
-    return at.strftime("%Y-%m-%d %H:%M")
+    local = at.astimezone(zone) if zone is not None and at.tzinfo is not None else at
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def quote_line(
@@ -59,17 +62,20 @@ def quote_line(
     speaker: str | None,
     source: str | None,
     current: bool = True,
+    zone: tzinfo | None = None,
 ) -> str:
     """One item as the model sees it: tag, provenance, then the quoted text."""
     if kind == "memory":
-        about = f"memory about {speaker or 'user'}, {when(at)}"
+        about = f"memory about {speaker or 'user'}, {when(at, zone)}"
         about += "" if current else ", since superseded"
     else:
-        about = f"{speaker + ' ' if speaker else ''}{when(at)} in {source or 'unknown source'}"
+        about = (
+            f"{speaker + ' ' if speaker else ''}{when(at, zone)} in {source or 'unknown source'}"
+        )
     return f"[{tag(kind, item_id)}] {about}: {quoted(text)}"
 
 
-def quote_recalled(result: Recalled) -> str:
+def quote_recalled(result: Recalled, zone: tzinfo | None = None) -> str:
     return quote_line(
         result.kind,
         result.id,
@@ -78,4 +84,5 @@ def quote_recalled(result: Recalled) -> str:
         speaker=result.speaker,
         source=result.source,
         current=result.current,
+        zone=zone,
     )
