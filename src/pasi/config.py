@@ -198,6 +198,11 @@ class Settings(BaseSettings):
         description="Run the Matrix bridge inside `pasi serve`, one per user whose vault has a "
         "Matrix account (instead of a separate `pasi matrix run`).",
     )
+    matrix_voice_replies: bool = Field(
+        default=False,
+        description="Answer every Matrix message by voice too (a voice message after the text, "
+        "spoken by 'tts'); otherwise only voice messages and messages asking for it are.",
+    )
     server_home: Path = Field(
         default_factory=default_server_home,
         description="Directory of `pasi serve`: its users, token hashes and users' vaults.",

@@ -5,10 +5,12 @@ The ``world`` and ``people`` fixtures (tests/server/conftest.py) start them."""
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import nio  # the owner's real Matrix client (the `dev` extra)
 
 from pasi.bench.synapse import Homeserver
@@ -20,6 +22,39 @@ PASSWORDS = {"owner": "owner-pass-1", "stranger": "stranger-pass-1", "pasibot": 
 class World:
     server: Homeserver
     ids: dict[str, str]
+
+
+def fetch_media(world: World, token: str, mxc: str) -> bytes:
+    """A file from the homeserver's media repository, as a client downloads it."""
+    server, _, media_id = mxc.removeprefix("mxc://").partition("/")
+    got = httpx.get(f"{world.server.url}/_matrix/client/v1/media/download/{server}/{media_id}",
+                    headers={"Authorization": f"Bearer {token}"}, timeout=30)  # fmt: skip
+    assert got.status_code == 200, got.text
+    return got.content
+
+
+def played(data: bytes) -> tuple[str, str, float]:
+    """(container, codec, seconds of audio decoded) of an audio file, read by PyAV."""
+    import av
+
+    with av.open(io.BytesIO(data)) as container:
+        stream = container.streams.audio[0]
+        codec, rate = stream.codec_context.name, stream.codec_context.sample_rate
+        samples = sum(frame.samples for frame in container.decode(audio=0))
+        return container.format.name, codec, samples / rate
+
+
+def decoded(data: bytes) -> Any:
+    """An audio file's samples as the recognisers take them (16 kHz mono int16)."""
+    from pathlib import Path
+    from tempfile import TemporaryDirectory
+
+    from pasi.ingest.audio import decode
+
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "voice.ogg"
+        path.write_bytes(data)
+        return decode(path).samples
 
 
 class Person:
@@ -75,6 +110,15 @@ class Person:
             else:
                 shown[event.event_id] = event.body
         return list(shown.values())
+
+    def voice_from(self, room_id: str, sender: str) -> list[dict[str, Any]]:
+        """The contents of the ``m.audio`` messages ``sender`` sent in the room, oldest first."""
+        got = self._run(self.client.room_messages(room_id, limit=100))
+        assert isinstance(got, nio.RoomMessagesResponse), got
+        return [
+            event.source["content"] for event in reversed(got.chunk)
+            if isinstance(event, nio.RoomMessageAudio) and event.sender == sender
+        ]  # fmt: skip
 
     def wait_until_joined(self, room_id: str, user_id: str, seconds: float = 30) -> None:
         deadline = time.monotonic() + seconds

@@ -1,11 +1,14 @@
 """End-to-end encryption on a real Synapse: the owner's real Matrix client (matrix-nio with its
 own Olm store) writes in an encrypted direct room; pasi, on an encrypted vault, decrypts,
 answers encrypted (the server holds only ciphertext), keeps its access token and the Olm store's
-key sealed, and after a restart answers from the same Olm store."""
+key sealed, and after a restart answers from the same Olm store. Encrypted images and voice
+messages (the file encrypted too) are read like plain ones, and pasi's voice answer is an
+encrypted file."""
 
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -17,14 +20,19 @@ import nio
 import pytest
 import synapse  # noqa: F401  (the real homeserver the tests start; the `dev` extra)
 import vodozemac  # noqa: F401  (end-to-end encryption: the `dev` extra's matrix-nio[e2e])
-from matrix_world import PASSWORDS, World
+from matrix_world import PASSWORDS, World, decoded, fetch_media, played
+from nio.crypto import decrypt_attachment
 
 from pasi import Pasi
 from pasi.config import Settings
 from pasi.life.matrix import MatrixClient, load_account, load_state, save_account
+from pasi.models.chat import ScriptedModel
+from pasi.models.whisper import Whisper
 from pasi.server.matrix_bridge import MatrixBridge
 from pasi.vault.files import is_sealed
 from pasi.vault.sqlite import open_vault
+from senses.photos import photo
+from senses.speech import conversation
 
 ENCRYPTION = {"type": "m.room.encryption", "state_key": "",
               "content": {"algorithm": "m.megolm.v1.aes-sha2"}}  # fmt: skip
@@ -56,6 +64,32 @@ class SecretPerson:
                                               ignore_unverified_devices=True))  # fmt: skip
         assert isinstance(sent, nio.RoomSendResponse), sent
         return str(sent.event_id)
+
+    def send_file(self, room: str, msgtype: str, data: bytes, name: str, kind: str) -> str:
+        """An image or voice message as Element sends one to an encrypted room: the file
+        encrypted (its key, iv and hash in the encrypted event)."""
+        self.sync()
+        uploaded, keys = self.run(self.client.upload(io.BytesIO(data), content_type=kind,
+                                                     filename=name, filesize=len(data),
+                                                     encrypt=True))  # fmt: skip
+        assert isinstance(uploaded, nio.UploadResponse) and keys, uploaded
+        content = {"msgtype": msgtype, "body": name, "info": {"mimetype": kind},
+                   "file": {**keys, "url": uploaded.content_uri, "mimetype": kind}}  # fmt: skip
+        sent = self.run(self.client.room_send(room, "m.room.message", content,
+                                              ignore_unverified_devices=True))  # fmt: skip
+        assert isinstance(sent, nio.RoomSendResponse), sent
+        return str(sent.event_id)
+
+    def voice_from(self, room: str, sender: str) -> list[nio.RoomEncryptedAudio]:
+        """The encrypted audio messages ``sender`` sent in ``room``, decrypted, oldest first."""
+        got = self.run(self.client.room_messages(room, limit=100))
+        found = []
+        for event in reversed(got.chunk):
+            if isinstance(event, nio.MegolmEvent):
+                event = self.client.decrypt_event(event)
+            if isinstance(event, nio.RoomEncryptedAudio) and event.sender == sender:
+                found.append(event)
+        return found
 
     def wait_until_joined(self, room: str, user_id: str) -> None:
         deadline = time.monotonic() + 30
@@ -147,3 +181,41 @@ def test_an_encrypted_message_is_decrypted_and_answered_encrypted(
         owner.sync()
         assert len(owner.decrypted_from(room, bot)) == 2
         restarted.close()
+
+
+def test_encrypted_images_and_voice_messages_are_read_and_answered_by_encrypted_voice(
+    world: World, owner: SecretPerson, tmp_path: Path, whisper: Whisper
+) -> None:
+    bot = world.ids["pasibot"]
+    model = ScriptedModel(lambda _: "It will rain tomorrow morning.")
+    settings = Settings(vault=tmp_path / "vault", model="none", embedder="none",
+                        notify_desktop=False, matrix_allow=[world.ids["owner"]])  # fmt: skip
+    with Pasi(settings, chat_model=model) as pasi:
+        save_account(settings.vault, MatrixClient.login(world.server.url, "pasibot", "bot-pass-1"))
+        bridge = _bridge(pasi, world)
+        bridge.sync_once(timeout_ms=0)
+        made = owner.run(owner.client.room_create(is_direct=True, invite=[bot],
+                                                  initial_state=[ENCRYPTION]))  # fmt: skip
+        room = made.room_id
+        assert room in bridge.sync_once(timeout_ms=500).joined
+        owner.wait_until_joined(room, bot)
+        png = photo(("PARKING LEVEL 4B", "ROW 17"), fmt="PNG")
+        _answered(bridge, owner.send_file(room, "m.image", png, "parking.png", "image/png"))
+        assert "4B" in model.requests[-1].messages[-1].content.upper()  # the photo was read
+        wav = conversation(0.3, "what's on today", 0.3).wav_bytes()
+        _answered(bridge, owner.send_file(room, "m.audio", wav, "voice.wav", "audio/wav"))
+        bridge.close()
+        kept = sorted(p.name for p in (settings.vault / "uploads" / "matrix").iterdir())
+        assert kept[0].startswith("parking-") and kept[1].startswith("voice-")
+        assert (settings.vault / "uploads" / "matrix" / kept[0]).read_bytes() == png
+    owner.sync()
+    last = owner.decrypted_from(room, bot)[-1]  # the voice message's answer, as last edited
+    assert '(heard: "what\'s on today")' in last and last.endswith("tomorrow morning.")
+    (voice,) = owner.voice_from(room, bot)  # the voice message was answered by voice
+    assert "org.matrix.msc3245.voice" in voice.source["content"]
+    stored = fetch_media(world, owner.client.access_token, voice.url)
+    assert not stored.startswith(b"OggS")  # the homeserver holds ciphertext
+    data = decrypt_attachment(stored, voice.key["k"], voice.hashes["sha256"], voice.iv)
+    container, codec, seconds = played(data)
+    assert (container, codec) == ("ogg", "opus") and 1.0 < seconds < 10.0
+    assert "tomorrow morning" in whisper.transcribe(decoded(data)).lower()

@@ -1,7 +1,9 @@
 """Images and voice messages sent to pasi on a real Synapse: the owner's real Matrix client
 (matrix-nio) uploads a PNG with text rendered by Pillow, and a voice message espeak-ng spoke, to
 the homeserver's media repository; pasi reads them (Tesseract OCR, pocketsphinx), answers, and
-keeps each file in the vault as a source."""
+keeps each file in the vault as a source. A voice message, or a message asking for it, is also
+answered by voice: an Ogg/Opus voice message the owner downloads, plays (PyAV) and hears
+(real Whisper base)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,13 @@ from pathlib import Path
 import nio
 import pytest
 import synapse  # noqa: F401  (the real homeserver the tests start; the `dev` extra)
-from matrix_world import PASSWORDS, Person, World
+from matrix_world import PASSWORDS, Person, World, decoded, fetch_media, played
 
 from pasi import Pasi
 from pasi.config import Settings
 from pasi.life.matrix import MatrixClient, save_account
 from pasi.models.chat import ScriptedModel
+from pasi.models.whisper import Whisper
 from pasi.server.matrix_bridge import MatrixBridge, conversation_uri
 from senses.photos import photo
 from senses.speech import conversation
@@ -94,18 +97,54 @@ def test_an_image_is_read_answered_and_kept_as_a_source(
 
 
 def test_a_voice_message_is_heard_answered_and_kept_as_a_source(
-    world: World, people: dict[str, Person], tmp_path: Path
+    world: World, people: dict[str, Person], tmp_path: Path, whisper: Whisper
 ) -> None:
     owner = people["owner"]
-    model = ScriptedModel(lambda _: "You have the dentist at five.")
+    model = ScriptedModel(lambda _: "It will rain tomorrow morning.")
     wav = conversation(0.3, "what's on today", 0.3).wav_bytes()
     with _pasi(world, tmp_path / "vault", model) as pasi:
-        _, answer = _answer_once(
+        room, answer = _answer_once(
             world, owner, pasi,
             lambda r: _send_file(owner, r, "m.audio", wav, "voice-message.wav", "audio/wav"),
         )  # fmt: skip
         assert answer.startswith('(heard: "what\'s on today")')
-        assert answer.endswith("You have the dentist at five.")
+        assert answer.endswith("It will rain tomorrow morning.")
         assert model.requests and "what's on today" in model.requests[0].messages[-1].content
         ((uri, text),) = _source_texts(pasi, "uploads/matrix/voice-message-").items()
         assert uri.endswith(".wav") and text == "what's on today"
+        (voice,) = owner.voice_from(room, world.ids["pasibot"])  # a voice message is answered so
+    _assert_spoken(world, owner, voice, whisper, "tomorrow morning")
+
+
+def _assert_spoken(
+    world: World, owner: Person, voice: dict[str, object], whisper: Whisper, words: str
+) -> None:
+    """``voice`` is a voice message Element plays, of the answer: Whisper hears ``words`` in it."""
+    assert "org.matrix.msc3245.voice" in voice and voice["msgtype"] == "m.audio"
+    info = voice["info"]
+    assert isinstance(info, dict) and info["mimetype"] == "audio/ogg"
+    data = fetch_media(world, owner.client.access_token, str(voice["url"]))
+    container, codec, seconds = played(data)
+    assert (container, codec) == ("ogg", "opus") and 1.0 < seconds < 10.0
+    assert abs(info["duration"] / 1000 - seconds) < 0.1 and info["size"] == len(data)
+    assert words in whisper.transcribe(decoded(data)).lower()
+
+
+def test_an_answer_is_spoken_when_asked_and_only_then(
+    world: World, people: dict[str, Person], tmp_path: Path, whisper: Whisper
+) -> None:
+    owner = people["owner"]
+    model = ScriptedModel(lambda _: "It will rain tomorrow morning.")
+    with _pasi(world, tmp_path / "vault", model) as pasi:
+        room, _ = _answer_once(world, owner, pasi, lambda r: owner.say(r, "Weather?"))
+        assert owner.voice_from(room, world.ids["pasibot"]) == []  # not asked: text only
+        bridge = MatrixBridge.for_pasi(pasi, MatrixClient(MatrixClient.login(
+            world.server.url, "pasibot", PASSWORDS["pasibot"])))  # fmt: skip
+        asked = owner.say(room, "And tomorrow? Answer by voice please.")
+        try:
+            assert bridge.sync_once(timeout_ms=2000).answered == [asked]
+        finally:
+            bridge.close()
+        assert len(owner.texts_from(room, world.ids["pasibot"])) == 2  # the text came too
+        (voice,) = owner.voice_from(room, world.ids["pasibot"])
+    _assert_spoken(world, owner, voice, whisper, "tomorrow morning")

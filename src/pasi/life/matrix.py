@@ -1,8 +1,8 @@
 """Matrix: the bot account pasi signs in with, and the few client-server API calls it makes.
 
 pasi speaks the Matrix client-server API (spec.matrix.org, v3) over httpx: log in, long-poll
-``/sync`` with a ``since`` token, join a room, send a text message, show typing. That is all a
-bridge needs, so it costs no client library.
+``/sync`` with a ``since`` token, join a room, send a message, show typing, download and
+upload a file. That is all a bridge needs, so it costs no client library.
 
 The account (homeserver, user ID, device, access token) and the bridge's state (the sync token,
 the room reminders go to) are files in the vault directory, ``matrix/``, written with mode 0600
@@ -234,6 +234,14 @@ class MatrixClient:
         except httpx.HTTPError as error:
             raise DeliveryError(f"Matrix: cannot download a file: {error}") from None
         return bytes(data)
+
+    def upload(self, data: bytes, content_type: str, filename: str) -> str:
+        """Put a file in the homeserver's media repository; returns its ``mxc://`` address."""
+        url = f"{self.account.homeserver}/_matrix/media/v3/upload"
+        done = self._call("POST", url, "upload a file", content=data,
+                          params={"filename": filename},
+                          headers={"Content-Type": content_type})  # fmt: skip
+        return str(done["content_uri"])
 
     def typing(self, room_id: str, on: bool, timeout_ms: int = 30_000) -> None:
         path = f"/rooms/{_q(room_id)}/typing/{_q(self.account.user_id)}"

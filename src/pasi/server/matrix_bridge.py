@@ -11,6 +11,7 @@ takes the token: history from before pasi joined is not answered.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -24,6 +25,7 @@ from pasi.server.matrix_crypto import Crypto, EncryptedRoom, available, pickle_k
 from pasi.server.matrix_media import Media, media_of, media_reply
 from pasi.server.matrix_stream import EditStream, Sender
 from pasi.server.matrix_turns import Reply, TextSink, decide, turn_reply, yes_or_no
+from pasi.server.matrix_voice import Spoken, asked_for_voice, send_voice, speak
 
 if TYPE_CHECKING:
     from pasi import Pasi
@@ -41,6 +43,7 @@ UNDECRYPTABLE_REPLY = (
 )
 
 Decider = Callable[[int, bool], str]  # (held action id, approved?) -> what happened
+Speaker = Callable[[str], Spoken | None]  # a reply's text -> the voice message saying it
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,8 @@ class MatrixBridge:
         decide: Decider,
         report: Callable[[str], None] | None = None,
         crypto: Crypto | None = None,
+        speaker: Speaker | None = None,
+        always_speak: bool = False,
     ) -> None:
         self.client = client
         self.crypto = crypto  # end-to-end encryption, when matrix-nio[e2e] is installed
@@ -89,6 +94,8 @@ class MatrixBridge:
         self.allow = set(allow)
         self.answer = answer
         self.decide = decide
+        self.speaker = speaker  # answers by voice when asked, or always with ``always_speak``
+        self.always_speak = always_speak
         self.stopping = threading.Event()  # set by run's caller: a turn cut short is not answered
         self.polling = False  # in the long-poll, where a stop need not wait for it
 
@@ -104,7 +111,9 @@ class MatrixBridge:
         decider = lambda action_id, yes: decide(pasi, action_id, yes)  # noqa: E731
         allow = pasi.settings.matrix_allow
         crypto = _crypto(pasi, client, report)
-        return cls(client, pasi.vault.directory, allow, answer, decider, report, crypto)
+        speaker, always = _speaker(pasi), pasi.settings.matrix_voice_replies
+        return cls(client, pasi.vault.directory, allow, answer, decider, report, crypto,
+                   speaker, always)  # fmt: skip
 
     def close(self) -> None:
         self.client.close()
@@ -192,6 +201,8 @@ class MatrixBridge:
         with _typing(self.client, message.room_id):  # until the reply is whole, last edit sent
             reply = self._reply(message, waiting, shown.update)
             shown.finish(reply.text)
+            if self._speaks(message):
+                self._voice(message, reply.spoken or reply.text)
         handled.append(message.event_id)
         # Reminders are sent outside the bridge, unencrypted: never into an encrypted room.
         sealed = self.crypto is not None and self.crypto.encrypted(message.room_id)
@@ -204,6 +215,24 @@ class MatrixBridge:
         if self.crypto is not None and self.crypto.encrypted(room_id):
             return EncryptedRoom(self.client, self.crypto)
         return self.client
+
+    def _speaks(self, message: Incoming) -> bool:
+        if self.speaker is None or message.encrypted:
+            return False
+        voice = message.media is not None and message.media.kind == "audio"
+        return self.always_speak or voice or asked_for_voice(message.body)
+
+    def _voice(self, message: Incoming, text: str) -> None:
+        """The reply spoken, after its text; a failure is noted, the text is already there."""
+        room = message.room_id
+        txn = "voice-" + hashlib.sha256(message.event_id.encode()).hexdigest()[:24]
+        sealed = self.crypto is not None and self.crypto.encrypted(room)
+        try:
+            spoken = self.speaker(text) if self.speaker is not None else None
+            if spoken is not None:
+                send_voice(self.client, self._sender(room), room, spoken, sealed, txn)
+        except PasiError as error:
+            self._note(f"could not answer by voice in {room}: {error}")
 
     def _note(self, line: str) -> None:
         log.info("%s", line)
@@ -285,6 +314,20 @@ def _crypto(
     except Exception as error:  # a damaged store must not stop unencrypted rooms being answered
         (report or log.warning)(f"no end-to-end encryption: {type(error).__name__}: {error}")
         return None
+
+
+def _speaker(pasi: Pasi) -> Speaker:
+    """The configured text-to-speech (``tts``), made on first use (espeak-ng may be absent)."""
+    from pasi.senses.voice.factory import make_tts
+
+    made: list[Any] = []
+
+    def speaker(text: str) -> Spoken | None:
+        if not made:
+            made.append(make_tts(pasi.settings))
+        return speak(made[0], text)
+
+    return speaker
 
 
 def _inviter(room: dict[str, Any], me: str) -> str | None:

@@ -25,7 +25,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from pasi.errors import DeliveryError
+from pasi.errors import DeliveryError, InputError
 from pasi.life.matrix import FOLDER, MatrixAccount, MatrixClient, edit_content, text_content
 
 log = logging.getLogger("pasi.matrix")
@@ -157,8 +157,42 @@ class EncryptedRoom:
     def edit_text(self, room_id: str, event_id: str, body: str, txn_id: str | None = None) -> str:
         return self.crypto.send(room_id, edit_content(event_id, body), txn_id or _txn())
 
+    def send_message(self, room_id: str, content: dict[str, Any], txn_id: str | None) -> str:
+        return self.crypto.send(room_id, content, txn_id or _txn())
+
     def redact(self, room_id: str, event_id: str, reason: str = "") -> None:
         self.client.redact(room_id, event_id, reason)
+
+
+def seal_attachment(data: bytes, mimetype: str) -> tuple[bytes, dict[str, Any]]:
+    """``data`` encrypted for an encrypted room (AES-256-CTR, a fresh key): the ciphertext to
+    upload and the ``file`` object (without its ``url``) the message carries."""
+    from nio.crypto import encrypt_attachment
+
+    ciphertext, keys = encrypt_attachment(data)
+    return ciphertext, {**keys, "mimetype": mimetype}
+
+
+def open_attachment(ciphertext: bytes, file: dict[str, Any]) -> bytes:
+    """An encrypted attachment's plaintext; a file whose hash or keys do not match is refused."""
+    if not available():
+        raise InputError(
+            "pasi cannot open encrypted attachments: end-to-end encryption needs "
+            "matrix-nio[e2e] (docs/messaging.md)"
+        )
+    from nio.crypto import decrypt_attachment
+    from nio.exceptions import EncryptionError
+
+    try:
+        key, iv = file["key"]["k"], file["iv"]
+        digest = file["hashes"]["sha256"]
+        return decrypt_attachment(ciphertext, key, digest, iv)
+    except (KeyError, TypeError) as error:
+        raise InputError(f"Matrix: an encrypted attachment without its {error}") from None
+    except (EncryptionError, ValueError) as error:
+        raise InputError(
+            f"Matrix: an encrypted attachment that does not decrypt: {error}"
+        ) from None
 
 
 def _txn() -> str:

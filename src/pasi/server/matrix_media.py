@@ -8,6 +8,10 @@ decoded by PyAV (Ogg/Opus, M4A, MP3, WAV...) and transcribed by the configured s
 (Whisper when pulled, pocketsphinx otherwise); the transcript is the message of the turn and the
 answer starts with what pasi heard.
 
+In an encrypted room the file is encrypted too (the event carries its key, iv and SHA-256):
+it is downloaded, checked against the hash and decrypted (pasi.server.matrix_crypto), then
+read the same way.
+
 The file itself is stored in the vault (``uploads/matrix/``, sealed in an encrypted vault) and
 read as a source by the same connectors as ``pasi ingest``: a photo's text and caption, a
 recording's timed transcript (that needs Whisper; without it the transcript pocketsphinx made is
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from pasi.errors import InputError
 from pasi.life.matrix import MatrixClient
 from pasi.server.images import ImageMessage
+from pasi.server.matrix_crypto import open_attachment
 from pasi.server.matrix_turns import Reply, TextSink, turn_reply
 
 if TYPE_CHECKING:
@@ -51,19 +56,23 @@ class Media:
     name: str  # the file name the sender's client gave
     mimetype: str
     caption: str = ""  # text sent with it, when the client sends a caption
+    file: dict[str, Any] | None = None  # in an encrypted room: the attachment's key, iv, hash
 
 
 def media_of(content: dict[str, Any]) -> Media | None:
-    """The image or audio an ``m.room.message`` carries (unencrypted), or None."""
+    """The image or audio an ``m.room.message`` carries, or None. In an encrypted room the
+    file is encrypted too: ``file`` holds its address and keys instead of ``url``."""
     kind = {"m.image": "image", "m.audio": "audio"}.get(str(content.get("msgtype")))
-    url = content.get("url")
+    file = content.get("file") if isinstance(content.get("file"), dict) else None
+    url = file.get("url") if file is not None else content.get("url")
     if kind is None or not isinstance(url, str):
         return None
     info = content.get("info") if isinstance(content.get("info"), dict) else {}
     body = str(content.get("body") or kind)
     name = str(content.get("filename") or body)
     caption = body if content.get("filename") and body != content.get("filename") else ""
-    return Media(kind, url, name, str(info.get("mimetype") or ""), caption)
+    mimetype = str(info.get("mimetype") or (file or {}).get("mimetype") or "")
+    return Media(kind, url, name, mimetype, caption, file)
 
 
 def media_reply(
@@ -71,6 +80,8 @@ def media_reply(
 ) -> Reply:
     """Read ``media``, keep it as a source, and answer the turn about it."""
     data = client.download(media.url, MAX_MEDIA_BYTES)
+    if media.file is not None:  # checked against its hash, then decrypted
+        data = open_attachment(data, media.file)
     if media.kind == "image":
         read = _see(pasi, media, data)
         _keep(pasi, media, event_id, data, transcript=None)
@@ -80,7 +91,7 @@ def media_reply(
     if not heard:
         return Reply("pasi heard no words in that voice message.")
     reply = turn_reply(pasi, heard, uri, lambda text: shown(_heard(heard, text)))
-    return Reply(_heard(heard, reply.text), reply.waiting)
+    return Reply(_heard(heard, reply.text), reply.waiting, spoken=reply.text)
 
 
 def _heard(transcript: str, text: str) -> str:

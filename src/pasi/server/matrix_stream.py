@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from pasi.errors import DeliveryError
 
@@ -33,6 +33,8 @@ class Sender(Protocol):
     def edit_text(
         self, room_id: str, event_id: str, body: str, txn_id: str | None = None
     ) -> str: ...
+
+    def send_message(self, room_id: str, content: dict[str, Any], txn_id: str | None) -> str: ...
 
     def redact(self, room_id: str, event_id: str, reason: str = "") -> None: ...
 

@@ -28,6 +28,7 @@ NO = {"no", "n", "deny", "refuse", "don't", "do not", "stop", "cancel"}
 class Reply:
     text: str
     waiting: int | None = None  # the held action the text asks about
+    spoken: str | None = None  # what to say when the answer is spoken (None: the text)
 
 
 def turn_reply(
