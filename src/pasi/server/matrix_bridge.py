@@ -35,7 +35,7 @@ from pasi.life.matrix import (
 )
 from pasi.server.matrix_crypto import Crypto, EncryptedRoom, available, pickle_key
 from pasi.server.matrix_media import Media, media_of, media_reply
-from pasi.server.matrix_stream import EditStream, Sender
+from pasi.server.matrix_stream import EditStream, Sender, Typing
 from pasi.server.matrix_turns import Reply, TextSink, decide, turn_reply, yes_or_no
 from pasi.server.matrix_voice import Spoken, asked_for_voice, send_voice, speak
 
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pasi.matrix")
 
-TYPING_REFRESH_SECONDS = 20.0  # typing notices expire after 30 s on the server
 ENCRYPTED_REPLY = (
     "pasi cannot read encrypted messages here: end-to-end encryption needs matrix-nio[e2e] "
     "(docs/messaging.md); or talk to it in a room without encryption."
@@ -237,7 +236,7 @@ class MatrixBridge:
             return
         waiting = dict(load_state(self.vault_dir).waiting)
         shown = EditStream(self._sender(message.room_id), message.room_id, message.event_id)
-        with _typing(self.client, message.room_id):  # until the reply is whole, last edit sent
+        with Typing(self.client, message.room_id):  # until the reply is whole, last edit sent
             reply = self._reply(message, waiting, shown.update)
             shown.finish(reply.text)
             if self._speaks(message):
@@ -309,37 +308,6 @@ class MatrixBridge:
 
 class _Interrupted(Exception):
     """The bridge was stopped in the middle of a turn."""
-
-
-class _typing:
-    """Shows "pasi is typing" in a room, refreshed until the block ends."""
-
-    def __init__(self, client: MatrixClient, room_id: str) -> None:
-        self.client, self.room_id = client, room_id
-        self._done = threading.Event()
-        self._thread = threading.Thread(
-            target=self._refresh, name="pasi-matrix-typing", daemon=True
-        )
-
-    def __enter__(self) -> None:
-        self._thread.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        self._thread.join(timeout=5)
-        self._say(False)
-
-    def _refresh(self) -> None:
-        while True:
-            self._say(True)
-            if self._done.wait(TYPING_REFRESH_SECONDS):
-                return
-
-    def _say(self, on: bool) -> None:
-        try:
-            self.client.typing(self.room_id, on)
-        except DeliveryError as error:  # typing is a courtesy: the answer still goes out
-            log.info("%s", error)
 
 
 def _crypto(
