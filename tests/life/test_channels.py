@@ -111,3 +111,49 @@ def test_the_channels_that_are_on_follow_the_settings(
     settings = Settings(notify_webhook="http://127.0.0.1:1/x")
     assert [c.name for c in channels_for(settings)] == ["desktop", "webhook"]
     assert channels_for(Settings(notify_desktop=False)) == []
+
+
+class Messenger:
+    """An :class:`~pasi.life.matrix.OwnerMessenger` as a running bridge is one: it sends (here:
+    keeps) the text, has no encrypted room yet, or fails."""
+
+    def __init__(self, outcome: str) -> None:
+        self.outcome, self.sent = outcome, []
+
+    def send_to_owner(self, text: str, txn_id: str) -> bool:
+        if self.outcome == "fails":
+            raise DeliveryError("Matrix: cannot send an encrypted message: no keys")
+        self.sent.append((text, txn_id))
+        return self.outcome == "sends"
+
+
+@pytest.mark.parametrize("outcome", ["sends", "fails"])
+def test_matrix_deliveries_go_through_the_registered_bridge_and_never_around_a_failure(
+    tmp_path: Path, webhook: tuple[str, type[Receiver]], outcome: str
+) -> None:
+    from pasi.life.channels import MatrixChannel
+    from pasi.life.matrix import (
+        MatrixAccount,
+        messenger_for,
+        register_messenger,
+        save_account,
+        unregister_messenger,
+    )
+
+    url, handler = webhook  # stands for the homeserver: the unencrypted path would POST here
+    save_account(tmp_path, MatrixAccount(url.removesuffix("/hook"), "@pasi:x", "token", "DEV"))
+    channel = MatrixChannel(tmp_path, ["@me:x"])
+    messenger = Messenger(outcome)
+    register_messenger(tmp_path / ".", messenger)
+    try:
+        unregister_messenger(tmp_path, Messenger("sends"))  # not the registered one: kept
+        assert messenger_for(tmp_path) is messenger
+        if outcome == "fails":  # the scheduler logs it failed; it is not sent unencrypted
+            with pytest.raises(DeliveryError, match="encrypted"):
+                channel.deliver(NOTE)
+        else:
+            channel.deliver(NOTE)
+            assert messenger.sent == [(NOTE.line(), "pasi-reminder-7-2024-03-10T17:00:00+00:00")]
+    finally:
+        unregister_messenger(tmp_path, messenger)
+    assert handler.received == [] and messenger_for(tmp_path) is None

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,17 @@ from nio.crypto import decrypt_attachment
 
 from pasi import Pasi
 from pasi.config import Settings
-from pasi.life.matrix import MatrixClient, load_account, load_state, save_account
+from pasi.life.charter import set_charter_field
+from pasi.life.deliveries import deliveries
+from pasi.life.matrix import (
+    MatrixClient,
+    load_account,
+    load_state,
+    messenger_for,
+    save_account,
+)
+from pasi.life.reminders import Reminders
+from pasi.life.service import build_scheduler, channels_for
 from pasi.models.chat import ScriptedModel
 from pasi.models.whisper import Whisper
 from pasi.server.matrix_bridge import MatrixBridge
@@ -110,6 +122,15 @@ class SecretPerson:
                 texts.append(event.body)
         return texts
 
+    def stored_from(self, room: str, sender: str) -> list[dict[str, Any]]:
+        """The events ``sender`` sent in ``room`` as the homeserver holds them (not decrypted)."""
+        got = httpx.get(
+            f"{self.client.homeserver}/_matrix/client/v3/rooms/{room}/messages",
+            params={"dir": "b", "limit": 100}, timeout=30,
+            headers={"Authorization": f"Bearer {self.client.access_token}"},
+        ).json()["chunk"]  # fmt: skip
+        return [e for e in got if e["sender"] == sender and "state_key" not in e]
+
     def close(self) -> None:
         self.run(self.client.close())
         self.loop.close()
@@ -166,7 +187,8 @@ def test_an_encrypted_message_is_decrypted_and_answered_encrypted(
         assert from_bot and all(e["type"] == "m.room.encrypted" for e in from_bot)
         assert not any("4512" in json.dumps(e) for e in stored)
         bridge.close()
-        assert load_state(settings.vault).notify_room is None  # reminders are not sent here
+        state = load_state(settings.vault)  # reminders come here only through the bridge
+        assert (state.notify_room, state.sealed_room) == (None, room)
 
         store = settings.vault / "matrix" / "olm"
         assert any(store.iterdir())  # the Olm account and sessions live in the vault
@@ -219,3 +241,81 @@ def test_encrypted_images_and_voice_messages_are_read_and_answered_by_encrypted_
     container, codec, seconds = played(data)
     assert (container, codec) == ("ogg", "opus") and 1.0 < seconds < 10.0
     assert "tomorrow morning" in whisper.transcribe(decoded(data)).lower()
+
+
+def test_reminders_go_encrypted_through_a_running_bridge_and_unencrypted_without_it(
+    world: World, owner: SecretPerson, tmp_path: Path
+) -> None:
+    bot = world.ids["pasibot"]
+    settings = Settings(vault=tmp_path / "vault", model="none", embedder="none",
+                        notify_desktop=False, matrix_allow=[world.ids["owner"]])  # fmt: skip
+    with Pasi(settings) as pasi:
+        save_account(settings.vault, MatrixClient.login(world.server.url, "pasibot", "bot-pass-1"))
+        set_charter_field(pasi.vault.directory, "timezone", "UTC")  # quiet 22:00-07:00
+        now = [datetime(2026, 6, 3, 12, 0, tzinfo=UTC)]
+        clock = lambda: now[0]  # noqa: E731
+        scheduler = build_scheduler(pasi.vault, channels_for(pasi.settings), clock=clock)
+        bridge = _bridge(pasi, world)
+        bridge.sync_once(timeout_ms=0)
+        made = owner.run(owner.client.room_create(is_direct=True, invite=[bot],
+                                                  initial_state=[ENCRYPTION]))  # fmt: skip
+        room = made.room_id
+        assert room in bridge.sync_once(timeout_ms=500).joined
+        owner.wait_until_joined(room, bot)
+        _answered(bridge, owner.say(room, "Hello pasi"))
+        state = load_state(settings.vault)
+        assert (state.sealed_room, state.notify_room) == (room, None)
+        stop = threading.Event()
+        running = threading.Thread(target=bridge.run, args=(stop, 1000), daemon=True)
+        running.start()  # the bridge keeps syncing while the scheduler sends through it
+        deadline = time.monotonic() + 10
+        while messenger_for(settings.vault) is not bridge and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert messenger_for(settings.vault) is bridge
+
+        reminder = Reminders(pasi.vault, "UTC", clock).add("water the basil", "in 10 minutes")
+        now[0] += timedelta(minutes=10)
+        (outcome,) = scheduler.run_due()
+        assert outcome.delivered == ("matrix",)
+        owner.sync()
+        said = owner.decrypted_from(room, bot)
+        assert said[-1].startswith("[pasi reminder] water the basil")
+        stored = owner.stored_from(room, bot)
+        assert len(stored) == len(said) and all(e["type"] == "m.room.encrypted" for e in stored)
+        assert not any("basil" in json.dumps(e) for e in stored)
+        (logged,) = deliveries(pasi.vault)
+        assert (logged.channel, logged.outcome, logged.job_id) == (
+            "matrix", "delivered", reminder.job_id)  # fmt: skip
+
+        # Quiet hours hold it back as for every channel; it goes encrypted when they end.
+        now[0] = datetime(2026, 6, 3, 21, 55, tzinfo=UTC)
+        Reminders(pasi.vault, "UTC", clock).add("take the bins out", "in 10 minutes")
+        now[0] += timedelta(minutes=10)
+        (held,) = scheduler.run_due()
+        assert held.suppressed_until is not None and held.delivered == ()
+        now[0] = datetime(2026, 6, 4, 7, 1, tzinfo=UTC)
+        (late,) = scheduler.run_due()
+        assert late.delivered == ("matrix",)
+        owner.sync()
+        assert owner.decrypted_from(room, bot)[-1].startswith(
+            "[pasi reminder (after quiet hours)] take the bins out"
+        )
+        assert [d.outcome for d in deliveries(pasi.vault)][-1] == "delivered"
+
+        stop.set()
+        running.join(timeout=15)
+        assert not running.is_alive() and messenger_for(settings.vault) is None
+        bridge.close()
+        # No bridge: the old path, a new unencrypted direct room (never the encrypted one).
+        Reminders(pasi.vault, "UTC", clock).add("call the plumber", "in 10 minutes")
+        now[0] += timedelta(minutes=10)
+        (outcome,) = scheduler.run_due()
+        assert outcome.delivered == ("matrix",)
+        owner.sync()
+        (plain_room,) = owner.client.invited_rooms
+        assert plain_room != room and load_state(settings.vault).notify_room == plain_room
+        owner.run(owner.client.join(plain_room))
+        (event,) = owner.stored_from(plain_room, bot)
+        assert event["type"] == "m.room.message"
+        assert event["content"]["body"].startswith("[pasi reminder] call the plumber")
+        assert len(owner.decrypted_from(room, bot)) == 3  # nothing more in the encrypted room

@@ -21,9 +21,10 @@ from matrix_world import Person, World
 from pasi import Pasi
 from pasi.config import Settings
 from pasi.errors import InputError
-from pasi.life.matrix import MatrixClient, claim_bridge, save_account
+from pasi.life.matrix import MatrixClient, claim_bridge, messenger_for, save_account
 from pasi.server import matrix_pool
 from pasi.server.app import create_app
+from pasi.server.matrix_bridge import MatrixBridge
 from pasi.server.users import UserRegistry
 
 STOP_WITHIN = 5.0  # seconds from SIGTERM to exit, with a long-poll open
@@ -77,9 +78,12 @@ def test_each_logged_in_user_gets_a_bridge_that_stops_with_the_server(
         (answer,) = owner.wait_for_texts(bob_room, world.ids[bob[0]], 1)
         assert "Okafor" in answer and "4512" not in answer  # bob's own vault
         assert len(app.state.matrix_bridges.running()) == 2
+        # Each running bridge (with encryption) takes its vault's Matrix deliveries.
+        assert isinstance(messenger_for(registry.get("alice").vault), MatrixBridge)
     finally:
         stop()
     claim_bridge(registry.get("alice").vault).close()  # released when the server stopped
+    assert messenger_for(registry.get("alice").vault) is None
     registry.close()
 
 

@@ -85,6 +85,7 @@ def run(
     claim = claim_bridge(settings.vault)
     client = MatrixClient(account)
     bridge = MatrixBridge.for_pasi(pasi, client, report=_say)
+    bridge.offer_deliveries()  # before the scheduler: reminders due on start go encrypted too
     stop_scheduler = start_scheduler(cli, terminal=False) if scheduler else None
     stopped = threading.Event()
     previous = signal.signal(signal.SIGTERM, _interrupt)  # ends a long-poll at once, as Ctrl-C

@@ -128,9 +128,12 @@ class WebhookChannel:
 
 
 class MatrixChannel:
-    """A Matrix message from pasi's bot account (``pasi matrix login``) to the owner: in the
-    room where they last talked with pasi, else a new direct room inviting the first allow-listed
-    Matrix ID."""
+    """A Matrix message from pasi's bot account (``pasi matrix login``) to the owner. While a
+    bridge with end-to-end encryption runs in this process for the vault (it registers itself,
+    pasi.life.matrix.register_messenger), the message goes encrypted into the owner's last
+    encrypted room with pasi; otherwise (no bridge, or no encrypted room yet) unencrypted into
+    the last unencrypted room where they talked with pasi, else a new direct room inviting the
+    first allow-listed Matrix ID."""
 
     name = "matrix"
 
@@ -155,12 +158,15 @@ class MatrixChannel:
         return bool(allow) and load_account(vault_dir) is not None
 
     def deliver(self, notification: Notification) -> None:
-        from pasi.life.matrix import MatrixClient, load_state, update_state
+        from pasi.life.matrix import MatrixClient, load_state, messenger_for, update_state
 
+        txn = f"pasi-{notification.kind}-{notification.job_id}-{to_iso(notification.due_at)}"
+        messenger = messenger_for(self.vault_dir)
+        if messenger is not None and messenger.send_to_owner(notification.line(), txn):
+            return
         with self._lock:
             if self._client is None:
                 self._client = MatrixClient(self.account, timeout=15)
-            txn = f"pasi-{notification.kind}-{notification.job_id}-{to_iso(notification.due_at)}"
             room = load_state(self.vault_dir).notify_room
             if room is not None:
                 try:

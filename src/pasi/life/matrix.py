@@ -17,7 +17,7 @@ import secrets
 import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 from urllib.parse import quote
 
 from pasi.errors import DeliveryError, InputError
@@ -46,6 +46,7 @@ class BridgeState:
     handled: list[str] = field(default_factory=list)  # event ids answered in the batch after it
     notify_room: str | None = None  # where reminders go: the owner's last room with pasi
     waiting: dict[str, int] = field(default_factory=dict)  # room id -> held action asked about
+    sealed_room: str | None = None  # the owner's last end-to-end encrypted room with pasi
 
 
 def _write_private(vault_dir: Path, name: str, data: dict[str, Any]) -> Path:
@@ -101,6 +102,7 @@ def load_state(vault_dir: Path) -> BridgeState:
         list(data.get("handled", [])),
         data.get("notify_room"),
         {str(room): int(action) for room, action in data.get("waiting", {}).items()},
+        data.get("sealed_room"),
     )
 
 
@@ -132,6 +134,39 @@ def claim_bridge(vault_dir: Path) -> IO[str]:
             f"for the vault {vault_dir}"
         ) from None
     return held
+
+
+class OwnerMessenger(Protocol):
+    """Sends a text to the owner in their end-to-end encrypted room: the Matrix bridge with
+    encryption running in this process for a vault (pasi.server), registered while it runs."""
+
+    def send_to_owner(self, text: str, txn_id: str) -> bool:
+        """Send ``text`` encrypted (the same ``txn_id`` twice sends it once); False when there
+        is no encrypted room of the owner's to send it to. A failure is a DeliveryError."""
+        ...
+
+
+_MESSENGERS: dict[Path, OwnerMessenger] = {}
+_MESSENGERS_LOCK = threading.Lock()
+
+
+def register_messenger(vault_dir: Path, messenger: OwnerMessenger) -> None:
+    """From now on the vault's Matrix deliveries go through ``messenger``."""
+    with _MESSENGERS_LOCK:
+        _MESSENGERS[Path(vault_dir).resolve()] = messenger
+
+
+def unregister_messenger(vault_dir: Path, messenger: OwnerMessenger) -> None:
+    """Stop using ``messenger`` (a newer one registered since is kept)."""
+    with _MESSENGERS_LOCK:
+        key = Path(vault_dir).resolve()
+        if _MESSENGERS.get(key) is messenger:
+            del _MESSENGERS[key]
+
+
+def messenger_for(vault_dir: Path) -> OwnerMessenger | None:
+    with _MESSENGERS_LOCK:
+        return _MESSENGERS.get(Path(vault_dir).resolve())
 
 
 def normalise_homeserver(url: str) -> str:

@@ -7,6 +7,10 @@ assistant the web app runs (:func:`pasi.server.turns.run_turn`), in the conversa
 logged. The sync token is saved after each batch and every answered event id as soon as it is
 answered, so a restart (or a crash mid-batch) answers nothing twice. The very first sync only
 takes the token: history from before pasi joined is not answered.
+
+While it runs with end-to-end encryption, the bridge is the vault's
+:class:`~pasi.life.matrix.OwnerMessenger`: the scheduler's Matrix deliveries (reminders,
+check-ins, the brief) go encrypted, by its Olm machine, into the owner's last encrypted room.
 """
 
 from __future__ import annotations
@@ -20,10 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pasi.errors import DeliveryError, PasiError
-from pasi.life.matrix import MatrixClient, load_state, update_state
+from pasi.life.matrix import (
+    BridgeState,
+    MatrixClient,
+    load_state,
+    register_messenger,
+    text_content,
+    unregister_messenger,
+    update_state,
+)
 from pasi.server.matrix_crypto import Crypto, EncryptedRoom, available, pickle_key
 from pasi.server.matrix_media import Media, media_of, media_reply
-from pasi.server.matrix_stream import EditStream, Sender
+from pasi.server.matrix_stream import EditStream, Sender, Typing
 from pasi.server.matrix_turns import Reply, TextSink, decide, turn_reply, yes_or_no
 from pasi.server.matrix_voice import Spoken, asked_for_voice, send_voice, speak
 
@@ -32,7 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("pasi.matrix")
 
-TYPING_REFRESH_SECONDS = 20.0  # typing notices expire after 30 s on the server
 ENCRYPTED_REPLY = (
     "pasi cannot read encrypted messages here: end-to-end encryption needs matrix-nio[e2e] "
     "(docs/messaging.md); or talk to it in a room without encryption."
@@ -116,9 +127,28 @@ class MatrixBridge:
                    speaker, always)  # fmt: skip
 
     def close(self) -> None:
+        self.withdraw_deliveries()
         self.client.close()
         if self.crypto is not None:
             self.crypto.close()
+
+    def offer_deliveries(self) -> None:
+        """With encryption, take the vault's Matrix deliveries (until stopped or closed)."""
+        if self.crypto is not None:
+            register_messenger(self.vault_dir, self)
+
+    def withdraw_deliveries(self) -> None:
+        unregister_messenger(self.vault_dir, self)
+
+    def send_to_owner(self, text: str, txn_id: str) -> bool:
+        """A delivery (reminder, check-in, brief) sent encrypted into the owner's last encrypted
+        room; False when there is none yet (the channel then sends it unencrypted)."""
+        room = load_state(self.vault_dir).sealed_room
+        if self.crypto is None or room is None or self.stopping.is_set():
+            return False
+        self.crypto.send(room, text_content(text), txn_id)
+        self._note(f"sent a delivery encrypted to {room}")
+        return True
 
     def sync_once(self, timeout_ms: int = 30_000) -> Round:
         state = load_state(self.vault_dir)
@@ -132,7 +162,7 @@ class MatrixBridge:
             return done
         self._invites(data, done)
         if state.since is not None:  # the first sync only takes the token
-            self._left(data, state.notify_room)
+            self._left(data, state)
             handled = list(state.handled)
             plain = self.crypto.absorb(data) if self.crypto is not None else {}
             for message in _messages(data, self.me, plain):
@@ -144,6 +174,13 @@ class MatrixBridge:
     def run(self, stop: threading.Event, timeout_ms: int = 30_000) -> None:
         """Sync rounds until ``stop`` is set; a failed round is logged and retried."""
         self.stopping = stop
+        self.offer_deliveries()
+        try:
+            self._rounds(stop, timeout_ms)
+        finally:
+            self.withdraw_deliveries()
+
+    def _rounds(self, stop: threading.Event, timeout_ms: int) -> None:
         pause = 1.0
         while not stop.is_set():
             try:
@@ -173,21 +210,22 @@ class MatrixBridge:
             except DeliveryError as error:
                 self._note(f"the invitation to {room_id}: {error}")
 
-    def _left(self, data: dict[str, Any], notify_room: str | None) -> None:
-        """The owner left the room reminders go to: the next one opens a new direct room."""
-        if notify_room is None:
-            return
-        room = data.get("rooms", {}).get("join", {}).get(notify_room, {})
-        for event in room.get("timeline", {}).get("events", []):
-            content = event.get("content") or {}
-            if (
-                event.get("type") == "m.room.member"
-                and event.get("state_key") in self.allow
-                and content.get("membership") in ("leave", "ban")
-            ):
-                update_state(self.vault_dir, notify_room=None)
-                self._note(f"{event['state_key']} left {notify_room}: reminders go to a new room")
-                return
+    def _left(self, data: dict[str, Any], state: BridgeState) -> None:
+        """The owner left a room reminders go to: the next one goes elsewhere (a new direct
+        room, when it was the unencrypted one)."""
+        for field_name in ("notify_room", "sealed_room"):
+            room_id = getattr(state, field_name)
+            room = data.get("rooms", {}).get("join", {}).get(room_id, {}) if room_id else {}
+            for event in room.get("timeline", {}).get("events", []):
+                content = event.get("content") or {}
+                if (
+                    event.get("type") == "m.room.member"
+                    and event.get("state_key") in self.allow
+                    and content.get("membership") in ("leave", "ban")
+                ):
+                    update_state(self.vault_dir, **{field_name: None})
+                    self._note(f"{event['state_key']} left {room_id}: reminders go elsewhere")
+                    break
 
     def _consider(self, message: Incoming, handled: list[str], done: Round) -> None:
         if message.sender not in self.allow:
@@ -198,15 +236,17 @@ class MatrixBridge:
             return
         waiting = dict(load_state(self.vault_dir).waiting)
         shown = EditStream(self._sender(message.room_id), message.room_id, message.event_id)
-        with _typing(self.client, message.room_id):  # until the reply is whole, last edit sent
+        with Typing(self.client, message.room_id):  # until the reply is whole, last edit sent
             reply = self._reply(message, waiting, shown.update)
             shown.finish(reply.text)
             if self._speaks(message):
                 self._voice(message, reply.spoken or reply.text)
         handled.append(message.event_id)
-        # Reminders are sent outside the bridge, unencrypted: never into an encrypted room.
-        sealed = self.crypto is not None and self.crypto.encrypted(message.room_id)
-        reminders = {} if sealed else {"notify_room": message.room_id}
+        # Reminders go unencrypted only into an unencrypted room, encrypted through the bridge.
+        sealed = message.encrypted or (
+            self.crypto is not None and self.crypto.encrypted(message.room_id)
+        )
+        reminders = {"sealed_room" if sealed else "notify_room": message.room_id}
         update_state(self.vault_dir, handled=handled, waiting=waiting, **reminders)
         done.answered.append(message.event_id)
         self._note(f"answered {message.sender} in {message.room_id}")
@@ -268,37 +308,6 @@ class MatrixBridge:
 
 class _Interrupted(Exception):
     """The bridge was stopped in the middle of a turn."""
-
-
-class _typing:
-    """Shows "pasi is typing" in a room, refreshed until the block ends."""
-
-    def __init__(self, client: MatrixClient, room_id: str) -> None:
-        self.client, self.room_id = client, room_id
-        self._done = threading.Event()
-        self._thread = threading.Thread(
-            target=self._refresh, name="pasi-matrix-typing", daemon=True
-        )
-
-    def __enter__(self) -> None:
-        self._thread.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        self._thread.join(timeout=5)
-        self._say(False)
-
-    def _refresh(self) -> None:
-        while True:
-            self._say(True)
-            if self._done.wait(TYPING_REFRESH_SECONDS):
-                return
-
-    def _say(self, on: bool) -> None:
-        try:
-            self.client.typing(self.room_id, on)
-        except DeliveryError as error:  # typing is a courtesy: the answer still goes out
-            log.info("%s", error)
 
 
 def _crypto(

@@ -22,6 +22,7 @@ import asyncio
 import importlib.util
 import logging
 import secrets
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ def _network_errors() -> tuple[type[BaseException], ...]:
 
 
 class Crypto:
-    """The bridge's encryption; used from one thread (it owns an event loop)."""
+    """The bridge's encryption. It owns an event loop, run by one thread at a time: the bridge's,
+    and the scheduler's when a reminder goes through the bridge (:meth:`send` and :meth:`absorb`
+    hold a lock)."""
 
     def __init__(self, account: MatrixAccount, vault_dir: Path, pickle_key: str) -> None:
         import nio
@@ -59,6 +62,7 @@ class Crypto:
             encryption_enabled=True, pickle_key=pickle_key, store_sync_tokens=False
         )
         self.loop = asyncio.new_event_loop()
+        self._lock = threading.RLock()
         self.nio = nio.AsyncClient(
             account.homeserver, account.user_id, device_id=account.device_id,
             store_path=str(store), config=config,
@@ -67,8 +71,9 @@ class Crypto:
         self._keys()
 
     def close(self) -> None:
-        self._run(self.nio.close())
-        self.loop.close()
+        with self._lock:
+            self._run(self.nio.close())
+            self.loop.close()
 
     def absorb(self, data: dict[str, Any]) -> dict[str, dict[str, Any]]:
         """Take in one sync response; returns its encrypted events that could be decrypted,
@@ -78,8 +83,9 @@ class Crypto:
         response = nio.SyncResponse.from_dict(data)
         if not isinstance(response, nio.SyncResponse):
             raise DeliveryError(f"Matrix: a sync response nio cannot read: {response}")
-        self._run(self.nio.receive_response(response))
-        self._keys()
+        with self._lock:
+            self._run(self.nio.receive_response(response))
+            self._keys()
         plain: dict[str, dict[str, Any]] = {}
         for room_id, room in data.get("rooms", {}).get("join", {}).items():
             parsed = response.rooms.join.get(room_id)
@@ -96,16 +102,25 @@ class Crypto:
         return plain
 
     def encrypted(self, room_id: str) -> bool:
-        room = self.nio.rooms.get(room_id)
-        return (room is not None and room.encrypted) or room_id in self.nio.encrypted_rooms
+        with self._lock:
+            room = self.nio.rooms.get(room_id)
+            return (room is not None and room.encrypted) or room_id in self.nio.encrypted_rooms
 
     def send(self, room_id: str, content: dict[str, Any], txn_id: str) -> str:
         """Send ``content`` (an ``m.room.message``) encrypted; the same ``txn_id`` twice sends
         it once."""
         import nio
 
-        if room_id not in self.nio.rooms:  # a restart: nio knows the room is encrypted only
-            self.nio.rooms[room_id] = nio.MatrixRoom(room_id, self.nio.user_id, encrypted=True)
+        with self._lock:
+            if self.loop.is_closed():
+                raise DeliveryError("Matrix: the bridge has stopped")
+            if room_id not in self.nio.rooms:  # a restart: nio knows the room is encrypted only
+                self.nio.rooms[room_id] = nio.MatrixRoom(room_id, self.nio.user_id, encrypted=True)
+            return self._send(room_id, content, txn_id)
+
+    def _send(self, room_id: str, content: dict[str, Any], txn_id: str) -> str:
+        import nio
+
         try:
             sent = self._run(
                 self.nio.room_send(

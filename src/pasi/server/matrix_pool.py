@@ -130,6 +130,7 @@ class BridgePool:
             if running.stop.is_set():  # stopped already (the vault's close hook after close())
                 return
             running.stop.set()
+        running.bridge.withdraw_deliveries()  # reminders from now on: the unencrypted way
         thread = running.thread
         mid_turn = thread is not None and not running.bridge.polling
         if mid_turn and thread is not threading.current_thread():  # its answer may still go out

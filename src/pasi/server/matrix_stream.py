@@ -9,11 +9,13 @@ mid-answer edits the same message instead of sending a second one.
 Edits keep their history on the homeserver. When the final reply does not continue what was
 shown (the safety screen withheld a streamed answer), the shown message and its edits are
 redacted and the reply is sent as a new message, so the withheld words do not stay readable.
+While the answer is worked on, :class:`Typing` shows "pasi is typing" in the room.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -23,6 +25,7 @@ from pasi.errors import DeliveryError
 log = logging.getLogger("pasi.matrix")
 
 EDIT_INTERVAL_SECONDS = 1.0
+TYPING_REFRESH_SECONDS = 20.0  # typing notices expire after 30 s on the server
 
 
 class Sender(Protocol):
@@ -99,3 +102,34 @@ class EditStream:
             except DeliveryError as error:
                 log.warning("could not take back a streamed answer: %s", error)
         self.edits = []
+
+
+class Typing:
+    """Shows "pasi is typing" in a room, refreshed until the block ends."""
+
+    def __init__(self, client: Any, room_id: str) -> None:
+        self.client, self.room_id = client, room_id
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._refresh, name="pasi-matrix-typing", daemon=True
+        )
+
+    def __enter__(self) -> None:
+        self._thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=5)
+        self._say(False)
+
+    def _refresh(self) -> None:
+        while True:
+            self._say(True)
+            if self._done.wait(TYPING_REFRESH_SECONDS):
+                return
+
+    def _say(self, on: bool) -> None:
+        try:
+            self.client.typing(self.room_id, on)
+        except DeliveryError as error:  # typing is a courtesy: the answer still goes out
+            log.info("%s", error)
