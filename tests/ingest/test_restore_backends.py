@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-
-from backends import BACKENDS
 from frozen_time import NOW
 from pasi.clock import fixed_clock
 from pasi.ingest.export_jsonl import read_export
@@ -19,8 +16,6 @@ from pasi.vault.sqlite import open_vault
 
 if TYPE_CHECKING:
     from backends import Vault
-
-pytestmark = pytest.mark.parametrize("backend", BACKENDS)
 
 
 def _export(directory: Path, path: Path) -> None:
