@@ -281,12 +281,18 @@ def serve_bench(
         False, "--remote", help="The model counts as remote: the privacy gateway runs too."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    backend: str = typer.Option("sqlite", "--backend", help=BACKEND_HELP),
+    users: int = typer.Option(
+        1, "--users", min=1, help="Users, each with --memories memories; clients take them in turn."
+    ),
+    postgres_url: str = typer.Option(None, "--postgres-url", help=POSTGRES_URL_HELP),
 ) -> None:
     """pasi serve under streaming chat clients: errors, time to first token, memory."""
     run_serve = harness("serve", "run")
     result = run_serve(
         clients, duration, think=think, memories=memories, embedder=state(ctx).settings().embedder,
-        remote=remote, progress=None if as_json else progress,
+        remote=remote, progress=None if as_json else progress, backend=_backend(backend),
+        users=users, postgres_url=postgres_url,
     )  # fmt: skip
     show(result, as_json, "pasi serve under load")
 
