@@ -40,14 +40,16 @@ def embedder() -> WordLlamaEmbedder:
     return WordLlamaEmbedder()
 
 
-# Tests in these folders that take ``vault`` (or ``store``) run on both backends.
-BOTH_BACKENDS = ("vault", "memory")
+# Tests in these folders that take ``vault`` (or ``store``) run on both backends; those marked
+# ``sqlite_only(reason=...)`` (what PostgreSQL lacks) run on SQLite alone.
+BOTH_BACKENDS = ("vault", "memory", "ingest", "privacy")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     folder = Path(metafunc.definition.path).parent.name
     if folder in BOTH_BACKENDS and "vault" in metafunc.fixturenames:
-        metafunc.parametrize("backend", BACKENDS)
+        only = metafunc.definition.get_closest_marker("sqlite_only")
+        metafunc.parametrize("backend", ["sqlite"] if only else BACKENDS)
 
 
 @pytest.fixture

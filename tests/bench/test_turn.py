@@ -1,12 +1,19 @@
-"""The turn benchmark and the LoCoMo context-budget harness, on small inputs."""
+"""The turn benchmark and the LoCoMo harnesses, on small inputs (and on PostgreSQL)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
 
 from locomo_files import write_locomo
+from pasi.bench.locomo import run_locomo
 from pasi.bench.locomo_budget import run_locomo_budget
 from pasi.bench.turn import run_turn
+
+if TYPE_CHECKING:
+    from pasi.vault.pg_server import TemporaryPostgres
 
 
 def test_turn_benchmark_reports_time_outside_the_model() -> None:
@@ -36,3 +43,17 @@ def test_locomo_budget_counts_the_evidence_inside_the_context(tmp_path: Path) ->
     assert report["full_conversation_tokens_mean"] > report["context_tokens_mean"] / 2
     tight = run_locomo_budget(data, 500, embedder=None)  # the smallest `context_tokens` allows
     assert tight["context_tokens_mean"] <= 500 and tight["context_turns_mean"] < 3
+
+
+@pytest.mark.postgres
+def test_turn_and_locomo_run_on_postgresql(tmp_path: Path, postgres: TemporaryPostgres) -> None:
+    report = run_turn(200, 4, embedder=None, budget=800, backend="postgres",
+                      postgres_url=postgres.new_database())  # fmt: skip
+    assert report["backend"] == "postgres" and report["turns"] == 4
+    assert 0 < report["outside_model_ms"]["p50"] <= report["outside_model_ms"]["p95"]
+    data = _locomo(tmp_path / "tiny.json", filler=40)
+    on_sqlite = run_locomo(data, (1, 5), embedder=None)
+    url = postgres.new_database()
+    on_postgres = run_locomo(data, (1, 5), embedder=None, backend="postgres", postgres_url=url)
+    assert on_postgres["backend"] == "postgres" and on_sqlite["backend"] == "sqlite"
+    assert on_postgres["overall"] == on_sqlite["overall"] and on_sqlite["overall"][5] == 100.0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from files import (
     write_chatgpt,
     write_csv,
@@ -51,6 +52,9 @@ def populate(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.sqlite_only(
+    reason="the csv_ views read JSON values as text on PostgreSQL, where SQLite keeps numbers (sums and comparisons of amounts)"
+)
 def test_ingest_a_nested_folder_then_resync_skips_everything(syncer, data) -> None:
     populate(data)
     first = syncer.ingest([data])

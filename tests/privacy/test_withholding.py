@@ -99,6 +99,9 @@ def test_recall_and_search_leave_them_out_for_a_remote_model(
         assert all(secret not in r.text for r in remote.found)
 
 
+@pytest.mark.sqlite_only(
+    reason="free SQL over the vault (query_data, readonly_query) is refused on PostgreSQL"
+)
 def test_query_data_reads_no_row_of_a_withheld_source_for_a_remote_model(
     lexical_store: MemoryStore, locker_email: Path
 ) -> None:

@@ -264,6 +264,35 @@ def test_many_users_share_a_few_connections(
             vault.close()
 
 
+def test_threads_that_ended_hand_their_reader_on(
+    url: str, tmp_path: Path, postgres: TemporaryPostgres
+) -> None:
+    """A server runs each turn on a new thread: 60 turns in turn must not hold 60 connections."""
+    vaults = [PostgresVault(url, f"user{i}", tmp_path / f"u{i}") for i in range(3)]
+    try:
+        for i, vault in enumerate(vaults):
+            _source(vault, f"diary-{i}")
+        seen: list[list[tuple]] = []
+
+        def turn(vault: PostgresVault) -> None:
+            seen.append([tuple(r) for r in vault.read().execute("SELECT uri FROM sources")])
+
+        for index in range(60):
+            thread = threading.Thread(target=turn, args=(vaults[index % 3],))
+            thread.start()
+            thread.join()
+        assert seen == [[(f"diary-{i % 3}",)] for i in range(60)]
+        with psycopg.connect(postgres.admin_url) as admin:
+            (count,) = admin.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = %s",
+                (url.rsplit("/", 1)[1],),
+            ).fetchone()  # type: ignore[misc]
+        assert count <= 3  # one reader passed from thread to thread, and the pool's writer(s)
+    finally:
+        for vault in vaults:
+            vault.close()
+
+
 def test_server_users_each_get_their_vault_in_one_database(url: str, tmp_path: Path) -> None:
     from pasi.config import Settings
     from pasi.server.users import UserRegistry, UserSessions

@@ -8,13 +8,15 @@ fresh vault exactly as ``pasi import`` would, so the benchmark measures the prod
 from __future__ import annotations
 
 import re
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from pasi.bench.common import scratch_store
+from pasi.bench.common import postgres_databases, scratch_store
 from pasi.bench.locomo_facts import learn_sessions, reference_model
 from pasi.errors import ConfigError, ImportFormatError
 from pasi.ingest.conversations import is_locomo, read_json, read_locomo_sample
@@ -46,9 +48,28 @@ def run_locomo(
     progress: Callable[[str], None] | None = None,
     facts: str | None = None,
     model: ChatModel | None = None,
+    backend: str = "sqlite",
+    postgres_url: str | None = None,
 ) -> dict[str, Any]:
     """Recall@k; with ``facts`` ("model": ``model`` extracts, "reference": the file's own
-    observation facts), memories are learned first and become extra keys of their turns."""
+    observation facts), memories are learned first and become extra keys of their turns.
+    ``backend="postgres"``: each conversation is one user's vault in one PostgreSQL database
+    (``postgres_url``, or a throwaway local server's)."""
+    with _database(backend, postgres_url) as database:
+        result = _run(path, ks, embedder, params, progress, facts, model, database)
+    return {**result, "backend": backend}
+
+
+@contextmanager
+def _database(backend: str, url: str | None) -> Iterator[str | None]:
+    if backend != "postgres":
+        yield None
+        return
+    with postgres_databases(url) as database:
+        yield database()
+
+
+def _run(path, ks, embedder, params, progress, facts, model, database) -> dict[str, Any]:
     data = read_json(path)
     if not is_locomo(data):
         raise ImportFormatError(
@@ -62,7 +83,7 @@ def run_locomo(
         conversation = read_locomo_sample(sample, f"{path}: [{index}]")
         if progress:
             progress(f"{conversation.title}: {len(conversation.turns)} turns")
-        run = _Run(ks, embedder, params, facts, model)
+        run = _Run(ks, embedder, params, facts, model, database)
         sample_hits = run.sample(sample, conversation, hits)
         if run.learned is not None:
             learned[str(sample.get("sample_id", index))] = run.learned
@@ -98,9 +119,10 @@ def _mean_by_k(values: dict[int, list[float]], ks: Sequence[int]) -> dict[int, f
 class _Run:
     """One conversation: import, optionally learn facts, then ask every question."""
 
-    def __init__(self, ks, embedder, params, facts, model) -> None:
+    def __init__(self, ks, embedder, params, facts, model, database=None) -> None:
         self.ks, self.embedder, self.params = ks, embedder, params
         self.facts, self.model = facts, model
+        self.database = database  # a PostgreSQL URL, or None for a SQLite vault
         self.learned: dict | None = None
 
     def sample(self, sample, conversation, hits) -> dict[int, list[float]]:
@@ -109,7 +131,8 @@ class _Run:
         asked_at = max(t.occurred_at for t in conversation.turns if t.occurred_at) + timedelta(
             days=1
         )
-        with scratch_store(self.embedder) as store:
+        user = f"locomo-{uuid.uuid4().hex[:12]}"  # a user of its own in a shared database
+        with scratch_store(self.embedder, postgres=self.database, user=user) as store:
             if self.params is not None:
                 store.retriever.params = self.params
             ids = store.record_turns(

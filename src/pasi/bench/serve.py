@@ -6,6 +6,10 @@ first token a client sees is what pasi adds (recording the message, assembling t
 the tool loop, the HTTP stream). Clients are ``httpx`` async clients in this process, each
 sending a message, reading the whole stream to ``[DONE]``, waiting ``think`` seconds (a person
 reading the answer; 0 keeps the server saturated) and sending the next.
+
+``backend="postgres"``: the vaults are users of one PostgreSQL database (``postgres_url``, or a
+throwaway local server's); with ``users`` > 1, each of ``users`` users gets ``memories``
+memories and clients take the users in turn (client i speaks as user i mod ``users``).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from pasi.bench.common import percentile
+from pasi.bench.common import percentile, postgres_databases
 from pasi.bench.scale import machine_info
 from pasi.bench.synthetic import MemoryFaker
 
@@ -51,13 +55,26 @@ def run(
     embedder: str = "wordllama",
     remote: bool = False,
     progress: Callable[[str], None] | None = None,
+    backend: str = "sqlite",
+    users: int = 1,
+    postgres_url: str | None = None,
 ) -> dict[str, Any]:
+    if backend == "postgres":
+        with postgres_databases(postgres_url) as database:
+            found = _run(clients, duration, think, memories, embedder, remote, progress,
+                         users, database())  # fmt: skip
+    else:
+        found = _run(clients, duration, think, memories, embedder, remote, progress, users, None)
+    return {**found, "backend": backend, "users": users}
+
+
+def _run(clients, duration, think, memories, embedder, remote, progress, users, database):
     say = progress or (lambda _: None)
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     with tempfile.TemporaryDirectory(prefix="pasi-bench-serve-") as directory:
         home = Path(directory)
-        token = _prepare(home, memories, embedder)
-        say(f"vault of {memories:,} memories ready; starting the server")
+        tokens = _prepare(home, memories, embedder, users, database)
+        say(f"{users} vault(s) of {memories:,} memories ready; starting the server")
         port = _free_port()
         process = _start_server(home, port, embedder, remote)
         try:
@@ -65,7 +82,7 @@ def run(
             _wait_until_up(url, process)
             idle = _rss_mb(process.pid)
             say(f"server up, {idle:.0f} MB idle; {clients} clients for {duration:g} s")
-            tally, peak = asyncio.run(_load(url, token, clients, duration, think, process.pid))
+            tally, peak = asyncio.run(_load(url, tokens, clients, duration, think, process.pid))
             after = _rss_mb(process.pid)
         finally:
             process.terminate()
@@ -74,23 +91,29 @@ def run(
     return {**report, "upstream": "remote" if remote else "local"}
 
 
-def _prepare(home: Path, memories: int, embedder_spec: str) -> str:
-    """The bench user, their vault of synthetic memories, and a token."""
+def _prepare(
+    home: Path, memories: int, embedder_spec: str, users: int = 1, database: str | None = None
+) -> list[str]:
+    """The bench users, each with a vault of synthetic memories, and a token each."""
     from pasi.memory.store import MemoryStore
     from pasi.models.embedder import make_embedder
     from pasi.server.users import UserRegistry
-    from pasi.vault.sqlite import SQLiteVault
+    from pasi.vault.location import open_location
 
     registry = UserRegistry(home)
-    user = registry.add(USER)
-    token = registry.create_token(USER, label="bench")
+    embedder = make_embedder(embedder_spec)
+    tokens = []
+    for index in range(users):
+        name = USER if users == 1 else f"{USER}{index}"
+        location = None
+        if database is not None:  # one database, a user id of its own (docs/server.md)
+            location = Path(f"{database}?pasi_user={name}&pasi_files={home / 'files' / name}")
+        user = registry.add(name, location)
+        tokens.append(registry.create_token(name, label="bench"))
+        with open_location(user.vault) as vault:
+            MemoryStore(vault, embedder).remember_many(list(MemoryFaker(index).memories(memories)))
     registry.close()
-    faker = MemoryFaker(0)
-    with SQLiteVault(user.vault) as vault:
-        MemoryStore(vault, make_embedder(embedder_spec)).remember_many(
-            list(faker.memories(memories))
-        )
-    return token
+    return tokens
 
 
 def serve_child(home: str, port: str, embedder: str, where: str = "local") -> None:
@@ -135,20 +158,19 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
 
 
 async def _load(
-    url: str, token: str, clients: int, duration: float, think: float, pid: int
+    url: str, tokens: list[str], clients: int, duration: float, think: float, pid: int
 ) -> tuple[_Tally, float]:
     tally = _Tally()
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    headers = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, limits=limits, timeout=60.0
-    ) as client:
-        await _one_turn(client, "warm up: load the embedder and the vectors", _Tally())
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60.0) as client:
+        for token in tokens:  # each user's session opened once before the clock starts
+            await _one_turn(client, "warm up: load the embedder and the vectors", _Tally(), token)
         deadline = time.monotonic() + duration
         sampler = asyncio.create_task(_sample_rss(pid, deadline))
         await asyncio.gather(
-            *(_client(client, i, clients, deadline, think, tally) for i in range(clients))
-        )
+            *(_client(client, i, clients, deadline, think, tally, tokens[i % len(tokens)])
+              for i in range(clients))
+        )  # fmt: skip
         peak = await sampler
     return tally, peak
 
@@ -160,25 +182,29 @@ async def _client(
     deadline: float,
     think: float,
     tally: _Tally,
+    token: str,
 ) -> None:
     faker = MemoryFaker(index + 1)
     turn = 0
     await asyncio.sleep(think * index / clients)  # spread out, or all would ask at once forever
     while time.monotonic() < deadline:
         message = faker.question() if turn % 2 == 0 else faker.memory().text
-        await _one_turn(client, message, tally)
+        await _one_turn(client, message, tally, token)
         turn += 1
         if think:
             await asyncio.sleep(think)
 
 
-async def _one_turn(client: httpx.AsyncClient, message: str, tally: _Tally) -> None:
+async def _one_turn(client: httpx.AsyncClient, message: str, tally: _Tally, token: str) -> None:
     body = {"model": "pasi", "stream": True, "messages": [{"role": "user", "content": message}]}
+    headers = {"Authorization": f"Bearer {token}"}
     began = time.perf_counter()
     first: float | None = None
     done = False
     try:
-        async with client.stream("POST", "/v1/chat/completions", json=body) as response:
+        async with client.stream(
+            "POST", "/v1/chat/completions", json=body, headers=headers
+        ) as response:
             if response.status_code != 200:
                 await response.aread()
                 tally.errors.append(f"HTTP {response.status_code}: {response.text[:200]}")

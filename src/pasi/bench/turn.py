@@ -11,13 +11,14 @@ reported as ``cold`` and left out of the percentiles, as in ``pasi bench scale``
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pasi.agent.assistant import Assistant
 from pasi.agent.context import ContextLimits
-from pasi.bench.common import peak_rss_mb, percentile, scratch_store
+from pasi.bench.common import peak_rss_mb, percentile, postgres_databases, scratch_store
 from pasi.bench.scale import CHUNK, machine_info
 from pasi.bench.synthetic import MemoryFaker
 from pasi.clock import Clock
@@ -60,13 +61,27 @@ def run_turn(
     budget: int = ContextLimits.tokens,
     seed: int = 0,
     progress: Callable[[str], None] | None = None,
+    backend: str = "sqlite",
+    postgres_url: str | None = None,
 ) -> dict[str, Any]:
+    """``backend="postgres"``: the vault in a PostgreSQL database (``postgres_url``, or a
+    throwaway local server's)."""
+    if backend == "postgres":
+        with postgres_databases(postgres_url) as database:
+            found = _run(n, turns, embedder, budget, seed, progress, database())
+    else:
+        found = _run(n, turns, embedder, budget, seed, progress, None)
+    return {**found, "backend": backend}
+
+
+def _run(n, turns, embedder, budget, seed, progress, postgres) -> dict[str, Any]:
     if embedder is not None:
         embedder.embed(["load the model before the clock starts"])
     faker = MemoryFaker(seed)
     handler = _TimedHandler()
     model = ScriptedModel(handler, name="scripted-instant")
-    with scratch_store(embedder) as store:
+    user = f"turn-{uuid.uuid4().hex[:12]}"
+    with scratch_store(embedder, postgres=postgres, user=user) as store:
         for start in range(0, n, CHUNK):
             store.remember_many(list(faker.memories(min(CHUNK, n - start))))
             if progress:

@@ -19,6 +19,15 @@ from pasi.errors import InputError
 
 bench_app = typer.Typer(help="Run benchmarks: retrieval quality and scale.", no_args_is_help=True)
 
+BACKEND_HELP = "sqlite, or postgres (a throwaway local PostgreSQL)."
+POSTGRES_URL_HELP = "With --backend postgres: a database to use instead (each run: new users)."
+
+
+def _backend(backend: str) -> str:
+    if backend not in ("sqlite", "postgres"):
+        raise typer.BadParameter("--backend is sqlite or postgres")
+    return backend
+
 
 @bench_app.command()
 def locomo(
@@ -42,8 +51,12 @@ def locomo(
         help="Instead of recall@k: recall of the turns inside the assistant's context at this "
         "token budget (e.g. 2000).",
     ),
+    backend: str = typer.Option("sqlite", "--backend", help=BACKEND_HELP),
+    postgres_url: str = typer.Option(None, "--postgres-url", help=POSTGRES_URL_HELP),
 ) -> None:
     """LoCoMo evidence recall@k over dialogue turns, with no language model."""
+    if budget is not None and _backend(backend) != "sqlite":
+        raise typer.BadParameter("--budget runs on SQLite only (no --backend postgres yet)")
     if budget is not None:
         run_budget = harness("locomo_budget", "run_locomo_budget")
         result = run_budget(
@@ -53,12 +66,14 @@ def locomo(
         show(result, as_json, f"LoCoMo recall in a {budget}-token context")
         return
     ks = ints(k, "--k")
+    _backend(backend)
     run_locomo = harness("locomo", "run_locomo")
     facts = "reference" if reference_facts else "model" if extract else None
     model = _fast_model(ctx) if facts == "model" else None
     result = run_locomo(
         existing_file(file), ks, embedder=state(ctx).embedder(),
         progress=None if as_json else progress, facts=facts, model=model,
+        backend=backend, postgres_url=postgres_url,
     )  # fmt: skip
     if as_json:
         print_json(result)
@@ -118,8 +133,7 @@ def scale(
 ) -> None:
     """Retrieval latency (p50/p95), ingest throughput and memory use at growing sizes."""
     ns = ints(n, "--n")
-    if backend not in ("sqlite", "postgres"):
-        raise typer.BadParameter("--backend is sqlite or postgres")
+    _backend(backend)
     run_scale = harness("scale", "run_scale")
     result = run_scale(
         ns, queries=queries, embedder=state(ctx).embedder(), encrypted=encrypt,
@@ -134,12 +148,15 @@ def turn(
     n: int = typer.Option(100_000, "--n", min=1, help="Memories in the synthetic vault."),
     turns: int = typer.Option(200, "--turns", min=1, help="Chat turns timed."),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    backend: str = typer.Option("sqlite", "--backend", help=BACKEND_HELP),
+    postgres_url: str = typer.Option(None, "--postgres-url", help=POSTGRES_URL_HELP),
 ) -> None:
     """Time a chat turn spends outside the model (p50/p95), with an instant scripted model."""
     run_turn = harness("turn", "run_turn")
     result = run_turn(
-        n, turns, embedder=state(ctx).embedder(), progress=None if as_json else progress
-    )
+        n, turns, embedder=state(ctx).embedder(), progress=None if as_json else progress,
+        backend=_backend(backend), postgres_url=postgres_url,
+    )  # fmt: skip
     show(result, as_json, "chat turn outside the model")
 
 
@@ -264,12 +281,18 @@ def serve_bench(
         False, "--remote", help="The model counts as remote: the privacy gateway runs too."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the full result as JSON."),
+    backend: str = typer.Option("sqlite", "--backend", help=BACKEND_HELP),
+    users: int = typer.Option(
+        1, "--users", min=1, help="Users, each with --memories memories; clients take them in turn."
+    ),
+    postgres_url: str = typer.Option(None, "--postgres-url", help=POSTGRES_URL_HELP),
 ) -> None:
     """pasi serve under streaming chat clients: errors, time to first token, memory."""
     run_serve = harness("serve", "run")
     result = run_serve(
         clients, duration, think=think, memories=memories, embedder=state(ctx).settings().embedder,
-        remote=remote, progress=None if as_json else progress,
+        remote=remote, progress=None if as_json else progress, backend=_backend(backend),
+        users=users, postgres_url=postgres_url,
     )  # fmt: skip
     show(result, as_json, "pasi serve under load")
 

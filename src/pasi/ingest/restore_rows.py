@@ -21,6 +21,7 @@ from typing import Any
 from pasi.errors import ImportFormatError
 from pasi.ingest.export_jsonl import BYTES_KEY, ExportData
 from pasi.vault import items as it
+from pasi.vault.guard import may_fail
 
 # Referenced tables whose records are typed export records, by the kind that names them.
 TYPED_TABLES = {"sources": "source", "episodes": "episode", "memories": "memory",
@@ -121,13 +122,17 @@ class RowRestorer:
         names = ", ".join(f'"{k}"' for k in values)
         marks = ", ".join("?" * len(values))
         try:
-            cursor = conn.execute(
-                f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})',
-                list(values.values()),
-            )
+            with may_fail(conn):  # PostgreSQL: a savepoint, so the import goes on after
+                cursor = conn.execute(
+                    f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({marks})',
+                    list(values.values()),
+                )
+                added = cursor.rowcount
         except sqlite3.IntegrityError:  # a reference this vault cannot satisfy: the row is skipped
             return None
-        return int(cursor.lastrowid) if cursor.rowcount else None  # type: ignore[arg-type]
+        if not added:
+            return None
+        return 0 if cursor.lastrowid is None else int(cursor.lastrowid)  # PostgreSQL: no id
 
     def _remember(self, table: str, old_id: Any, new_id: Any) -> None:
         if isinstance(old_id, int) and new_id is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -110,8 +111,10 @@ class Cursor:
         if new_id is not None:
             self.lastrowid, self._rows, self._pending = new_id, [], True
             self._owner.changed += 1
+            self._owner.settle_guarded(self)
             return self
         self._after(statement)
+        self._owner.settle_guarded(self)
         return self
 
     def executemany(self, sql: str, seq: Iterable[Any]) -> Cursor:
@@ -125,6 +128,7 @@ class Cursor:
         if not self._pending:
             self._rowcount = self._raw.rowcount
         self._owner.changed += len(rows)
+        self._owner.settle_guarded(self)
         return self
 
     def _after(self, statement: Statement) -> None:
@@ -238,6 +242,44 @@ class Connection:
         self.pipeline: psycopg.Pipeline | None = None
         self._sequences = sequences
         self._reserved: dict[str, list[int]] = {}
+        self._savepoints = 0  # open savepoints of :meth:`savepoint`
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Statements that may fail while the write goes on (a caller catching
+        ``sqlite3.IntegrityError``). SQLite undoes only a failed statement; PostgreSQL aborts
+        the whole transaction, unless the statement ran inside a savepoint, rolled back to on
+        an error. Inside, each statement waits for its answer, so the error is raised by the
+        ``execute`` that caused it, as SQLite raises it. Outside a transaction: nothing to do."""
+        if not self.in_transaction:
+            yield
+            return
+        self.sync()  # the statements before answer for their own errors
+        self._savepoints += 1
+        name = f"pasi_guard_{self._savepoints}"
+        self.raw.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            self._savepoints -= 1
+            self._end_abort()
+            self.raw.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            self.raw.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        self._savepoints -= 1
+        self.raw.execute(f"RELEASE SAVEPOINT {name}")
+
+    def _end_abort(self) -> None:
+        """After a failed statement, the server skips the pipeline's statements up to the next
+        sync: send it (its error was already raised) so the rollback that follows runs."""
+        if self.pipeline is not None:
+            with suppress(psycopg.Error):
+                self.pipeline.sync()
+
+    def settle_guarded(self, cursor: Cursor) -> None:
+        """Inside :meth:`savepoint`, wait for ``cursor``'s statement (raising its error)."""
+        if self._savepoints and self.pipeline is not None:
+            cursor._settle()
 
     @property
     def raw(self) -> psycopg.Connection:

@@ -7,10 +7,11 @@ each user (200 users x 5 threads: 1,000 connections). Instead, per database URL:
   user before its first statement (a borrowed connection may carry the last borrower's);
 - each thread has one reader connection, used by all vaults on that thread: the user it is set
   to is switched just before a statement of another user's vault runs on it (a round trip only
-  when the user changes, so one user's requests pay nothing).
+  when the user changes, so one user's requests pay nothing). A thread's reader passes to a new
+  thread once the first has ended.
 
-So a process holds at most ``threads + pool size`` connections per database, whatever the
-number of users. The shared connections close with the last vault of the database.
+So a process holds at most ``live threads + pool size`` connections per database, whatever the
+number of users or of threads it has run. The shared connections close with the last vault of the database.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import threading
 from dataclasses import dataclass, field
 
 import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool
 
 from pasi.errors import VaultError
@@ -48,15 +50,37 @@ class Shared:
     users: int = 0
     local: threading.local = field(default_factory=threading.local)
     readers: list[Session] = field(default_factory=list)
+    owners: dict[int, threading.Thread] = field(default_factory=dict)  # id(reader) -> its thread
 
     def reader(self) -> Session:
         session = getattr(self.local, "session", None)
         if session is None or session.raw.closed:
-            session = Session(connect(self.url))
-            session.raw.execute("SET default_transaction_read_only = on")
+            session = self._left_behind() or self._new_reader()
             self.local.session = session
-            with _LOCK:
-                self.readers.append(session)
+        return session
+
+    def _new_reader(self) -> Session:
+        session = Session(connect(self.url))
+        session.raw.execute("SET default_transaction_read_only = on")
+        with _LOCK:
+            self.readers.append(session)
+            self.owners[id(session)] = threading.current_thread()
+        return session
+
+    def _left_behind(self) -> Session | None:
+        """The reader of a thread that has ended, now this thread's: a server runs each turn on
+        a new thread, and a connection per thread never given back would exhaust the server's
+        connection slots after a few hundred turns."""
+        with _LOCK:
+            for session in self.readers:
+                owner = self.owners.get(id(session))
+                if owner is not None and not owner.is_alive() and not session.raw.closed:
+                    self.owners[id(session)] = threading.current_thread()
+                    break
+            else:
+                return None
+        if session.raw.info.transaction_status != TransactionStatus.IDLE:
+            session.raw.rollback()  # a snapshot its thread left open
         return session
 
     def close(self) -> None:

@@ -49,6 +49,21 @@ def _table_info(conn: Connection, table: str) -> list[Sequence[Any]]:
     return [(i, *rest) for i, (_, *rest) in enumerate(rows)]
 
 
+def _foreign_keys(conn: Connection, table: str) -> list[Sequence[Any]]:
+    """``PRAGMA foreign_key_list``'s rows (id, seq, table, from, to, ...), from the catalog."""
+    rows = conn.raw.execute(
+        "SELECT c.confrelid::regclass::text, a.attname, f.attname FROM pg_constraint c"
+        " CROSS JOIN LATERAL unnest(c.conkey, c.confkey) AS k(col, fcol)"
+        " JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.col"
+        " JOIN pg_attribute f ON f.attrelid = c.confrelid AND f.attnum = k.fcol"
+        " WHERE c.contype = 'f' AND c.conrelid = to_regclass(%s) AND a.attname <> 'user_id'"
+        " ORDER BY c.oid, a.attnum",
+        (f'"{table}"',),
+    ).fetchall()
+    return [(i, 0, target.strip('"'), column, to, "NO ACTION", "NO ACTION", "NONE")
+            for i, (target, column, to) in enumerate(rows)]  # fmt: skip
+
+
 class PostgresVault:
     """One user's vault in the PostgreSQL database at ``url`` (a libpq URL); its files in the
     local ``directory``. :func:`pasi.vault.location.open_location` opens one from a setting."""
@@ -108,6 +123,9 @@ class PostgresVault:
         if name == "table_info":
             table = re.search(r"\(\s*[\"']?(\w+)", body)
             return _table_info(conn, table.group(1)) if table else []
+        if name == "foreign_key_list":
+            table = re.search(r"\(\s*[\"']?(\w+)", body)
+            return _foreign_keys(conn, table.group(1)) if table else []
         if name == "database_list":
             return index_path_row(self.directory)
         if name == "integrity_check":
