@@ -100,7 +100,9 @@ class TemporaryPostgres:
             )
         self._pg("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
                  "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
-        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -F -c max_connections=200"
+        # A server process holds a connection per live thread, and each open user's vault has
+        # a scheduler thread: 200 users and 40 request threads need some 250.
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.root} -F -c max_connections=500"
         log = str(self.root / "log")
         self._pg("pg_ctl", "-D", str(self.data), "-w", "-l", log, "-o", options, "start")
         self._running = True
