@@ -156,6 +156,16 @@ def _answered(bridge: MatrixBridge, asked: str) -> None:
     raise AssertionError(f"{asked} was not answered")
 
 
+def _encrypted_dm(owner: SecretPerson, bridge: MatrixBridge, bot: str) -> str:
+    """An encrypted direct room the owner opens with pasi, joined by both."""
+    made = owner.run(owner.client.room_create(is_direct=True, invite=[bot],
+                                              initial_state=[ENCRYPTION]))  # fmt: skip
+    room = made.room_id
+    assert room in bridge.sync_once(timeout_ms=500).joined
+    owner.wait_until_joined(room, bot)
+    return room
+
+
 def test_an_encrypted_message_is_decrypted_and_answered_encrypted(
     world: World, owner: SecretPerson, tmp_path: Path
 ) -> None:
@@ -169,11 +179,7 @@ def test_an_encrypted_message_is_decrypted_and_answered_encrypted(
         bridge = _bridge(pasi, world)
         assert bridge.crypto is not None
         bridge.sync_once(timeout_ms=0)
-        made = owner.run(owner.client.room_create(is_direct=True, invite=[bot],
-                                                  initial_state=[ENCRYPTION]))  # fmt: skip
-        room = made.room_id
-        assert room in bridge.sync_once(timeout_ms=500).joined
-        owner.wait_until_joined(room, bot)
+        room = _encrypted_dm(owner, bridge, bot)
         _answered(bridge, owner.say(room, "What is my bike lock code?"))
         owner.sync()
         (answer,) = owner.decrypted_from(room, bot)
@@ -216,11 +222,7 @@ def test_encrypted_images_and_voice_messages_are_read_and_answered_by_encrypted_
         save_account(settings.vault, MatrixClient.login(world.server.url, "pasibot", "bot-pass-1"))
         bridge = _bridge(pasi, world)
         bridge.sync_once(timeout_ms=0)
-        made = owner.run(owner.client.room_create(is_direct=True, invite=[bot],
-                                                  initial_state=[ENCRYPTION]))  # fmt: skip
-        room = made.room_id
-        assert room in bridge.sync_once(timeout_ms=500).joined
-        owner.wait_until_joined(room, bot)
+        room = _encrypted_dm(owner, bridge, bot)
         png = photo(("PARKING LEVEL 4B", "ROW 17"), fmt="PNG")
         _answered(bridge, owner.send_file(room, "m.image", png, "parking.png", "image/png"))
         assert "4B" in model.requests[-1].messages[-1].content.upper()  # the photo was read
@@ -257,11 +259,7 @@ def test_reminders_go_encrypted_through_a_running_bridge_and_unencrypted_without
         scheduler = build_scheduler(pasi.vault, channels_for(pasi.settings), clock=clock)
         bridge = _bridge(pasi, world)
         bridge.sync_once(timeout_ms=0)
-        made = owner.run(owner.client.room_create(is_direct=True, invite=[bot],
-                                                  initial_state=[ENCRYPTION]))  # fmt: skip
-        room = made.room_id
-        assert room in bridge.sync_once(timeout_ms=500).joined
-        owner.wait_until_joined(room, bot)
+        room = _encrypted_dm(owner, bridge, bot)
         _answered(bridge, owner.say(room, "Hello pasi"))
         state = load_state(settings.vault)
         assert (state.sealed_room, state.notify_room) == (room, None)
