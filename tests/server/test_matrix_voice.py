@@ -32,7 +32,7 @@ def test_an_ordinary_message_is_answered_in_text_only(text: str) -> None:
 
 def test_a_reply_becomes_an_ogg_opus_voice_message_of_its_length() -> None:
     spoken = speak(EspeakTTS(), "It will rain tomorrow morning [m12].")
-    assert spoken is not None
+    assert spoken is not None and spoken.data[:4] == b"OggS"
     with av.open(io.BytesIO(spoken.data)) as container:
         stream = container.streams.audio[0]
         assert (container.format.name, stream.codec_context.name) == ("ogg", "opus")

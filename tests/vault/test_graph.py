@@ -129,7 +129,7 @@ def test_a_stale_graph_is_not_used(vault: SQLiteVault) -> None:
     index = _built(vault)
     assert index.save(_folder(vault), vault.read(), extend_graph=True)
     manifest = index_files.read_manifest(_folder(vault), graph.NAME)
-    assert manifest is not None
+    assert manifest is not None and manifest["last_id"] >= 400  # all 400 units in the graph
     mark = index_files.manifest_mark(manifest)
     index_files.write_manifest(
         _folder(vault), graph.NAME, mark, {**manifest, "last_id": manifest["last_id"] + 1}

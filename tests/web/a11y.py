@@ -39,7 +39,8 @@ def axe_script() -> Path:
         raise RuntimeError(f"{tarball} has SHA-256 {found}, not the pinned {AXE_TARBALL_SHA256}")
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as archive:
         member = archive.extractfile("package/axe.min.js")
-        assert member is not None
+        if member is None:
+            raise RuntimeError(f"{tarball} holds no package/axe.min.js")
         script.write_bytes(member.read())
     return script
 
